@@ -1,0 +1,114 @@
+//! Members and invitations of an organisation.
+
+use leptos::prelude::*;
+
+use super::types::{InviteResult, MembersPage};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn parse_role(role: &str) -> Result<issuance::orgs::Role, AppError> {
+    role.parse()
+        .map_err(|m: String| AppError::Invalid(vec![("role".into(), m)]))
+}
+
+#[server(endpoint = "get_members_page")]
+pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
+    use super::types::{InvitationRow, MemberRow};
+    use crate::ssr;
+    use issuance::orgs::{Action, invitations, members};
+
+    let (user, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let can_manage = membership.role.allows(Action::ManageMembers);
+    let rows = members::list(&db, &org_id).await?;
+    // Only those who can act on invitations see the pending list.
+    let pending = if can_manage {
+        invitations::pending(&db, &org_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(MembersPage {
+        my_user_id: user.id,
+        my_role: membership.role.label().into(),
+        can_manage,
+        members: rows
+            .into_iter()
+            .map(|m| MemberRow {
+                user_id: m.user_id,
+                email: m.email,
+                display_name: m.display_name,
+                role: m.role.0.as_str().into(),
+                joined_at: m.joined_at,
+            })
+            .collect(),
+        invitations: pending
+            .into_iter()
+            .map(|i| InvitationRow {
+                id: i.id,
+                email: i.email,
+                role: i.role,
+                expires_at: i.expires_at,
+            })
+            .collect(),
+    })
+}
+
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(
+    org_id: String,
+    email: String,
+    role: String,
+) -> Result<InviteResult, AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+    use issuance::orgs::invitations::{self, InviteOutcome};
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
+    let state = ssr::state()?;
+    let outcome = invitations::invite(&state.db, &membership, &email, parse_role(&role)?).await?;
+    Ok(match outcome {
+        InviteOutcome::Added { email } => InviteResult::Added { email },
+        InviteOutcome::Invited { email, token, .. } => InviteResult::Invited {
+            email,
+            link: format!("{}/invitations/{token}", state.public_url),
+        },
+    })
+}
+
+#[server(endpoint = "change_member_role")]
+pub async fn change_member_role(
+    org_id: String,
+    user_id: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::{Action, members};
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
+    members::change_role(&ssr::state()?.db, &membership, &user_id, parse_role(&role)?).await?;
+    Ok(())
+}
+
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::{Action, members};
+
+    // Leaving needs no more than membership; removing others is checked in the core.
+    let (user, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    members::remove(&ssr::state()?.db, &membership, &user_id).await?;
+    if user.id == user_id {
+        leptos_axum::redirect("/");
+    }
+    Ok(())
+}
+
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(org_id: String, invitation_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::{Action, invitations};
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
+    invitations::revoke(&ssr::state()?.db, &membership, &invitation_id).await?;
+    Ok(())
+}

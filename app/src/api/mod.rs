@@ -1,0 +1,12 @@
+//! Server functions: the dashboard's calls to the server. Each one checks
+//! the session, the membership and the role on the server, then calls the
+//! issuance core; none holds business rules of its own.
+//!
+//! Endpoints are named (`/api/<name>`) rather than hashed so that tests and
+//! logs can refer to them.
+
+pub mod auth;
+pub mod invitations;
+pub mod members;
+pub mod orgs;
+pub mod types;

@@ -1,0 +1,68 @@
+//! The org frame and overview.
+
+use leptos::prelude::*;
+
+use super::types::{OrgContext, OrgOverview};
+use crate::error::AppError;
+
+#[server(endpoint = "get_org_context")]
+pub async fn get_org_context(org_id: String) -> Result<OrgContext, AppError> {
+    use super::types::{Me, OrgLink};
+    use crate::ssr;
+    use issuance::orgs::{Action, organizations};
+
+    let (user, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let org = organizations::get(&db, &org_id).await?;
+    let orgs = organizations::list_for_user(&db, &user.id).await?;
+    Ok(OrgContext {
+        org_id: org.id,
+        org_name: org.name,
+        role: membership.role.label().into(),
+        can_manage_members: membership.role.allows(Action::ManageMembers),
+        me: Me {
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+        },
+        orgs: orgs
+            .into_iter()
+            .map(|o| OrgLink {
+                id: o.id,
+                name: o.name,
+                role: o.role.label().into(),
+            })
+            .collect(),
+    })
+}
+
+#[server(endpoint = "get_org_overview")]
+pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
+    use super::types::ActivityItem;
+    use crate::ssr;
+    use issuance::orgs::{Action, organizations};
+    use issuance::{activity, clock, quota};
+
+    ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let org = organizations::get(&db, &org_id).await?;
+    let usage = quota::usage(&db, &org_id, clock::now()).await?;
+    let recent = activity::recent(&db, &org_id, 10).await?;
+    Ok(OrgOverview {
+        name: org.name,
+        plan: org.plan.label().into(),
+        approved: org.approved,
+        quota_month: usage.month,
+        quota_used: usage.used,
+        quota_limit: usage.limit,
+        bulk_issue_allowed: org.plan.allows_bulk_issue(),
+        activity: recent
+            .into_iter()
+            .map(|a| ActivityItem {
+                summary: a.summary,
+                actor: a.actor_email,
+                at: a.created_at,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,71 @@
+//! How numbers and times read on the page.
+
+use time::OffsetDateTime;
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A unix time as `2026-11-22 14:03 UTC`.
+pub fn datetime(unix: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+/// `2026-11` as `November 2026`.
+pub fn month(ym: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match ym
+        .split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
+    {
+        Some((y, m)) if (1..=12).contains(&m) => format!("{} {y}", NAMES[m - 1]),
+        _ => ym.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_times_and_months() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(4880), "4,880");
+        assert_eq!(thousands(100000), "100,000");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
+        assert_eq!(month("2026-11"), "November 2026");
+    }
+}

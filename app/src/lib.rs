@@ -1,0 +1,71 @@
+//! Laurel's dashboard: server-rendered Leptos pages that hydrate in the
+//! browser, and the server functions behind them.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::pages::{
+    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage,
+    not_found::NotFound, org_frame::OrgFrame, overview::OverviewPage, welcome::WelcomePage,
+};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Pages render whole before the response starts (`SsrMode::Async`) so
+    // that a 404 or a redirect decided by data reaches the status line.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/laurel.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Laurel".to_owned() } else { format!("{text} · Laurel") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=WelcomePage ssr=SsrMode::Async/>
+                <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("members") view=MembersPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,202 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::org_frame::use_org_id;
+use crate::api::members::{
+    ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page,
+};
+use crate::api::types::{InviteResult, MemberRow, MembersPage as Data};
+use crate::components::ErrorView;
+use crate::components::error_view::FormError;
+use crate::format::datetime;
+
+const ROLES: [(&str, &str); 4] = [
+    ("owner", "Owner"),
+    ("admin", "Admin"),
+    ("issuer", "Issuer"),
+    ("viewer", "Viewer"),
+];
+
+/// The actions of this page, shared with its rows.
+#[derive(Clone, Copy)]
+struct Actions {
+    invite: ServerAction<InviteMember>,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    revoke: ServerAction<RevokeInvitation>,
+}
+
+/// Members, their roles, and invitations. Owners and Admins manage them;
+/// everyone else sees the list.
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let org_id = use_org_id();
+    let actions = Actions {
+        invite: ServerAction::new(),
+        change: ServerAction::new(),
+        remove: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                org_id.get(),
+                actions.invite.version().get(),
+                actions.change.version().get(),
+                actions.remove.version().get(),
+                actions.revoke.version().get(),
+            )
+        },
+        |(org, ..)| get_members_page(org),
+    );
+    view! {
+        <Title text="Members"/>
+        <h1>"Members"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Members d org_id=org_id.get_untracked() actions/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
+    let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
+    let remove_error = Signal::derive(move || actions.remove.value().get().and_then(Result::err));
+    let can_manage = d.can_manage;
+    let me = d.my_user_id.clone();
+    view! {
+        {can_manage.then(|| view! { <InviteForm org_id=org_id.clone() action=actions.invite/> })}
+        <section class="card">
+            <FormError error=change_error/>
+            <FormError error=remove_error/>
+            <table class="table" data-testid="members">
+                <thead><tr><th>"Member"</th><th>"Role"</th><th>"Joined"</th><th></th></tr></thead>
+                <tbody>
+                    {d.members.into_iter().map(|m| {
+                        let is_me = m.user_id == me;
+                        view! { <MemberLine m org_id=org_id.clone() can_manage is_me actions/> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {(!d.invitations.is_empty()).then(move || view! {
+            <section class="card">
+                <h2>"Pending invitations"</h2>
+                <table class="table">
+                    <thead><tr><th>"E-mail"</th><th>"Role"</th><th>"Expires"</th><th></th></tr></thead>
+                    <tbody>
+                        {d.invitations.into_iter().map(|i| { let org_id = org_id.clone(); view! {
+                            <tr>
+                                <td>{i.email}</td>
+                                <td>{role_label(&i.role)}</td>
+                                <td>{datetime(i.expires_at)}</td>
+                                <td class="actions">
+                                    <ActionForm action=actions.revoke>
+                                        <input type="hidden" name="org_id" value=org_id.clone()/>
+                                        <input type="hidden" name="invitation_id" value=i.id/>
+                                        <button type="submit" class="button link danger">"Withdraw"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn MemberLine(
+    m: MemberRow,
+    org_id: String,
+    can_manage: bool,
+    is_me: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let role = m.role.clone();
+    let (org_for_remove, user_for_remove) = (org_id.clone(), m.user_id.clone());
+    view! {
+        <tr>
+            <td>
+                <div>{m.display_name.clone()} {is_me.then(|| view! { <span class="pill">"you"</span> })}</div>
+                <small class="muted">{m.email.clone()}</small>
+            </td>
+            <td>
+                {if can_manage {
+                    view! {
+                        <ActionForm action=actions.change attr:class="inline">
+                            <input type="hidden" name="org_id" value=org_id.clone()/>
+                            <input type="hidden" name="user_id" value=m.user_id.clone()/>
+                            <select name="role" aria-label=format!("Role of {}", m.email)>
+                                {ROLES.iter().map(|(value, label)| view! {
+                                    <option value=*value selected=role == *value>{*label}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="button small secondary">"Save"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <span>{role_label(&m.role)}</span> }.into_any()
+                }}
+            </td>
+            <td>{datetime(m.joined_at)}</td>
+            <td class="actions">
+                {(can_manage || is_me).then(|| view! {
+                    <ActionForm action=actions.remove>
+                        <input type="hidden" name="org_id" value=org_for_remove/>
+                        <input type="hidden" name="user_id" value=user_for_remove/>
+                        <button type="submit" class="button link danger">{if is_me { "Leave" } else { "Remove" }}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn InviteForm(org_id: String, action: ServerAction<InviteMember>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <section class="card">
+            <h2>"Invite someone"</h2>
+            <ActionForm action attr:class="row" attr:id="invite-form">
+                <input type="hidden" name="org_id" value=org_id/>
+                <label class="grow"><span>"E-mail"</span><input type="email" name="email" required/></label>
+                <label><span>"Role"</span>
+                    <select name="role">
+                        {ROLES.iter().map(|(value, label)| view! {
+                            <option value=*value selected=*value == "issuer">{*label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button">"Invite"</button>
+            </ActionForm>
+            <FormError error/>
+            {move || action.value().get().and_then(Result::ok).map(|r| match r {
+                InviteResult::Added { email } => view! {
+                    <p class="notice notice-ok" role="status">{email}" already had an account and is now a member."</p>
+                }.into_any(),
+                InviteResult::Invited { email, link } => view! {
+                    <div class="notice notice-ok" role="status">
+                        <p>"Send this link to " {email} ". It works once and expires in 7 days:"</p>
+                        <input class="copy" readonly value=link data-testid="invite-link"/>
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn role_label(role: &str) -> &'static str {
+    ROLES
+        .iter()
+        .find(|(v, _)| *v == role)
+        .map(|(_, l)| *l)
+        .unwrap_or("Unknown")
+}

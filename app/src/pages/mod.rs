@@ -1,0 +1,10 @@
+//! One module per page.
+
+pub mod home;
+pub mod invitation;
+pub mod login;
+pub mod members;
+pub mod not_found;
+pub mod org_frame;
+pub mod overview;
+pub mod welcome;

@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::api::auth::Logout;
+use crate::api::orgs::get_org_context;
+use crate::api::types::OrgContext;
+use crate::components::ErrorView;
+use crate::error::AppError;
+
+/// The org id from the URL, for the pages inside the frame.
+pub fn use_org_id() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("org_id").unwrap_or_default())
+}
+
+/// The frame around every org page: brand, org switcher, navigation and the
+/// signed-in user. Checks membership before any page inside renders.
+#[component]
+pub fn OrgFrame() -> impl IntoView {
+    let org_id = use_org_id();
+    let context = Resource::new(move || org_id.get(), get_org_context);
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match context.await {
+                    Ok(ctx) => view! { <Frame ctx/> }.into_any(),
+                    Err(AppError::Unauthenticated(_)) => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
+                    }
+                    Err(error) => view! { <main class="narrow"><ErrorView error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(ctx: OrgContext) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let base = format!("/organizations/{}", ctx.org_id);
+    let others: Vec<_> = ctx
+        .orgs
+        .iter()
+        .filter(|o| o.id != ctx.org_id)
+        .cloned()
+        .collect();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/"><span class="brand-mark">"L"</span>"Laurel"</a>
+            <details class="switcher" data-testid="org-switcher">
+                <summary>
+                    <span class="switcher-name">{ctx.org_name.clone()}</span>
+                    <span class="switcher-role">{ctx.role.clone()}</span>
+                </summary>
+                <ul class="switcher-menu">
+                    {others.into_iter().map(|o| view! {
+                        <li><a href=format!("/organizations/{}", o.id)>
+                            <span>{o.name}</span><small>{o.role}</small>
+                        </a></li>
+                    }).collect_view()}
+                    {(ctx.orgs.len() <= 1).then(|| view! { <li class="muted">"No other organisations"</li> })}
+                </ul>
+            </details>
+            <nav class="tabs">
+                <A href=base.clone() exact=true>"Overview"</A>
+                <A href=format!("{base}/members")>"Members"</A>
+            </nav>
+            <div class="user">
+                <span class="user-email" title=ctx.me.display_name.clone()>{ctx.me.email.clone()}</span>
+                <ActionForm action=logout>
+                    <button type="submit" class="button link">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main class="page">
+            <Outlet/>
+        </main>
+    }
+}

@@ -1,0 +1,99 @@
+//! Server-side context for server functions: the shared state, the session,
+//! and the authorization checks every server function starts with.
+
+use issuance::accounts::User;
+use issuance::db::Db;
+use issuance::keys::MasterKey;
+use issuance::orgs::{Action, Membership};
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+/// What the server hands every page render and server function.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub master_key: MasterKey,
+    /// The externally visible base URL, e.g. `http://127.0.0.1:3000`.
+    pub public_url: String,
+}
+
+const USER_KEY: &str = "uid";
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::Internal("missing-state".into()))
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer on this route");
+        AppError::Internal("missing-session".into())
+    })
+}
+
+/// The signed-in user, if any.
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let session = session().await?;
+    let user_id: Option<String> = session.get(USER_KEY).await.map_err(internal)?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let db = state()?.db;
+    Ok(issuance::accounts::users::find_by_id(&db, &user_id).await?)
+}
+
+pub async fn require_user() -> Result<User, AppError> {
+    let user = current_user()
+        .await?
+        .ok_or_else(AppError::sign_in_required)?;
+    Ok(user)
+}
+
+/// The check every org-scoped server function starts with: signed in, a
+/// member of `org_id` (else 404, as if the org did not exist), and a role
+/// that allows `action` (else 403).
+pub async fn authorize(org_id: &str, action: Action) -> Result<(User, Membership), AppError> {
+    let user = require_user().await?;
+    let db = state()?.db;
+    let membership = Membership::authorize(&db, &user.id, org_id, action).await?;
+    Ok((user, membership))
+}
+
+/// Starts a fresh session for `user`: a new session id, so that an id
+/// planted before login is worthless after it.
+pub async fn sign_in(user: &User) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(USER_KEY, &user.id).await.map_err(internal)?;
+    Ok(())
+}
+
+pub async fn sign_out() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(internal)
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    let reference = issuance::ids::new_id("err");
+    tracing::error!(%reference, error = %e, "session store");
+    AppError::Internal(reference)
+}
+
+/// The client address for throttling, when the server recorded it.
+pub async fn client_addr() -> Option<String> {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|info| info.0.ip().to_string())
+}
+
+/// Gives the page being rendered the status of the error it shows, so that
+/// a missing org is a real 404 and not a 200 that says "not found".
+pub fn set_page_status(error: &AppError) {
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status()),
+    ) {
+        response.set_status(status);
+    }
+}

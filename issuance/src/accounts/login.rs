@@ -1,0 +1,55 @@
+//! Signing in with e-mail and password.
+
+use super::throttle::{self, PER_ACCOUNT, PER_ADDRESS};
+use super::{User, password, users};
+use crate::clock;
+use crate::db::Db;
+use crate::email::EmailAddress;
+use crate::error::{CoreError, CoreResult};
+
+/// The one message for a wrong e-mail and a wrong password alike, so the
+/// form does not tell an attacker which accounts exist.
+pub const WRONG_CREDENTIALS: &str =
+    "That e-mail and password do not match an account. Check both and try again.";
+
+pub struct LoginAttempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The client's address, when known, for per-address throttling.
+    pub client: Option<&'a str>,
+}
+
+pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User> {
+    let now = clock::now();
+    let Ok(email) = EmailAddress::parse(attempt.email) else {
+        return Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into()));
+    };
+    let account_key = format!("email:{email}");
+    let address_key = attempt.client.map(|c| format!("ip:{c}"));
+    throttle::check(db, &account_key, now).await?;
+    if let Some(key) = &address_key {
+        throttle::check(db, key, now).await?;
+    }
+
+    let stored = users::password_hash(db, &email).await?;
+    let (user_id, phc) = match stored {
+        Some((id, phc)) => (Some(id), Some(phc)),
+        None => (None, None),
+    };
+    let ok = password::verify(attempt.password.to_owned(), phc).await?;
+    match (ok, user_id) {
+        (true, Some(id)) => {
+            throttle::clear(db, &account_key).await?;
+            users::find_by_id(db, &id)
+                .await?
+                .ok_or_else(|| CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
+        }
+        _ => {
+            throttle::record_failure(db, &account_key, PER_ACCOUNT, now).await?;
+            if let Some(key) = &address_key {
+                throttle::record_failure(db, key, PER_ADDRESS, now).await?;
+            }
+            Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Slows down password guessing. Failures are counted per key (an e-mail
+//! address, a client address); past a free allowance each further failure
+//! locks the key for twice as long as the last, up to a cap. State lives in
+//! the database so every server process sees the same counts.
+
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Failures allowed before the first lock.
+    pub free_failures: i64,
+    /// The longest lock, in seconds.
+    pub max_lock_secs: i64,
+    /// A key with no failure for this long starts afresh.
+    pub forget_after_secs: i64,
+}
+
+/// Per account: a person mistyping a few times is never locked out for long.
+pub const PER_ACCOUNT: Policy = Policy {
+    free_failures: 4,
+    max_lock_secs: 15 * 60,
+    forget_after_secs: 60 * 60,
+};
+
+/// Per client address: wider, since offices share an address.
+pub const PER_ADDRESS: Policy = Policy {
+    free_failures: 20,
+    max_lock_secs: 15 * 60,
+    forget_after_secs: 60 * 60,
+};
+
+/// Refuses with [`CoreError::RateLimited`] while `key` is locked.
+pub async fn check(db: &Db, key: &str, now: i64) -> CoreResult<()> {
+    let locked_until: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(db)
+            .await?;
+    match locked_until {
+        Some(until) if until > now => Err(CoreError::RateLimited {
+            retry_after_secs: (until - now) as u64,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Counts a failure and locks the key when past the allowance.
+pub async fn record_failure(db: &Db, key: &str, policy: Policy, now: i64) -> CoreResult<()> {
+    let mut tx = db.begin().await?;
+    let previous: Option<(i64, i64)> =
+        sqlx::query_as("SELECT failures, last_failure FROM login_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let failures = match previous {
+        Some((n, last)) if now - last < policy.forget_after_secs => n + 1,
+        _ => 1,
+    };
+    let locked_until = now + lock_secs(failures, policy);
+    sqlx::query(
+        "INSERT INTO login_throttle (throttle_key, failures, last_failure, locked_until)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (throttle_key) DO UPDATE
+         SET failures = excluded.failures, last_failure = excluded.last_failure,
+             locked_until = excluded.locked_until",
+    )
+    .bind(key)
+    .bind(failures)
+    .bind(now)
+    .bind(locked_until)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn clear(db: &Db, key: &str) -> CoreResult<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// 0 for the free failures, then 1 s, 2 s, 4 s ... up to the cap.
+fn lock_secs(failures: i64, policy: Policy) -> i64 {
+    let over = failures - policy.free_failures;
+    if over <= 0 {
+        return 0;
+    }
+    let exp = (over - 1).min(30) as u32;
+    (1_i64 << exp).min(policy.max_lock_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_double_after_the_free_failures_and_stop_at_the_cap() {
+        let secs: Vec<i64> = (1..=16).map(|n| lock_secs(n, PER_ACCOUNT)).collect();
+        assert_eq!(&secs[..8], &[0, 0, 0, 0, 1, 2, 4, 8]);
+        assert_eq!(secs[15], 900.min(1 << 11));
+        assert_eq!(lock_secs(200, PER_ACCOUNT), 900);
+    }
+}

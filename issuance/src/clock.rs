@@ -1,0 +1,42 @@
+//! Time as the core sees it: unix seconds (portable across SQLite and
+//! PostgreSQL as BIGINT) and calendar months in UTC.
+
+use time::OffsetDateTime;
+
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The quota month of a timestamp, `YYYY-MM` in UTC.
+pub fn month_of(unix: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}", t.year(), u8::from(t.month()))
+}
+
+/// RFC 3339, as APIs show timestamps.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_boundary_is_utc() {
+        // 2026-01-31T23:59:59Z and one second later.
+        assert_eq!(month_of(1_769_903_999), "2026-01");
+        assert_eq!(month_of(1_769_904_000), "2026-02");
+    }
+
+    #[test]
+    fn rfc3339_formats_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}

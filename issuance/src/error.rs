@@ -1,0 +1,91 @@
+//! The one error type of the core. Each variant is a kind of outcome a caller
+//! must treat differently (a status code, a message); internal detail is kept
+//! in `Internal` for logs and never shown to users.
+
+use serde::{Deserialize, Serialize};
+
+/// One problem with one input field, named by its path (`claims.kyb_status`,
+/// `email`, `row 4: email`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The input is malformed; every problem found is listed.
+    #[error("{}", summarize(.0))]
+    Validation(Vec<FieldError>),
+    /// Well-formed but refused by a business rule (e.g. a date in the past).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// No session, or wrong credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Known caller, but their role or scope does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Absent, or present in an organisation the caller does not belong to:
+    /// the two are indistinguishable on purpose.
+    #[error("not found")]
+    NotFound,
+    /// The request clashes with the current state (duplicate, last owner...).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// A bug or an outage. The detail is for logs only.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+fn summarize(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl CoreError {
+    pub fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(path, message)])
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict(message.into())
+    }
+}
+
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("migration"))
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;

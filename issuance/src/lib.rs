@@ -1,0 +1,19 @@
+//! Laurel's issuance core.
+//!
+//! Everything that decides who may do what, and everything that issues,
+//! lives here so the dashboard, the REST API and the CLI share one set of
+//! rules. Nothing in this crate knows about HTTP or Leptos: callers hand in
+//! a database pool and plain values, and get plain values or a [`CoreError`].
+
+pub mod accounts;
+pub mod activity;
+pub mod clock;
+pub mod db;
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod keys;
+pub mod orgs;
+pub mod quota;
+
+pub use error::{CoreError, FieldError};

@@ -1,0 +1,237 @@
+//! Who belongs to an organisation, in which role, and the rules for changing
+//! that: only Owners touch Owners, and an org never loses its last Owner.
+
+use serde::{Deserialize, Serialize};
+
+use super::role::{Action, Role};
+use crate::activity;
+use crate::clock;
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+
+/// A user's standing in one organisation: the proof, obtained from the
+/// database, that they belong to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub org_id: String,
+    pub user_id: String,
+    pub role: Role,
+}
+
+impl Membership {
+    /// Loads the caller's membership. A non-member gets `NotFound`, the same
+    /// answer as for an org that does not exist, so tenants cannot probe
+    /// each other.
+    pub async fn of(db: &Db, user_id: &str, org_id: &str) -> CoreResult<Membership> {
+        let role: Option<String> =
+            sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(org_id)
+                .bind(user_id)
+                .fetch_optional(db)
+                .await?;
+        let role = role.ok_or(CoreError::NotFound)?;
+        Ok(Membership {
+            org_id: org_id.to_owned(),
+            user_id: user_id.to_owned(),
+            role: role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        })
+    }
+
+    /// Loads the membership and checks that its role allows `action`.
+    pub async fn authorize(
+        db: &Db,
+        user_id: &str,
+        org_id: &str,
+        action: Action,
+    ) -> CoreResult<Membership> {
+        let m = Self::of(db, user_id, org_id).await?;
+        m.require(action)?;
+        Ok(m)
+    }
+
+    pub fn require(&self, action: Action) -> CoreResult<()> {
+        if self.role.allows(action) {
+            Ok(())
+        } else {
+            Err(CoreError::forbidden(format!(
+                "Your role ({}) does not allow this. Ask an Owner or Admin of this organisation.",
+                self.role.label()
+            )))
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, sqlx::FromRow, PartialEq)]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: RoleColumn,
+    pub joined_at: i64,
+}
+
+/// `Role` as read from a TEXT column.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct RoleColumn(pub Role);
+
+impl TryFrom<String> for RoleColumn {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse().map(RoleColumn)
+    }
+}
+
+pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<Member>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at AS joined_at
+         FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.org_id = $1
+         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'issuer' THEN 2 ELSE 3 END,
+                  u.email",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Adds `user_id` to the org, or changes their role if already a member.
+/// For operators (the CLI) and accepted invitations; no actor checks here.
+pub async fn upsert<'c, E>(executor: E, org_id: &str, user_id: &str, role: Role) -> CoreResult<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    sqlx::query(
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(clock::now())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Checks that `actor` may give or take the role `role` (Admins manage
+/// Admins, Issuers and Viewers; only Owners manage Owners).
+pub(crate) fn check_may_manage(actor: &Membership, role: Role) -> CoreResult<()> {
+    actor.require(Action::ManageMembers)?;
+    if role == Role::Owner && actor.role != Role::Owner {
+        return Err(CoreError::forbidden(
+            "Only an Owner can add, change or remove an Owner.",
+        ));
+    }
+    Ok(())
+}
+
+/// Takes the org's write lock for the rest of the transaction, so that two
+/// concurrent changes cannot both pass the last-Owner check. Updating the
+/// org row locks it in PostgreSQL and takes the write lock in SQLite.
+async fn lock_org(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<()> {
+    let locked = sqlx::query("UPDATE organizations SET id = id WHERE id = $1")
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}
+
+async fn role_in_tx(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    user_id: &str,
+) -> CoreResult<Role> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    role.ok_or(CoreError::NotFound)?
+        .parse()
+        .map_err(|e: String| CoreError::Internal(anyhow::anyhow!(e)))
+}
+
+async fn owner_count(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+const LAST_OWNER: &str =
+    "An organisation needs at least one Owner. Make another member Owner first.";
+
+pub async fn change_role(
+    db: &Db,
+    actor: &Membership,
+    target_user: &str,
+    new_role: Role,
+) -> CoreResult<()> {
+    check_may_manage(actor, new_role)?;
+    let mut tx = db.begin().await?;
+    lock_org(&mut tx, &actor.org_id).await?;
+    let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
+    check_may_manage(actor, current)?;
+    if current == new_role {
+        return Ok(());
+    }
+    if current == Role::Owner && owner_count(&mut tx, &actor.org_id).await? <= 1 {
+        return Err(CoreError::conflict(LAST_OWNER));
+    }
+    upsert(&mut *tx, &actor.org_id, target_user, new_role).await?;
+    let email = email_of(&mut tx, target_user).await?;
+    activity::record(
+        &mut *tx,
+        &actor.org_id,
+        Some(&actor.user_id),
+        "member.role_changed",
+        &format!("{email} is now {}", new_role.label()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResult<()> {
+    let mut tx = db.begin().await?;
+    lock_org(&mut tx, &actor.org_id).await?;
+    let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
+    // Anyone may leave; removing someone else needs the right to manage them.
+    if target_user != actor.user_id {
+        check_may_manage(actor, current)?;
+    }
+    if current == Role::Owner && owner_count(&mut tx, &actor.org_id).await? <= 1 {
+        return Err(CoreError::conflict(LAST_OWNER));
+    }
+    let email = email_of(&mut tx, target_user).await?;
+    sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+        .bind(&actor.org_id)
+        .bind(target_user)
+        .execute(&mut *tx)
+        .await?;
+    activity::record(
+        &mut *tx,
+        &actor.org_id,
+        Some(&actor.user_id),
+        "member.removed",
+        &format!("{email} was removed"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn email_of(tx: &mut sqlx::SqliteConnection, user_id: &str) -> CoreResult<String> {
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?)
+}

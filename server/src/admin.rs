@@ -1,0 +1,104 @@
+//! Operator commands behind `laurel admin ...`: they act directly on the
+//! database, outside any session, so only someone with shell access to the
+//! server can run them.
+
+use issuance::accounts::users;
+use issuance::db::Db;
+use issuance::email::EmailAddress;
+use issuance::keys::MasterKey;
+use issuance::orgs::{Plan, Role, members, organizations};
+
+pub async fn create_org(db: &Db, name: &str, plan: Plan) -> anyhow::Result<String> {
+    Ok(organizations::create(db, name, plan).await?.id)
+}
+
+pub async fn approve_org(db: &Db, master: &MasterKey, org_id: &str) -> anyhow::Result<()> {
+    organizations::approve(db, master, org_id)
+        .await
+        .map_err(|e| match e {
+            issuance::CoreError::NotFound => anyhow::anyhow!("no organisation with id {org_id}"),
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
+/// Adds `email` to the org with `role`, creating the account if needed.
+/// Returns the user id and whether the account is new.
+pub async fn create_user(
+    db: &Db,
+    org_id: &str,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+    role: Role,
+) -> anyhow::Result<(String, bool)> {
+    organizations::get(db, org_id)
+        .await
+        .map_err(|_| anyhow::anyhow!("no organisation with id {org_id}"))?;
+    let email = EmailAddress::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+    let default_name = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let (user, created) =
+        users::find_or_create(db, &email, name.unwrap_or(&default_name), password).await?;
+    members::upsert(db, org_id, &user.id, role).await?;
+    Ok((user.id, created))
+}
+
+pub const DEMO_ORG: &str = "org_demo_academy";
+pub const DEMO_SANDBOX_ORG: &str = "org_demo_sandbox";
+pub const DEMO_OWNER_EMAIL: &str = "owner@demo.laurel.test";
+pub const DEMO_OWNER_PASSWORD: &str = "laurel-demo-owner";
+
+/// Creates the demo organisations and accounts, once; running it again
+/// changes nothing.
+pub async fn seed_demo(db: &Db, master: &MasterKey) -> anyhow::Result<()> {
+    for (id, name, plan) in [
+        (DEMO_ORG, "Demo Academy", Plan::Professional),
+        (DEMO_SANDBOX_ORG, "Demo Sandbox", Plan::Free),
+    ] {
+        sqlx::query(
+            "INSERT INTO organizations (id, name, plan, monthly_quota, approval_status, created_at)
+             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(plan.as_str())
+        .bind(plan.default_monthly_quota())
+        .bind(issuance::clock::now())
+        .execute(db)
+        .await?;
+        organizations::approve(db, master, id).await?;
+    }
+    create_user(
+        db,
+        DEMO_ORG,
+        DEMO_OWNER_EMAIL,
+        Some("Olivia Owner"),
+        DEMO_OWNER_PASSWORD,
+        Role::Owner,
+    )
+    .await?;
+    create_user(
+        db,
+        DEMO_SANDBOX_ORG,
+        DEMO_OWNER_EMAIL,
+        None,
+        DEMO_OWNER_PASSWORD,
+        Role::Owner,
+    )
+    .await?;
+    create_user(
+        db,
+        DEMO_ORG,
+        "issuer@demo.laurel.test",
+        Some("Ian Issuer"),
+        "laurel-demo-issuer",
+        Role::Issuer,
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The Laurel server: configuration, the HTTP router and its middleware,
+//! and the operator commands. Business rules live in the `issuance` crate;
+//! pages and server functions in `app`.
+
+pub mod admin;
+pub mod api_errors;
+pub mod config;
+pub mod origin_guard;
+pub mod startup;
+pub mod telemetry;

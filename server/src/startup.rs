@@ -1,0 +1,149 @@
+//! Builds the application: database, session layer, router, listener.
+
+use std::net::SocketAddr;
+
+use app::ssr::AppState;
+use app::{App, shell};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::config::Config;
+use crate::{api_errors, origin_guard};
+
+/// The cookie's name; it carries only an opaque session id.
+pub const SESSION_COOKIE: &str = "laurel_session";
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, then binds `config.addr` (port 0
+    /// picks a free port, as the tests do).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = issuance::db::connect(&config.database_url).await?;
+        let state = AppState {
+            db,
+            master_key: config.master_key()?,
+            public_url: config.public_url.clone(),
+        };
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+        let router = router(&config, state.clone()).await?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        Ok(())
+    }
+}
+
+async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
+    let store = SqliteStore::new(state.db.clone());
+    store.migrate().await?;
+    tokio::spawn(delete_expired_sessions(store.clone()));
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("laurel")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options);
+
+    use axum::http::{HeaderValue, header};
+    Ok(pages
+        .layer(axum::middleware::from_fn(api_errors::set_status_from_error))
+        .layer(axum::middleware::from_fn(origin_guard::refuse_cross_site))
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http()))
+}
+
+async fn delete_expired_sessions(store: SqliteStore) {
+    use tower_sessions::ExpiredDeletion;
+    if let Err(e) = store
+        .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
+        .await
+    {
+        tracing::warn!(error = %e, "expired-session sweeper stopped");
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

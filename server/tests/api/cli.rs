@@ -1,0 +1,160 @@
+use std::process::Command;
+
+use issuance::orgs::{Membership, Plan, Role, organizations};
+
+/// Runs the real `laurel` binary against a database file.
+fn laurel(db_url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .args(args)
+        .env("LAUREL_DATABASE_URL", db_url)
+        .env("LAUREL_DATA_DIR", data_dir)
+        .env_remove("LAUREL_MASTER_KEY")
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("laurel runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_admin_commands_create_approve_and_populate_an_org() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+
+    let (ok, out, err) = laurel(
+        &url,
+        dir.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Acme Academy",
+            "--plan",
+            "enterprise",
+        ],
+    );
+    assert!(ok, "{err}");
+    let org_id = out.trim().to_owned();
+    assert!(org_id.starts_with("org_"), "{out}");
+
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", &org_id]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = laurel(
+        &url,
+        dir.path(),
+        &[
+            "admin",
+            "create-user",
+            "--org",
+            &org_id,
+            "--email",
+            "Grace@Example.com",
+            "--password",
+            "long enough pass",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = laurel(
+        &url,
+        dir.path(),
+        &["admin", "set-quota", "--org", &org_id, "--quota", "1234"],
+    );
+    assert!(ok, "{err}");
+
+    let db = issuance::db::connect(&url).await.unwrap();
+    let org = organizations::get(&db, &org_id).await.unwrap();
+    assert_eq!(org.plan, Plan::Enterprise);
+    assert!(org.approved);
+    assert_eq!(org.monthly_quota, 1234);
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE org_id = $1")
+        .bind(&org_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1, "approval creates the org's signing key");
+    let sealed: String =
+        sqlx::query_scalar("SELECT private_key_enc FROM signing_keys WHERE org_id = $1")
+            .bind(&org_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(
+        sealed.starts_with("v1."),
+        "the private key is stored sealed"
+    );
+    assert!(
+        dir.path().join("master.key").exists(),
+        "the embedded default generates a master key file"
+    );
+
+    let user = issuance::accounts::users::find_by_email(
+        &db,
+        &issuance::email::EmailAddress::parse("grace@example.com").unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("the user exists");
+    assert_eq!(
+        Membership::of(&db, &user.id, &org_id).await.unwrap().role,
+        Role::Admin
+    );
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("long enough pass"));
+}
+
+#[tokio::test]
+async fn bad_arguments_are_refused_with_the_choices() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let (ok, _, err) = laurel(
+        &url,
+        dir.path(),
+        &["admin", "create-org", "--name", "X", "--plan", "gold"],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("'free' | 'professional' | 'enterprise'"),
+        "{err}"
+    );
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", "org_missing"]);
+    assert!(!ok);
+    assert!(err.contains("no organisation with id org_missing"), "{err}");
+}
+
+#[tokio::test]
+async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(laurel::admin::DEMO_OWNER_EMAIL)
+            && out.contains(laurel::admin::DEMO_OWNER_PASSWORD)
+    );
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    assert!(ok, "{err}");
+    let db = issuance::db::connect(&url).await.unwrap();
+    let counts: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM signing_keys)",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(counts, (2, 2, 2));
+    assert_eq!(
+        organizations::get(&db, laurel::admin::DEMO_ORG)
+            .await
+            .unwrap()
+            .plan,
+        Plan::Professional
+    );
+}

@@ -1,0 +1,183 @@
+use std::collections::HashMap;
+
+use issuance::db::Db;
+use issuance::keys::MasterKey;
+use issuance::orgs::{Plan, Role, organizations};
+use laurel::config::Config;
+use laurel::startup::Application;
+use reqwest::header::{ACCEPT, HeaderMap, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::{Response, redirect};
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub master: MasterKey,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// Boots the application on a free loopback port against a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config {
+        database_url: format!("sqlite://{}", dir.path().join("laurel.db").display()),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: "http://laurel.test".into(),
+        data_dir: dir.path().to_owned(),
+        master_key: Some(TEST_MASTER_KEY.into()),
+        site_root: dir.path().join("site").display().to_string(),
+    };
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("app builds");
+    let address = format!("http://{}", app.local_addr());
+    let db = app.state().db.clone();
+    let master = app.state().master_key.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        client: client(),
+        address,
+        db,
+        master,
+        _dir: dir,
+    }
+}
+
+/// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
+const TEST_MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests
+/// look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the hydrated dashboard does.
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Response {
+        self.call_as(&self.client, name, form).await
+    }
+
+    pub async fn call_as(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .header(ORIGIN, &self.address)
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.login_as(&self.client, email, password).await
+    }
+
+    pub async fn login_as(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.call_as(client, "login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn form_post(&self, name: &str, form: &[(&str, &str)], referer: &str) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header(ORIGIN, &self.address)
+            .header(REFERER, self.url(referer))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn org(&self, name: &str, plan: Plan) -> String {
+        let org = organizations::create(&self.db, name, plan).await.unwrap();
+        organizations::approve(&self.db, &self.master, &org.id)
+            .await
+            .unwrap();
+        org.id
+    }
+
+    /// Adds a member with the shared test password; returns their user id.
+    pub async fn member(&self, org_id: &str, email: &str, role: Role) -> String {
+        laurel::admin::create_user(&self.db, org_id, email, None, PASSWORD, role)
+            .await
+            .unwrap()
+            .0
+    }
+
+    /// A fresh client signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let c = client();
+        let r = self.login_as(&c, email, PASSWORD).await;
+        assert!(
+            r.status().is_success(),
+            "login of {email} failed: {}",
+            r.status()
+        );
+        c
+    }
+}
+
+/// The attributes of the named Set-Cookie, lower-cased, by name.
+pub fn cookie_attributes(headers: &HeaderMap, name: &str) -> Option<HashMap<String, String>> {
+    headers.get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let mut parts = v.split(';').map(str::trim);
+        let (n, value) = parts.next()?.split_once('=')?;
+        if n != name {
+            return None;
+        }
+        let mut attrs: HashMap<String, String> = parts
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.to_ascii_lowercase(), v.to_owned()),
+                None => (p.to_ascii_lowercase(), String::new()),
+            })
+            .collect();
+        attrs.insert("value".into(), value.to_owned());
+        Some(attrs)
+    })
+}
+
+/// The message of the error a server function answered with, as the
+/// dashboard shows it.
+pub async fn error_text(r: Response) -> String {
+    let body = r.text().await.unwrap_or_default();
+    match serde_json::from_str::<app::error::AppError>(&body) {
+        Ok(e) => e.to_string(),
+        Err(_) => body,
+    }
+}
