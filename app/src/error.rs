@@ -68,7 +68,7 @@ impl From<issuance::CoreError> for AppError {
     /// not see.
     fn from(e: issuance::CoreError) -> Self {
         use issuance::CoreError as C;
-        let app = match e {
+        match e {
             C::Validation(fields) => {
                 AppError::Invalid(fields.into_iter().map(|f| (f.path, f.message)).collect())
             }
@@ -83,7 +83,6 @@ impl From<issuance::CoreError> for AppError {
                 tracing::error!(%reference, error = ?err, "internal error in a server function");
                 AppError::Internal(reference)
             }
-        };
-        app
+        }
     }
 }

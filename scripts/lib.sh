@@ -1,0 +1,71 @@
+# Shared by scripts/start and scripts/test: installs what building and
+# testing Laurel needs, and skips whatever is already there, so a second run
+# costs seconds. Source it; do not run it.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Cargo's build cache lives outside the clone, so a fresh clone on the same
+# machine builds incrementally.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/laurel/target}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$ROOT/target/site}"
+LAUREL_BIN="$CARGO_TARGET_DIR/debug/laurel"
+CARGO_LEPTOS_VERSION=0.3.11
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+need_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return
+  say "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+}
+
+# cargo-leptos must match the wasm-bindgen in Cargo.lock exactly, and must
+# not download anything: both tools come from crates.io here.
+need_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then return; fi
+  say "Installing wasm-bindgen-cli $want (a few minutes, once per machine)"
+  # Not --locked: its lock file names a crate version the registry may lack.
+  cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+need_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then return; fi
+  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 25 minutes, once per machine)"
+  # Its --locked dependency set needs a newer rustc than stable has here.
+  if rustup toolchain list | grep -q '^nightly'; then
+    cargo +nightly install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  else
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION"
+  fi
+}
+
+need_chromium() {
+  [ -x /usr/bin/chromium ] && return
+  say "Installing Chromium (Debian package) for the browser tests"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+}
+
+need_node_modules() {
+  local dir="$ROOT/end2end"
+  if [ -d "$dir/node_modules/@playwright/test" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return
+  fi
+  say "Installing the browser-test packages (npm)"
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+}
+
+# Builds the wasm bundle, the CSS and the `laurel` binary (debug, shared
+# with the tests' build).
+build_site() {
+  say "Building Laurel"
+  cargo leptos build
+}
