@@ -1,6 +1,10 @@
 //! Laurel's dashboard: server-rendered Leptos pages that hydrate in the
 //! browser, and the server functions behind them.
 
+// Deeply nested views make deep types when components are not erased
+// (release builds).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

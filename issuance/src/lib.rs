@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod clock;
+pub mod credentials;
 pub mod db;
 pub mod email;
 pub mod error;
