@@ -194,6 +194,89 @@ pub fn unseal(
         .map_err(|e| CoreError::Internal(anyhow::anyhow!("sealed key: {e}")))
 }
 
+/// The key new credentials of `org_id` are signed with, unsealed.
+pub async fn active(
+    tx: &mut sqlx::SqliteConnection,
+    master: &MasterKey,
+    org_id: &str,
+) -> CoreResult<(String, SigningKey)> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, private_key_enc FROM signing_keys
+         WHERE org_id = $1 AND retired_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (key_id, sealed) = row.ok_or_else(|| {
+        CoreError::Unprocessable(
+            "This organisation has no signing key yet: it must be approved before it can issue."
+                .into(),
+        )
+    })?;
+    let key = unseal(master, &key_id, org_id, &sealed)?;
+    Ok((key_id, key))
+}
+
+/// Retires the current key and creates a new one. Retired keys stay in the
+/// DID document, so credentials they signed keep verifying.
+pub async fn rotate(db: &sqlx::SqlitePool, master: &MasterKey, org_id: &str) -> CoreResult<String> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE org_id = $2 AND retired_at IS NULL")
+        .bind(clock::now())
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    let key_id = provision(&mut tx, master, org_id).await?;
+    tx.commit().await?;
+    Ok(key_id)
+}
+
+/// A public key as the settings page and the DID document show it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PublicKeyInfo {
+    pub key_id: String,
+    pub jwk: PublicJwk,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+/// Every key the org has had, newest first.
+pub async fn public_keys(db: &sqlx::SqlitePool, org_id: &str) -> CoreResult<Vec<PublicKeyInfo>> {
+    let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, public_jwk, created_at, retired_at FROM signing_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(key_id, jwk, created_at, retired_at)| {
+            Ok(PublicKeyInfo {
+                jwk: serde_json::from_str(&jwk)
+                    .map_err(|e| anyhow::anyhow!("stored JWK of {key_id}: {e}"))?,
+                key_id,
+                created_at,
+                retired_at,
+            })
+        })
+        .collect()
+}
+
+impl PublicJwk {
+    /// The verifying key this JWK describes.
+    pub fn verifying_key(&self) -> Option<p256::ecdsa::VerifyingKey> {
+        let x = URL_SAFE_NO_PAD.decode(&self.x).ok()?;
+        let y = URL_SAFE_NO_PAD.decode(&self.y).ok()?;
+        if self.kty != "EC" || self.crv != "P-256" || x.len() != 32 || y.len() != 32 {
+            return None;
+        }
+        let mut sec1 = Vec::with_capacity(65);
+        sec1.push(0x04);
+        sec1.extend_from_slice(&x);
+        sec1.extend_from_slice(&y);
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +292,18 @@ mod tests {
         assert_eq!(opened.to_bytes(), key.to_bytes());
         assert!(unseal(&master, "key_1", "org_b", &sealed).is_err());
         assert!(unseal(&MasterKey::generate(), "key_1", "org_a", &sealed).is_err());
+    }
+
+    #[test]
+    fn a_public_jwk_gives_back_the_verifying_key() {
+        let key = SigningKey::generate();
+        let jwk = PublicJwk::of(&key);
+        assert_eq!(jwk.verifying_key().as_ref(), Some(key.verifying_key()));
+        let broken = PublicJwk {
+            x: "AAAA".into(),
+            ..jwk
+        };
+        assert!(broken.verifying_key().is_none());
     }
 
     #[test]

@@ -7,14 +7,18 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod badges;
 pub mod clock;
 pub mod credentials;
 pub mod db;
+pub mod did;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod jws;
 pub mod keys;
 pub mod orgs;
 pub mod quota;
+pub mod status_list;
 
 pub use error::{CoreError, FieldError};

@@ -3,5 +3,6 @@
 
 mod check;
 pub mod request;
+pub mod vc;
 
 pub use request::{CredentialType, IssueRequest, Recipient};
