@@ -69,10 +69,8 @@ impl From<issuance::CoreError> for AppError {
     fn from(e: issuance::CoreError) -> Self {
         use issuance::CoreError as C;
         match e {
-            C::Validation(fields) => {
-                AppError::Invalid(fields.into_iter().map(|f| (f.path, f.message)).collect())
-            }
-            C::Unprocessable(m) => AppError::Unprocessable(m),
+            C::Validation(fields) => AppError::Invalid(fields.into_iter().map(|f| (f.path, f.message)).collect()),
+            C::Unprocessable(m) | C::QuotaExceeded(m) => AppError::Unprocessable(m),
             C::Unauthenticated(m) => AppError::Unauthenticated(m),
             C::Forbidden(m) => AppError::Forbidden(m),
             C::NotFound => AppError::NotFound,

@@ -18,14 +18,9 @@ pub fn thousands(n: i64) -> String {
 /// A unix time as `2026-11-22 14:03 UTC`.
 pub fn datetime(unix: i64) -> String {
     match OffsetDateTime::from_unix_timestamp(unix) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
+        Ok(t) => {
+            format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+        }
         Err(_) => String::new(),
     }
 }
@@ -46,10 +41,7 @@ pub fn month(ym: &str) -> String {
         "November",
         "December",
     ];
-    match ym
-        .split_once('-')
-        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
-    {
+    match ym.split_once('-').and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?))) {
         Some((y, m)) if (1..=12).contains(&m) => format!("{} {y}", NAMES[m - 1]),
         _ => ym.to_owned(),
     }

@@ -19,8 +19,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage,
-    not_found::NotFound, org_frame::OrgFrame, overview::OverviewPage, welcome::WelcomePage,
+    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage, not_found::NotFound,
+    org_frame::OrgFrame, overview::OverviewPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.

@@ -44,9 +44,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 }
 
 pub async fn require_user() -> Result<User, AppError> {
-    let user = current_user()
-        .await?
-        .ok_or_else(AppError::sign_in_required)?;
+    let user = current_user().await?.ok_or_else(AppError::sign_in_required)?;
     Ok(user)
 }
 
@@ -90,10 +88,9 @@ pub async fn client_addr() -> Option<String> {
 /// Gives the page being rendered the status of the error it shows, so that
 /// a missing org is a real 404 and not a 200 that says "not found".
 pub fn set_page_status(error: &AppError) {
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(error.status()),
-    ) {
+    if let (Some(response), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(error.status()))
+    {
         response.set_status(status);
     }
 }

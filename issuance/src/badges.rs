@@ -32,7 +32,8 @@ pub struct NewBadge {
     pub validity_days: Option<i64>,
 }
 
-const COLUMNS: &str = "id, org_id, name, description, criteria_narrative, image_url, validity_days, archived_at, created_at, updated_at";
+const COLUMNS: &str =
+    "id, org_id, name, description, criteria_narrative, image_url, validity_days, archived_at, created_at, updated_at";
 
 pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
     let now = clock::now();
@@ -52,26 +53,21 @@ pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
         return Err(CoreError::field("name", "is required"));
     }
     if badge.validity_days.is_some_and(|d| d < 1) {
-        return Err(CoreError::field(
-            "validity_days",
-            "must be 1 or more, or null for a non-expiring badge",
-        ));
+        return Err(CoreError::field("validity_days", "must be 1 or more, or null for a non-expiring badge"));
     }
-    sqlx::query(&format!(
-        "INSERT INTO badges ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    ))
-    .bind(&badge.id)
-    .bind(&badge.org_id)
-    .bind(&badge.name)
-    .bind(&badge.description)
-    .bind(&badge.criteria_narrative)
-    .bind(&badge.image_url)
-    .bind(badge.validity_days)
-    .bind(badge.archived_at)
-    .bind(badge.created_at)
-    .bind(badge.updated_at)
-    .execute(db)
-    .await?;
+    sqlx::query(&format!("INSERT INTO badges ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(&badge.id)
+        .bind(&badge.org_id)
+        .bind(&badge.name)
+        .bind(&badge.description)
+        .bind(&badge.criteria_narrative)
+        .bind(&badge.image_url)
+        .bind(badge.validity_days)
+        .bind(badge.archived_at)
+        .bind(badge.created_at)
+        .bind(badge.updated_at)
+        .execute(db)
+        .await?;
     Ok(badge)
 }
 
@@ -80,14 +76,12 @@ pub async fn get<'c, E>(executor: E, org_id: &str, id: &str) -> CoreResult<Badge
 where
     E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
 {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM badges WHERE id = $1 AND org_id = $2"
-    ))
-    .bind(id)
-    .bind(org_id)
-    .fetch_optional(executor)
-    .await?
-    .ok_or(CoreError::NotFound)
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM badges WHERE id = $1 AND org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(CoreError::NotFound)
 }
 
 pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<Badge>> {

@@ -25,10 +25,7 @@ pub async fn connect(url: &str) -> CoreResult<Db> {
     {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("creating {dir:?}: {e}"))?;
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     migrate(&pool).await?;
     Ok(pool)
 }

@@ -8,9 +8,7 @@ use crate::keys::PublicJwk;
 
 /// The org's DID under the deployment's public base URL.
 pub fn org_did(public_url: &str, org_id: &str) -> String {
-    let without_scheme = public_url
-        .split_once("://")
-        .map_or(public_url, |(_, rest)| rest);
+    let without_scheme = public_url.split_once("://").map_or(public_url, |(_, rest)| rest);
     let mut segments = without_scheme.trim_end_matches('/').split('/');
     let host = segments.next().unwrap_or_default().replace(':', "%3A");
     let mut did = format!("did:web:{host}");
@@ -31,12 +29,8 @@ pub fn key_url(did: &str, key_id: &str) -> String {
 /// Splits `did:web:…:organizations:<org>#<key>` into the org id and key id.
 pub fn parse_key_url(kid: &str) -> Option<(&str, &str, &str)> {
     let (did, key_id) = kid.split_once('#')?;
-    let org_id = did
-        .strip_prefix("did:web:")?
-        .rsplit_once(":organizations:")?
-        .1;
-    (!org_id.is_empty() && !key_id.is_empty() && !org_id.contains(':'))
-        .then_some((did, org_id, key_id))
+    let org_id = did.strip_prefix("did:web:")?.rsplit_once(":organizations:")?.1;
+    (!org_id.is_empty() && !key_id.is_empty() && !org_id.contains(':')).then_some((did, org_id, key_id))
 }
 
 /// The DID document: every key the org has had, current and retired, so
@@ -53,10 +47,7 @@ pub fn document(did: &str, keys: &[(String, PublicJwk)]) -> Value {
             })
         })
         .collect();
-    let ids: Vec<Value> = keys
-        .iter()
-        .map(|(key_id, _)| key_url(did, key_id).into())
-        .collect();
+    let ids: Vec<Value> = keys.iter().map(|(key_id, _)| key_url(did, key_id).into()).collect();
     json!({
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
         "id": did,
@@ -72,18 +63,9 @@ mod tests {
 
     #[test]
     fn the_port_is_percent_encoded_and_paths_become_colons() {
-        assert_eq!(
-            org_did("http://127.0.0.1:3000", "org_1"),
-            "did:web:127.0.0.1%3A3000:organizations:org_1"
-        );
-        assert_eq!(
-            org_did("https://laurel.example/", "org_1"),
-            "did:web:laurel.example:organizations:org_1"
-        );
-        assert_eq!(
-            org_did("https://example.com/laurel", "org_1"),
-            "did:web:example.com:laurel:organizations:org_1"
-        );
+        assert_eq!(org_did("http://127.0.0.1:3000", "org_1"), "did:web:127.0.0.1%3A3000:organizations:org_1");
+        assert_eq!(org_did("https://laurel.example/", "org_1"), "did:web:laurel.example:organizations:org_1");
+        assert_eq!(org_did("https://example.com/laurel", "org_1"), "did:web:example.com:laurel:organizations:org_1");
     }
 
     #[test]

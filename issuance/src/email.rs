@@ -29,9 +29,7 @@ impl EmailAddress {
         if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
             return Err(format!("'{trimmed}' has no valid domain after '@'"));
         }
-        let options = email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal();
+        let options = email_address::Options::default().without_display_text().without_domain_literal();
         email_address::EmailAddress::parse_with_options(trimmed, options)
             .map_err(|e| format!("'{trimmed}' is not a valid e-mail address ({e})"))?;
         Ok(Self(trimmed.to_lowercase()))

@@ -14,10 +14,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
+        Self { path: path.into(), message: message.into() }
     }
 }
 
@@ -48,6 +45,9 @@ pub enum CoreError {
     /// The request clashes with the current state (duplicate, last owner...).
     #[error("{0}")]
     Conflict(String),
+    /// The org's monthly unique-recipient quota would be exceeded.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -57,11 +57,7 @@ pub enum CoreError {
 }
 
 fn summarize(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 impl CoreError {

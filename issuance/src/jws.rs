@@ -53,15 +53,11 @@ pub enum MalformedJws {
 pub fn decode(token: &str) -> Result<Decoded, MalformedJws> {
     let token = token.trim();
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(MalformedJws::Shape);
     };
     let json = |part: &str, what: &'static str| -> Result<Value, MalformedJws> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(part)
-            .map_err(|_| MalformedJws::Base64(what))?;
+        let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| MalformedJws::Base64(what))?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(v @ Value::Object(_)) => Ok(v),
             _ => Err(MalformedJws::Json(what)),
@@ -71,9 +67,7 @@ pub fn decode(token: &str) -> Result<Decoded, MalformedJws> {
         header: json(h, "header")?,
         payload: json(p, "payload")?,
         signing_input_len: h.len() + 1 + p.len(),
-        signature: URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| MalformedJws::Base64("signature"))?,
+        signature: URL_SAFE_NO_PAD.decode(s).map_err(|_| MalformedJws::Base64("signature"))?,
         token: token.to_owned(),
     })
 }
@@ -92,8 +86,7 @@ impl Decoded {
         let Ok(signature) = Signature::from_slice(&self.signature) else {
             return false;
         };
-        key.verify(&self.token.as_bytes()[..self.signing_input_len], &signature)
-            .is_ok()
+        key.verify(&self.token.as_bytes()[..self.signing_input_len], &signature).is_ok()
     }
 }
 
@@ -106,24 +99,14 @@ mod tests {
     #[test]
     fn a_signed_token_verifies_and_a_tampered_one_does_not() {
         let key = SigningKey::generate();
-        let header = Header {
-            alg: "ES256",
-            typ: "vc+jwt",
-            kid: "did:web:example.com#k1",
-        };
+        let header = Header { alg: "ES256", typ: "vc+jwt", kid: "did:web:example.com#k1" };
         let token = sign(&header, br#"{"iss":"did:web:example.com","n":1}"#, &key);
         let decoded = decode(&token).unwrap();
         assert_eq!(decoded.kid(), Some("did:web:example.com#k1"));
         assert_eq!(decoded.alg(), Some("ES256"));
         assert_eq!(decoded.payload["n"], 1);
         assert!(decoded.verify(key.verifying_key()));
-        assert_eq!(
-            URL_SAFE_NO_PAD
-                .decode(token.rsplit('.').next().unwrap())
-                .unwrap()
-                .len(),
-            64
-        );
+        assert_eq!(URL_SAFE_NO_PAD.decode(token.rsplit('.').next().unwrap()).unwrap().len(), 64);
 
         let other = SigningKey::generate();
         assert!(!decoded.verify(other.verifying_key()));
@@ -139,13 +122,7 @@ mod tests {
     fn malformed_tokens_say_what_is_wrong() {
         assert_eq!(decode("abc").unwrap_err(), MalformedJws::Shape);
         assert_eq!(decode("a.b.c.d").unwrap_err(), MalformedJws::Shape);
-        assert_eq!(
-            decode("!!.e30.AA").unwrap_err(),
-            MalformedJws::Base64("header")
-        );
-        assert_eq!(
-            decode("WzFd.e30.AA").unwrap_err(),
-            MalformedJws::Json("header")
-        );
+        assert_eq!(decode("!!.e30.AA").unwrap_err(), MalformedJws::Base64("header"));
+        assert_eq!(decode("WzFd.e30.AA").unwrap_err(), MalformedJws::Json("header"));
     }
 }

@@ -32,12 +32,8 @@ impl std::fmt::Debug for MasterKey {
 impl MasterKey {
     /// Parses a base64 (standard alphabet) encoding of 32 bytes.
     pub fn from_base64(encoded: &str) -> CoreResult<Self> {
-        let bytes = STANDARD
-            .decode(encoded.trim())
-            .map_err(|e| anyhow::anyhow!("master key is not base64: {e}"))?;
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("master key must be 32 bytes"))?;
+        let bytes = STANDARD.decode(encoded.trim()).map_err(|e| anyhow::anyhow!("master key is not base64: {e}"))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("master key must be 32 bytes"))?;
         Ok(Self(key))
     }
 
@@ -51,8 +47,7 @@ impl MasterKey {
     /// the embedded default; production sets `LAUREL_MASTER_KEY` instead.
     pub fn load_or_create(path: &Path) -> CoreResult<Self> {
         if path.exists() {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("reading {path:?}: {e}"))?;
+            let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {path:?}: {e}"))?;
             return Self::from_base64(&text);
         }
         if let Some(dir) = path.parent() {
@@ -68,30 +63,16 @@ impl MasterKey {
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: aad.as_bytes(),
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
             .map_err(|_| anyhow::anyhow!("sealing a signing key failed"))?;
-        Ok(format!(
-            "v1.{}.{}",
-            URL_SAFE_NO_PAD.encode(nonce),
-            URL_SAFE_NO_PAD.encode(sealed)
-        ))
+        Ok(format!("v1.{}.{}", URL_SAFE_NO_PAD.encode(nonce), URL_SAFE_NO_PAD.encode(sealed)))
     }
 
     fn open(&self, sealed: &str, aad: &str) -> CoreResult<Vec<u8>> {
-        let bad = || {
-            CoreError::Internal(anyhow::anyhow!(
-                "a sealed signing key is malformed or the master key is wrong"
-            ))
-        };
+        let bad =
+            || CoreError::Internal(anyhow::anyhow!("a sealed signing key is malformed or the master key is wrong"));
         let mut parts = sealed.split('.');
-        let (Some("v1"), Some(nonce), Some(body), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some("v1"), Some(nonce), Some(body), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(bad());
         };
@@ -101,15 +82,7 @@ impl MasterKey {
             return Err(bad());
         }
         let cipher = Aes256Gcm::new_from_slice(&self.0).map_err(|e| anyhow::anyhow!("{e}"))?;
-        cipher
-            .decrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &body,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| bad())
+        cipher.decrypt(Nonce::from_slice(&nonce), Payload { msg: &body, aad: aad.as_bytes() }).map_err(|_| bad())
     }
 }
 
@@ -123,8 +96,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> CoreResult<()> {
         .mode(0o600)
         .open(path)
         .map_err(|e| anyhow::anyhow!("creating {path:?}: {e}"))?;
-    f.write_all(bytes)
-        .map_err(|e| anyhow::anyhow!("writing {path:?}: {e}"))?;
+    f.write_all(bytes).map_err(|e| anyhow::anyhow!("writing {path:?}: {e}"))?;
     Ok(())
 }
 
@@ -159,11 +131,7 @@ fn aad(key_id: &str, org_id: &str) -> String {
 }
 
 /// Creates a new signing key for `org_id` inside the caller's transaction.
-pub async fn provision(
-    tx: &mut sqlx::SqliteConnection,
-    master: &MasterKey,
-    org_id: &str,
-) -> CoreResult<String> {
+pub async fn provision(tx: &mut sqlx::SqliteConnection, master: &MasterKey, org_id: &str) -> CoreResult<String> {
     let key_id = ids::new_id("key");
     let signing = SigningKey::generate();
     let sealed = master.seal(&signing.to_bytes(), &aad(&key_id, org_id))?;
@@ -183,15 +151,9 @@ pub async fn provision(
 }
 
 /// Opens a sealed key from its row.
-pub fn unseal(
-    master: &MasterKey,
-    key_id: &str,
-    org_id: &str,
-    sealed: &str,
-) -> CoreResult<SigningKey> {
+pub fn unseal(master: &MasterKey, key_id: &str, org_id: &str, sealed: &str) -> CoreResult<SigningKey> {
     let bytes = master.open(sealed, &aad(key_id, org_id))?;
-    SigningKey::from_slice(&bytes)
-        .map_err(|e| CoreError::Internal(anyhow::anyhow!("sealed key: {e}")))
+    SigningKey::from_slice(&bytes).map_err(|e| CoreError::Internal(anyhow::anyhow!("sealed key: {e}")))
 }
 
 /// The key new credentials of `org_id` are signed with, unsealed.
@@ -209,8 +171,7 @@ pub async fn active(
     .await?;
     let (key_id, sealed) = row.ok_or_else(|| {
         CoreError::Unprocessable(
-            "This organisation has no signing key yet: it must be approved before it can issue."
-                .into(),
+            "This organisation has no signing key yet: it must be approved before it can issue.".into(),
         )
     })?;
     let key = unseal(master, &key_id, org_id, &sealed)?;
@@ -251,8 +212,7 @@ pub async fn public_keys(db: &sqlx::SqlitePool, org_id: &str) -> CoreResult<Vec<
     rows.into_iter()
         .map(|(key_id, jwk, created_at, retired_at)| {
             Ok(PublicKeyInfo {
-                jwk: serde_json::from_str(&jwk)
-                    .map_err(|e| anyhow::anyhow!("stored JWK of {key_id}: {e}"))?,
+                jwk: serde_json::from_str(&jwk).map_err(|e| anyhow::anyhow!("stored JWK of {key_id}: {e}"))?,
                 key_id,
                 created_at,
                 retired_at,
@@ -285,9 +245,7 @@ mod tests {
     fn a_sealed_key_opens_only_for_its_own_key_and_org() {
         let master = MasterKey::generate();
         let key = SigningKey::generate();
-        let sealed = master
-            .seal(&key.to_bytes(), &aad("key_1", "org_a"))
-            .unwrap();
+        let sealed = master.seal(&key.to_bytes(), &aad("key_1", "org_a")).unwrap();
         let opened = unseal(&master, "key_1", "org_a", &sealed).unwrap();
         assert_eq!(opened.to_bytes(), key.to_bytes());
         assert!(unseal(&master, "key_1", "org_b", &sealed).is_err());
@@ -299,10 +257,7 @@ mod tests {
         let key = SigningKey::generate();
         let jwk = PublicJwk::of(&key);
         assert_eq!(jwk.verifying_key().as_ref(), Some(key.verifying_key()));
-        let broken = PublicJwk {
-            x: "AAAA".into(),
-            ..jwk
-        };
+        let broken = PublicJwk { x: "AAAA".into(), ..jwk };
         assert!(broken.verifying_key().is_none());
     }
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod api_keys;
 pub mod badges;
 pub mod clock;
 pub mod credentials;
@@ -14,6 +15,7 @@ pub mod db;
 pub mod did;
 pub mod email;
 pub mod error;
+pub mod idempotency;
 pub mod ids;
 pub mod jws;
 pub mod keys;

@@ -13,12 +13,10 @@ pub async fn create_org(db: &Db, name: &str, plan: Plan) -> anyhow::Result<Strin
 }
 
 pub async fn approve_org(db: &Db, master: &MasterKey, org_id: &str) -> anyhow::Result<()> {
-    organizations::approve(db, master, org_id)
-        .await
-        .map_err(|e| match e {
-            issuance::CoreError::NotFound => anyhow::anyhow!("no organisation with id {org_id}"),
-            other => other.into(),
-        })?;
+    organizations::approve(db, master, org_id).await.map_err(|e| match e {
+        issuance::CoreError::NotFound => anyhow::anyhow!("no organisation with id {org_id}"),
+        other => other.into(),
+    })?;
     Ok(())
 }
 
@@ -32,18 +30,10 @@ pub async fn create_user(
     password: &str,
     role: Role,
 ) -> anyhow::Result<(String, bool)> {
-    organizations::get(db, org_id)
-        .await
-        .map_err(|_| anyhow::anyhow!("no organisation with id {org_id}"))?;
+    organizations::get(db, org_id).await.map_err(|_| anyhow::anyhow!("no organisation with id {org_id}"))?;
     let email = EmailAddress::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
-    let default_name = email
-        .as_str()
-        .split('@')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let (user, created) =
-        users::find_or_create(db, &email, name.unwrap_or(&default_name), password).await?;
+    let default_name = email.as_str().split('@').next().unwrap_or_default().to_owned();
+    let (user, created) = users::find_or_create(db, &email, name.unwrap_or(&default_name), password).await?;
     members::upsert(db, org_id, &user.id, role).await?;
     Ok((user.id, created))
 }
@@ -56,10 +46,9 @@ pub const DEMO_OWNER_PASSWORD: &str = "laurel-demo-owner";
 /// Creates the demo organisations and accounts, once; running it again
 /// changes nothing.
 pub async fn seed_demo(db: &Db, master: &MasterKey) -> anyhow::Result<()> {
-    for (id, name, plan) in [
-        (DEMO_ORG, "Demo Academy", Plan::Professional),
-        (DEMO_SANDBOX_ORG, "Demo Sandbox", Plan::Free),
-    ] {
+    for (id, name, plan) in
+        [(DEMO_ORG, "Demo Academy", Plan::Professional), (DEMO_SANDBOX_ORG, "Demo Sandbox", Plan::Free)]
+    {
         sqlx::query(
             "INSERT INTO organizations (id, name, plan, monthly_quota, approval_status, created_at)
              VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT (id) DO NOTHING",
@@ -73,32 +62,9 @@ pub async fn seed_demo(db: &Db, master: &MasterKey) -> anyhow::Result<()> {
         .await?;
         organizations::approve(db, master, id).await?;
     }
-    create_user(
-        db,
-        DEMO_ORG,
-        DEMO_OWNER_EMAIL,
-        Some("Olivia Owner"),
-        DEMO_OWNER_PASSWORD,
-        Role::Owner,
-    )
-    .await?;
-    create_user(
-        db,
-        DEMO_SANDBOX_ORG,
-        DEMO_OWNER_EMAIL,
-        None,
-        DEMO_OWNER_PASSWORD,
-        Role::Owner,
-    )
-    .await?;
-    create_user(
-        db,
-        DEMO_ORG,
-        "issuer@demo.laurel.test",
-        Some("Ian Issuer"),
-        "laurel-demo-issuer",
-        Role::Issuer,
-    )
-    .await?;
+    create_user(db, DEMO_ORG, DEMO_OWNER_EMAIL, Some("Olivia Owner"), DEMO_OWNER_PASSWORD, Role::Owner).await?;
+    create_user(db, DEMO_SANDBOX_ORG, DEMO_OWNER_EMAIL, None, DEMO_OWNER_PASSWORD, Role::Owner).await?;
+    create_user(db, DEMO_ORG, "issuer@demo.laurel.test", Some("Ian Issuer"), "laurel-demo-issuer", Role::Issuer)
+        .await?;
     Ok(())
 }

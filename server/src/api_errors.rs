@@ -26,8 +26,7 @@ pub async fn set_status_from_error(request: Request<Body>, next: Next) -> Respon
         Err(_) => return Response::from_parts(parts, Body::empty()),
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

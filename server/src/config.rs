@@ -30,20 +30,15 @@ impl Config {
         let addr: SocketAddr = var("LAUREL_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
-            .map_err(|e| {
-                anyhow::anyhow!("LAUREL_ADDR: {e} (expected host:port, e.g. 127.0.0.1:3000)")
-            })?;
+            .map_err(|e| anyhow::anyhow!("LAUREL_ADDR: {e} (expected host:port, e.g. 127.0.0.1:3000)"))?;
         Ok(Config {
-            database_url: var("LAUREL_DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/laurel.db".into()),
+            database_url: var("LAUREL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/laurel.db".into()),
             public_url: var("LAUREL_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')
                 .to_owned(),
             addr,
-            data_dir: var("LAUREL_DATA_DIR")
-                .unwrap_or_else(|| "data".into())
-                .into(),
+            data_dir: var("LAUREL_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             master_key: var("LAUREL_MASTER_KEY"),
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
@@ -51,8 +46,7 @@ impl Config {
 
     pub fn master_key(&self) -> anyhow::Result<MasterKey> {
         Ok(match &self.master_key {
-            Some(encoded) => MasterKey::from_base64(encoded)
-                .map_err(|e| anyhow::anyhow!("LAUREL_MASTER_KEY: {e}"))?,
+            Some(encoded) => MasterKey::from_base64(encoded).map_err(|e| anyhow::anyhow!("LAUREL_MASTER_KEY: {e}"))?,
             None => MasterKey::load_or_create(&self.data_dir.join("master.key"))?,
         })
     }

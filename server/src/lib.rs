@@ -6,5 +6,6 @@ pub mod admin;
 pub mod api_errors;
 pub mod config;
 pub mod origin_guard;
+pub mod rest;
 pub mod startup;
 pub mod telemetry;

@@ -9,11 +9,7 @@ use laurel::startup::Application;
 use laurel::{admin, telemetry};
 
 #[derive(Parser)]
-#[command(
-    name = "laurel",
-    version,
-    about = "Issue verifiable credentials in bulk."
-)]
+#[command(name = "laurel", version, about = "Issue verifiable credentials in bulk.")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -109,11 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn admin_command(
-    config: &Config,
-    db: &issuance::db::Db,
-    cmd: AdminCommand,
-) -> anyhow::Result<()> {
+async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
         AdminCommand::CreateOrg { name, plan } => {
             println!("{}", admin::create_org(db, &name, plan).await?);
@@ -122,14 +114,7 @@ async fn admin_command(
             admin::approve_org(db, &config.master_key()?, &id).await?;
             println!("approved {id}");
         }
-        AdminCommand::CreateUser {
-            org,
-            email,
-            password,
-            password_stdin,
-            role,
-            name,
-        } => {
+        AdminCommand::CreateUser { org, email, password, password_stdin, role, name } => {
             let password = match (password, password_stdin) {
                 (_, true) => {
                     let mut s = String::new();
@@ -139,13 +124,8 @@ async fn admin_command(
                 (Some(p), false) => p,
                 (None, false) => anyhow::bail!("--password or --password-stdin is required"),
             };
-            let (user_id, created) =
-                admin::create_user(db, &org, &email, name.as_deref(), &password, role).await?;
-            let what = if created {
-                "created"
-            } else {
-                "existing account"
-            };
+            let (user_id, created) = admin::create_user(db, &org, &email, name.as_deref(), &password, role).await?;
+            let what = if created { "created" } else { "existing account" };
             println!("{user_id} ({what}) is {role} of {org}");
         }
         AdminCommand::SetQuota { org, quota } => {
@@ -158,11 +138,7 @@ async fn admin_command(
         }
         AdminCommand::SeedDemo => {
             admin::seed_demo(db, &config.master_key()?).await?;
-            println!(
-                "Demo organisation ready: {}/organizations/{}",
-                config.public_url,
-                admin::DEMO_ORG
-            );
+            println!("Demo organisation ready: {}/organizations/{}", config.public_url, admin::DEMO_ORG);
             println!("Sign in at {}/login", config.public_url);
             println!("  e-mail:   {}", admin::DEMO_OWNER_EMAIL);
             println!("  password: {}", admin::DEMO_OWNER_PASSWORD);

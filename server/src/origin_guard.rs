@@ -13,10 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub async fn refuse_cross_site(request: Request<Body>, next: Next) -> Response {
-    let safe_method = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe_method || request.uri().path().starts_with("/v1/") || same_origin(&request) {
         return next.run(request).await;
     }
@@ -33,10 +30,7 @@ fn same_origin(request: &Request<Body>) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    let claimed = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
+    let claimed = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     match claimed.and_then(authority_of) {
         Some(authority) => authority.eq_ignore_ascii_case(host),
         None => false,
@@ -56,10 +50,7 @@ mod tests {
 
     #[test]
     fn authority_is_host_and_port() {
-        assert_eq!(
-            authority_of("http://127.0.0.1:3000"),
-            Some("127.0.0.1:3000")
-        );
+        assert_eq!(authority_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
         assert_eq!(authority_of("https://a.example/x?y"), Some("a.example"));
         assert_eq!(authority_of("null"), None);
     }

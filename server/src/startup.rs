@@ -15,7 +15,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::Config;
-use crate::{api_errors, origin_guard};
+use crate::{api_errors, origin_guard, rest};
 
 /// The cookie's name; it carries only an opaque session id.
 pub const SESSION_COOKIE: &str = "laurel_session";
@@ -31,26 +31,16 @@ impl Application {
     /// picks a free port, as the tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect(&config.database_url).await?;
-        let state = AppState {
-            db,
-            master_key: config.master_key()?,
-            public_url: config.public_url.clone(),
-        };
+        let state = AppState { db, master_key: config.master_key()?, public_url: config.public_url.clone() };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
         let router = router(&config, state.clone()).await?;
-        Ok(Self {
-            listener,
-            router,
-            state,
-        })
+        Ok(Self { listener, router, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("bound listener has an address")
+        self.listener.local_addr().expect("bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -58,13 +48,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         Ok(())
     }
 }
@@ -92,6 +78,7 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
         move || provide_context(state.clone())
     };
     let pages = Router::new()
+        .merge(rest::router().with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -104,27 +91,15 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(api_errors::set_status_from_error))
         .layer(axum::middleware::from_fn(origin_guard::refuse_cross_site))
         .layer(sessions)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TraceLayer::new_for_http()))
 }
 
 async fn delete_expired_sessions(store: SqliteStore) {
     use tower_sessions::ExpiredDeletion;
-    if let Err(e) = store
-        .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
-        .await
-    {
+    if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(3600)).await {
         tracing::warn!(error = %e, "expired-session sweeper stopped");
     }
 }
@@ -135,8 +110,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -21,15 +21,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
     let db = ssr::state()?.db;
     let client = ssr::client_addr().await;
-    let user = authenticate(
-        &db,
-        LoginAttempt {
-            email: &email,
-            password: &password,
-            client: client.as_deref(),
-        },
-    )
-    .await?;
+    let user =
+        authenticate(&db, LoginAttempt { email: &email, password: &password, client: client.as_deref() }).await?;
     ssr::sign_in(&user).await?;
     tracing::info!(user_id = %user.id, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -46,11 +39,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None`.
 #[server(endpoint = "get_me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    Ok(crate::ssr::current_user().await?.map(|u| Me {
-        user_id: u.id,
-        email: u.email,
-        display_name: u.display_name,
-    }))
+    Ok(crate::ssr::current_user().await?.map(|u| Me { user_id: u.id, email: u.email, display_name: u.display_name }))
 }
 
 /// Where `/` sends someone: their first organisation, or the sign-in page.

@@ -21,11 +21,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
 /// With `name` and `password`, creates the invited account; without, joins
 /// as the signed-in user. Either way the person ends up signed in, in the org.
 #[server(endpoint = "accept_invitation")]
-pub async fn accept_invitation(
-    token: String,
-    name: Option<String>,
-    password: Option<String>,
-) -> Result<(), AppError> {
+pub async fn accept_invitation(token: String, name: Option<String>, password: Option<String>) -> Result<(), AppError> {
     use crate::ssr;
     use issuance::orgs::invitations;
 

@@ -7,8 +7,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 fn parse_role(role: &str) -> Result<issuance::orgs::Role, AppError> {
-    role.parse()
-        .map_err(|m: String| AppError::Invalid(vec![("role".into(), m)]))
+    role.parse().map_err(|m: String| AppError::Invalid(vec![("role".into(), m)]))
 }
 
 #[server(endpoint = "get_members_page")]
@@ -22,11 +21,7 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
     let can_manage = membership.role.allows(Action::ManageMembers);
     let rows = members::list(&db, &org_id).await?;
     // Only those who can act on invitations see the pending list.
-    let pending = if can_manage {
-        invitations::pending(&db, &org_id).await?
-    } else {
-        Vec::new()
-    };
+    let pending = if can_manage { invitations::pending(&db, &org_id).await? } else { Vec::new() };
     Ok(MembersPage {
         my_user_id: user.id,
         my_role: membership.role.label().into(),
@@ -43,22 +38,13 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
             .collect(),
         invitations: pending
             .into_iter()
-            .map(|i| InvitationRow {
-                id: i.id,
-                email: i.email,
-                role: i.role,
-                expires_at: i.expires_at,
-            })
+            .map(|i| InvitationRow { id: i.id, email: i.email, role: i.role, expires_at: i.expires_at })
             .collect(),
     })
 }
 
 #[server(endpoint = "invite_member")]
-pub async fn invite_member(
-    org_id: String,
-    email: String,
-    role: String,
-) -> Result<InviteResult, AppError> {
+pub async fn invite_member(org_id: String, email: String, role: String) -> Result<InviteResult, AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
     use issuance::orgs::invitations::{self, InviteOutcome};
@@ -68,19 +54,14 @@ pub async fn invite_member(
     let outcome = invitations::invite(&state.db, &membership, &email, parse_role(&role)?).await?;
     Ok(match outcome {
         InviteOutcome::Added { email } => InviteResult::Added { email },
-        InviteOutcome::Invited { email, token, .. } => InviteResult::Invited {
-            email,
-            link: format!("{}/invitations/{token}", state.public_url),
-        },
+        InviteOutcome::Invited { email, token, .. } => {
+            InviteResult::Invited { email, link: format!("{}/invitations/{token}", state.public_url) }
+        }
     })
 }
 
 #[server(endpoint = "change_member_role")]
-pub async fn change_member_role(
-    org_id: String,
-    user_id: String,
-    role: String,
-) -> Result<(), AppError> {
+pub async fn change_member_role(org_id: String, user_id: String, role: String) -> Result<(), AppError> {
     use crate::ssr;
     use issuance::orgs::{Action, members};
 

@@ -20,19 +20,8 @@ pub async fn get_org_context(org_id: String) -> Result<OrgContext, AppError> {
         org_name: org.name,
         role: membership.role.label().into(),
         can_manage_members: membership.role.allows(Action::ManageMembers),
-        me: Me {
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-        },
-        orgs: orgs
-            .into_iter()
-            .map(|o| OrgLink {
-                id: o.id,
-                name: o.name,
-                role: o.role.label().into(),
-            })
-            .collect(),
+        me: Me { user_id: user.id, email: user.email, display_name: user.display_name },
+        orgs: orgs.into_iter().map(|o| OrgLink { id: o.id, name: o.name, role: o.role.label().into() }).collect(),
     })
 }
 
@@ -58,11 +47,7 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
         bulk_issue_allowed: org.plan.allows_bulk_issue(),
         activity: recent
             .into_iter()
-            .map(|a| ActivityItem {
-                summary: a.summary,
-                actor: a.actor_email,
-                at: a.created_at,
-            })
+            .map(|a| ActivityItem { summary: a.summary, actor: a.actor_email, at: a.created_at })
             .collect(),
     })
 }

@@ -27,9 +27,5 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 /// The message of an action's last error, if any, for under a form.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
-    }
+    move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
 }

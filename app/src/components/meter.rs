@@ -6,11 +6,7 @@ use crate::format::{month, thousands};
 /// reads at a glance; the figures are there too for the exact answer.
 #[component]
 pub fn QuotaMeter(used: i64, limit: i64, #[prop(into)] quota_month: String) -> impl IntoView {
-    let pct = if limit > 0 {
-        ((used as f64 / limit as f64) * 100.0).clamp(0.0, 100.0)
-    } else {
-        100.0
-    };
+    let pct = if limit > 0 { ((used as f64 / limit as f64) * 100.0).clamp(0.0, 100.0) } else { 100.0 };
     let level = if pct >= 90.0 {
         "high"
     } else if pct >= 70.0 {

@@ -2,20 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::org_frame::use_org_id;
-use crate::api::members::{
-    ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page,
-};
+use crate::api::members::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page};
 use crate::api::types::{InviteResult, MemberRow, MembersPage as Data};
 use crate::components::ErrorView;
 use crate::components::error_view::FormError;
 use crate::format::datetime;
 
-const ROLES: [(&str, &str); 4] = [
-    ("owner", "Owner"),
-    ("admin", "Admin"),
-    ("issuer", "Issuer"),
-    ("viewer", "Viewer"),
-];
+const ROLES: [(&str, &str); 4] = [("owner", "Owner"), ("admin", "Admin"), ("issuer", "Issuer"), ("viewer", "Viewer")];
 
 /// The actions of this page, shared with its rows.
 #[derive(Clone, Copy)]
@@ -112,13 +105,7 @@ fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn MemberLine(
-    m: MemberRow,
-    org_id: String,
-    can_manage: bool,
-    is_me: bool,
-    actions: Actions,
-) -> impl IntoView {
+fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actions: Actions) -> impl IntoView {
     let role = m.role.clone();
     let (org_for_remove, user_for_remove) = (org_id.clone(), m.user_id.clone());
     view! {
@@ -194,9 +181,5 @@ fn InviteForm(org_id: String, action: ServerAction<InviteMember>) -> impl IntoVi
 }
 
 fn role_label(role: &str) -> &'static str {
-    ROLES
-        .iter()
-        .find(|(v, _)| *v == role)
-        .map(|(_, l)| *l)
-        .unwrap_or("Unknown")
+    ROLES.iter().find(|(v, _)| *v == role).map(|(_, l)| *l).unwrap_or("Unknown")
 }

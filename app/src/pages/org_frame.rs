@@ -41,12 +41,7 @@ pub fn OrgFrame() -> impl IntoView {
 fn Frame(ctx: OrgContext) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let base = format!("/organizations/{}", ctx.org_id);
-    let others: Vec<_> = ctx
-        .orgs
-        .iter()
-        .filter(|o| o.id != ctx.org_id)
-        .cloned()
-        .collect();
+    let others: Vec<_> = ctx.orgs.iter().filter(|o| o.id != ctx.org_id).cloned().collect();
     view! {
         <header class="topbar">
             <a class="brand" href="/"><span class="brand-mark">"L"</span>"Laurel"</a>

@@ -9,8 +9,7 @@ use crate::error::{CoreError, CoreResult};
 
 /// The one message for a wrong e-mail and a wrong password alike, so the
 /// form does not tell an attacker which accounts exist.
-pub const WRONG_CREDENTIALS: &str =
-    "That e-mail and password do not match an account. Check both and try again.";
+pub const WRONG_CREDENTIALS: &str = "That e-mail and password do not match an account. Check both and try again.";
 
 pub struct LoginAttempt<'a> {
     pub email: &'a str,
@@ -40,9 +39,7 @@ pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User
     match (ok, user_id) {
         (true, Some(id)) => {
             throttle::clear(db, &account_key).await?;
-            users::find_by_id(db, &id)
-                .await?
-                .ok_or_else(|| CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
+            users::find_by_id(db, &id).await?.ok_or_else(|| CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
         }
         _ => {
             throttle::record_failure(db, &account_key, PER_ACCOUNT, now).await?;

@@ -4,9 +4,7 @@
 use std::sync::OnceLock;
 
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 use crate::error::{CoreError, CoreResult};
 
@@ -20,16 +18,10 @@ impl NewPassword {
     pub fn parse(input: &str) -> CoreResult<Self> {
         let n = input.chars().count();
         if n < MIN_LEN {
-            return Err(CoreError::field(
-                "password",
-                format!("must be at least {MIN_LEN} characters"),
-            ));
+            return Err(CoreError::field("password", format!("must be at least {MIN_LEN} characters")));
         }
         if n > MAX_LEN {
-            return Err(CoreError::field(
-                "password",
-                format!("must be at most {MAX_LEN} characters"),
-            ));
+            return Err(CoreError::field("password", format!("must be at most {MAX_LEN} characters")));
         }
         Ok(Self(input.to_owned()))
     }
@@ -57,9 +49,7 @@ pub async fn verify(password: String, stored: Option<String>) -> CoreResult<bool
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && ok)
     })
     .await
@@ -68,9 +58,7 @@ pub async fn verify(password: String, stored: Option<String>) -> CoreResult<bool
 
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_blocking("not a real password, only spends the time").unwrap_or_default()
-    })
+    DUMMY.get_or_init(|| hash_blocking("not a real password, only spends the time").unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -79,20 +67,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_no_other() {
-        let phc = hash(NewPassword::parse("correct horse battery").unwrap())
-            .await
-            .unwrap();
+        let phc = hash(NewPassword::parse("correct horse battery").unwrap()).await.unwrap();
         assert!(phc.starts_with("$argon2id$"));
-        assert!(
-            verify("correct horse battery".into(), Some(phc.clone()))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !verify("wrong horse battery".into(), Some(phc))
-                .await
-                .unwrap()
-        );
+        assert!(verify("correct horse battery".into(), Some(phc.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(phc)).await.unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
     }
 

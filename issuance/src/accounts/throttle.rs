@@ -17,18 +17,10 @@ pub struct Policy {
 }
 
 /// Per account: a person mistyping a few times is never locked out for long.
-pub const PER_ACCOUNT: Policy = Policy {
-    free_failures: 4,
-    max_lock_secs: 15 * 60,
-    forget_after_secs: 60 * 60,
-};
+pub const PER_ACCOUNT: Policy = Policy { free_failures: 4, max_lock_secs: 15 * 60, forget_after_secs: 60 * 60 };
 
 /// Per client address: wider, since offices share an address.
-pub const PER_ADDRESS: Policy = Policy {
-    free_failures: 20,
-    max_lock_secs: 15 * 60,
-    forget_after_secs: 60 * 60,
-};
+pub const PER_ADDRESS: Policy = Policy { free_failures: 20, max_lock_secs: 15 * 60, forget_after_secs: 60 * 60 };
 
 /// Refuses with [`CoreError::RateLimited`] while `key` is locked.
 pub async fn check(db: &Db, key: &str, now: i64) -> CoreResult<()> {
@@ -38,9 +30,7 @@ pub async fn check(db: &Db, key: &str, now: i64) -> CoreResult<()> {
             .fetch_optional(db)
             .await?;
     match locked_until {
-        Some(until) if until > now => Err(CoreError::RateLimited {
-            retry_after_secs: (until - now) as u64,
-        }),
+        Some(until) if until > now => Err(CoreError::RateLimited { retry_after_secs: (until - now) as u64 }),
         _ => Ok(()),
     }
 }
@@ -76,10 +66,7 @@ pub async fn record_failure(db: &Db, key: &str, policy: Policy, now: i64) -> Cor
 }
 
 pub async fn clear(db: &Db, key: &str) -> CoreResult<()> {
-    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
-        .bind(key)
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1").bind(key).execute(db).await?;
     Ok(())
 }
 

@@ -27,33 +27,21 @@ pub fn parse_display_name(input: &str) -> CoreResult<String> {
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> CoreResult<Option<User>> {
-    Ok(
-        sqlx::query_as("SELECT id, email, display_name FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, email, display_name FROM users WHERE id = $1").bind(id).fetch_optional(db).await?)
 }
 
 pub async fn find_by_email(db: &Db, email: &EmailAddress) -> CoreResult<Option<User>> {
-    Ok(
-        sqlx::query_as("SELECT id, email, display_name FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(db)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, email, display_name FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await?)
 }
 
-pub(crate) async fn password_hash(
-    db: &Db,
-    email: &EmailAddress,
-) -> CoreResult<Option<(String, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(db)
-            .await?,
-    )
+pub(crate) async fn password_hash(db: &Db, email: &EmailAddress) -> CoreResult<Option<(String, String)>> {
+    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await?)
 }
 
 /// Creates an account. The e-mail must not be taken.
@@ -66,11 +54,7 @@ pub async fn create<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
 {
-    let user = User {
-        id: ids::new_id("usr"),
-        email: email.to_string(),
-        display_name: display_name.to_owned(),
-    };
+    let user = User { id: ids::new_id("usr"), email: email.to_string(), display_name: display_name.to_owned() };
     let inserted = sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
@@ -83,9 +67,7 @@ where
     .execute(executor)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(CoreError::conflict(format!(
-            "an account for {email} already exists"
-        )));
+        return Err(CoreError::conflict(format!("an account for {email} already exists")));
     }
     Ok(user)
 }
@@ -108,10 +90,6 @@ pub async fn find_or_create(
 
 pub async fn set_password(db: &Db, user_id: &str, password: NewPassword) -> CoreResult<()> {
     let phc = password::hash(password).await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(phc)
-        .bind(user_id)
-        .execute(db)
-        .await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(phc).bind(user_id).execute(db).await?;
     Ok(())
 }

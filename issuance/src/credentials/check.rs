@@ -13,11 +13,7 @@ pub struct Checker {
 
 /// `a.b` joined, or `b` at the top.
 pub fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
-    }
+    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -40,62 +36,65 @@ impl Checker {
         self.errors.is_empty()
     }
 
-    /// The object at `path`, or an error if it is absent or not an object.
+    /// The value at `key`, if present. A missing or null required value is
+    /// reported here, so the typed readers below only check the type.
+    fn present<'v>(
+        &mut self,
+        parent: &'v Map<String, Value>,
+        at: &str,
+        key: &str,
+        required: bool,
+    ) -> Option<&'v Value> {
+        match parent.get(key) {
+            None | Some(Value::Null) => {
+                if required {
+                    self.fail(join(at, key), "is required");
+                }
+                None
+            }
+            Some(v) => Some(v),
+        }
+    }
+
+    fn wrong_type(&mut self, at: &str, key: &str, expected: &str, got: &Value) {
+        self.fail(join(at, key), format!("expected {expected}, got {}", kind(got)));
+    }
+
+    /// The object at `key`; required.
     pub fn object<'v>(
         &mut self,
         parent: &'v Map<String, Value>,
         at: &str,
         key: &str,
     ) -> Option<&'v Map<String, Value>> {
-        let path = join(at, key);
-        match parent.get(key) {
-            Some(Value::Object(m)) => Some(m),
-            Some(other) => {
-                self.fail(path, format!("expected an object, got {}", kind(other)));
-                None
-            }
-            None => {
-                self.fail(path, "is required");
+        match self.present(parent, at, key, true)? {
+            Value::Object(m) => Some(m),
+            other => {
+                self.wrong_type(at, key, "an object", other);
                 None
             }
         }
     }
 
     /// A required non-empty string.
-    pub fn string<'v>(
-        &mut self,
-        parent: &'v Map<String, Value>,
-        at: &str,
-        key: &str,
-    ) -> Option<&'v str> {
-        match parent.get(key) {
-            None | Some(Value::Null) => {
-                self.fail(join(at, key), "is required");
-                None
-            }
-            Some(_) => self.opt_string(parent, at, key),
-        }
+    pub fn string<'v>(&mut self, parent: &'v Map<String, Value>, at: &str, key: &str) -> Option<&'v str> {
+        self.text(parent, at, key, true)
     }
 
     /// An optional string; present but empty or of another type is an error.
-    pub fn opt_string<'v>(
-        &mut self,
-        parent: &'v Map<String, Value>,
-        at: &str,
-        key: &str,
-    ) -> Option<&'v str> {
-        match parent.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => {
+    pub fn opt_string<'v>(&mut self, parent: &'v Map<String, Value>, at: &str, key: &str) -> Option<&'v str> {
+        self.text(parent, at, key, false)
+    }
+
+    fn text<'v>(&mut self, parent: &'v Map<String, Value>, at: &str, key: &str, required: bool) -> Option<&'v str> {
+        match self.present(parent, at, key, required)? {
+            Value::String(s) if s.trim().is_empty() => {
                 self.fail(join(at, key), "must not be empty");
                 None
             }
-            Some(Value::String(s)) => Some(s),
-            Some(other) => {
-                self.fail(
-                    join(at, key),
-                    format!("expected a string, got {}", kind(other)),
-                );
+            Value::String(s) => Some(s),
+            other => {
+                self.wrong_type(at, key, "a string", other);
                 None
             }
         }
@@ -110,48 +109,20 @@ impl Checker {
         allowed: &[&str],
     ) -> Option<&'v str> {
         let value = self.string(parent, at, key)?;
-        self.check_one_of(&join(at, key), value, allowed)
-    }
-
-    fn check_one_of<'v>(
-        &mut self,
-        path: &str,
-        value: &'v str,
-        allowed: &[&str],
-    ) -> Option<&'v str> {
         if allowed.contains(&value) {
             Some(value)
         } else {
-            let choices = allowed
-                .iter()
-                .map(|a| format!("'{a}'"))
-                .collect::<Vec<_>>()
-                .join(" | ");
-            self.fail(path, format!("expected {choices}, got '{value}'"));
+            let choices = allowed.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" | ");
+            self.fail(join(at, key), format!("expected {choices}, got '{value}'"));
             None
         }
     }
 
-    /// A required boolean.
-    pub fn boolean(
-        &mut self,
-        parent: &Map<String, Value>,
-        at: &str,
-        key: &str,
-        required: bool,
-    ) -> Option<bool> {
-        match parent.get(key) {
-            Some(Value::Bool(b)) => Some(*b),
-            None | Some(Value::Null) if !required => None,
-            None | Some(Value::Null) => {
-                self.fail(join(at, key), "is required");
-                None
-            }
-            Some(other) => {
-                self.fail(
-                    join(at, key),
-                    format!("expected true or false, got {}", kind(other)),
-                );
+    pub fn boolean(&mut self, parent: &Map<String, Value>, at: &str, key: &str, required: bool) -> Option<bool> {
+        match self.present(parent, at, key, required)? {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(at, key, "true or false", other);
                 None
             }
         }
@@ -167,56 +138,35 @@ impl Checker {
         min: f64,
         max: f64,
     ) -> Option<f64> {
-        let path = join(at, key);
-        match parent.get(key) {
-            Some(Value::Number(n)) => {
+        match self.present(parent, at, key, required)? {
+            Value::Number(n) => {
                 let v = n.as_f64().unwrap_or(f64::NAN);
                 if v.is_finite() && (min..=max).contains(&v) {
                     Some(v)
                 } else {
-                    self.fail(path, format!("must be between {min} and {max}, got {n}"));
+                    self.fail(join(at, key), format!("must be between {min} and {max}, got {n}"));
                     None
                 }
             }
-            None | Some(Value::Null) if !required => None,
-            None | Some(Value::Null) => {
-                self.fail(path, "is required");
-                None
-            }
-            Some(other) => {
-                self.fail(path, format!("expected a number, got {}", kind(other)));
+            other => {
+                self.wrong_type(at, key, "a number", other);
                 None
             }
         }
     }
 
     /// A whole number of minor currency units, zero or more.
-    pub fn amount(
-        &mut self,
-        parent: &Map<String, Value>,
-        at: &str,
-        key: &str,
-        required: bool,
-    ) -> Option<i64> {
-        let path = join(at, key);
-        match parent.get(key) {
-            Some(Value::Number(n)) => match n.as_i64() {
+    pub fn amount(&mut self, parent: &Map<String, Value>, at: &str, key: &str, required: bool) -> Option<i64> {
+        match self.present(parent, at, key, required)? {
+            Value::Number(n) => match n.as_i64() {
                 Some(v) if v >= 0 => Some(v),
                 _ => {
-                    self.fail(
-                        path,
-                        format!("expected a whole number of minor units (0 or more), got {n}"),
-                    );
+                    self.fail(join(at, key), format!("expected a whole number of minor units (0 or more), got {n}"));
                     None
                 }
             },
-            None | Some(Value::Null) if !required => None,
-            None | Some(Value::Null) => {
-                self.fail(path, "is required");
-                None
-            }
-            Some(other) => {
-                self.fail(path, format!("expected a number, got {}", kind(other)));
+            other => {
+                self.wrong_type(at, key, "a number", other);
                 None
             }
         }
@@ -224,42 +174,22 @@ impl Checker {
 
     /// An ISO 4217 code in lower or upper case, e.g. `usd`.
     pub fn currency(&mut self, parent: &Map<String, Value>, at: &str, key: &str, required: bool) {
-        let value = if required {
-            self.string(parent, at, key)
-        } else {
-            self.opt_string(parent, at, key)
-        };
-        if let Some(c) = value
+        if let Some(c) = self.text(parent, at, key, required)
             && !(c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
         {
-            self.fail(
-                join(at, key),
-                format!("expected a three-letter ISO 4217 currency code, got '{c}'"),
-            );
+            self.fail(join(at, key), format!("expected a three-letter ISO 4217 currency code, got '{c}'"));
         }
     }
 
     /// An RFC 3339 timestamp; returns unix seconds.
-    pub fn datetime(
-        &mut self,
-        parent: &Map<String, Value>,
-        at: &str,
-        key: &str,
-        required: bool,
-    ) -> Option<i64> {
-        let value = if required {
-            self.string(parent, at, key)?
-        } else {
-            self.opt_string(parent, at, key)?
-        };
+    pub fn datetime(&mut self, parent: &Map<String, Value>, at: &str, key: &str, required: bool) -> Option<i64> {
+        let value = self.text(parent, at, key, required)?;
         match time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339) {
             Ok(t) => Some(t.unix_timestamp()),
             Err(_) => {
                 self.fail(
                     join(at, key),
-                    format!(
-                        "expected an RFC 3339 date-time such as 2026-05-20T00:00:00Z, got '{value}'"
-                    ),
+                    format!("expected an RFC 3339 date-time such as 2026-05-20T00:00:00Z, got '{value}'"),
                 );
                 None
             }
@@ -275,26 +205,14 @@ impl Checker {
         required: bool,
         min: usize,
     ) -> Option<&'v Vec<Value>> {
-        let path = join(at, key);
-        match parent.get(key) {
-            Some(Value::Array(items)) if items.len() >= min => Some(items),
-            Some(Value::Array(_)) => {
-                self.fail(
-                    path,
-                    format!(
-                        "must have at least {min} item{}",
-                        if min == 1 { "" } else { "s" }
-                    ),
-                );
+        match self.present(parent, at, key, required)? {
+            Value::Array(items) if items.len() >= min => Some(items),
+            Value::Array(_) => {
+                self.fail(join(at, key), format!("must have at least {min} item{}", if min == 1 { "" } else { "s" }));
                 None
             }
-            None | Some(Value::Null) if !required => None,
-            None | Some(Value::Null) => {
-                self.fail(path, "is required");
-                None
-            }
-            Some(other) => {
-                self.fail(path, format!("expected an array, got {}", kind(other)));
+            other => {
+                self.wrong_type(at, key, "an array", other);
                 None
             }
         }
@@ -315,10 +233,7 @@ impl Checker {
         for (i, item) in items.iter().enumerate() {
             match item {
                 Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
-                other => self.fail(
-                    format!("{path}[{i}]"),
-                    format!("expected a non-empty string, got {}", kind(other)),
-                ),
+                other => self.fail(format!("{path}[{i}]"), format!("expected a non-empty string, got {}", kind(other))),
             }
         }
         Some(out)
@@ -328,15 +243,8 @@ impl Checker {
     pub fn only(&mut self, object: &Map<String, Value>, at: &str, known: &[&str]) {
         for key in object.keys() {
             if !known.contains(&key.as_str()) {
-                let hint = known
-                    .iter()
-                    .map(|k| format!("'{k}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.fail(
-                    join(at, key),
-                    format!("is not a known field (expected one of {hint})"),
-                );
+                let hint = known.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
+                self.fail(join(at, key), format!("is not a known field (expected one of {hint})"));
             }
         }
     }

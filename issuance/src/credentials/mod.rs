@@ -2,7 +2,13 @@
 //! verified.
 
 mod check;
+pub mod issue;
 pub mod request;
+pub mod store;
 pub mod vc;
+pub mod verify;
 
+pub use issue::{Issuer, issue};
 pub use request::{CredentialType, IssueRequest, Recipient};
+pub use store::Credential;
+pub use verify::{Verification, verify_by_id, verify_token};

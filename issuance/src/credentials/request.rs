@@ -67,20 +67,12 @@ impl FromStr for CredentialType {
         CredentialType::ALL
             .into_iter()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "expected {}, got '{s}'",
-                    choices(&CredentialType::ALL.map(|t| t.as_str()))
-                )
-            })
+            .ok_or_else(|| format!("expected {}, got '{s}'", choices(&CredentialType::ALL.map(|t| t.as_str()))))
     }
 }
 
 fn choices(all: &[&str]) -> String {
-    all.iter()
-        .map(|a| format!("'{a}'"))
-        .collect::<Vec<_>>()
-        .join(" | ")
+    all.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" | ")
 }
 
 pub const ATTESTATION_TYPES: [&str; 6] = [
@@ -93,12 +85,7 @@ pub const ATTESTATION_TYPES: [&str; 6] = [
 ];
 
 const REVIEW_STATUS: [&str; 4] = ["approved", "pending", "declined", "manual_review"];
-const TRUST_LEVELS: [&str; 4] = [
-    "self_attested",
-    "liveness_verified",
-    "idv_verified",
-    "enterprise_verified",
-];
+const TRUST_LEVELS: [&str; 4] = ["self_attested", "liveness_verified", "idv_verified", "enterprise_verified"];
 const CHECK_RESULTS: [&str; 3] = ["passed", "failed", "not_performed"];
 const CONDITION_OPS: [&str; 8] = ["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in"];
 const PERIODS: [&str; 4] = ["per_transaction", "daily", "weekly", "monthly"];
@@ -129,13 +116,7 @@ impl IssueRequest {
     pub fn recipient_key(&self) -> String {
         match &self.recipient {
             Some(r) => r.email.to_string(),
-            None => format!(
-                "subject:{}",
-                self.subject
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-            ),
+            None => format!("subject:{}", self.subject.get("id").and_then(Value::as_str).unwrap_or_default()),
         }
     }
 
@@ -148,10 +129,7 @@ impl IssueRequest {
     pub fn parse(body: &Value) -> CoreResult<IssueRequest> {
         let mut c = Checker::default();
         let Value::Object(root) = body else {
-            return Err(CoreError::field(
-                "",
-                "the request body must be a JSON object",
-            ));
+            return Err(CoreError::field("", "the request body must be a JSON object"));
         };
         let Some(kind) = c.string(root, "", "credential_type") else {
             return Err(CoreError::Validation(c.errors));
@@ -175,35 +153,20 @@ impl IssueRequest {
     }
 }
 
-fn parse_badge(
-    c: &mut Checker,
-    root: &Map<String, Value>,
-    expires_at: Option<i64>,
-) -> Option<IssueRequest> {
-    c.only(
-        root,
-        "",
-        &["credential_type", "badge_id", "recipient", "expires_at"],
-    );
+fn parse_badge(c: &mut Checker, root: &Map<String, Value>, expires_at: Option<i64>) -> Option<IssueRequest> {
+    c.only(root, "", &["credential_type", "badge_id", "recipient", "expires_at"]);
     let badge_id = c.string(root, "", "badge_id").map(str::to_owned);
     let recipient = c.object(root, "", "recipient").and_then(|r| {
         c.only(r, "recipient", &["name", "email"]);
-        let name = c
-            .string(r, "recipient", "name")
-            .map(|n| n.trim().to_owned());
-        let email = c
-            .string(r, "recipient", "email")
-            .and_then(|e| match EmailAddress::parse(e) {
-                Ok(e) => Some(e),
-                Err(m) => {
-                    c.fail("recipient.email", m);
-                    None
-                }
-            });
-        Some(Recipient {
-            name: name?,
-            email: email?,
-        })
+        let name = c.string(r, "recipient", "name").map(|n| n.trim().to_owned());
+        let email = c.string(r, "recipient", "email").and_then(|e| match EmailAddress::parse(e) {
+            Ok(e) => Some(e),
+            Err(m) => {
+                c.fail("recipient.email", m);
+                None
+            }
+        });
+        Some(Recipient { name: name?, email: email? })
     });
     let recipient = recipient?;
     let mut subject = Map::new();
@@ -233,8 +196,7 @@ fn parse_subject_claims(
     }
     c.only(root, "", &known);
     let attestation_type = if kind == CredentialType::OutcomeAttestation {
-        c.one_of(root, "", "attestation_type", &ATTESTATION_TYPES)
-            .map(str::to_owned)
+        c.one_of(root, "", "attestation_type", &ATTESTATION_TYPES).map(str::to_owned)
     } else {
         None
     };
@@ -282,15 +244,8 @@ fn check_subject(c: &mut Checker, subject: &Map<String, Value>, kind: Credential
     } else if let Some(t) = c.string(subject, "subject", "type")
         && !expected_type.contains(&t)
     {
-        let hint = if t == "organization" {
-            " (British spelling: 'organisation')"
-        } else {
-            ""
-        };
-        c.fail(
-            "subject.type",
-            format!("expected '{}', got '{t}'{hint}", expected_type[0]),
-        );
+        let hint = if t == "organization" { " (British spelling: 'organisation')" } else { "" };
+        c.fail("subject.type", format!("expected '{}', got '{t}'{hint}", expected_type[0]));
     }
     match (kind, subject.get("name")) {
         (CredentialType::User, Some(Value::Object(name))) => {
@@ -298,9 +253,7 @@ fn check_subject(c: &mut Checker, subject: &Map<String, Value>, kind: Credential
             c.string(name, "subject.name", "first");
             c.string(name, "subject.name", "last");
         }
-        (CredentialType::User, Some(_)) => {
-            c.fail("subject.name", "expected an object with 'first' and 'last'")
-        }
+        (CredentialType::User, Some(_)) => c.fail("subject.name", "expected an object with 'first' and 'last'"),
         (CredentialType::Business | CredentialType::AgentAuthorization, _) => {
             c.string(subject, "subject", "name");
         }
@@ -316,10 +269,7 @@ fn business_claims(c: &mut Checker, claims: &Map<String, Value>) {
     if let Some(j) = c.opt_string(claims, "claims", "jurisdiction")
         && !is_jurisdiction(j)
     {
-        c.fail(
-            "claims.jurisdiction",
-            format!("expected an ISO 3166 code such as 'US' or 'US-DE', got '{j}'"),
-        );
+        c.fail("claims.jurisdiction", format!("expected an ISO 3166 code such as 'US' or 'US-DE', got '{j}'"));
     }
 }
 
@@ -327,9 +277,7 @@ fn is_jurisdiction(j: &str) -> bool {
     let (country, region) = j.split_once('-').map_or((j, None), |(a, b)| (a, Some(b)));
     country.len() == 2
         && country.chars().all(|c| c.is_ascii_uppercase())
-        && region.is_none_or(|r| {
-            (1..=3).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric())
-        })
+        && region.is_none_or(|r| (1..=3).contains(&r.len()) && r.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn user_claims(c: &mut Checker, claims: &Map<String, Value>) {
@@ -347,11 +295,7 @@ fn agent_claims(c: &mut Checker, claims: &Map<String, Value>) {
                 c.fail(at, "expected an object");
                 continue;
             };
-            c.only(
-                p,
-                &at,
-                &["resource_type", "resource_id", "actions", "conditions"],
-            );
+            c.only(p, &at, &["resource_type", "resource_id", "actions", "conditions"]);
             if c.string(p, &at, "resource_type") == Some("wallet") {
                 wallet = true;
             }
@@ -390,19 +334,13 @@ fn agent_claims(c: &mut Checker, claims: &Map<String, Value>) {
                 c.currency(l, "claims.spend_limit", "currency", true);
                 c.one_of(l, "claims.spend_limit", "period", &PERIODS);
             }
-            _ => c.fail(
-                "claims.spend_limit",
-                "expected an object with amount, currency and period",
-            ),
+            _ => c.fail("claims.spend_limit", "expected an object with amount, currency and period"),
         }
     }
     if let Some(d) = c.opt_string(claims, "claims", "max_idle_duration")
         && !is_iso_duration(d)
     {
-        c.fail(
-            "claims.max_idle_duration",
-            format!("expected an ISO 8601 duration such as 'PT15M', got '{d}'"),
-        );
+        c.fail("claims.max_idle_duration", format!("expected an ISO 8601 duration such as 'PT15M', got '{d}'"));
     }
     c.boolean(claims, "claims", "human_present", false);
 }
@@ -412,9 +350,7 @@ fn is_iso_duration(d: &str) -> bool {
     let Some(rest) = d.strip_prefix('P') else {
         return false;
     };
-    let (date, time) = rest
-        .split_once('T')
-        .map_or((rest, None), |(a, b)| (a, Some(b)));
+    let (date, time) = rest.split_once('T').map_or((rest, None), |(a, b)| (a, Some(b)));
     let parts_ok = |s: &str, units: &str| -> Option<usize> {
         let mut count = 0;
         let mut digits = String::new();
@@ -466,12 +402,7 @@ fn outcome_claims(c: &mut Checker, claims: &Map<String, Value>, attestation_type
             c.datetime(claims, at, "authorized_at", false);
         }
         "kyb_outcome" => {
-            c.one_of(
-                claims,
-                at,
-                "verdict",
-                &["approved", "declined", "manual_review"],
-            );
+            c.one_of(claims, at, "verdict", &["approved", "declined", "manual_review"]);
             c.opt_string(claims, at, "tier");
             c.strings(claims, at, "reason_codes", false, 0);
         }

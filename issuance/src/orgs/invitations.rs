@@ -25,11 +25,7 @@ pub enum InviteOutcome {
     /// The person had an account and is now a member.
     Added { email: String },
     /// A link to send them; shown this once.
-    Invited {
-        email: String,
-        token: String,
-        expires_at: i64,
-    },
+    Invited { email: String, token: String, expires_at: i64 },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, sqlx::FromRow)]
@@ -45,12 +41,7 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-pub async fn invite(
-    db: &Db,
-    actor: &Membership,
-    email: &str,
-    role: Role,
-) -> CoreResult<InviteOutcome> {
+pub async fn invite(db: &Db, actor: &Membership, email: &str, role: Role) -> CoreResult<InviteOutcome> {
     check_may_manage(actor, role)?;
     let email = EmailAddress::parse(email).map_err(|m| CoreError::field("email", m))?;
     let now = clock::now();
@@ -77,9 +68,7 @@ pub async fn invite(
         )
         .await?;
         tx.commit().await?;
-        return Ok(InviteOutcome::Added {
-            email: email.to_string(),
-        });
+        return Ok(InviteOutcome::Added { email: email.to_string() });
     }
 
     let mut raw = [0u8; 32];
@@ -115,11 +104,7 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
-    Ok(InviteOutcome::Invited {
-        email: email.to_string(),
-        token,
-        expires_at,
-    })
+    Ok(InviteOutcome::Invited { email: email.to_string(), token, expires_at })
 }
 
 pub async fn pending(db: &Db, org_id: &str) -> CoreResult<Vec<PendingInvitation>> {
@@ -134,22 +119,15 @@ pub async fn pending(db: &Db, org_id: &str) -> CoreResult<Vec<PendingInvitation>
 }
 
 pub async fn revoke(db: &Db, actor: &Membership, invitation_id: &str) -> CoreResult<()> {
-    let role: Option<String> = sqlx::query_scalar(
-        "SELECT role FROM invitations WHERE id = $1 AND org_id = $2 AND accepted_at IS NULL",
-    )
-    .bind(invitation_id)
-    .bind(&actor.org_id)
-    .fetch_optional(db)
-    .await?;
-    let role: Role = role
-        .ok_or(CoreError::NotFound)?
-        .parse()
-        .map_err(|e: String| anyhow::anyhow!(e))?;
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM invitations WHERE id = $1 AND org_id = $2 AND accepted_at IS NULL")
+            .bind(invitation_id)
+            .bind(&actor.org_id)
+            .fetch_optional(db)
+            .await?;
+    let role: Role = role.ok_or(CoreError::NotFound)?.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     check_may_manage(actor, role)?;
-    sqlx::query("DELETE FROM invitations WHERE id = $1")
-        .bind(invitation_id)
-        .execute(db)
-        .await?;
+    sqlx::query("DELETE FROM invitations WHERE id = $1").bind(invitation_id).execute(db).await?;
     Ok(())
 }
 
@@ -183,8 +161,7 @@ async fn find_open(db: &Db, token: &str) -> CoreResult<InvitationRow> {
     .await?
     .ok_or_else(|| {
         CoreError::Unprocessable(
-            "This invitation link is not valid any more. Ask the person who invited you for a new one."
-                .into(),
+            "This invitation link is not valid any more. Ask the person who invited you for a new one.".into(),
         )
     })
 }
@@ -201,25 +178,18 @@ pub async fn preview(db: &Db, token: &str) -> CoreResult<InvitationPreview> {
 }
 
 /// Accepts an invitation by creating the invited account.
-pub async fn accept_new_account(
-    db: &Db,
-    token: &str,
-    display_name: &str,
-    new_password: &str,
-) -> CoreResult<User> {
+pub async fn accept_new_account(db: &Db, token: &str, display_name: &str, new_password: &str) -> CoreResult<User> {
     let inv = find_open(db, token).await?;
     let name = users::parse_display_name(display_name)?;
     let phc = password::hash(NewPassword::parse(new_password)?).await?;
     let email = EmailAddress::parse(&inv.email).map_err(|e| anyhow::anyhow!(e))?;
     let mut tx = db.begin().await?;
-    let user = users::create(&mut *tx, &email, &name, &phc)
-        .await
-        .map_err(|e| match e {
-            CoreError::Conflict(_) => CoreError::conflict(format!(
-                "An account for {email} exists already. Sign in, then open this link again."
-            )),
-            other => other,
-        })?;
+    let user = users::create(&mut *tx, &email, &name, &phc).await.map_err(|e| match e {
+        CoreError::Conflict(_) => {
+            CoreError::conflict(format!("An account for {email} exists already. Sign in, then open this link again."))
+        }
+        other => other,
+    })?;
     finish(&mut tx, &inv, &user.id).await?;
     tx.commit().await?;
     Ok(user)
@@ -240,23 +210,15 @@ pub async fn accept_as(db: &Db, token: &str, user: &User) -> CoreResult<()> {
     Ok(())
 }
 
-async fn finish(
-    tx: &mut sqlx::SqliteConnection,
-    inv: &InvitationRow,
-    user_id: &str,
-) -> CoreResult<()> {
+async fn finish(tx: &mut sqlx::SqliteConnection, inv: &InvitationRow, user_id: &str) -> CoreResult<()> {
     // Marking it accepted first makes a second use of the link a no-op.
-    let claimed = sqlx::query(
-        "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL",
-    )
-    .bind(clock::now())
-    .bind(&inv.id)
-    .execute(&mut *tx)
-    .await?;
+    let claimed = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
+        .bind(clock::now())
+        .bind(&inv.id)
+        .execute(&mut *tx)
+        .await?;
     if claimed.rows_affected() == 0 {
-        return Err(CoreError::Unprocessable(
-            "This invitation has been used already.".into(),
-        ));
+        return Err(CoreError::Unprocessable("This invitation has been used already.".into()));
     }
     let role: Role = inv.role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     members::upsert(&mut *tx, &inv.org_id, user_id, role).await?;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::organizations;
 use super::role::{Action, Role};
 use crate::activity;
 use crate::clock;
@@ -38,12 +39,7 @@ impl Membership {
     }
 
     /// Loads the membership and checks that its role allows `action`.
-    pub async fn authorize(
-        db: &Db,
-        user_id: &str,
-        org_id: &str,
-        action: Action,
-    ) -> CoreResult<Membership> {
+    pub async fn authorize(db: &Db, user_id: &str, org_id: &str, action: Action) -> CoreResult<Membership> {
         let m = Self::of(db, user_id, org_id).await?;
         m.require(action)?;
         Ok(m)
@@ -120,64 +116,33 @@ where
 pub(crate) fn check_may_manage(actor: &Membership, role: Role) -> CoreResult<()> {
     actor.require(Action::ManageMembers)?;
     if role == Role::Owner && actor.role != Role::Owner {
-        return Err(CoreError::forbidden(
-            "Only an Owner can add, change or remove an Owner.",
-        ));
+        return Err(CoreError::forbidden("Only an Owner can add, change or remove an Owner."));
     }
     Ok(())
 }
 
-/// Takes the org's write lock for the rest of the transaction, so that two
-/// concurrent changes cannot both pass the last-Owner check. Updating the
-/// org row locks it in PostgreSQL and takes the write lock in SQLite.
-async fn lock_org(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<()> {
-    let locked = sqlx::query("UPDATE organizations SET id = id WHERE id = $1")
+async fn role_in_tx(tx: &mut sqlx::SqliteConnection, org_id: &str, user_id: &str) -> CoreResult<Role> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
-        .execute(&mut *tx)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
         .await?;
-    if locked.rows_affected() == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
-}
-
-async fn role_in_tx(
-    tx: &mut sqlx::SqliteConnection,
-    org_id: &str,
-    user_id: &str,
-) -> CoreResult<Role> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    role.ok_or(CoreError::NotFound)?
-        .parse()
-        .map_err(|e: String| CoreError::Internal(anyhow::anyhow!(e)))
+    role.ok_or(CoreError::NotFound)?.parse().map_err(|e: String| CoreError::Internal(anyhow::anyhow!(e)))
 }
 
 async fn owner_count(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
+        .bind(org_id)
+        .fetch_one(&mut *tx)
+        .await?)
 }
 
-const LAST_OWNER: &str =
-    "An organisation needs at least one Owner. Make another member Owner first.";
+const LAST_OWNER: &str = "An organisation needs at least one Owner. Make another member Owner first.";
 
-pub async fn change_role(
-    db: &Db,
-    actor: &Membership,
-    target_user: &str,
-    new_role: Role,
-) -> CoreResult<()> {
+pub async fn change_role(db: &Db, actor: &Membership, target_user: &str, new_role: Role) -> CoreResult<()> {
     check_may_manage(actor, new_role)?;
     let mut tx = db.begin().await?;
-    lock_org(&mut tx, &actor.org_id).await?;
+    organizations::lock(&mut tx, &actor.org_id).await?;
     let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
     check_may_manage(actor, current)?;
     if current == new_role {
@@ -202,7 +167,7 @@ pub async fn change_role(
 
 pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResult<()> {
     let mut tx = db.begin().await?;
-    lock_org(&mut tx, &actor.org_id).await?;
+    organizations::lock(&mut tx, &actor.org_id).await?;
     let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
     // Anyone may leave; removing someone else needs the right to manage them.
     if target_user != actor.user_id {
@@ -217,21 +182,12 @@ pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResul
         .bind(target_user)
         .execute(&mut *tx)
         .await?;
-    activity::record(
-        &mut *tx,
-        &actor.org_id,
-        Some(&actor.user_id),
-        "member.removed",
-        &format!("{email} was removed"),
-    )
-    .await?;
+    activity::record(&mut *tx, &actor.org_id, Some(&actor.user_id), "member.removed", &format!("{email} was removed"))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
 async fn email_of(tx: &mut sqlx::SqliteConnection, user_id: &str) -> CoreResult<String> {
-    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?)
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?)
 }

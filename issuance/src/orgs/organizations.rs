@@ -34,10 +34,7 @@ impl TryFrom<OrgRow> for Organization {
     type Error = CoreError;
     fn try_from(r: OrgRow) -> CoreResult<Self> {
         Ok(Organization {
-            plan: r
-                .plan
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("org {}: {e}", r.id))?,
+            plan: r.plan.parse().map_err(|e: String| anyhow::anyhow!("org {}: {e}", r.id))?,
             approved: r.approval_status == "approved",
             id: r.id,
             name: r.name,
@@ -47,8 +44,7 @@ impl TryFrom<OrgRow> for Organization {
     }
 }
 
-const SELECT_ORG: &str =
-    "SELECT id, name, plan, monthly_quota, approval_status, created_at FROM organizations";
+const SELECT_ORG: &str = "SELECT id, name, plan, monthly_quota, approval_status, created_at FROM organizations";
 
 pub fn parse_name(input: &str) -> CoreResult<String> {
     let name = input.trim();
@@ -85,6 +81,18 @@ pub async fn create(db: &Db, name: &str, plan: Plan) -> CoreResult<Organization>
     Ok(org)
 }
 
+/// Takes the org's write lock for the rest of the transaction: updating
+/// the org row locks it in PostgreSQL and takes the write lock in SQLite.
+/// Transactions that check a count before changing it (the last Owner, the
+/// monthly quota) start with this so that two of them cannot both pass.
+pub async fn lock(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<()> {
+    let locked = sqlx::query("UPDATE organizations SET id = id WHERE id = $1").bind(org_id).execute(&mut *tx).await?;
+    if locked.rows_affected() == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub async fn get(db: &Db, id: &str) -> CoreResult<Organization> {
     sqlx::query_as::<_, OrgRow>(&format!("{SELECT_ORG} WHERE id = $1"))
         .bind(id)
@@ -108,14 +116,7 @@ pub async fn approve(db: &Db, master: &MasterKey, id: &str) -> CoreResult<Organi
     .await?;
     if updated.rows_affected() == 1 {
         keys::provision(&mut tx, master, id).await?;
-        activity::record(
-            &mut *tx,
-            id,
-            None,
-            "org.approved",
-            "Organisation approved; signing key created",
-        )
-        .await?;
+        activity::record(&mut *tx, id, None, "org.approved", "Organisation approved; signing key created").await?;
     }
     tx.commit().await?;
     get(db, id).await
@@ -169,11 +170,7 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> CoreResult<Vec<OrgSummary>
     .await?;
     rows.into_iter()
         .map(|(id, name, role)| {
-            Ok(OrgSummary {
-                role: role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
-                id,
-                name,
-            })
+            Ok(OrgSummary { role: role.parse().map_err(|e: String| anyhow::anyhow!(e))?, id, name })
         })
         .collect()
 }

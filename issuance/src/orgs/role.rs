@@ -108,10 +108,7 @@ mod tests {
             }
         };
         for role in Role::ALL {
-            let allowed: Vec<Action> = Action::ALL
-                .into_iter()
-                .filter(|a| role.allows(*a))
-                .collect();
+            let allowed: Vec<Action> = Action::ALL.into_iter().filter(|a| role.allows(*a)).collect();
             assert_eq!(allowed, expect(role), "{role}");
         }
     }
@@ -119,11 +116,6 @@ mod tests {
     #[test]
     fn roles_parse_case_insensitively_and_name_the_choices_when_wrong() {
         assert_eq!("Admin".parse::<Role>().unwrap(), Role::Admin);
-        assert!(
-            "boss"
-                .parse::<Role>()
-                .unwrap_err()
-                .contains("'owner' | 'admin'")
-        );
+        assert!("boss".parse::<Role>().unwrap_err().contains("'owner' | 'admin'"));
     }
 }

@@ -20,9 +20,7 @@ const MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Bitstring {
     pub fn new(len_bits: u32) -> Self {
-        Self {
-            bytes: vec![0; len_bits.div_ceil(8) as usize],
-        }
+        Self { bytes: vec![0; len_bits.div_ceil(8) as usize] }
     }
 
     pub fn len(&self) -> u32 {
@@ -57,12 +55,8 @@ impl Bitstring {
     }
 
     pub fn decode(encoded: &str) -> Result<Self, String> {
-        let b64 = encoded
-            .strip_prefix('u')
-            .ok_or("encodedList must start with the multibase prefix 'u'")?;
-        let compressed = URL_SAFE_NO_PAD
-            .decode(b64)
-            .map_err(|e| format!("encodedList is not base64url: {e}"))?;
+        let b64 = encoded.strip_prefix('u').ok_or("encodedList must start with the multibase prefix 'u'")?;
+        let compressed = URL_SAFE_NO_PAD.decode(b64).map_err(|e| format!("encodedList is not base64url: {e}"))?;
         let mut bytes = Vec::new();
         GzDecoder::new(&compressed[..])
             .take(MAX_BYTES + 1)
@@ -82,8 +76,7 @@ mod tests {
 
     /// The example `encodedList` of the Bitstring Status List v1.0
     /// specification: 131,072 entries, none set.
-    const SPEC_EXAMPLE: &str =
-        "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";
+    const SPEC_EXAMPLE: &str = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";
 
     #[test]
     fn the_specification_example_decodes_to_an_empty_16_kib_list() {

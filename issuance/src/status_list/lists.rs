@@ -29,11 +29,7 @@ pub struct StatusList {
 /// Takes `count` slots from the org's open list, opening new lists as the
 /// current one fills. Runs inside the caller's transaction, so a failed
 /// issue gives its slots back.
-pub async fn allocate(
-    tx: &mut sqlx::SqliteConnection,
-    org_id: &str,
-    count: u32,
-) -> CoreResult<Vec<Slot>> {
+pub async fn allocate(tx: &mut sqlx::SqliteConnection, org_id: &str, count: u32) -> CoreResult<Vec<Slot>> {
     let mut slots = Vec::with_capacity(count as usize);
     while (slots.len() as u32) < count {
         let open: Option<(String, i64, i64, String)> = sqlx::query_as(
@@ -68,22 +64,16 @@ pub async fn allocate(
         if claimed.rows_affected() == 0 {
             continue;
         }
-        let key = URL_SAFE_NO_PAD
-            .decode(&key)
-            .map_err(|e| anyhow::anyhow!("status list {list_id} key: {e}"))?;
+        let key = URL_SAFE_NO_PAD.decode(&key).map_err(|e| anyhow::anyhow!("status list {list_id} key: {e}"))?;
         let shuffle = Shuffle::new(&key);
-        slots.extend((next..next + take).map(|slot| Slot {
-            list_id: list_id.clone(),
-            index: shuffle.position(slot as u32),
-        }));
+        slots.extend(
+            (next..next + take).map(|slot| Slot { list_id: list_id.clone(), index: shuffle.position(slot as u32) }),
+        );
     }
     Ok(slots)
 }
 
-async fn open_list(
-    tx: &mut sqlx::SqliteConnection,
-    org_id: &str,
-) -> CoreResult<(String, i64, i64, String)> {
+async fn open_list(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<(String, i64, i64, String)> {
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
     let key = URL_SAFE_NO_PAD.encode(key);
@@ -103,14 +93,12 @@ async fn open_list(
 }
 
 pub async fn get(db: &Db, org_id: &str, list_id: &str) -> CoreResult<StatusList> {
-    sqlx::query_as(
-        "SELECT id, org_id, size, created_at FROM status_lists WHERE id = $1 AND org_id = $2",
-    )
-    .bind(list_id)
-    .bind(org_id)
-    .fetch_optional(db)
-    .await?
-    .ok_or(CoreError::NotFound)
+    sqlx::query_as("SELECT id, org_id, size, created_at FROM status_lists WHERE id = $1 AND org_id = $2")
+        .bind(list_id)
+        .bind(org_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)
 }
 
 /// The list's current bits: set for every revoked credential in it.
@@ -126,4 +114,39 @@ pub async fn bitstring(db: &Db, list: &StatusList) -> CoreResult<Bitstring> {
         bits.set(index as u32, true);
     }
     Ok(bits)
+}
+
+/// The list as a signed `BitstringStatusListCredential` (compact JWS,
+/// `vc+jwt`), signed with the org's current key.
+pub async fn signed_credential(
+    db: &Db,
+    master: &crate::keys::MasterKey,
+    public_url: &str,
+    list: &StatusList,
+    now: i64,
+) -> CoreResult<String> {
+    let bits = bitstring(db, list).await?;
+    let did = crate::did::org_did(public_url, &list.org_id);
+    let url = crate::credentials::vc::status_list_url(public_url, &list.org_id, &list.id);
+    let payload = serde_json::json!({
+        "@context": [crate::credentials::vc::VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did,
+        "validFrom": clock::rfc3339(now),
+        "credentialSubject": {
+            "id": format!("{url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": bits.encode(),
+        },
+        "iss": did,
+        "iat": now,
+        "jti": url,
+    });
+    let mut conn = db.acquire().await?;
+    let (key_id, key) = crate::keys::active(&mut conn, master, &list.org_id).await?;
+    let kid = crate::did::key_url(&did, &key_id);
+    let payload = serde_json::to_vec(&payload).map_err(anyhow::Error::from)?;
+    Ok(crate::jws::sign(&crate::jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid }, &payload, &key))
 }

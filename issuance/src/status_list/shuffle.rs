@@ -17,9 +17,7 @@ pub struct Shuffle {
 
 impl Shuffle {
     pub fn new(key: &[u8]) -> Self {
-        Self {
-            mac: Hmac::new_from_slice(key).expect("HMAC takes keys of any length"),
-        }
+        Self { mac: Hmac::new_from_slice(key).expect("HMAC takes keys of any length") }
     }
 
     fn round(&self, round: u8, half: u32) -> u32 {
@@ -72,10 +70,7 @@ mod tests {
         let a = Shuffle::new(b"key a");
         let b = Shuffle::new(b"key b");
         let first: Vec<u32> = (0..8).map(|s| a.position(s)).collect();
-        assert!(
-            first.windows(2).any(|w| w[1] < w[0]),
-            "{first:?} looks sequential"
-        );
+        assert!(first.windows(2).any(|w| w[1] < w[0]), "{first:?} looks sequential");
         assert_ne!(first, (0..8).map(|s| b.position(s)).collect::<Vec<_>>());
     }
 }

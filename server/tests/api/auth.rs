@@ -13,11 +13,7 @@ async fn signing_in_with_the_right_password_opens_the_dashboard() {
     app.member(&org, "ada@example.com", Role::Owner).await;
 
     let before = app.get(&format!("/organizations/{org}")).await;
-    assert_eq!(
-        before.status(),
-        StatusCode::FOUND,
-        "anonymous visitors are sent to sign in"
-    );
+    assert_eq!(before.status(), StatusCode::FOUND, "anonymous visitors are sent to sign in");
     let to = before.headers()[LOCATION].to_str().unwrap().to_owned();
     assert!(to.starts_with("/login?next=/organizations/"), "{to}");
 
@@ -28,10 +24,7 @@ async fn signing_in_with_the_right_password_opens_the_dashboard() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Acme Academy"));
-    assert!(
-        html.contains("role=\"progressbar\""),
-        "the overview shows the quota bar"
-    );
+    assert!(html.contains("role=\"progressbar\""), "the overview shows the quota bar");
 }
 
 #[tokio::test]
@@ -44,10 +37,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let unknown_email = app.login("nobody@example.com", PASSWORD).await;
     assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(unknown_email.status(), StatusCode::UNAUTHORIZED);
-    let (a, b) = (
-        error_text(wrong_password).await,
-        error_text(unknown_email).await,
-    );
+    let (a, b) = (error_text(wrong_password).await, error_text(unknown_email).await);
     assert_eq!(a, b);
     assert!(a.contains(WRONG_CREDENTIALS), "{a}");
 }
@@ -87,10 +77,7 @@ async fn signing_in_gives_a_new_session_id_and_the_old_one_stops_working() {
     assert_ne!(first_id, second_id);
 
     // Replaying the first id by hand: it no longer signs anyone in.
-    let stale = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let stale = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = stale
         .get(app.url(&format!("/organizations/{org}")))
         .header("accept", "text/html")
@@ -108,22 +95,13 @@ async fn signing_out_ends_the_session() {
     app.member(&org, "ada@example.com", Role::Owner).await;
     let r = app.login("ada@example.com", PASSWORD).await;
     let id = cookie_attributes(r.headers(), SESSION_COOKIE).unwrap()["value"].clone();
-    assert_eq!(
-        app.get(&format!("/organizations/{org}")).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/organizations/{org}")).await.status(), StatusCode::OK);
 
     let out = app.call("logout", &[]).await;
     assert!(out.status().is_success());
-    assert_eq!(
-        app.get(&format!("/organizations/{org}")).await.status(),
-        StatusCode::FOUND
-    );
+    assert_eq!(app.get(&format!("/organizations/{org}")).await.status(), StatusCode::FOUND);
 
-    let replay = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = replay
         .post(app.url("/api/get_org_overview"))
         .header("cookie", format!("{SESSION_COOKIE}={id}"))
@@ -141,10 +119,7 @@ async fn repeated_failures_lock_the_account_for_a_while_even_for_the_right_passw
     let org = app.org("Acme", Plan::Free).await;
     app.member(&org, "ada@example.com", Role::Owner).await;
     for _ in 0..5 {
-        assert_eq!(
-            app.login("ada@example.com", "guess").await.status(),
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(app.login("ada@example.com", "guess").await.status(), StatusCode::UNAUTHORIZED);
     }
     let locked = app.login("ada@example.com", PASSWORD).await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -152,10 +127,7 @@ async fn repeated_failures_lock_the_account_for_a_while_even_for_the_right_passw
 
     // The first lock lasts one second; then the right password works again.
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    assert_eq!(
-        app.login("ada@example.com", PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.login("ada@example.com", PASSWORD).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -167,48 +139,20 @@ async fn the_login_form_works_without_javascript() {
     let page = app.get("/login").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(
-        html.contains(r#"action="/api/login""#),
-        "the form posts to the server: {html}"
-    );
+    assert!(html.contains(r#"action="/api/login""#), "the form posts to the server: {html}");
     assert!(html.contains(r#"method="post""#));
 
-    let failed = app
-        .form_post(
-            "login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "nope"),
-                ("next", ""),
-            ],
-            "/login",
-        )
-        .await;
+    let failed =
+        app.form_post("login", &[("email", "ada@example.com"), ("password", "nope"), ("next", "")], "/login").await;
     assert_eq!(failed.status(), StatusCode::FOUND);
     let back = failed.headers()[LOCATION].to_str().unwrap().to_owned();
     assert!(back.contains("/login") && back.contains("__err"), "{back}");
-    let shown = app
-        .get(back.trim_start_matches(&app.address))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        shown.contains("do not match an account"),
-        "the error is rendered on the page"
-    );
+    let shown = app.get(back.trim_start_matches(&app.address)).await.text().await.unwrap();
+    assert!(shown.contains("do not match an account"), "the error is rendered on the page");
 
     let next = format!("/organizations/{org}/members");
     let ok = app
-        .form_post(
-            "login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", PASSWORD),
-                ("next", &next),
-            ],
-            "/login",
-        )
+        .form_post("login", &[("email", "ada@example.com"), ("password", PASSWORD), ("next", &next)], "/login")
         .await;
     assert_eq!(ok.status(), StatusCode::FOUND);
     assert_eq!(ok.headers()[LOCATION], next.as_str());

@@ -24,18 +24,8 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
 
-    let (ok, out, err) = laurel(
-        &url,
-        dir.path(),
-        &[
-            "admin",
-            "create-org",
-            "--name",
-            "Acme Academy",
-            "--plan",
-            "enterprise",
-        ],
-    );
+    let (ok, out, err) =
+        laurel(&url, dir.path(), &["admin", "create-org", "--name", "Acme Academy", "--plan", "enterprise"]);
     assert!(ok, "{err}");
     let org_id = out.trim().to_owned();
     assert!(org_id.starts_with("org_"), "{out}");
@@ -59,11 +49,7 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
         ],
     );
     assert!(ok, "{err}");
-    let (ok, _, err) = laurel(
-        &url,
-        dir.path(),
-        &["admin", "set-quota", "--org", &org_id, "--quota", "1234"],
-    );
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "set-quota", "--org", &org_id, "--quota", "1234"]);
     assert!(ok, "{err}");
 
     let db = issuance::db::connect(&url).await.unwrap();
@@ -77,20 +63,13 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
         .await
         .unwrap();
     assert_eq!(keys, 1, "approval creates the org's signing key");
-    let sealed: String =
-        sqlx::query_scalar("SELECT private_key_enc FROM signing_keys WHERE org_id = $1")
-            .bind(&org_id)
-            .fetch_one(&db)
-            .await
-            .unwrap();
-    assert!(
-        sealed.starts_with("v1."),
-        "the private key is stored sealed"
-    );
-    assert!(
-        dir.path().join("master.key").exists(),
-        "the embedded default generates a master key file"
-    );
+    let sealed: String = sqlx::query_scalar("SELECT private_key_enc FROM signing_keys WHERE org_id = $1")
+        .bind(&org_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(sealed.starts_with("v1."), "the private key is stored sealed");
+    assert!(dir.path().join("master.key").exists(), "the embedded default generates a master key file");
 
     let user = issuance::accounts::users::find_by_email(
         &db,
@@ -99,10 +78,7 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
     .await
     .unwrap()
     .expect("the user exists");
-    assert_eq!(
-        Membership::of(&db, &user.id, &org_id).await.unwrap().role,
-        Role::Admin
-    );
+    assert_eq!(Membership::of(&db, &user.id, &org_id).await.unwrap().role, Role::Admin);
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(&db)
@@ -115,16 +91,9 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
 async fn bad_arguments_are_refused_with_the_choices() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
-    let (ok, _, err) = laurel(
-        &url,
-        dir.path(),
-        &["admin", "create-org", "--name", "X", "--plan", "gold"],
-    );
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "create-org", "--name", "X", "--plan", "gold"]);
     assert!(!ok);
-    assert!(
-        err.contains("'free' | 'professional' | 'enterprise'"),
-        "{err}"
-    );
+    assert!(err.contains("'free' | 'professional' | 'enterprise'"), "{err}");
     let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", "org_missing"]);
     assert!(!ok);
     assert!(err.contains("no organisation with id org_missing"), "{err}");
@@ -136,10 +105,7 @@ async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
     assert!(ok, "{err}");
-    assert!(
-        out.contains(laurel::admin::DEMO_OWNER_EMAIL)
-            && out.contains(laurel::admin::DEMO_OWNER_PASSWORD)
-    );
+    assert!(out.contains(laurel::admin::DEMO_OWNER_EMAIL) && out.contains(laurel::admin::DEMO_OWNER_PASSWORD));
     let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
     assert!(ok, "{err}");
     let db = issuance::db::connect(&url).await.unwrap();
@@ -150,11 +116,5 @@ async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     .await
     .unwrap();
     assert_eq!(counts, (2, 2, 2));
-    assert_eq!(
-        organizations::get(&db, laurel::admin::DEMO_ORG)
-            .await
-            .unwrap()
-            .plan,
-        Plan::Professional
-    );
+    assert_eq!(organizations::get(&db, laurel::admin::DEMO_ORG).await.unwrap().plan, Plan::Professional);
 }

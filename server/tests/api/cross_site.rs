@@ -24,42 +24,13 @@ async fn a_post_from_another_site_is_refused_even_with_a_valid_session() {
         }
         req.send()
     };
-    assert_eq!(
-        invite(Some("https://evil.example"), None)
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        invite(None, Some("https://evil.example/page"))
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        invite(None, None).await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
-    assert!(
-        issuance::orgs::invitations::pending(&app.db, &org)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(invite(Some("https://evil.example"), None).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(invite(None, Some("https://evil.example/page")).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(invite(None, None).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert!(issuance::orgs::invitations::pending(&app.db, &org).await.unwrap().is_empty());
 
     // The same request from our own page goes through.
-    let ok = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "x@example.com"),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let ok = app.call("invite_member", &[("org_id", &org), ("email", "x@example.com"), ("role", "viewer")]).await;
     assert_eq!(ok.status(), StatusCode::OK);
 }
 

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use issuance::api_keys::Scope;
 use issuance::db::Db;
 use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, Role, organizations};
@@ -7,6 +8,7 @@ use laurel::config::Config;
 use laurel::startup::Application;
 use reqwest::header::{ACCEPT, HeaderMap, ORIGIN, REFERER, SET_COOKIE};
 use reqwest::{Response, redirect};
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "a long enough password";
@@ -40,13 +42,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = app.state().db.clone();
     let master = app.state().master_key.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        client: client(),
-        address,
-        db,
-        master,
-        _dir: dir,
-    }
+    TestApp { client: client(), address, db, master, _dir: dir }
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
@@ -55,11 +51,7 @@ const TEST_MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 /// A browser-like client: keeps cookies, does not follow redirects (tests
 /// look at them).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
 }
 
 impl TestApp {
@@ -72,12 +64,7 @@ impl TestApp {
         self.call_as(&self.client, name, form).await
     }
 
-    pub async fn call_as(
-        &self,
-        client: &reqwest::Client,
-        name: &str,
-        form: &[(&str, &str)],
-    ) -> Response {
+    pub async fn call_as(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> Response {
         client
             .post(self.url(&format!("/api/{name}")))
             .header(ORIGIN, &self.address)
@@ -91,23 +78,12 @@ impl TestApp {
         self.login_as(&self.client, email, password).await
     }
 
-    pub async fn login_as(
-        &self,
-        client: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> Response {
-        self.call_as(client, "login", &[("email", email), ("password", password)])
-            .await
+    pub async fn login_as(&self, client: &reqwest::Client, email: &str, password: &str) -> Response {
+        self.call_as(client, "login", &[("email", email), ("password", password)]).await
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .header(ACCEPT, "text/html")
-            .send()
-            .await
-            .expect("request sent")
+        self.client.get(self.url(path)).header(ACCEPT, "text/html").send().await.expect("request sent")
     }
 
     /// A plain HTML form post, as a browser without JavaScript sends it.
@@ -125,31 +101,59 @@ impl TestApp {
 
     pub async fn org(&self, name: &str, plan: Plan) -> String {
         let org = organizations::create(&self.db, name, plan).await.unwrap();
-        organizations::approve(&self.db, &self.master, &org.id)
-            .await
-            .unwrap();
+        organizations::approve(&self.db, &self.master, &org.id).await.unwrap();
         org.id
     }
 
     /// Adds a member with the shared test password; returns their user id.
     pub async fn member(&self, org_id: &str, email: &str, role: Role) -> String {
-        laurel::admin::create_user(&self.db, org_id, email, None, PASSWORD, role)
-            .await
-            .unwrap()
-            .0
+        laurel::admin::create_user(&self.db, org_id, email, None, PASSWORD, role).await.unwrap().0
     }
 
     /// A fresh client signed in as `email`.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let c = client();
         let r = self.login_as(&c, email, PASSWORD).await;
-        assert!(
-            r.status().is_success(),
-            "login of {email} failed: {}",
-            r.status()
-        );
+        assert!(r.status().is_success(), "login of {email} failed: {}", r.status());
         c
     }
+}
+
+impl TestApp {
+    /// An API key of `org_id` with `scopes`; returns its secret.
+    pub async fn api_key(&self, org_id: &str, scopes: &[issuance::api_keys::Scope]) -> String {
+        issuance::api_keys::create(&self.db, org_id, "test key", scopes, None).await.unwrap().secret
+    }
+
+    /// A JSON request to the REST API with an API key.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path)).header("x-api-key", key);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, key: &str, body: serde_json::Value) -> Response {
+        self.api(reqwest::Method::POST, path, key, Some(body)).await
+    }
+
+    pub async fn get_json(&self, path: &str, key: &str) -> Response {
+        self.api(reqwest::Method::GET, path, key, None).await
+    }
+}
+
+/// Reads a response as JSON, with its status.
+pub async fn json(r: Response) -> (reqwest::StatusCode, serde_json::Value) {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")))
 }
 
 /// The attributes of the named Set-Cookie, lower-cased, by name.
@@ -180,4 +184,28 @@ pub async fn error_text(r: Response) -> String {
         Ok(e) => e.to_string(),
         Err(_) => body,
     }
+}
+
+/// A valid business credential request, as in the reference API.
+pub fn business() -> Value {
+    json!({
+        "credential_type": "business",
+        "subject": {"id": "biz_widgetcorp", "type": "organisation", "name": "WidgetCorp Ltd"},
+        "claims": {"kyb_status": "approved", "verified_at": "2026-05-20T00:00:00Z", "jurisdiction": "US-DE"}
+    })
+}
+
+/// An app with an approved Professional org and a read-write API key.
+pub async fn setup() -> (TestApp, String, String) {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    (app, org, key)
+}
+
+/// Part `n` of a compact JWS, decoded.
+pub fn decode_part(token: &str, n: usize) -> Value {
+    use base64::Engine;
+    let part = token.split('.').nth(n).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
 }

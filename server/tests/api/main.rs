@@ -1,10 +1,14 @@
 //! Integration tests: the real router on a loopback port, a fresh SQLite
 //! file per test, real HTTP through reqwest.
 
+mod api_keys;
 mod auth;
 mod cli;
+mod credentials_issue;
+mod credentials_verify;
 mod cross_site;
 mod helpers;
+mod idempotency;
 mod members;
 mod roles;
 mod tenancy;

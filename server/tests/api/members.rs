@@ -10,47 +10,20 @@ async fn the_last_owner_can_be_neither_demoted_nor_removed() {
     let owner = app.member(&org, "owner@example.com", Role::Owner).await;
     app.login("owner@example.com", PASSWORD).await;
 
-    let demote = app
-        .call(
-            "change_member_role",
-            &[("org_id", &org), ("user_id", &owner), ("role", "admin")],
-        )
-        .await;
+    let demote = app.call("change_member_role", &[("org_id", &org), ("user_id", &owner), ("role", "admin")]).await;
     assert_eq!(demote.status(), StatusCode::CONFLICT);
-    assert!(
-        crate::helpers::error_text(demote)
-            .await
-            .contains("at least one Owner")
-    );
-    let leave = app
-        .call("remove_member", &[("org_id", &org), ("user_id", &owner)])
-        .await;
+    assert!(crate::helpers::error_text(demote).await.contains("at least one Owner"));
+    let leave = app.call("remove_member", &[("org_id", &org), ("user_id", &owner)]).await;
     assert_eq!(leave.status(), StatusCode::CONFLICT);
-    assert_eq!(
-        Membership::of(&app.db, &owner, &org).await.unwrap().role,
-        Role::Owner
-    );
+    assert_eq!(Membership::of(&app.db, &owner, &org).await.unwrap().role, Role::Owner);
 
     // With a second Owner, the first may step down.
     let second = app.member(&org, "second@example.com", Role::Viewer).await;
-    let promote = app
-        .call(
-            "change_member_role",
-            &[("org_id", &org), ("user_id", &second), ("role", "owner")],
-        )
-        .await;
+    let promote = app.call("change_member_role", &[("org_id", &org), ("user_id", &second), ("role", "owner")]).await;
     assert_eq!(promote.status(), StatusCode::OK);
-    let demote = app
-        .call(
-            "change_member_role",
-            &[("org_id", &org), ("user_id", &owner), ("role", "admin")],
-        )
-        .await;
+    let demote = app.call("change_member_role", &[("org_id", &org), ("user_id", &owner), ("role", "admin")]).await;
     assert_eq!(demote.status(), StatusCode::OK);
-    assert_eq!(
-        Membership::of(&app.db, &owner, &org).await.unwrap().role,
-        Role::Admin
-    );
+    assert_eq!(Membership::of(&app.db, &owner, &org).await.unwrap().role, Role::Admin);
 }
 
 #[tokio::test]
@@ -61,31 +34,19 @@ async fn concurrent_demotions_of_two_owners_leave_one_owner() {
     let b = app.member(&org, "b@example.com", Role::Owner).await;
     let ca = app.signed_in("a@example.com").await;
     let cb = app.signed_in("b@example.com").await;
-    let demote_b = [
-        ("org_id", org.as_str()),
-        ("user_id", b.as_str()),
-        ("role", "viewer"),
-    ];
-    let demote_a = [
-        ("org_id", org.as_str()),
-        ("user_id", a.as_str()),
-        ("role", "viewer"),
-    ];
+    let demote_b = [("org_id", org.as_str()), ("user_id", b.as_str()), ("role", "viewer")];
+    let demote_a = [("org_id", org.as_str()), ("user_id", a.as_str()), ("role", "viewer")];
     let (ra, rb) = tokio::join!(
         app.call_as(&ca, "change_member_role", &demote_b),
         app.call_as(&cb, "change_member_role", &demote_a),
     );
-    let oks = [ra.status(), rb.status()]
-        .iter()
-        .filter(|s| s.is_success())
-        .count();
+    let oks = [ra.status(), rb.status()].iter().filter(|s| s.is_success()).count();
     assert!(oks <= 1);
-    let owners: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
-            .bind(&org)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(owners, 1);
 }
 
@@ -96,22 +57,11 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
     app.member(&org, "owner@example.com", Role::Owner).await;
     app.login("owner@example.com", PASSWORD).await;
 
-    let r = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", " New.Person@Example.com"),
-                ("role", "issuer"),
-            ],
-        )
-        .await;
+    let r =
+        app.call("invite_member", &[("org_id", &org), ("email", " New.Person@Example.com"), ("role", "issuer")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
-    let link = body["Invited"]["link"]
-        .as_str()
-        .expect("an invitation link")
-        .to_owned();
+    let link = body["Invited"]["link"].as_str().expect("an invitation link").to_owned();
     assert_eq!(body["Invited"]["email"], "new.person@example.com");
     let token = link.rsplit('/').next().unwrap().to_owned();
 
@@ -121,25 +71,11 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
 
     let newcomer = crate::helpers::client();
     let accept = app
-        .call_as(
-            &newcomer,
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("name", "New Person"),
-                ("password", PASSWORD),
-            ],
-        )
+        .call_as(&newcomer, "accept_invitation", &[("token", &token), ("name", "New Person"), ("password", PASSWORD)])
         .await;
     assert_eq!(accept.status(), StatusCode::OK);
-    let overview = app
-        .call_as(&newcomer, "get_org_overview", &[("org_id", &org)])
-        .await;
-    assert_eq!(
-        overview.status(),
-        StatusCode::OK,
-        "accepting signs the newcomer in"
-    );
+    let overview = app.call_as(&newcomer, "get_org_overview", &[("org_id", &org)]).await;
+    assert_eq!(overview.status(), StatusCode::OK, "accepting signs the newcomer in");
     let again = app
         .call_as(
             &crate::helpers::client(),
@@ -147,11 +83,7 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
             &[("token", &token), ("name", "X"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(
-        again.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a link works once"
-    );
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "a link works once");
 
     let user = issuance::accounts::users::find_by_email(
         &app.db,
@@ -160,10 +92,7 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(
-        Membership::of(&app.db, &user.id, &org).await.unwrap().role,
-        Role::Issuer
-    );
+    assert_eq!(Membership::of(&app.db, &user.id, &org).await.unwrap().role, Role::Issuer);
 }
 
 #[tokio::test]
@@ -175,34 +104,14 @@ async fn inviting_someone_with_an_account_adds_them_at_once_and_twice_is_a_confl
     let existing = app.member(&other, "known@example.com", Role::Owner).await;
     app.login("owner@example.com", PASSWORD).await;
 
-    let r = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "known@example.com"),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let r = app.call("invite_member", &[("org_id", &org), ("email", "known@example.com"), ("role", "viewer")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["Added"]["email"], "known@example.com");
-    assert_eq!(
-        Membership::of(&app.db, &existing, &org).await.unwrap().role,
-        Role::Viewer
-    );
+    assert_eq!(Membership::of(&app.db, &existing, &org).await.unwrap().role, Role::Viewer);
 
-    let twice = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "known@example.com"),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let twice =
+        app.call("invite_member", &[("org_id", &org), ("email", "known@example.com"), ("role", "viewer")]).await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
 }
 
@@ -212,32 +121,11 @@ async fn a_malformed_invitation_email_is_refused_naming_the_field() {
     let org = app.org("Acme", Plan::Professional).await;
     app.member(&org, "owner@example.com", Role::Owner).await;
     app.login("owner@example.com", PASSWORD).await;
-    let r = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "not-an-address"),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let r = app.call("invite_member", &[("org_id", &org), ("email", "not-an-address"), ("role", "viewer")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let text = crate::helpers::error_text(r).await;
-    assert!(
-        text.starts_with("email: ") && text.contains("no '@'"),
-        "{text}"
-    );
-    let r = app
-        .call(
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "a@example.com"),
-                ("role", "boss"),
-            ],
-        )
-        .await;
+    assert!(text.starts_with("email: ") && text.contains("no '@'"), "{text}");
+    let r = app.call("invite_member", &[("org_id", &org), ("email", "a@example.com"), ("role", "boss")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -248,12 +136,7 @@ async fn the_members_page_lists_members_with_their_roles() {
     app.member(&org, "owner@example.com", Role::Owner).await;
     app.member(&org, "ivy@example.com", Role::Issuer).await;
     app.login("owner@example.com", PASSWORD).await;
-    let html = app
-        .get(&format!("/organizations/{org}/members"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get(&format!("/organizations/{org}/members")).await.text().await.unwrap();
     assert!(html.contains("ivy@example.com"));
     assert!(html.contains("Invite someone"));
 }

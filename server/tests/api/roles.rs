@@ -25,79 +25,35 @@ async fn each_role_is_allowed_exactly_its_actions_and_refused_the_rest() {
             ("withdraw an invitation", may_manage),
         ] {
             let status = attempt(&app, &client, &org, &owner_id, action).await;
-            let expected = if expect_ok {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            };
+            let expected = if expect_ok { StatusCode::OK } else { StatusCode::FORBIDDEN };
             assert_eq!(status, expected, "{role} trying to {action}");
         }
     }
 }
 
-async fn attempt(
-    app: &TestApp,
-    client: &reqwest::Client,
-    org: &str,
-    owner_id: &str,
-    action: &str,
-) -> StatusCode {
+async fn attempt(app: &TestApp, client: &reqwest::Client, org: &str, owner_id: &str, action: &str) -> StatusCode {
     // Each attempt gets its own target so that one success cannot spoil the next.
     let target_email = format!("target-{}@example.com", ulid_like());
     let target = app.member(org, &target_email, Role::Viewer).await;
     let r = match action {
-        "view overview" => {
-            app.call_as(client, "get_org_overview", &[("org_id", org)])
-                .await
-        }
-        "list members" => {
-            app.call_as(client, "get_members_page", &[("org_id", org)])
-                .await
-        }
+        "view overview" => app.call_as(client, "get_org_overview", &[("org_id", org)]).await,
+        "list members" => app.call_as(client, "get_members_page", &[("org_id", org)]).await,
         "invite a member" => {
             let email = format!("new-{}@example.com", ulid_like());
-            app.call_as(
-                client,
-                "invite_member",
-                &[("org_id", org), ("email", &email), ("role", "viewer")],
-            )
-            .await
+            app.call_as(client, "invite_member", &[("org_id", org), ("email", &email), ("role", "viewer")]).await
         }
         "change a role" => {
-            app.call_as(
-                client,
-                "change_member_role",
-                &[("org_id", org), ("user_id", &target), ("role", "issuer")],
-            )
-            .await
+            app.call_as(client, "change_member_role", &[("org_id", org), ("user_id", &target), ("role", "issuer")])
+                .await
         }
-        "remove a member" => {
-            app.call_as(
-                client,
-                "remove_member",
-                &[("org_id", org), ("user_id", &target)],
-            )
-            .await
-        }
+        "remove a member" => app.call_as(client, "remove_member", &[("org_id", org), ("user_id", &target)]).await,
         "withdraw an invitation" => {
             let owner = Membership::of(&app.db, owner_id, org).await.unwrap();
             let email = format!("inv-{}@example.com", ulid_like());
-            invitations::invite(&app.db, &owner, &email, Role::Viewer)
-                .await
-                .unwrap();
-            let id = invitations::pending(&app.db, org)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|i| i.email == email)
-                .unwrap()
-                .id;
-            app.call_as(
-                client,
-                "revoke_invitation",
-                &[("org_id", org), ("invitation_id", &id)],
-            )
-            .await
+            invitations::invite(&app.db, &owner, &email, Role::Viewer).await.unwrap();
+            let id =
+                invitations::pending(&app.db, org).await.unwrap().into_iter().find(|i| i.email == email).unwrap().id;
+            app.call_as(client, "revoke_invitation", &[("org_id", org), ("invitation_id", &id)]).await
         }
         other => panic!("unknown action {other}"),
     };
@@ -117,40 +73,16 @@ async fn an_admin_cannot_make_or_unmake_an_owner() {
     app.member(&org, "admin@example.com", Role::Admin).await;
     let admin = app.signed_in("admin@example.com").await;
 
-    let promote = app
-        .call_as(
-            &admin,
-            "change_member_role",
-            &[("org_id", &org), ("user_id", &viewer), ("role", "owner")],
-        )
-        .await;
+    let promote =
+        app.call_as(&admin, "change_member_role", &[("org_id", &org), ("user_id", &viewer), ("role", "owner")]).await;
     assert_eq!(promote.status(), StatusCode::FORBIDDEN);
-    let demote = app
-        .call_as(
-            &admin,
-            "change_member_role",
-            &[("org_id", &org), ("user_id", &owner), ("role", "viewer")],
-        )
-        .await;
+    let demote =
+        app.call_as(&admin, "change_member_role", &[("org_id", &org), ("user_id", &owner), ("role", "viewer")]).await;
     assert_eq!(demote.status(), StatusCode::FORBIDDEN);
-    let remove = app
-        .call_as(
-            &admin,
-            "remove_member",
-            &[("org_id", &org), ("user_id", &owner)],
-        )
-        .await;
+    let remove = app.call_as(&admin, "remove_member", &[("org_id", &org), ("user_id", &owner)]).await;
     assert_eq!(remove.status(), StatusCode::FORBIDDEN);
     let invite_owner = app
-        .call_as(
-            &admin,
-            "invite_member",
-            &[
-                ("org_id", &org),
-                ("email", "boss@example.com"),
-                ("role", "owner"),
-            ],
-        )
+        .call_as(&admin, "invite_member", &[("org_id", &org), ("email", "boss@example.com"), ("role", "owner")])
         .await;
     assert_eq!(invite_owner.status(), StatusCode::FORBIDDEN);
 
@@ -165,19 +97,8 @@ async fn server_functions_refuse_anonymous_callers() {
     for (name, form) in [
         ("get_org_overview", vec![("org_id", org.as_str())]),
         ("get_members_page", vec![("org_id", org.as_str())]),
-        (
-            "invite_member",
-            vec![
-                ("org_id", org.as_str()),
-                ("email", "x@example.com"),
-                ("role", "viewer"),
-            ],
-        ),
+        ("invite_member", vec![("org_id", org.as_str()), ("email", "x@example.com"), ("role", "viewer")]),
     ] {
-        assert_eq!(
-            app.call(name, &form).await.status(),
-            StatusCode::UNAUTHORIZED,
-            "{name}"
-        );
+        assert_eq!(app.call(name, &form).await.status(), StatusCode::UNAUTHORIZED, "{name}");
     }
 }

@@ -10,53 +10,26 @@ async fn a_member_of_one_org_gets_404_for_another_orgs_pages_and_functions() {
     let b = app.org("Org B", Plan::Professional).await;
     app.member(&a, "alice@example.com", Role::Owner).await;
     let bob = app.member(&b, "bob@example.com", Role::Owner).await;
-    app.login("alice@example.com", crate::helpers::PASSWORD)
-        .await;
+    app.login("alice@example.com", crate::helpers::PASSWORD).await;
 
-    for path in [
-        format!("/organizations/{b}"),
-        format!("/organizations/{b}/members"),
-    ] {
+    for path in [format!("/organizations/{b}"), format!("/organizations/{b}/members")] {
         let r = app.get(&path).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
-        assert!(
-            !r.text().await.unwrap().contains("Org B"),
-            "{path} leaks the org's name"
-        );
+        assert!(!r.text().await.unwrap().contains("Org B"), "{path} leaks the org's name");
     }
     for (name, form) in [
         ("get_org_context", vec![("org_id", b.as_str())]),
         ("get_org_overview", vec![("org_id", b.as_str())]),
         ("get_members_page", vec![("org_id", b.as_str())]),
-        (
-            "invite_member",
-            vec![
-                ("org_id", b.as_str()),
-                ("email", "x@example.com"),
-                ("role", "viewer"),
-            ],
-        ),
-        (
-            "change_member_role",
-            vec![
-                ("org_id", b.as_str()),
-                ("user_id", bob.as_str()),
-                ("role", "viewer"),
-            ],
-        ),
-        (
-            "remove_member",
-            vec![("org_id", b.as_str()), ("user_id", bob.as_str())],
-        ),
+        ("invite_member", vec![("org_id", b.as_str()), ("email", "x@example.com"), ("role", "viewer")]),
+        ("change_member_role", vec![("org_id", b.as_str()), ("user_id", bob.as_str()), ("role", "viewer")]),
+        ("remove_member", vec![("org_id", b.as_str()), ("user_id", bob.as_str())]),
     ] {
         let r = app.call(name, &form).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{name}");
     }
     // Nothing changed in org B.
-    let bob_role = issuance::orgs::Membership::of(&app.db, &bob, &b)
-        .await
-        .unwrap()
-        .role;
+    let bob_role = issuance::orgs::Membership::of(&app.db, &bob, &b).await.unwrap().role;
     assert_eq!(bob_role, Role::Owner);
 }
 
@@ -67,18 +40,11 @@ async fn a_member_cannot_change_a_user_of_another_org_through_their_own_org() {
     let b = app.org("Org B", Plan::Professional).await;
     app.member(&a, "alice@example.com", Role::Owner).await;
     let bob = app.member(&b, "bob@example.com", Role::Viewer).await;
-    app.login("alice@example.com", crate::helpers::PASSWORD)
-        .await;
+    app.login("alice@example.com", crate::helpers::PASSWORD).await;
     // Bob is not in org A, so org A's owner cannot reach him.
-    let r = app
-        .call("remove_member", &[("org_id", &a), ("user_id", &bob)])
-        .await;
+    let r = app.call("remove_member", &[("org_id", &a), ("user_id", &bob)]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert!(
-        issuance::orgs::Membership::of(&app.db, &bob, &b)
-            .await
-            .is_ok()
-    );
+    assert!(issuance::orgs::Membership::of(&app.db, &bob, &b).await.is_ok());
 }
 
 #[tokio::test]
@@ -90,14 +56,8 @@ async fn the_org_switcher_lists_only_the_users_own_orgs() {
     app.member(&a, "alice@example.com", Role::Owner).await;
     app.member(&b, "alice@example.com", Role::Viewer).await;
     app.member(&c, "carol@example.com", Role::Owner).await;
-    app.login("alice@example.com", crate::helpers::PASSWORD)
-        .await;
-    let html = app
-        .get(&format!("/organizations/{a}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    app.login("alice@example.com", crate::helpers::PASSWORD).await;
+    let html = app.get(&format!("/organizations/{a}")).await.text().await.unwrap();
     assert!(html.contains(&format!("/organizations/{b}")));
     assert!(!html.contains("Org C"));
 }

@@ -38,9 +38,7 @@ fn a_wrong_kyb_status_is_named_with_its_path_and_the_choices() {
     body["claims"]["kyb_status"] = json!("verified");
     assert_eq!(
         errors(body),
-        [
-            "claims.kyb_status: expected 'approved' | 'pending' | 'declined' | 'manual_review', got 'verified'"
-        ]
+        ["claims.kyb_status: expected 'approved' | 'pending' | 'declined' | 'manual_review', got 'verified'"]
     );
 }
 
@@ -66,21 +64,14 @@ fn every_problem_is_reported_not_just_the_first() {
     ] {
         assert!(paths.contains(&p), "{p} missing from {errs:?}");
     }
-    assert!(
-        errs.iter()
-            .any(|e| e.contains("British spelling: 'organisation'")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.contains("British spelling: 'organisation'")), "{errs:?}");
 }
 
 #[test]
 fn an_unknown_credential_type_lists_the_known_ones() {
     let errs = errors(json!({"credential_type": "diploma"}));
     assert_eq!(errs.len(), 1);
-    assert!(
-        errs[0].starts_with("credential_type: expected 'business' | 'user'"),
-        "{errs:?}"
-    );
+    assert!(errs[0].starts_with("credential_type: expected 'business' | 'user'"), "{errs:?}");
 }
 
 #[test]
@@ -95,16 +86,8 @@ fn a_user_credential_needs_a_first_and_last_name_and_a_known_trust_level() {
     bad["subject"]["name"] = json!("Jane Doe");
     bad["claims"]["trust_level"] = json!("very_trusted");
     let errs = errors(bad);
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with("subject.name: expected an object")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter()
-            .any(|e| e.starts_with("claims.trust_level: expected 'self_attested'")),
-        "{errs:?}"
-    );
+    assert!(errs.iter().any(|e| e.starts_with("subject.name: expected an object")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.starts_with("claims.trust_level: expected 'self_attested'")), "{errs:?}");
 }
 
 fn agent() -> Value {
@@ -138,15 +121,12 @@ fn an_agent_authorization_from_the_reference_parses() {
 #[test]
 fn a_wallet_permission_requires_the_delegating_user() {
     let mut body = agent();
-    body["claims"]
-        .as_object_mut()
-        .unwrap()
-        .remove("delegated_by_subject_id");
+    body["claims"].as_object_mut().unwrap().remove("delegated_by_subject_id");
     let errs = errors(body.clone());
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].starts_with(
-        "claims.delegated_by_subject_id: is required when a permission has resource_type 'wallet'"
-    ));
+    assert!(
+        errs[0].starts_with("claims.delegated_by_subject_id: is required when a permission has resource_type 'wallet'")
+    );
 
     // Without a wallet permission the delegation is optional.
     body["claims"]["permissions"][0]["resource_type"] = json!("calendar");
@@ -171,18 +151,11 @@ fn agent_permissions_are_checked_item_by_item() {
         "claims.max_idle_duration: expected an ISO 8601 duration",
         "claims.spend_limit.currency: expected a three-letter",
     ] {
-        assert!(
-            errs.iter().any(|e| e.starts_with(needle)),
-            "{needle} missing from {errs:?}"
-        );
+        assert!(errs.iter().any(|e| e.starts_with(needle)), "{needle} missing from {errs:?}");
     }
     let mut empty = agent();
     empty["claims"]["permissions"] = json!([]);
-    assert!(
-        errors(empty)
-            .iter()
-            .any(|e| e == "claims.permissions: must have at least 1 item")
-    );
+    assert!(errors(empty).iter().any(|e| e == "claims.permissions: must have at least 1 item"));
 }
 
 fn outcome(attestation_type: &str, claims: Value) -> Value {
@@ -219,11 +192,7 @@ fn each_attestation_type_accepts_its_claims_and_refuses_wrong_ones() {
             "document_validation",
             json!({"document_type": "passport", "result": "passed", "fraud_signals": [], "extracted_fields": {"country": "GB"}}),
             json!({"result": "ok", "extracted_fields": "GB"}),
-            vec![
-                "claims.document_type",
-                "claims.result",
-                "claims.extracted_fields",
-            ],
+            vec!["claims.document_type", "claims.result", "claims.extracted_fields"],
         ),
         (
             "identity_verification",
@@ -238,20 +207,13 @@ fn each_attestation_type_accepts_its_claims_and_refuses_wrong_ones() {
             vec!["claims.email", "claims.risk_score"],
         ),
     ];
-    assert_eq!(
-        cases.len(),
-        ATTESTATION_TYPES.len(),
-        "every attestation type is covered"
-    );
+    assert_eq!(cases.len(), ATTESTATION_TYPES.len(), "every attestation type is covered");
     for (kind, good, bad, bad_paths) in cases {
         let r = valid(outcome(kind, good));
         assert_eq!(r.attestation_type.as_deref(), Some(kind));
         let errs = errors(outcome(kind, bad));
         for p in bad_paths {
-            assert!(
-                errs.iter().any(|e| e.starts_with(&format!("{p}:"))),
-                "{kind}: {p} missing from {errs:?}"
-            );
+            assert!(errs.iter().any(|e| e.starts_with(&format!("{p}:"))), "{kind}: {p} missing from {errs:?}");
         }
     }
 }
@@ -259,20 +221,10 @@ fn each_attestation_type_accepts_its_claims_and_refuses_wrong_ones() {
 #[test]
 fn an_outcome_attestation_needs_a_known_attestation_type() {
     let errs = errors(outcome("weather_report", json!({})));
-    assert!(
-        errs[0].starts_with("attestation_type: expected 'transaction_attested'"),
-        "{errs:?}"
-    );
-    let mut missing = outcome(
-        "email_risk",
-        json!({"email": "a@example.com", "risk_score": 0.5}),
-    );
+    assert!(errs[0].starts_with("attestation_type: expected 'transaction_attested'"), "{errs:?}");
+    let mut missing = outcome("email_risk", json!({"email": "a@example.com", "risk_score": 0.5}));
     missing.as_object_mut().unwrap().remove("attestation_type");
-    assert!(
-        errors(missing)
-            .iter()
-            .any(|e| e == "attestation_type: is required")
-    );
+    assert!(errors(missing).iter().any(|e| e == "attestation_type: is required"));
 }
 
 #[test]
@@ -285,14 +237,9 @@ fn a_badge_needs_a_badge_and_a_recipient_with_a_valid_email() {
     let recipient = r.recipient.unwrap();
     assert_eq!(recipient.name, "Jane Doe");
     assert_eq!(recipient.email.as_str(), "jane@example.com");
-    let errs = errors(
-        json!({"credential_type": "badge", "recipient": {"name": "", "email": "jane at example"}}),
-    );
+    let errs = errors(json!({"credential_type": "badge", "recipient": {"name": "", "email": "jane at example"}}));
     for p in ["badge_id", "recipient.name", "recipient.email"] {
-        assert!(
-            errs.iter().any(|e| e.starts_with(&format!("{p}:"))),
-            "{p} missing from {errs:?}"
-        );
+        assert!(errs.iter().any(|e| e.starts_with(&format!("{p}:"))), "{p} missing from {errs:?}");
     }
 }
 

@@ -1,0 +1,445 @@
+//! API keys: how scripts authenticate (`X-Api-Key`). A key belongs to one
+//! org and carries scopes. Only the SHA-256 of the secret is stored; the
+//! secret is shown once, when the key is made. (A fast hash is right here:
+//! secrets are 256 random bits, so there is nothing to guess.)
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::{clock, ids};
+
+/// Generated secrets start with this, so they are recognisable in logs and
+/// secret scanners.
+pub const SECRET_PREFIX: &str = "lrl_";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    #[serde(rename = "credentials:read")]
+    CredentialsRead,
+    #[serde(rename = "credentials:write")]
+    CredentialsWrite,
+    #[serde(rename = "keys:read")]
+    KeysRead,
+    #[serde(rename = "keys:write")]
+    KeysWrite,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Scope::CredentialsRead, Scope::CredentialsWrite, Scope::KeysRead, Scope::KeysWrite];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::CredentialsRead => "credentials:read",
+            Scope::CredentialsWrite => "credentials:write",
+            Scope::KeysRead => "keys:read",
+            Scope::KeysWrite => "keys:write",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Scope::ALL.into_iter().find(|x| x.as_str() == s.trim()).ok_or_else(|| {
+            let all = Scope::ALL.map(|x| format!("'{x}'")).join(" | ");
+            format!("expected {all}, got '{s}'")
+        })
+    }
+}
+
+/// Parses `credentials:read,credentials:write` (commas or spaces).
+pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, String> {
+    let mut scopes = Vec::new();
+    for part in list.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
+        let scope: Scope = part.parse()?;
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    if scopes.is_empty() {
+        return Err("give at least one scope".into());
+    }
+    Ok(scopes)
+}
+
+fn join_scopes(scopes: &[Scope]) -> String {
+    scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A key as listed: never its secret.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ApiKey {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    /// The secret's first characters, to tell keys apart.
+    pub hint: String,
+    pub scopes: Vec<Scope>,
+    pub actor_id: Option<String>,
+    pub imported: bool,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    org_id: String,
+    name: String,
+    hint: String,
+    scopes: String,
+    actor_id: Option<String>,
+    imported: bool,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl From<Row> for ApiKey {
+    fn from(r: Row) -> Self {
+        ApiKey {
+            scopes: r.scopes.split(' ').filter_map(|s| s.parse().ok()).collect(),
+            id: r.id,
+            org_id: r.org_id,
+            name: r.name,
+            hint: r.hint,
+            actor_id: r.actor_id,
+            imported: r.imported,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, org_id, name, hint, scopes, actor_id, imported, created_at, last_used_at, revoked_at";
+
+/// A new key and its secret, which is never shown again.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct IssuedKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+fn parse_name(name: &str) -> CoreResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CoreError::field("name", "is required"));
+    }
+    if name.chars().count() > 100 {
+        return Err(CoreError::field("name", "must be at most 100 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+pub async fn create(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    scopes: &[Scope],
+    created_by: Option<&str>,
+) -> CoreResult<IssuedKey> {
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
+    let key = insert(db, org_id, &parse_name(name)?, &secret, scopes, None, false, created_by).await?;
+    Ok(IssuedKey { key, secret })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    secret: &str,
+    scopes: &[Scope],
+    actor_id: Option<&str>,
+    imported: bool,
+    created_by: Option<&str>,
+) -> CoreResult<ApiKey> {
+    if scopes.is_empty() {
+        return Err(CoreError::field("scopes", "give at least one scope"));
+    }
+    let key = ApiKey {
+        id: ids::new_id("key"),
+        org_id: org_id.to_owned(),
+        name: name.to_owned(),
+        hint: secret.chars().take(8).collect(),
+        scopes: scopes.to_vec(),
+        actor_id: actor_id.map(str::to_owned),
+        imported,
+        created_at: clock::now(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let done = sqlx::query(
+        "INSERT INTO api_keys (id, org_id, name, secret_hash, hint, scopes, actor_id, imported, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (secret_hash) DO NOTHING",
+    )
+    .bind(&key.id)
+    .bind(org_id)
+    .bind(&key.name)
+    .bind(hash(secret))
+    .bind(&key.hint)
+    .bind(join_scopes(scopes))
+    .bind(&key.actor_id)
+    .bind(imported)
+    .bind(created_by)
+    .bind(key.created_at)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(CoreError::conflict("a key with this secret exists already"));
+    }
+    Ok(key)
+}
+
+pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<ApiKey>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC"
+    ))
+    .bind(org_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(ApiKey::from).collect())
+}
+
+pub async fn revoke(db: &Db, org_id: &str, key_id: &str) -> CoreResult<()> {
+    let done = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
+        .bind(clock::now())
+        .bind(key_id)
+        .bind(org_id)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Why a presented secret is not a usable key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyProblem {
+    KeyNotFound,
+    KeyRevoked,
+}
+
+impl KeyProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyProblem::KeyNotFound => "key_not_found",
+            KeyProblem::KeyRevoked => "key_revoked",
+        }
+    }
+}
+
+/// Looks a secret up without side effects.
+pub async fn find(db: &Db, secret: &str) -> CoreResult<Result<ApiKey, KeyProblem>> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE secret_hash = $1"))
+        .bind(hash(secret.trim()))
+        .fetch_optional(db)
+        .await?;
+    Ok(match row.map(ApiKey::from) {
+        None => Err(KeyProblem::KeyNotFound),
+        Some(k) if k.revoked_at.is_some() => Err(KeyProblem::KeyRevoked),
+        Some(k) => Ok(k),
+    })
+}
+
+/// Authenticates a request's key and notes when it was last used.
+pub async fn authenticate(db: &Db, secret: &str) -> CoreResult<ApiKey> {
+    match find(db, secret).await? {
+        Ok(key) => {
+            let now = clock::now();
+            // Coarse on purpose: at most one write a minute per key.
+            sqlx::query(
+                "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            )
+            .bind(now)
+            .bind(&key.id)
+            .bind(now - 60)
+            .execute(db)
+            .await?;
+            Ok(key)
+        }
+        Err(KeyProblem::KeyRevoked) => Err(CoreError::Unauthenticated("This API key has been revoked.".into())),
+        Err(KeyProblem::KeyNotFound) => {
+            Err(CoreError::Unauthenticated("The X-Api-Key header does not hold a valid API key.".into()))
+        }
+    }
+}
+
+impl ApiKey {
+    pub fn require(&self, scope: Scope) -> CoreResult<()> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(CoreError::forbidden(format!("This API key lacks the '{scope}' scope.")))
+        }
+    }
+}
+
+pub const MAX_BATCH_VERIFY: usize = 100;
+pub const MAX_BATCH_IMPORT: usize = 1000;
+
+/// One result of a batch verification, in request order.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct KeyVerification {
+    pub is_valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<Scope>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+}
+
+/// Verifies up to 100 secrets for `org_id`. A key of another org is
+/// reported as not found, so orgs learn nothing of each other's keys.
+pub async fn batch_verify(db: &Db, org_id: &str, secrets: &[String]) -> CoreResult<Vec<KeyVerification>> {
+    if secrets.is_empty() || secrets.len() > MAX_BATCH_VERIFY {
+        return Err(CoreError::field("keys", format!("give 1 to {MAX_BATCH_VERIFY} keys, got {}", secrets.len())));
+    }
+    let mut out = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        let invalid = |p: KeyProblem| KeyVerification {
+            is_valid: false,
+            error_code: Some(p.code().into()),
+            key_id: None,
+            name: None,
+            scopes: None,
+            actor_id: None,
+        };
+        out.push(match find(db, secret).await? {
+            Ok(k) if k.org_id == org_id => KeyVerification {
+                is_valid: true,
+                error_code: None,
+                key_id: Some(k.id),
+                name: Some(k.name),
+                scopes: Some(k.scopes),
+                actor_id: k.actor_id,
+            },
+            Ok(_) => invalid(KeyProblem::KeyNotFound),
+            Err(p) => invalid(p),
+        });
+    }
+    Ok(out)
+}
+
+/// A legacy key to import.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ImportItem {
+    pub raw_key: String,
+    pub name: String,
+    #[serde(default)]
+    pub actor_id: Option<String>,
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ImportResult {
+    pub index: usize,
+    pub success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ImportReport {
+    pub results: Vec<ImportResult>,
+    pub success_count: usize,
+    pub failure_count: usize,
+}
+
+/// Legacy secrets shorter than this are refused as guessable.
+pub const MIN_IMPORTED_SECRET: usize = 12;
+
+/// Imports up to 1000 existing secrets (from a system being replaced) so
+/// they keep working. Each item succeeds or fails on its own. Imported keys
+/// get `credentials:read` unless the item names scopes.
+pub async fn batch_import(
+    db: &Db,
+    org_id: &str,
+    items: &[ImportItem],
+    created_by: Option<&str>,
+) -> CoreResult<ImportReport> {
+    if items.is_empty() || items.len() > MAX_BATCH_IMPORT {
+        return Err(CoreError::field("keys", format!("give 1 to {MAX_BATCH_IMPORT} keys, got {}", items.len())));
+    }
+    let mut results = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let fail = |code: &str, message: String| ImportResult {
+            index,
+            success: false,
+            key_id: None,
+            error_code: Some(code.into()),
+            message: Some(message),
+        };
+        let scopes = match &item.scopes {
+            None => Ok(vec![Scope::CredentialsRead]),
+            Some(list) => parse_scopes(&list.join(",")),
+        };
+        let result = match (scopes, parse_name(&item.name)) {
+            (Err(m), _) => fail("invalid_scope", format!("[{index}].scopes: {m}")),
+            (_, Err(e)) => fail("validation_failed", format!("[{index}].{e}")),
+            _ if item.raw_key.trim().len() < MIN_IMPORTED_SECRET => {
+                fail("key_too_short", format!("[{index}].raw_key: must be at least {MIN_IMPORTED_SECRET} characters"))
+            }
+            (Ok(scopes), Ok(name)) => {
+                match insert(
+                    db,
+                    org_id,
+                    &name,
+                    item.raw_key.trim(),
+                    &scopes,
+                    item.actor_id.as_deref(),
+                    true,
+                    created_by,
+                )
+                .await
+                {
+                    Ok(key) => {
+                        ImportResult { index, success: true, key_id: Some(key.id), error_code: None, message: None }
+                    }
+                    Err(CoreError::Conflict(_)) => {
+                        fail("duplicate_key", format!("[{index}].raw_key: this key exists already"))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        results.push(result);
+    }
+    let success_count = results.iter().filter(|r| r.success).count();
+    Ok(ImportReport { failure_count: results.len() - success_count, success_count, results })
+}

@@ -1,0 +1,163 @@
+//! The one issue path. Every way of issuing (dashboard, REST API, bulk
+//! jobs, CLI) comes through [`issue`]: check the org and the request,
+//! count the recipient against the quota, take a status-list slot, sign,
+//! store, all in one transaction, so a failure leaves nothing behind.
+
+use serde_json::Value;
+
+use super::request::{CredentialType, IssueRequest};
+use super::store::{self, Credential};
+use super::vc::{self, Envelope};
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::keys::{self, MasterKey};
+use crate::{badges, clock, did, ids, jws, status_list};
+
+/// Credentials expire this long after issue unless told otherwise (badges
+/// follow their own validity).
+pub const DEFAULT_VALIDITY_SECS: i64 = 90 * 24 * 3600;
+
+/// What issuing needs besides the request.
+#[derive(Clone, Copy)]
+pub struct Issuer<'a> {
+    pub db: &'a Db,
+    pub master: &'a MasterKey,
+    /// The deployment's public base URL (for the DID and links).
+    pub public_url: &'a str,
+}
+
+pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now: i64) -> CoreResult<Credential> {
+    let mut tx = issuer.db.begin().await?;
+    // First, so that quota counting cannot race.
+    crate::orgs::organizations::lock(&mut tx, org_id).await?;
+    let (org_name, approval, quota): (String, String, i64) =
+        sqlx::query_as("SELECT name, approval_status, monthly_quota FROM organizations WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if approval != "approved" {
+        return Err(CoreError::Unprocessable(
+            "This organisation is not approved yet, so it cannot issue credentials.".into(),
+        ));
+    }
+
+    let badge = match (&request.credential_type, &request.badge_id) {
+        (CredentialType::Badge, Some(badge_id)) => {
+            let badge = badges::get(&mut *tx, org_id, badge_id).await.map_err(|e| match e {
+                CoreError::NotFound => {
+                    CoreError::field("badge_id", format!("no badge '{badge_id}' in this organisation"))
+                }
+                other => other,
+            })?;
+            if badge.archived_at.is_some() {
+                return Err(CoreError::Unprocessable(format!(
+                    "Badge '{}' is archived and cannot be issued.",
+                    badge.name
+                )));
+            }
+            Some(badge)
+        }
+        _ => None,
+    };
+    let expires_at = match (request.expires_at, &badge) {
+        (Some(at), _) => Some(at),
+        (None, Some(b)) => b.validity_days.map(|d| now + d * 24 * 3600),
+        (None, None) => Some(now + DEFAULT_VALIDITY_SECS),
+    };
+    if let Some(at) = expires_at.filter(|at| *at <= now) {
+        return Err(CoreError::Unprocessable(format!(
+            "expires_at ({}) is in the past; give a future date or leave it out.",
+            clock::rfc3339(at)
+        )));
+    }
+
+    count_recipient(&mut tx, org_id, &request.recipient_key(), quota, now).await?;
+    let (key_id, key) = keys::active(&mut tx, issuer.master, org_id).await?;
+    let slot = status_list::lists::allocate(&mut tx, org_id, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no status slot allocated"))?;
+
+    let id = ids::new_id("cred");
+    let issuer_did = did::org_did(issuer.public_url, org_id);
+    let kid = did::key_url(&issuer_did, &key_id);
+    let payload = vc::payload(
+        &request,
+        &Envelope {
+            credential_id: &id,
+            public_url: issuer.public_url,
+            issuer_did: &issuer_did,
+            issuer_name: &org_name,
+            org_id,
+            slot: &slot,
+            issued_at: now,
+            expires_at,
+            badge: badge.as_ref(),
+        },
+    );
+    let payload = serde_json::to_vec(&payload).map_err(anyhow::Error::from)?;
+    let signed_payload = jws::sign(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid }, &payload, &key);
+
+    let credential = Credential {
+        id,
+        org_id: org_id.to_owned(),
+        credential_type: request.credential_type.as_str().to_owned(),
+        attestation_type: request.attestation_type.clone(),
+        subject: Value::Object(request.subject.clone()),
+        claims: Value::Object(request.claims.clone()),
+        recipient_email: request.recipient.as_ref().map(|r| r.email.to_string()),
+        recipient_name: request.recipient.as_ref().map(|r| r.name.clone()),
+        badge_id: badge.as_ref().map(|b| b.id.clone()),
+        issuer_did,
+        key_id,
+        signed_payload,
+        stored_status: "active".into(),
+        revoked_at: None,
+        revocation_reason: None,
+        status_list_id: slot.list_id,
+        status_list_index: i64::from(slot.index),
+        issued_at: now,
+        expires_at,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(&mut tx, &credential).await?;
+    tx.commit().await?;
+    Ok(credential)
+}
+
+/// Counts `recipient` once this month; refuses a new recipient past the
+/// org's monthly quota.
+async fn count_recipient(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    recipient: &str,
+    quota: i64,
+    now: i64,
+) -> CoreResult<()> {
+    let month = clock::month_of(now);
+    let added = sqlx::query(
+        "INSERT INTO recipient_usage (org_id, month, email, first_seen) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, month, email) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(&month)
+    .bind(recipient)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Ok(());
+    }
+    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recipient_usage WHERE org_id = $1 AND month = $2")
+        .bind(org_id)
+        .bind(&month)
+        .fetch_one(&mut *tx)
+        .await?;
+    if used > quota {
+        return Err(CoreError::QuotaExceeded(format!(
+            "This would be recipient {used} this month, over the plan's {quota}. Wait for next month or raise the quota."
+        )));
+    }
+    Ok(())
+}

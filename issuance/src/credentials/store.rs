@@ -1,0 +1,305 @@
+//! Issued credentials in the database: reading, listing, revoking.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::{activity, clock, did};
+
+/// A stored credential, as the API and the dashboard show it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Credential {
+    pub id: String,
+    pub org_id: String,
+    pub credential_type: String,
+    pub attestation_type: Option<String>,
+    pub subject: Value,
+    pub claims: Value,
+    pub recipient_email: Option<String>,
+    pub recipient_name: Option<String>,
+    pub badge_id: Option<String>,
+    pub issuer_did: String,
+    pub key_id: String,
+    pub signed_payload: String,
+    /// `active` or `revoked` as stored; see [`Credential::status_at`].
+    pub stored_status: String,
+    pub revoked_at: Option<i64>,
+    pub revocation_reason: Option<String>,
+    pub status_list_id: String,
+    pub status_list_index: i64,
+    pub issued_at: i64,
+    pub expires_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Credential {
+    /// `revoked`, `expired` or `active` at `now`.
+    pub fn status_at(&self, now: i64) -> &'static str {
+        if self.stored_status == "revoked" {
+            "revoked"
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+
+    pub fn kid(&self) -> String {
+        did::key_url(&self.issuer_did, &self.key_id)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    org_id: String,
+    credential_type: String,
+    attestation_type: Option<String>,
+    subject_json: String,
+    claims_json: String,
+    recipient_email: Option<String>,
+    recipient_name: Option<String>,
+    badge_id: Option<String>,
+    issuer_did: String,
+    key_id: String,
+    signed_payload: String,
+    status: String,
+    revoked_at: Option<i64>,
+    revocation_reason: Option<String>,
+    status_list_id: String,
+    status_list_index: i64,
+    issued_at: i64,
+    expires_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<Row> for Credential {
+    type Error = CoreError;
+    fn try_from(r: Row) -> CoreResult<Credential> {
+        let json =
+            |s: &str| serde_json::from_str::<Value>(s).map_err(|e| anyhow::anyhow!("stored JSON of {}: {e}", r.id));
+        Ok(Credential {
+            subject: json(&r.subject_json)?,
+            claims: json(&r.claims_json)?,
+            id: r.id,
+            org_id: r.org_id,
+            credential_type: r.credential_type,
+            attestation_type: r.attestation_type,
+            recipient_email: r.recipient_email,
+            recipient_name: r.recipient_name,
+            badge_id: r.badge_id,
+            issuer_did: r.issuer_did,
+            key_id: r.key_id,
+            signed_payload: r.signed_payload,
+            stored_status: r.status,
+            revoked_at: r.revoked_at,
+            revocation_reason: r.revocation_reason,
+            status_list_id: r.status_list_id,
+            status_list_index: r.status_list_index,
+            issued_at: r.issued_at,
+            expires_at: r.expires_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+pub(crate) const COLUMNS: &str = "id, org_id, credential_type, attestation_type, subject_json, claims_json, \
+     recipient_email, recipient_name, badge_id, issuer_did, key_id, signed_payload, status, revoked_at, \
+     revocation_reason, status_list_id, status_list_index, issued_at, expires_at, created_at, updated_at";
+
+pub(crate) async fn insert(tx: &mut sqlx::SqliteConnection, c: &Credential) -> CoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO credentials ({COLUMNS}, subject_id) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+    ))
+    .bind(&c.id)
+    .bind(&c.org_id)
+    .bind(&c.credential_type)
+    .bind(&c.attestation_type)
+    .bind(c.subject.to_string())
+    .bind(c.claims.to_string())
+    .bind(&c.recipient_email)
+    .bind(&c.recipient_name)
+    .bind(&c.badge_id)
+    .bind(&c.issuer_did)
+    .bind(&c.key_id)
+    .bind(&c.signed_payload)
+    .bind(&c.stored_status)
+    .bind(c.revoked_at)
+    .bind(&c.revocation_reason)
+    .bind(&c.status_list_id)
+    .bind(c.status_list_index)
+    .bind(c.issued_at)
+    .bind(c.expires_at)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .bind(c.subject.get("id").and_then(Value::as_str))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The org's credential `id`; another org's is `NotFound`.
+pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Credential> {
+    sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM credentials WHERE id = $1 AND org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)?
+        .try_into()
+}
+
+/// Any credential by id, for the public credential page and verification.
+pub async fn get_any(db: &Db, id: &str) -> CoreResult<Credential> {
+    sqlx::query_as::<_, Row>(&format!("SELECT {COLUMNS} FROM credentials WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)?
+        .try_into()
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Filter {
+    pub credential_type: Option<String>,
+    /// `active`, `revoked` or `expired`.
+    pub status: Option<String>,
+    /// Exact subject id or recipient e-mail.
+    pub subject: Option<String>,
+    pub badge_id: Option<String>,
+    /// Case-insensitive search in recipient name and e-mail.
+    pub search: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Page {
+    pub items: Vec<Credential>,
+    /// Pass as `after` to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub const MAX_PAGE: i64 = 200;
+
+/// Newest first, `limit` at a time; `after` is the previous page's cursor.
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    filter: &Filter,
+    limit: i64,
+    after: Option<&str>,
+    now: i64,
+) -> CoreResult<Page> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    let mut sql = format!("SELECT {COLUMNS} FROM credentials WHERE org_id = $1");
+    let mut binds: Vec<Bind> = vec![Bind::Text(org_id.to_owned())];
+    let mut push = |clause: &str, value: Bind, sql: &mut String| {
+        binds.push(value);
+        sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(t) = &filter.credential_type {
+        push(" AND credential_type = ?", Bind::Text(t.clone()), &mut sql);
+    }
+    if let Some(s) = &filter.subject {
+        push(" AND (subject_id = ? ", Bind::Text(s.clone()), &mut sql);
+        push("OR recipient_email = ?)", Bind::Text(s.to_lowercase()), &mut sql);
+    }
+    if let Some(b) = &filter.badge_id {
+        push(" AND badge_id = ?", Bind::Text(b.clone()), &mut sql);
+    }
+    if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        push(" AND (LOWER(recipient_name) LIKE ? ", Bind::Text(pattern.clone()), &mut sql);
+        push("OR recipient_email LIKE ?)", Bind::Text(pattern), &mut sql);
+    }
+    match filter.status.as_deref() {
+        None => {}
+        Some("revoked") => sql.push_str(" AND status = 'revoked'"),
+        Some("expired") => {
+            push(" AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?", Bind::Int(now), &mut sql)
+        }
+        Some("active") => {
+            push(" AND status = 'active' AND (expires_at IS NULL OR expires_at > ?)", Bind::Int(now), &mut sql)
+        }
+        Some(other) => {
+            return Err(CoreError::field(
+                "status",
+                format!("expected 'active' | 'revoked' | 'expired', got '{other}'"),
+            ));
+        }
+    }
+    if let Some(cursor) = after {
+        push(" AND id < ?", Bind::Text(cursor.to_owned()), &mut sql);
+    }
+    push(" ORDER BY id DESC LIMIT ?", Bind::Int(limit + 1), &mut sql);
+
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    let mut rows = query.fetch_all(db).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let items = rows.into_iter().map(Credential::try_from).collect::<CoreResult<Vec<_>>>()?;
+    Ok(Page { next_cursor: if more { items.last().map(|c| c.id.clone()) } else { None }, items })
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Revokes the org's credential `id`: its status bit flips in the next
+/// status list anyone fetches. Revoking twice is refused.
+pub async fn revoke(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    reason: Option<&str>,
+    actor: Option<&str>,
+) -> CoreResult<Credential> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(CoreError::field("reason", "must be at most 500 characters"));
+    }
+    let mut tx = db.begin().await?;
+    let now = clock::now();
+    let done = sqlx::query(
+        "UPDATE credentials SET status = 'revoked', revoked_at = $1, revocation_reason = $2, updated_at = $1
+         WHERE id = $3 AND org_id = $4 AND status = 'active'",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let exists: Option<String> = sqlx::query_scalar("SELECT status FROM credentials WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => CoreError::conflict(format!("Credential {id} is already revoked.")),
+            None => CoreError::NotFound,
+        });
+    }
+    activity::record(
+        &mut *tx,
+        org_id,
+        actor,
+        "credential.revoked",
+        &format!("Credential {id} was revoked{}", reason.map(|r| format!(": {r}")).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, org_id, id).await
+}

@@ -1,0 +1,260 @@
+//! `/v1/credentials`: issue, read, list, revoke, verify.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use issuance::api_keys::{ApiKey, Scope};
+use issuance::credentials::{self, Credential, IssueRequest, Issuer, store, verify};
+use issuance::{CoreError, clock, idempotency};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{ApiJson, Caller};
+use super::{ApiError, ApiResult, ApiState, MAX_BODY};
+
+/// The API's view of a credential (the reference API's fields, plus a few).
+pub fn credential_json(c: &Credential, public_url: &str, now: i64) -> Value {
+    let mut v = json!({
+        "id": c.id,
+        "credential_id": c.id,
+        "credential_type": c.credential_type,
+        "subject": c.subject,
+        "claims": c.claims,
+        "issuer_did": c.issuer_did,
+        "kid": c.kid(),
+        "alg": "ES256",
+        "proof_format": "jwt_vc",
+        "signed_payload": c.signed_payload,
+        "status": c.status_at(now),
+        "status_list_index": c.status_list_index,
+        "status_list_credential": credentials::vc::status_list_url(public_url, &c.org_id, &c.status_list_id),
+        "issued_at": clock::rfc3339(c.issued_at),
+        "expires_at": c.expires_at.map(clock::rfc3339),
+        "created_at": clock::rfc3339(c.created_at),
+        "updated_at": clock::rfc3339(c.updated_at),
+        "url": credentials::vc::credential_url(public_url, &c.id),
+    });
+    let o = v.as_object_mut().expect("object");
+    if let Some(t) = &c.attestation_type {
+        o.insert("attestation_type".into(), t.clone().into());
+    }
+    if let Some(b) = &c.badge_id {
+        o.insert("badge_id".into(), b.clone().into());
+        o.insert("recipient".into(), json!({"name": c.recipient_name, "email": c.recipient_email}));
+    }
+    if let Some(at) = c.revoked_at {
+        o.insert("revoked_at".into(), clock::rfc3339(at).into());
+        o.insert("revocation_reason".into(), c.revocation_reason.clone().into());
+    }
+    v
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(MAX_BODY)
+        } else {
+            ApiError::validation("body", e.body_text())
+        }
+    })
+}
+
+fn parse_json(bytes: &[u8]) -> ApiResult<Value> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::validation("body", format!("is not valid JSON: {e}")))
+}
+
+/// `POST /v1/credentials`, honouring `Idempotency-Key`.
+pub async fn issue(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    key.require(Scope::CredentialsWrite)?;
+    let body = body_bytes(body)?;
+    let idem_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            Some(v.to_str().map_err(|_| ApiError::validation("Idempotency-Key", "must be visible ASCII"))?.to_owned())
+        }
+    };
+    let now = clock::now();
+    if let Some(k) = &idem_key {
+        let fingerprint = idempotency::fingerprint("POST", "/v1/credentials", &body);
+        match idempotency::claim(&state.db, &key.org_id, k, &fingerprint, now).await {
+            Ok(idempotency::Claim::Proceed) => {}
+            Ok(idempotency::Claim::Replay { status, body }) => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                return Ok(response);
+            }
+            Err(CoreError::Conflict(m)) => return Err(ApiError::idempotency_conflict(m)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    let outcome = issue_once(&state, &key, &body, now).await;
+
+    if let Some(k) = &idem_key {
+        let stored = match &outcome {
+            Ok(v) => idempotency::complete(&state.db, &key.org_id, k, 201, &v.to_string()).await,
+            // A server error may pass: let the client retry with the same key.
+            Err(e) if e.status.is_server_error() => idempotency::release(&state.db, &key.org_id, k).await,
+            Err(e) => idempotency::complete(&state.db, &key.org_id, k, e.status.as_u16(), &e.body()).await,
+        };
+        if let Err(e) = stored {
+            tracing::error!(error = %e, "could not record the idempotent answer");
+        }
+    }
+    outcome.map(|v| (StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn issue_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> ApiResult<Value> {
+    let request = IssueRequest::parse(&parse_json(body)?)?;
+    let issuer = Issuer { db: &state.db, master: &state.master_key, public_url: &state.public_url };
+    let credential = credentials::issue(issuer, &key.org_id, request, now).await?;
+    tracing::info!(credential_id = %credential.id, org_id = %key.org_id, api_key = %key.id, "issued");
+    Ok(credential_json(&credential, &state.public_url, now))
+}
+
+pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let c = store::get(&state.db, &key.org_id, &id).await?;
+    Ok(Json(credential_json(&c, &state.public_url, clock::now())))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(rename = "type")]
+    credential_type: Option<String>,
+    status: Option<String>,
+    subject: Option<String>,
+    badge_id: Option<String>,
+    q: Option<String>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    if let Some(t) = &q.credential_type {
+        t.parse::<credentials::CredentialType>().map_err(|m| ApiError::validation("type", m))?;
+    }
+    if let Some(limit) = q.limit.filter(|l| !(1..=store::MAX_PAGE).contains(l)) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", store::MAX_PAGE)));
+    }
+    let now = clock::now();
+    let filter = store::Filter {
+        credential_type: q.credential_type,
+        status: q.status,
+        subject: q.subject,
+        badge_id: q.badge_id,
+        search: q.q,
+    };
+    let page = store::list(&state.db, &key.org_id, &filter, q.limit.unwrap_or(50), q.after.as_deref(), now).await?;
+    Ok(Json(json!({
+        "data": page.items.iter().map(|c| credential_json(c, &state.public_url, now)).collect::<Vec<_>>(),
+        "has_more": page.next_cursor.is_some(),
+        "next_cursor": page.next_cursor,
+    })))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RevokeBody {
+    reason: Option<String>,
+}
+
+pub async fn revoke(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    let body = body_bytes(body)?;
+    let parsed: RevokeBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RevokeBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))?
+    };
+    let c = store::revoke(&state.db, &key.org_id, &id, parsed.reason.as_deref(), None).await?;
+    tracing::info!(credential_id = %id, api_key = %key.id, "revoked");
+    Ok(Json(credential_json(&c, &state.public_url, clock::now())))
+}
+
+/// One thing to verify: a presented credential, or one of ours by id.
+#[derive(Deserialize)]
+pub struct VerifyItem {
+    signed_payload: Option<String>,
+    credential_id: Option<String>,
+}
+
+async fn verify_item(
+    state: &ApiState,
+    org_id: &str,
+    item: &VerifyItem,
+    now: i64,
+) -> Result<verify::Verification, CoreError> {
+    match (&item.signed_payload, &item.credential_id) {
+        (Some(token), None) => credentials::verify_token(&state.db, token, now).await,
+        (None, Some(id)) => credentials::verify_by_id(&state.db, org_id, id, now).await,
+        _ => Err(CoreError::field("", "give exactly one of signed_payload or credential_id")),
+    }
+}
+
+pub async fn verify(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    ApiJson(item): ApiJson<VerifyItem>,
+) -> ApiResult<Json<verify::Verification>> {
+    key.require(Scope::CredentialsRead)?;
+    Ok(Json(verify_item(&state, &key.org_id, &item, clock::now()).await?))
+}
+
+pub const MAX_BATCH_VERIFY: usize = 100;
+
+#[derive(Deserialize)]
+pub struct BatchVerifyBody {
+    credentials: Vec<Value>,
+}
+
+/// Results come back in request order; a bad item is reported in its place
+/// and never fails the batch.
+pub async fn batch_verify(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    ApiJson(body): ApiJson<BatchVerifyBody>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let n = body.credentials.len();
+    if !(1..=MAX_BATCH_VERIFY).contains(&n) {
+        return Err(ApiError::validation("credentials", format!("give 1 to {MAX_BATCH_VERIFY} items, got {n}")));
+    }
+    let now = clock::now();
+    let mut results = Vec::with_capacity(n);
+    for (i, raw) in body.credentials.iter().enumerate() {
+        let result = match serde_json::from_value::<VerifyItem>(raw.clone()) {
+            Ok(item) => match verify_item(&state, &key.org_id, &item, now).await {
+                Ok(v) => json!(v),
+                Err(CoreError::Validation(errs)) => invalid_item(i, &errs[0].message),
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => invalid_item(i, "expected an object with signed_payload or credential_id"),
+        };
+        results.push(result);
+    }
+    Ok(Json(json!({ "results": results })))
+}
+
+fn invalid_item(index: usize, message: &str) -> Value {
+    json!({"is_valid": false, "error_code": "invalid_item", "message": format!("credentials[{index}]: {message}")})
+}

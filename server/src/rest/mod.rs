@@ -1,0 +1,39 @@
+//! The JSON REST API under `/v1`, authenticated by `X-Api-Key`, and the
+//! public documents verifiers fetch (DID documents, status lists). Each
+//! handler checks the key's scope, then calls the issuance core.
+
+mod credentials;
+mod error;
+mod extract;
+mod keys;
+mod public;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use error::{ApiError, ApiResult};
+
+pub type ApiState = app::ssr::AppState;
+
+/// Largest accepted request body (a batch of 100 credentials fits easily).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub fn router() -> Router<ApiState> {
+    let v1 = Router::new()
+        .route("/credentials", post(credentials::issue).get(credentials::list))
+        .route("/credentials/verify", post(credentials::verify))
+        .route("/credentials/batch-verify", post(credentials::batch_verify))
+        .route("/credentials/{id}", get(credentials::get))
+        .route("/credentials/{id}/revoke", post(credentials::revoke))
+        .route("/keys/batch-verify", post(keys::batch_verify))
+        .route("/keys/batch-import", post(keys::batch_import))
+        .fallback(|| async {
+            ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY));
+    Router::new()
+        .nest("/v1", v1)
+        .route("/organizations/{org_id}/did.json", get(public::did_document))
+        .route("/organizations/{org_id}/status-lists/{list_id}", get(public::status_list))
+}
