@@ -22,6 +22,66 @@ enum Command {
     /// Operator commands that act directly on the database.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// API keys of an organisation.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key; its secret is printed this once and never stored.
+    Issue {
+        /// A name to tell the key apart, e.g. "nightly sync".
+        name: String,
+        #[arg(long)]
+        org: String,
+        /// Comma-separated: credentials:read, credentials:write, keys:read, keys:write.
+        #[arg(long, value_parser = parse_scope_list)]
+        scopes: ScopeList,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List an organisation's keys (never their secrets).
+    List {
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Revoke a key by id.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        org: String,
+    },
+    /// Check up to 100 secrets; results in the order given.
+    BatchVerify {
+        #[arg(long)]
+        org: String,
+        #[arg(required = true)]
+        secrets: Vec<String>,
+    },
+    /// Import up to 1000 existing secrets from a JSON array of
+    /// {"raw_key", "name", "actor_id", "scopes"} (`--file -` reads stdin).
+    BatchImport {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        file: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone)]
+struct ScopeList(Vec<issuance::api_keys::Scope>);
+
+fn parse_scope_list(s: &str) -> Result<ScopeList, String> {
+    issuance::api_keys::parse_scopes(s).map(ScopeList)
 }
 
 #[derive(Subcommand)]
@@ -70,6 +130,11 @@ enum AdminCommand {
     },
     /// Create the demo organisations and accounts (safe to repeat).
     SeedDemo,
+    /// Give an organisation a new signing key; old keys stay published.
+    RotateKey {
+        #[arg(long)]
+        org: String,
+    },
 }
 
 fn parse_plan(s: &str) -> Result<Plan, String> {
@@ -101,6 +166,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(cmd) => {
             let db = issuance::db::connect(&config.database_url).await?;
             admin_command(&config, &db, cmd).await
+        }
+        Command::Keys(cmd) => {
+            let db = issuance::db::connect(&config.database_url).await?;
+            keys_command(&db, cmd).await
         }
     }
 }
@@ -136,12 +205,80 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
             organizations::set_plan(db, &org, plan).await?;
             println!("{org}: plan {plan}");
         }
+        AdminCommand::RotateKey { org } => {
+            let key_id = issuance::keys::rotate(db, &config.master_key()?, &org).await?;
+            println!("{org}: new signing key {key_id}");
+        }
         AdminCommand::SeedDemo => {
             admin::seed_demo(db, &config.master_key()?).await?;
             println!("Demo organisation ready: {}/organizations/{}", config.public_url, admin::DEMO_ORG);
             println!("Sign in at {}/login", config.public_url);
             println!("  e-mail:   {}", admin::DEMO_OWNER_EMAIL);
             println!("  password: {}", admin::DEMO_OWNER_PASSWORD);
+        }
+    }
+    Ok(())
+}
+
+async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result<()> {
+    use issuance::api_keys;
+    let org_exists = |org: &str| {
+        let org = org.to_owned();
+        async move { organizations::get(db, &org).await.map_err(|_| anyhow::anyhow!("no organisation with id {org}")) }
+    };
+    match cmd {
+        KeysCommand::Issue { name, org, scopes, format } => {
+            org_exists(&org).await?;
+            let issued = api_keys::create(db, &org, &name, &scopes.0, None).await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&issued)?),
+                Format::Text => {
+                    println!("id:     {}", issued.key.id);
+                    println!("scopes: {}", scopes.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                    println!("secret: {}", issued.secret);
+                    println!("Store the secret now: it is not shown again.");
+                }
+            }
+        }
+        KeysCommand::List { org, format } => {
+            org_exists(&org).await?;
+            let keys = api_keys::list(db, &org).await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&keys)?),
+                Format::Text => {
+                    for k in keys {
+                        let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                        let scopes = k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+                        println!("{}  {:8}  {}…  {:40}  {}", k.id, state, k.hint, scopes, k.name);
+                    }
+                }
+            }
+        }
+        KeysCommand::Revoke { id, org } => {
+            api_keys::revoke(db, &org, &id).await.map_err(|_| anyhow::anyhow!("no active key {id} in {org}"))?;
+            println!("revoked {id}");
+        }
+        KeysCommand::BatchVerify { org, secrets } => {
+            org_exists(&org).await?;
+            let results = api_keys::batch_verify(db, &org, &secrets).await?;
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?);
+        }
+        KeysCommand::BatchImport { org, file } => {
+            org_exists(&org).await?;
+            let text = if file == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?
+            };
+            let items: Vec<api_keys::ImportItem> = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{file}: not a JSON array of keys to import: {e}"))?;
+            let report = api_keys::batch_import(db, &org, &items, None).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report.success_count == 0 {
+                anyhow::bail!("no key was imported");
+            }
         }
     }
     Ok(())

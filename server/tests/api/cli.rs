@@ -118,3 +118,40 @@ async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     assert_eq!(counts, (2, 2, 2));
     assert_eq!(organizations::get(&db, laurel::admin::DEMO_ORG).await.unwrap().plan, Plan::Professional);
 }
+
+#[tokio::test]
+async fn keys_issue_prints_a_json_key_whose_secret_works_once_shown() {
+    let app = crate::helpers::spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = laurel(
+        &app.db_url,
+        dir.path(),
+        &[
+            "keys",
+            "issue",
+            "ci-bot",
+            "--org",
+            &org,
+            "--scopes",
+            "credentials:read,credentials:write",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let key: serde_json::Value = serde_json::from_str(&out).expect("JSON output");
+    let secret = key["secret"].as_str().expect("a secret");
+    assert!(key["id"].as_str().unwrap().starts_with("key_"));
+    assert_eq!(key["scopes"], serde_json::json!(["credentials:read", "credentials:write"]));
+    assert_eq!(app.get_json("/v1/credentials", secret).await.status(), reqwest::StatusCode::OK);
+
+    let (ok, listed, _) = laurel(&app.db_url, dir.path(), &["keys", "list", "--org", &org, "--format", "json"]);
+    assert!(ok);
+    assert!(!listed.contains(secret), "listing never shows the secret");
+
+    let (ok, _, err) =
+        laurel(&app.db_url, dir.path(), &["keys", "issue", "x", "--org", &org, "--scopes", "credentials:everything"]);
+    assert!(!ok);
+    assert!(err.contains("'credentials:read' | 'credentials:write'"), "{err}");
+}

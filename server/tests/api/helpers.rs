@@ -15,6 +15,8 @@ pub const PASSWORD: &str = "a long enough password";
 
 pub struct TestApp {
     pub address: String,
+    /// The database file, for running the CLI against this app.
+    pub db_url: String,
     pub db: Db,
     pub master: MasterKey,
     pub client: reqwest::Client,
@@ -37,12 +39,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         site_root: dir.path().join("site").display().to_string(),
     };
     adjust(&mut config);
+    let db_url = config.database_url.clone();
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://{}", app.local_addr());
     let db = app.state().db.clone();
     let master = app.state().master_key.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { client: client(), address, db, master, _dir: dir }
+    TestApp { client: client(), address, db_url, db, master, _dir: dir }
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
