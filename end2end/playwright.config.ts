@@ -1,6 +1,5 @@
 import { defineConfig } from "@playwright/test";
-
-const port = Number(process.env.E2E_PORT ?? 3100);
+import { E2E_DATA_DIR, E2E_PORT as port } from "./tests/env";
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,7 +32,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_DATA_DIR },
     stdout: "pipe",
     stderr: "pipe",
   },

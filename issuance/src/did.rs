@@ -41,7 +41,7 @@ pub fn document(did: &str, keys: &[(String, PublicJwk)]) -> Value {
         .map(|(key_id, jwk)| {
             json!({
                 "id": key_url(did, key_id),
-                "type": "JsonWebKey",
+                "type": "JsonWebKey2020",
                 "controller": did,
                 "publicKeyJwk": jwk,
             })
@@ -49,7 +49,7 @@ pub fn document(did: &str, keys: &[(String, PublicJwk)]) -> Value {
         .collect();
     let ids: Vec<Value> = keys.iter().map(|(key_id, _)| key_url(did, key_id).into()).collect();
     json!({
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"],
         "id": did,
         "verificationMethod": methods,
         "assertionMethod": ids,
