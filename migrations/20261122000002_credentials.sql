@@ -88,3 +88,12 @@ CREATE TABLE idempotency_keys (
     created_at      BIGINT NOT NULL,
     PRIMARY KEY (org_id, idem_key)
 );
+
+-- How many distinct recipients each org has this month: kept beside
+-- recipient_usage so the quota check is one row, not a count.
+CREATE TABLE recipient_months (
+    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    month  TEXT NOT NULL,
+    used   BIGINT NOT NULL,
+    PRIMARY KEY (org_id, month)
+);

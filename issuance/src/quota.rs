@@ -23,7 +23,7 @@ impl QuotaUsage {
 pub async fn usage(db: &Db, org_id: &str, now: i64) -> CoreResult<QuotaUsage> {
     let month = clock::month_of(now);
     let (used, limit): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM recipient_usage WHERE org_id = $1 AND month = $2),
+        "SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0),
                 monthly_quota
          FROM organizations WHERE id = $1",
     )

@@ -149,11 +149,15 @@ async fn count_recipient(
     if added.rows_affected() == 0 {
         return Ok(());
     }
-    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recipient_usage WHERE org_id = $1 AND month = $2")
-        .bind(org_id)
-        .bind(&month)
-        .fetch_one(&mut *tx)
-        .await?;
+    let used: i64 = sqlx::query_scalar(
+        "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, 1)
+         ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + 1
+         RETURNING used",
+    )
+    .bind(org_id)
+    .bind(&month)
+    .fetch_one(&mut *tx)
+    .await?;
     if used > quota {
         return Err(CoreError::QuotaExceeded(format!(
             "This would be recipient {used} this month, over the plan's {quota}. Wait for next month or raise the quota."
