@@ -19,8 +19,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage, not_found::NotFound,
-    org_frame::OrgFrame, overview::OverviewPage, welcome::WelcomePage,
+    credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage,
+    not_found::NotFound, org_frame::OrgFrame, overview::OverviewPage, settings::SettingsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("members") view=MembersPage/>
+                    <Route path=path!("credentials") view=CredentialsPage/>
+                    <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

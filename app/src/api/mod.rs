@@ -6,7 +6,9 @@
 //! logs can refer to them.
 
 pub mod auth;
+pub mod credentials;
 pub mod invitations;
 pub mod members;
 pub mod orgs;
+pub mod settings;
 pub mod types;

@@ -87,3 +87,59 @@ pub struct InvitationView {
     /// Set when someone is signed in.
     pub signed_in_as: Option<String>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SigningKeyView {
+    pub key_id: String,
+    pub kid: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub name: String,
+    pub hint: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    pub imported: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub did: String,
+    pub did_document_url: String,
+    pub approved: bool,
+    pub keys: Vec<SigningKeyView>,
+    pub can_rotate: bool,
+    pub can_manage_api_keys: bool,
+    pub api_keys: Vec<ApiKeyView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub name: String,
+    pub secret: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialRow {
+    pub id: String,
+    pub credential_type: String,
+    /// Recipient name or subject name/id: who it is about.
+    pub about: String,
+    /// Recipient e-mail or subject id.
+    pub detail: String,
+    pub status: String,
+    pub issued_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialsView {
+    pub items: Vec<CredentialRow>,
+    pub next_cursor: Option<String>,
+}

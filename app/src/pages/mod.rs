@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod credentials;
 pub mod home;
 pub mod invitation;
 pub mod login;
@@ -7,4 +8,5 @@ pub mod members;
 pub mod not_found;
 pub mod org_frame;
 pub mod overview;
+pub mod settings;
 pub mod welcome;

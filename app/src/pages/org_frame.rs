@@ -61,7 +61,9 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             </details>
             <nav class="tabs">
                 <A href=base.clone() exact=true>"Overview"</A>
+                <A href=format!("{base}/credentials")>"Credentials"</A>
                 <A href=format!("{base}/members")>"Members"</A>
+                <A href=format!("{base}/settings")>"Settings"</A>
             </nav>
             <div class="user">
                 <span class="user-email" title=ctx.me.display_name.clone()>{ctx.me.email.clone()}</span>

@@ -214,7 +214,8 @@ pub async fn list(
     if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
         push(" AND (LOWER(recipient_name) LIKE ? ", Bind::Text(pattern.clone()), &mut sql);
-        push("OR recipient_email LIKE ?)", Bind::Text(pattern), &mut sql);
+        push("OR recipient_email LIKE ? ", Bind::Text(pattern.clone()), &mut sql);
+        push("OR LOWER(subject_id) LIKE ?)", Bind::Text(pattern), &mut sql);
     }
     match filter.status.as_deref() {
         None => {}

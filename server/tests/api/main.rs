@@ -7,6 +7,7 @@ mod cli;
 mod credentials_issue;
 mod credentials_verify;
 mod cross_site;
+mod dashboard;
 mod helpers;
 mod idempotency;
 mod members;

@@ -1,0 +1,110 @@
+use issuance::api_keys::Scope;
+use issuance::orgs::{Plan, Role};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, business, json, spawn_app};
+
+#[tokio::test]
+async fn credentials_issued_through_the_api_are_listed_with_their_status() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    app.member(&org, "viewer@example.com", Role::Viewer).await;
+    let key = app.api_key(&org, &[Scope::CredentialsWrite]).await;
+    app.post_json("/v1/credentials", &key, business()).await;
+    let mut other = business();
+    other["subject"] = json!({"id": "biz_gone", "type": "organisation", "name": "Gone Ltd"});
+    let (_, gone) = json(app.post_json("/v1/credentials", &key, other).await).await;
+    app.post_json(&format!("/v1/credentials/{}/revoke", gone["id"].as_str().unwrap()), &key, json!({})).await;
+
+    app.login("viewer@example.com", PASSWORD).await;
+    let page = app.get(&format!("/organizations/{org}/credentials")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("WidgetCorp Ltd") && html.contains("Gone Ltd"), "{html}");
+    assert!(html.contains("status-active") && html.contains("status-revoked"));
+
+    let revoked_only = app.get(&format!("/organizations/{org}/credentials?status=revoked")).await.text().await.unwrap();
+    assert!(revoked_only.contains("Gone Ltd") && !revoked_only.contains("WidgetCorp Ltd"));
+}
+
+#[tokio::test]
+async fn the_settings_page_shows_the_did_and_admins_create_working_api_keys() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    app.member(&org, "admin@example.com", Role::Admin).await;
+    let admin = app.signed_in("admin@example.com").await;
+
+    let html = admin
+        .get(app.url(&format!("/organizations/{org}/settings")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("did:web:laurel.test:organizations:{org}")), "the DID is shown");
+
+    let r = app
+        .call_as(
+            &admin,
+            "create_api_key",
+            &[("org_id", &org), ("name", "HR sync"), ("credentials_read", "on"), ("credentials_write", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let created: serde_json::Value = r.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap();
+    assert_eq!(app.post_json("/v1/credentials", secret, business()).await.status(), StatusCode::CREATED);
+
+    let none = app.call_as(&admin, "create_api_key", &[("org_id", &org), ("name", "No scopes")]).await;
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST, "a key needs a scope");
+}
+
+#[tokio::test]
+async fn only_admins_manage_api_keys_and_only_owners_rotate_signing_keys() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    for role in Role::ALL {
+        let email = format!("{role}@example.com");
+        app.member(&org, &email, role).await;
+        let c = app.signed_in(&email).await;
+        let create =
+            app.call_as(&c, "create_api_key", &[("org_id", &org), ("name", "k"), ("credentials_read", "on")]).await;
+        let expect = if matches!(role, Role::Owner | Role::Admin) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(create.status(), expect, "{role} creating an API key");
+        let rotate = app.call_as(&c, "rotate_signing_key", &[("org_id", &org)]).await;
+        let expect = if role == Role::Owner { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(rotate.status(), expect, "{role} rotating the signing key");
+        let settings = app.call_as(&c, "get_settings", &[("org_id", &org)]).await;
+        assert_eq!(settings.status(), StatusCode::OK, "{role} reading settings");
+        let body: serde_json::Value = settings.json().await.unwrap();
+        assert_eq!(
+            body["api_keys"].as_array().unwrap().is_empty(),
+            !matches!(role, Role::Owner | Role::Admin),
+            "{role}"
+        );
+    }
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE org_id = $1")
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(keys, 2, "one rotation, by the Owner");
+}
+
+#[tokio::test]
+async fn api_keys_of_one_org_cannot_be_revoked_from_another() {
+    let app = spawn_app().await;
+    let a = app.org("A", Plan::Professional).await;
+    let b = app.org("B", Plan::Professional).await;
+    app.member(&a, "owner@example.com", Role::Owner).await;
+    let b_key = issuance::api_keys::create(&app.db, &b, "b", &[Scope::CredentialsRead], None).await.unwrap();
+    app.login("owner@example.com", PASSWORD).await;
+    let r = app.call("revoke_api_key", &[("org_id", &a), ("key_id", &b_key.key.id)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app.call("revoke_api_key", &[("org_id", &b), ("key_id", &b_key.key.id)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_json("/v1/credentials", &b_key.secret).await.status(), StatusCode::OK);
+}
