@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod activity;
 pub mod api_keys;
 pub mod badges;
+pub mod bulk;
 pub mod clock;
 pub mod credentials;
 pub mod db;

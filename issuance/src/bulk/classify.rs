@@ -1,0 +1,272 @@
+//! What happens to each row of an upload, given what this badge's
+//! recipients already hold. Pure: the caller loads the history, so the
+//! whole file is judged with a couple of queries, never one per row.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::csv_file::UploadedRow;
+use crate::clock::rfc3339;
+use crate::email::EmailAddress;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// First credential of this badge for this recipient.
+    New,
+    /// Their last one expired: issue a new one that supersedes it.
+    Renewal,
+    /// They hold an active, time-limited one: revoke it, issue a new one.
+    ActiveTimeBound,
+    /// They hold an active one that never expires: skip (a duplicate).
+    ActiveNonExpiring,
+    /// Their last one was revoked: issue afresh.
+    Revoked,
+    /// Missing or malformed name or e-mail, or a duplicate row.
+    Invalid,
+    /// Would take the org past its monthly recipient quota.
+    OverQuota,
+}
+
+impl RowStatus {
+    pub const ALL: [RowStatus; 7] = [
+        RowStatus::New,
+        RowStatus::Renewal,
+        RowStatus::ActiveTimeBound,
+        RowStatus::ActiveNonExpiring,
+        RowStatus::Revoked,
+        RowStatus::Invalid,
+        RowStatus::OverQuota,
+    ];
+
+    pub fn issuable(self) -> bool {
+        matches!(self, RowStatus::New | RowStatus::Renewal | RowStatus::ActiveTimeBound | RowStatus::Revoked)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::New => "new",
+            RowStatus::Renewal => "renewal",
+            RowStatus::ActiveTimeBound => "active_time_bound",
+            RowStatus::ActiveNonExpiring => "active_non_expiring",
+            RowStatus::Revoked => "revoked",
+            RowStatus::Invalid => "invalid",
+            RowStatus::OverQuota => "over_quota",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RowStatus::New => "New",
+            RowStatus::Renewal => "Expired: renewal",
+            RowStatus::ActiveTimeBound => "Active (time-bound): reissue",
+            RowStatus::ActiveNonExpiring => "Active (non-expiring): skipped",
+            RowStatus::Revoked => "Revoked: fresh issue",
+            RowStatus::Invalid => "Invalid",
+            RowStatus::OverQuota => "Over quota",
+        }
+    }
+}
+
+impl std::str::FromStr for RowStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        RowStatus::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown row status '{s}'"))
+    }
+}
+
+/// A credential of the badge already held by a recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub credential_id: String,
+    pub revoked: bool,
+    pub expires_at: Option<i64>,
+    pub issued_at: i64,
+}
+
+/// Of everything a recipient holds of this badge, the credential that
+/// decides their row: an active one first (non-expiring before
+/// time-bound), otherwise the most recent.
+pub fn decisive(held: &[Held], now: i64) -> Option<(RowStatus, &Held)> {
+    let active = |h: &&Held| !h.revoked && h.expires_at.is_none_or(|e| e > now);
+    if let Some(h) = held.iter().filter(active).max_by_key(|h| (h.expires_at.is_none(), h.expires_at, h.issued_at)) {
+        let status = if h.expires_at.is_none() { RowStatus::ActiveNonExpiring } else { RowStatus::ActiveTimeBound };
+        return Some((status, h));
+    }
+    let last = held.iter().max_by_key(|h| (h.issued_at, h.credential_id.clone()))?;
+    Some((if last.revoked { RowStatus::Revoked } else { RowStatus::Renewal }, last))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub row: usize,
+    pub line: u64,
+    pub name: String,
+    pub email: String,
+    pub status: RowStatus,
+    pub issuable: bool,
+    pub reason: Option<String>,
+    /// The credential the decision rests on (to be revoked or superseded).
+    pub existing_credential_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub rows: usize,
+    /// Rows with a usable name and e-mail (everything but `invalid`).
+    pub valid: usize,
+    pub issuable: usize,
+    pub new: usize,
+    pub renewal: usize,
+    pub active_time_bound: usize,
+    pub active_non_expiring: usize,
+    pub revoked: usize,
+    pub invalid: usize,
+    pub over_quota: usize,
+}
+
+impl Totals {
+    fn count(&mut self, status: RowStatus) {
+        self.rows += 1;
+        let slot = match status {
+            RowStatus::New => &mut self.new,
+            RowStatus::Renewal => &mut self.renewal,
+            RowStatus::ActiveTimeBound => &mut self.active_time_bound,
+            RowStatus::ActiveNonExpiring => &mut self.active_non_expiring,
+            RowStatus::Revoked => &mut self.revoked,
+            RowStatus::Invalid => &mut self.invalid,
+            RowStatus::OverQuota => &mut self.over_quota,
+        };
+        *slot += 1;
+        if status != RowStatus::Invalid {
+            self.valid += 1;
+        }
+        if status.issuable() {
+            self.issuable += 1;
+        }
+    }
+
+    pub fn of(&self, status: RowStatus) -> usize {
+        match status {
+            RowStatus::New => self.new,
+            RowStatus::Renewal => self.renewal,
+            RowStatus::ActiveTimeBound => self.active_time_bound,
+            RowStatus::ActiveNonExpiring => self.active_non_expiring,
+            RowStatus::Revoked => self.revoked,
+            RowStatus::Invalid => self.invalid,
+            RowStatus::OverQuota => self.over_quota,
+        }
+    }
+}
+
+/// What the history says about the recipients of one upload.
+pub struct History<'a> {
+    /// Credentials of this badge, by recipient e-mail (lower-case).
+    pub held: &'a HashMap<String, Vec<Held>>,
+    /// Recipients already counted against this month's quota.
+    pub counted_this_month: &'a HashSet<String>,
+    /// New recipients the quota still allows this month.
+    pub quota_remaining: i64,
+    pub now: i64,
+}
+
+/// The verdict on every row, the totals, and how many new recipients the
+/// issuable rows would add to this month's count.
+pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>, Totals, i64) {
+    let mut first_row_of: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    let mut remaining = history.quota_remaining;
+    let mut uses = 0;
+    let mut totals = Totals::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (status, reason, existing, email) = judge(r, history, &mut first_row_of);
+        let (status, reason) = if status.issuable() && !history.counted_this_month.contains(&email) {
+            if remaining > 0 {
+                remaining -= 1;
+                uses += 1;
+                (status, reason)
+            } else {
+                (
+                    RowStatus::OverQuota,
+                    Some("Over the monthly recipient quota: no new recipient can be added this month.".to_owned()),
+                )
+            }
+        } else {
+            (status, reason)
+        };
+        totals.count(status);
+        out.push(ReviewRow {
+            row: r.row,
+            line: r.line,
+            name: r.name.clone(),
+            email: if email.is_empty() { r.email.clone() } else { email },
+            status,
+            issuable: status.issuable(),
+            reason,
+            existing_credential_id: existing,
+        });
+    }
+    (out, totals, uses)
+}
+
+type Verdict = (RowStatus, Option<String>, Option<String>, String);
+
+fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<String, usize>) -> Verdict {
+    let invalid = |why: String| (RowStatus::Invalid, Some(why), None, String::new());
+    let mut problems = Vec::new();
+    if r.name.is_empty() {
+        problems.push("name is missing".to_owned());
+    }
+    let email = if r.email.is_empty() {
+        problems.push("email is missing".to_owned());
+        None
+    } else {
+        match EmailAddress::parse(&r.email) {
+            Ok(e) => Some(e.to_string()),
+            Err(m) => {
+                problems.push(format!("email {m}"));
+                None
+            }
+        }
+    };
+    if !problems.is_empty() {
+        return invalid(capitalise(&problems.join("; ")));
+    }
+    let email = email.expect("checked above");
+    if let Some(first) = first_row_of.get(&email) {
+        return (RowStatus::Invalid, Some(format!("Duplicate of row {first} (same e-mail).")), None, email);
+    }
+    first_row_of.insert(email.clone(), r.row);
+
+    let held = history.held.get(&email).map(Vec::as_slice).unwrap_or_default();
+    match decisive(held, history.now) {
+        None => (RowStatus::New, None, None, email),
+        Some((status, h)) => {
+            let id = &h.credential_id;
+            let reason = match status {
+                RowStatus::ActiveNonExpiring => {
+                    format!("Already holds {id}, which does not expire; skipped so as not to issue a duplicate.")
+                }
+                RowStatus::ActiveTimeBound => format!(
+                    "Holds {id}, valid until {}; it will be revoked and a new one issued.",
+                    h.expires_at.map(rfc3339).unwrap_or_default()
+                ),
+                RowStatus::Renewal => format!(
+                    "{id} expired on {}; the new credential supersedes it.",
+                    h.expires_at.map(rfc3339).unwrap_or_default()
+                ),
+                _ => format!("{id} was revoked; a fresh credential will be issued."),
+            };
+            (status, Some(reason), Some(id.clone()), email)
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".").unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

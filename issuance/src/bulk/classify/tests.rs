@@ -1,0 +1,144 @@
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+
+const NOW: i64 = 1_800_000_000;
+const DAY: i64 = 86_400;
+
+fn row(n: usize, name: &str, email: &str) -> UploadedRow {
+    UploadedRow { row: n, line: n as u64 + 1, name: name.into(), email: email.into() }
+}
+
+fn held(id: &str, revoked: bool, expires_at: Option<i64>, issued_at: i64) -> Held {
+    Held { credential_id: id.into(), revoked, expires_at, issued_at }
+}
+
+fn run(
+    rows: &[UploadedRow],
+    held: HashMap<String, Vec<Held>>,
+    counted: &[&str],
+    remaining: i64,
+) -> (Vec<ReviewRow>, Totals, i64) {
+    let counted: HashSet<String> = counted.iter().map(|s| s.to_string()).collect();
+    classify(rows, &History { held: &held, counted_this_month: &counted, quota_remaining: remaining, now: NOW })
+}
+
+#[test]
+fn each_history_gives_its_status() {
+    let rows = vec![
+        row(1, "New Person", "new@example.com"),
+        row(2, "Expired Person", "expired@example.com"),
+        row(3, "Active Person", "active@example.com"),
+        row(4, "Forever Person", "forever@example.com"),
+        row(5, "Revoked Person", "revoked@example.com"),
+        row(6, "", "nameless@example.com"),
+    ];
+    let held = HashMap::from([
+        ("expired@example.com".to_owned(), vec![held("cred_e", false, Some(NOW - DAY), NOW - 100 * DAY)]),
+        ("active@example.com".to_owned(), vec![held("cred_a", false, Some(NOW + DAY), NOW - DAY)]),
+        ("forever@example.com".to_owned(), vec![held("cred_f", false, None, NOW - DAY)]),
+        ("revoked@example.com".to_owned(), vec![held("cred_r", true, Some(NOW + DAY), NOW - DAY)]),
+    ]);
+    let (out, totals, uses) = run(&rows, held, &[], 100);
+    let statuses: Vec<RowStatus> = out.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            RowStatus::New,
+            RowStatus::Renewal,
+            RowStatus::ActiveTimeBound,
+            RowStatus::ActiveNonExpiring,
+            RowStatus::Revoked,
+            RowStatus::Invalid
+        ]
+    );
+    assert_eq!(out[1].existing_credential_id.as_deref(), Some("cred_e"));
+    assert!(out[2].reason.as_deref().unwrap().contains("will be revoked"));
+    assert!(out[3].reason.as_deref().unwrap().contains("does not expire"));
+    assert_eq!(out[5].reason.as_deref(), Some("Name is missing."));
+    assert_eq!(
+        (totals.rows, totals.valid, totals.issuable, totals.invalid, totals.active_non_expiring),
+        (6, 5, 4, 1, 1)
+    );
+    assert_eq!(uses, 4, "the skipped row takes no quota");
+    assert!(!out[3].issuable && out[2].issuable);
+}
+
+#[test]
+fn an_active_credential_decides_over_a_later_expired_or_revoked_one() {
+    let h = vec![
+        held("old_active", false, Some(NOW + 30 * DAY), NOW - 60 * DAY),
+        held("newer_revoked", true, Some(NOW + 90 * DAY), NOW - DAY),
+    ];
+    assert_eq!(
+        decisive(&h, NOW).map(|(s, c)| (s, c.credential_id.as_str())),
+        Some((RowStatus::ActiveTimeBound, "old_active"))
+    );
+    let h =
+        vec![held("expired", false, Some(NOW - 10 * DAY), NOW - 100 * DAY), held("revoked", true, None, NOW - 5 * DAY)];
+    assert_eq!(decisive(&h, NOW).map(|(s, _)| s), Some(RowStatus::Revoked), "the most recent decides");
+    let h = vec![held("t", false, Some(NOW + DAY), NOW), held("forever", false, None, NOW - DAY)];
+    assert_eq!(decisive(&h, NOW).map(|(s, _)| s), Some(RowStatus::ActiveNonExpiring));
+    assert_eq!(decisive(&[], NOW), None);
+}
+
+#[test]
+fn a_credential_expiring_exactly_now_counts_as_expired() {
+    let h = vec![held("c", false, Some(NOW), NOW - DAY)];
+    assert_eq!(decisive(&h, NOW).map(|(s, _)| s), Some(RowStatus::Renewal));
+}
+
+#[test]
+fn duplicates_differing_in_case_and_whitespace_are_invalid_and_name_the_first_row() {
+    let rows = vec![
+        row(1, "Jane", "jane@example.com"),
+        row(2, "Sam", "sam@example.com"),
+        row(3, "Jane again", "  JANE@Example.COM "),
+    ];
+    let (out, totals, _) = run(&rows, HashMap::new(), &[], 100);
+    assert_eq!(out[0].status, RowStatus::New, "the first occurrence stays valid");
+    assert_eq!(out[2].status, RowStatus::Invalid);
+    assert_eq!(out[2].reason.as_deref(), Some("Duplicate of row 1 (same e-mail)."));
+    assert_eq!(out[2].email, "jane@example.com");
+    assert_eq!(totals.invalid, 1);
+}
+
+#[test]
+fn malformed_and_missing_emails_say_why() {
+    let rows = vec![row(1, "A", "a.example.com"), row(2, "B", ""), row(3, "", "")];
+    let (out, _, _) = run(&rows, HashMap::new(), &[], 100);
+    assert_eq!(out[0].reason.as_deref(), Some("Email 'a.example.com' has no '@'."));
+    assert_eq!(out[1].reason.as_deref(), Some("Email is missing."));
+    assert_eq!(out[2].reason.as_deref(), Some("Name is missing; email is missing."));
+    assert!(out.iter().all(|r| r.status == RowStatus::Invalid));
+}
+
+#[test]
+fn the_quota_admits_exactly_the_remaining_new_recipients_and_refuses_one_more() {
+    let rows: Vec<UploadedRow> = (1..=4).map(|i| row(i, "P", &format!("p{i}@example.com"))).collect();
+    let (out, totals, uses) = run(&rows, HashMap::new(), &[], 4);
+    assert_eq!((totals.over_quota, uses), (0, 4), "exactly at the limit");
+    assert!(out.iter().all(|r| r.status == RowStatus::New));
+
+    let (out, totals, uses) = run(&rows, HashMap::new(), &[], 3);
+    assert_eq!((totals.over_quota, uses), (1, 3), "one over");
+    assert_eq!(out[3].status, RowStatus::OverQuota);
+    assert!(!out[3].issuable);
+    assert!(out[3].reason.as_deref().unwrap().contains("quota"));
+}
+
+#[test]
+fn recipients_already_counted_this_month_take_no_quota() {
+    let rows = vec![row(1, "Known", "known@example.com"), row(2, "Fresh", "fresh@example.com")];
+    let (out, _, uses) = run(&rows, HashMap::new(), &["known@example.com"], 1);
+    assert_eq!((out[0].status, out[1].status, uses), (RowStatus::New, RowStatus::New, 1));
+    let (out, _, _) = run(&rows, HashMap::new(), &["known@example.com"], 0);
+    assert_eq!((out[0].status, out[1].status), (RowStatus::New, RowStatus::OverQuota));
+}
+
+#[test]
+fn statuses_read_back_from_their_names() {
+    for s in RowStatus::ALL {
+        assert_eq!(s.as_str().parse::<RowStatus>().unwrap(), s);
+    }
+}

@@ -1,0 +1,10 @@
+//! Bulk issuance from a CSV of recipients: reading the file
+//! ([`csv_file`]), deciding what happens to every row ([`classify`]), and
+//! the dry run that joins the two with what was issued before
+//! ([`review`]).
+
+pub mod classify;
+pub mod csv_file;
+
+pub use classify::{ReviewRow, RowStatus, Totals};
+pub use csv_file::{FileError, ParsedFile, UploadedRow};
