@@ -5,6 +5,8 @@
 
 pub mod classify;
 pub mod csv_file;
+pub mod review;
 
 pub use classify::{ReviewRow, RowStatus, Totals};
 pub use csv_file::{FileError, ParsedFile, UploadedRow};
+pub use review::{QuotaPlan, Review, review};

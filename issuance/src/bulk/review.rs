@@ -1,0 +1,150 @@
+//! The dry run of a bulk upload: read the file, load what this badge's
+//! recipients already hold and who already counts against this month's
+//! quota (two queries for the whole file), classify every row. Writes
+//! nothing; the dashboard page and `POST /v1/bulk-issue/validate` share it.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::classify::{self, Held, History, ReviewRow, Totals};
+use super::csv_file::{self, FileError};
+use crate::badges;
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::orgs::{Plan, organizations};
+use crate::quota;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaPlan {
+    pub month: String,
+    pub limit: i64,
+    pub used: i64,
+    pub remaining: i64,
+    /// New recipients this upload would add to the month.
+    pub uses: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub badge_id: String,
+    pub badge_name: String,
+    pub badge_expires: bool,
+    pub plan: Plan,
+    /// Free orgs may validate but not submit.
+    pub plan_allows_submit: bool,
+    pub totals: Totals,
+    pub quota: QuotaPlan,
+    pub warnings: Vec<String>,
+    pub rows: Vec<ReviewRow>,
+}
+
+impl Review {
+    pub fn can_submit(&self) -> bool {
+        self.plan_allows_submit && self.totals.issuable > 0
+    }
+
+    /// Why Submit is not possible, in words for the operator.
+    pub fn submit_blocker(&self) -> Option<String> {
+        if !self.plan_allows_submit {
+            Some(format!(
+                "The {} plan can validate files but not issue from them. Upgrade to Professional or Enterprise to submit.",
+                self.plan.label()
+            ))
+        } else if self.totals.issuable == 0 {
+            Some("No row can be issued. Fix the invalid rows, or upload recipients who need a credential.".into())
+        } else {
+            None
+        }
+    }
+}
+
+/// Classifies `bytes` for `badge_id` as of `now`. The outer error is a
+/// problem with the request (unknown badge); the inner one with the file.
+pub async fn review(
+    db: &Db,
+    org_id: &str,
+    badge_id: &str,
+    bytes: &[u8],
+    filename: Option<&str>,
+    now: i64,
+) -> CoreResult<Result<Review, FileError>> {
+    let badge = badges::get(db, org_id, badge_id).await.map_err(|e| match e {
+        CoreError::NotFound => CoreError::field("badge_id", format!("no badge '{badge_id}' in this organisation")),
+        other => other,
+    })?;
+    if badge.archived_at.is_some() {
+        return Err(CoreError::Unprocessable(format!("Badge '{}' is archived; pick an active badge.", badge.name)));
+    }
+    if let Err(e) = csv_file::check_name(filename) {
+        return Ok(Err(e));
+    }
+    let parsed = match csv_file::parse(bytes) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let org = organizations::get(db, org_id).await?;
+    let usage = quota::usage(db, org_id, now).await?;
+
+    // Every address that could match, lower-cased, as one JSON array: a
+    // single bound parameter however long the file. (SQLite's json_each;
+    // on PostgreSQL the same is json_array_elements_text($3::json).)
+    let emails: Vec<String> =
+        parsed.rows.iter().map(|r| r.email.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
+    let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
+    let held = load_held(db, org_id, badge_id, &emails_json).await?;
+    let counted: HashSet<String> = sqlx::query_scalar(
+        "SELECT email FROM recipient_usage
+         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
+    )
+    .bind(org_id)
+    .bind(&usage.month)
+    .bind(&emails_json)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
+
+    let history = History { held: &held, counted_this_month: &counted, quota_remaining: usage.remaining(), now };
+    let (rows, totals, uses) = classify::classify(&parsed.rows, &history);
+    Ok(Ok(Review {
+        badge_id: badge.id,
+        badge_name: badge.name,
+        badge_expires: badge.validity_days.is_some(),
+        plan: org.plan,
+        plan_allows_submit: org.plan.allows_bulk_issue(),
+        quota: QuotaPlan {
+            remaining: usage.remaining(),
+            month: usage.month,
+            limit: usage.limit,
+            used: usage.used,
+            uses,
+        },
+        totals,
+        warnings: parsed.warnings,
+        rows,
+    }))
+}
+
+/// The badge's credentials for the given addresses, by address.
+async fn load_held(db: &Db, org_id: &str, badge_id: &str, emails_json: &str) -> CoreResult<HashMap<String, Vec<Held>>> {
+    let rows: Vec<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
+         WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM json_each($3))",
+    )
+    .bind(org_id)
+    .bind(badge_id)
+    .bind(emails_json)
+    .fetch_all(db)
+    .await?;
+    let mut held: HashMap<String, Vec<Held>> = HashMap::new();
+    for (email, id, status, expires_at, issued_at) in rows {
+        held.entry(email).or_default().push(Held {
+            credential_id: id,
+            revoked: status == "revoked",
+            expires_at,
+            issued_at,
+        });
+    }
+    Ok(held)
+}
