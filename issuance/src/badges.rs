@@ -35,6 +35,87 @@ pub struct NewBadge {
 const COLUMNS: &str =
     "id, org_id, name, description, criteria_narrative, image_url, validity_days, archived_at, created_at, updated_at";
 
+/// Changes to a badge; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct BadgePatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub criteria_narrative: Option<String>,
+    /// `Some(None)` removes the image.
+    pub image_url: Option<Option<String>>,
+    /// `Some(None)` makes the badge non-expiring.
+    pub validity_days: Option<Option<i64>>,
+    /// Archived badges are kept (their credentials stay valid) but cannot be issued.
+    pub archived: Option<bool>,
+}
+
+fn check(badge: &Badge) -> CoreResult<()> {
+    let mut errors = Vec::new();
+    if badge.name.is_empty() {
+        errors.push(crate::FieldError::new("name", "is required"));
+    } else if badge.name.chars().count() > 200 {
+        errors.push(crate::FieldError::new("name", "must be at most 200 characters"));
+    }
+    if badge.description.chars().count() > 5000 {
+        errors.push(crate::FieldError::new("description", "must be at most 5000 characters"));
+    }
+    if badge.criteria_narrative.chars().count() > 10_000 {
+        errors.push(crate::FieldError::new("criteria_narrative", "must be at most 10000 characters"));
+    }
+    if let Some(url) = &badge.image_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        errors.push(crate::FieldError::new("image_url", format!("expected an http(s) URL, got '{url}'")));
+    }
+    if badge.validity_days.is_some_and(|d| !(1..=36_500).contains(&d)) {
+        errors
+            .push(crate::FieldError::new("validity_days", "must be 1 to 36500 days, or null for a non-expiring badge"));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
+}
+
+pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch) -> CoreResult<Badge> {
+    let mut badge = get(db, org_id, id).await?;
+    let now = clock::now();
+    if let Some(v) = patch.name {
+        badge.name = v.trim().to_owned();
+    }
+    if let Some(v) = patch.description {
+        badge.description = v.trim().to_owned();
+    }
+    if let Some(v) = patch.criteria_narrative {
+        badge.criteria_narrative = v.trim().to_owned();
+    }
+    if let Some(v) = patch.image_url {
+        badge.image_url = v.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    }
+    if let Some(v) = patch.validity_days {
+        badge.validity_days = v;
+    }
+    if let Some(archived) = patch.archived {
+        badge.archived_at = if archived { badge.archived_at.or(Some(now)) } else { None };
+    }
+    check(&badge)?;
+    badge.updated_at = now;
+    sqlx::query(
+        "UPDATE badges SET name = $1, description = $2, criteria_narrative = $3, image_url = $4,
+             validity_days = $5, archived_at = $6, updated_at = $7
+         WHERE id = $8 AND org_id = $9",
+    )
+    .bind(&badge.name)
+    .bind(&badge.description)
+    .bind(&badge.criteria_narrative)
+    .bind(&badge.image_url)
+    .bind(badge.validity_days)
+    .bind(badge.archived_at)
+    .bind(badge.updated_at)
+    .bind(id)
+    .bind(org_id)
+    .execute(db)
+    .await?;
+    Ok(badge)
+}
+
 pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
     let now = clock::now();
     let badge = Badge {
@@ -43,18 +124,13 @@ pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
         name: new.name.trim().to_owned(),
         description: new.description.trim().to_owned(),
         criteria_narrative: new.criteria_narrative.trim().to_owned(),
-        image_url: new.image_url,
+        image_url: new.image_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
         validity_days: new.validity_days,
         archived_at: None,
         created_at: now,
         updated_at: now,
     };
-    if badge.name.is_empty() {
-        return Err(CoreError::field("name", "is required"));
-    }
-    if badge.validity_days.is_some_and(|d| d < 1) {
-        return Err(CoreError::field("validity_days", "must be 1 or more, or null for a non-expiring badge"));
-    }
+    check(&badge)?;
     sqlx::query(&format!("INSERT INTO badges ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
         .bind(&badge.id)
         .bind(&badge.org_id)

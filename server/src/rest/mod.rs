@@ -2,6 +2,8 @@
 //! public documents verifiers fetch (DID documents, status lists). Each
 //! handler checks the key's scope, then calls the issuance core.
 
+mod badges;
+mod bulk;
 mod credentials;
 mod error;
 mod extract;
@@ -16,8 +18,9 @@ pub use error::{ApiError, ApiResult};
 
 pub type ApiState = app::ssr::AppState;
 
-/// Largest accepted request body (a batch of 100 credentials fits easily).
-pub const MAX_BODY: usize = 1024 * 1024;
+/// Largest accepted request body: a 1 MB CSV sent as multipart, with room
+/// for the form's framing.
+pub const MAX_BODY: usize = 1024 * 1024 + 16 * 1024;
 
 pub fn router() -> Router<ApiState> {
     let v1 = Router::new()
@@ -26,6 +29,9 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/batch-verify", post(credentials::batch_verify))
         .route("/credentials/{id}", get(credentials::get))
         .route("/credentials/{id}/revoke", post(credentials::revoke))
+        .route("/badges", post(badges::create).get(badges::list))
+        .route("/badges/{id}", get(badges::get).patch(badges::update))
+        .route("/bulk-issue/validate", post(bulk::validate))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))
         .fallback(|| async {

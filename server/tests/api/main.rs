@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod auth;
+mod bulk_api;
 mod cli;
 mod credentials_issue;
 mod credentials_verify;
