@@ -19,8 +19,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage,
-    not_found::NotFound, org_frame::OrgFrame, overview::OverviewPage, settings::SettingsPage, welcome::WelcomePage,
+    badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage, credentials::CredentialsPage,
+    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage, not_found::NotFound,
+    org_frame::OrgFrame, overview::OverviewPage, settings::SettingsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -62,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("members") view=MembersPage/>
                     <Route path=path!("credentials") view=CredentialsPage/>
+                    <Route path=path!("credentials/bulk-issue") view=BulkIssuePage/>
+                    <Route path=path!("credentials/bulk-issue/:upload_id") view=BulkReviewPage/>
+                    <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>

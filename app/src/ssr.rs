@@ -32,10 +32,16 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// The id of the user signed in on `session`, if any; for axum handlers
+/// outside Leptos that share the session.
+pub async fn session_user_id(session: &Session) -> Result<Option<String>, AppError> {
+    session.get(USER_KEY).await.map_err(internal)
+}
+
 /// The signed-in user, if any.
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let session = session().await?;
-    let user_id: Option<String> = session.get(USER_KEY).await.map_err(internal)?;
+    let user_id = session_user_id(&session).await?;
     let Some(user_id) = user_id else {
         return Ok(None);
     };

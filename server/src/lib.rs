@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api_errors;
+pub mod bulk_files;
 pub mod config;
 pub mod origin_guard;
 pub mod rest;

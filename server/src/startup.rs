@@ -15,7 +15,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::Config;
-use crate::{api_errors, origin_guard, rest};
+use crate::{api_errors, bulk_files, origin_guard, rest};
 
 /// The cookie's name; it carries only an opaque session id.
 pub const SESSION_COOKIE: &str = "laurel_session";
@@ -79,6 +79,7 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
     };
     let pages = Router::new()
         .merge(rest::router().with_state(state.clone()))
+        .merge(bulk_files::router().with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -6,6 +6,8 @@
 //! logs can refer to them.
 
 pub mod auth;
+pub mod badges;
+pub mod bulk;
 pub mod credentials;
 pub mod invitations;
 pub mod members;

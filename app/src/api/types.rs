@@ -143,3 +143,71 @@ pub struct CredentialsView {
     pub items: Vec<CredentialRow>,
     pub next_cursor: Option<String>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgeView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub criteria_narrative: String,
+    pub image_url: Option<String>,
+    pub validity_days: Option<i64>,
+    pub archived: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgesView {
+    pub badges: Vec<BadgeView>,
+    pub can_manage: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkPageView {
+    pub badges: Vec<BadgeView>,
+    pub plan: String,
+    pub plan_allows_submit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRowView {
+    pub row: usize,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub label: String,
+    pub issuable: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkReviewView {
+    pub upload_id: String,
+    pub badge_name: String,
+    pub filename: Option<String>,
+    pub submitted: bool,
+    pub file_error: Option<String>,
+    pub counts: Vec<StatusCount>,
+    pub rows_total: usize,
+    pub valid: usize,
+    pub issuable: usize,
+    pub quota_month: String,
+    pub quota_limit: i64,
+    pub quota_used: i64,
+    pub quota_remaining: i64,
+    pub quota_uses: i64,
+    pub warnings: Vec<String>,
+    pub can_submit: bool,
+    pub blocker: Option<String>,
+    pub rows: Vec<ReviewRowView>,
+    pub filter: Option<String>,
+    pub filtered: usize,
+    pub page: usize,
+    pub pages: usize,
+}

@@ -30,7 +30,10 @@ pub fn CredentialsPage() -> impl IntoView {
     );
     view! {
         <Title text="Credentials"/>
-        <h1>"Credentials"</h1>
+        <div class="page-head">
+            <h1>"Credentials"</h1>
+            <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
+        </div>
         <form method="get" class="card row filters" role="search">
             <label class="grow"><span>"Recipient or subject"</span>
                 <input type="search" name="q" value=move || param("q").unwrap_or_default() placeholder="Name or e-mail"/>

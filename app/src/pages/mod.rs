@@ -1,5 +1,8 @@
 //! One module per page.
 
+pub mod badges;
+pub mod bulk_issue;
+pub mod bulk_review;
 pub mod credentials;
 pub mod home;
 pub mod invitation;

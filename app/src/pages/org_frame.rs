@@ -62,6 +62,7 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             <nav class="tabs">
                 <A href=base.clone() exact=true>"Overview"</A>
                 <A href=format!("{base}/credentials")>"Credentials"</A>
+                <A href=format!("{base}/badges")>"Badges"</A>
                 <A href=format!("{base}/members")>"Members"</A>
                 <A href=format!("{base}/settings")>"Settings"</A>
             </nav>

@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod csv_file;
 pub mod review;
+pub mod uploads;
 
 pub use classify::{ReviewRow, RowStatus, Totals};
 pub use csv_file::{FileError, ParsedFile, UploadedRow};

@@ -1,0 +1,104 @@
+//! Badges in the dashboard.
+
+use leptos::prelude::*;
+
+use super::types::BadgesView;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) fn badge_view(b: issuance::badges::Badge) -> super::types::BadgeView {
+    super::types::BadgeView {
+        archived: b.archived_at.is_some(),
+        id: b.id,
+        name: b.name,
+        description: b.description,
+        criteria_narrative: b.criteria_narrative,
+        image_url: b.image_url,
+        validity_days: b.validity_days,
+    }
+}
+
+#[server(endpoint = "get_badges")]
+pub async fn get_badges(org_id: String) -> Result<BadgesView, AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let badges = issuance::badges::list(&ssr::state()?.db, &org_id).await?;
+    Ok(BadgesView {
+        badges: badges.into_iter().map(badge_view).collect(),
+        can_manage: membership.role.allows(Action::ManageBadges),
+    })
+}
+
+/// `validity_days` empty means a badge that never expires.
+#[server(endpoint = "create_badge")]
+pub async fn create_badge(
+    org_id: String,
+    name: String,
+    description: String,
+    criteria_narrative: String,
+    image_url: Option<String>,
+    validity_days: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::badges::NewBadge;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
+    let validity_days = match validity_days.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
+            AppError::Invalid(vec![("validity_days".into(), format!("expected a number of days, got '{v}'"))])
+        })?),
+    };
+    let db = ssr::state()?.db;
+    let badge = issuance::badges::create(
+        &db,
+        &org_id,
+        NewBadge {
+            name,
+            description,
+            criteria_narrative,
+            image_url: image_url.filter(|u| !u.trim().is_empty()),
+            validity_days,
+        },
+    )
+    .await?;
+    issuance::activity::record(
+        &db,
+        &org_id,
+        Some(&user.id),
+        "badge.created",
+        &format!("Badge “{}” created", badge.name),
+    )
+    .await?;
+    Ok(())
+}
+
+#[server(endpoint = "set_badge_archived")]
+pub async fn set_badge_archived(org_id: String, badge_id: String, archived: bool) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::badges::BadgePatch;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
+    let db = ssr::state()?.db;
+    let badge = issuance::badges::update(
+        &db,
+        &org_id,
+        &badge_id,
+        BadgePatch { archived: Some(archived), ..BadgePatch::default() },
+    )
+    .await?;
+    let what = if archived { "archived" } else { "restored" };
+    issuance::activity::record(
+        &db,
+        &org_id,
+        Some(&user.id),
+        "badge.archived",
+        &format!("Badge “{}” {what}", badge.name),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The bulk-issue page and its review.
+
+use leptos::prelude::*;
+
+use super::types::{BulkPageView, BulkReviewView};
+use crate::error::AppError;
+
+pub const REVIEW_PAGE_SIZE: usize = 50;
+
+#[server(endpoint = "get_bulk_page")]
+pub async fn get_bulk_page(org_id: String) -> Result<BulkPageView, AppError> {
+    use crate::ssr;
+    use issuance::orgs::{Action, organizations};
+
+    ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    let org = organizations::get(&db, &org_id).await?;
+    let badges = issuance::badges::list(&db, &org_id).await?;
+    Ok(BulkPageView {
+        badges: badges.into_iter().filter(|b| b.archived_at.is_none()).map(super::badges::badge_view).collect(),
+        plan: org.plan.label().into(),
+        plan_allows_submit: org.plan.allows_bulk_issue(),
+    })
+}
+
+/// The review of an upload, one page of rows at a time, optionally only
+/// the rows of one status.
+#[server(endpoint = "get_bulk_review")]
+pub async fn get_bulk_review(
+    org_id: String,
+    upload_id: String,
+    status: Option<String>,
+    page: Option<usize>,
+) -> Result<BulkReviewView, AppError> {
+    use super::types::{ReviewRowView, StatusCount};
+    use crate::ssr;
+    use issuance::bulk::{RowStatus, uploads};
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    let (upload, review) = uploads::review(&db, &org_id, &upload_id, issuance::clock::now()).await?;
+    let filter = status.as_deref().and_then(|s| s.parse::<RowStatus>().ok());
+    let mut view = BulkReviewView {
+        upload_id: upload.id,
+        badge_name: String::new(),
+        filename: upload.filename,
+        submitted: upload.status == "submitted",
+        file_error: None,
+        counts: Vec::new(),
+        rows_total: 0,
+        valid: 0,
+        issuable: 0,
+        quota_month: String::new(),
+        quota_limit: 0,
+        quota_used: 0,
+        quota_remaining: 0,
+        quota_uses: 0,
+        warnings: Vec::new(),
+        can_submit: false,
+        blocker: None,
+        rows: Vec::new(),
+        filter: filter.map(|f| f.as_str().to_owned()),
+        filtered: 0,
+        page: 1,
+        pages: 1,
+    };
+    let review = match review {
+        Ok(r) => r,
+        Err(file_error) => {
+            view.file_error = Some(file_error.message);
+            return Ok(view);
+        }
+    };
+    let matching: Vec<_> = review.rows.iter().filter(|r| filter.is_none_or(|f| r.status == f)).collect();
+    let pages = matching.len().div_ceil(REVIEW_PAGE_SIZE).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    view.rows = matching
+        .iter()
+        .skip((page - 1) * REVIEW_PAGE_SIZE)
+        .take(REVIEW_PAGE_SIZE)
+        .map(|r| ReviewRowView {
+            row: r.row,
+            name: r.name.clone(),
+            email: r.email.clone(),
+            status: r.status.as_str().into(),
+            label: r.status.label().into(),
+            issuable: r.issuable,
+            reason: r.reason.clone(),
+        })
+        .collect();
+    view.filtered = matching.len();
+    view.page = page;
+    view.pages = pages;
+    view.counts = RowStatus::ALL
+        .iter()
+        .map(|s| StatusCount { status: s.as_str().into(), label: s.label().into(), count: review.totals.of(*s) })
+        .collect();
+    view.can_submit = review.can_submit() && !view.submitted;
+    view.blocker = review.submit_blocker();
+    view.badge_name = review.badge_name;
+    view.rows_total = review.totals.rows;
+    view.valid = review.totals.valid;
+    view.issuable = review.totals.issuable;
+    view.quota_month = review.quota.month;
+    view.quota_limit = review.quota.limit;
+    view.quota_used = review.quota.used;
+    view.quota_remaining = review.quota.remaining;
+    view.quota_uses = review.quota.uses;
+    view.warnings = review.warnings;
+    Ok(view)
+}
+
+#[server(endpoint = "submit_bulk_upload")]
+pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    issuance::bulk::uploads::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now()).await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::org_frame::use_org_id;
+use crate::api::badges::{CreateBadge, SetBadgeArchived, get_badges};
+use crate::api::types::BadgesView;
+use crate::components::ErrorView;
+use crate::components::error_view::FormError;
+
+/// The org's badges: what can be issued. Admins and Owners create and
+/// archive them.
+#[component]
+pub fn BadgesPage() -> impl IntoView {
+    let org_id = use_org_id();
+    let create = ServerAction::<CreateBadge>::new();
+    let archive = ServerAction::<SetBadgeArchived>::new();
+    let data = Resource::new(
+        move || (org_id.get(), create.version().get(), archive.version().get()),
+        |(org, ..)| get_badges(org),
+    );
+    view! {
+        <Title text="Badges"/>
+        <div class="page-head">
+            <h1>"Badges"</h1>
+            <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Badges v org_id=org_id.get_untracked() create archive/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Badges(
+    v: BadgesView,
+    org_id: String,
+    create: ServerAction<CreateBadge>,
+    archive: ServerAction<SetBadgeArchived>,
+) -> impl IntoView {
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let can_manage = v.can_manage;
+    let archive_org = org_id.clone();
+    view! {
+        {can_manage.then(|| view! {
+            <section class="card">
+                <h2>"New badge"</h2>
+                <ActionForm action=create attr:class="stack" attr:id="badge-form">
+                    <input type="hidden" name="org_id" value=org_id.clone()/>
+                    <label><span>"Name"</span><input name="name" required maxlength="200"/></label>
+                    <label><span>"Description"</span><input name="description" maxlength="5000"/></label>
+                    <label><span>"Criteria"</span><input name="criteria_narrative" maxlength="10000" placeholder="What the recipient did to earn it"/></label>
+                    <div class="row">
+                        <label class="grow"><span>"Image URL (optional)"</span><input type="url" name="image_url" placeholder="https://…"/></label>
+                        <label><span>"Valid for (days)"</span><input type="number" name="validity_days" min="1" max="36500" placeholder="Never expires"/></label>
+                    </div>
+                    <div><button type="submit" class="button">"Create badge"</button></div>
+                </ActionForm>
+                <FormError error=create_error/>
+            </section>
+        })}
+        <section class="card">
+            {if v.badges.is_empty() {
+                view! { <p class="muted">"No badges yet. A badge is what you issue: create one to start."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" data-testid="badges">
+                        <thead><tr><th>"Badge"</th><th>"Validity"</th><th>"State"</th><th></th></tr></thead>
+                        <tbody>
+                            {v.badges.into_iter().map(|b| {
+                                let org = archive_org.clone();
+                                view! {
+                                    <tr class=b.archived.then_some("revoked")>
+                                        <td><div>{b.name.clone()}</div><small class="muted">{b.description.clone()}</small></td>
+                                        <td>{b.validity_days.map(|d| format!("{d} days")).unwrap_or_else(|| "Never expires".into())}</td>
+                                        <td>{if b.archived { "Archived" } else { "Active" }}</td>
+                                        <td class="actions">
+                                            {can_manage.then(|| view! {
+                                                <ActionForm action=archive>
+                                                    <input type="hidden" name="org_id" value=org/>
+                                                    <input type="hidden" name="badge_id" value=b.id.clone()/>
+                                                    <input type="hidden" name="archived" value=(!b.archived).to_string()/>
+                                                    <button type="submit" class="button link">{if b.archived { "Restore" } else { "Archive" }}</button>
+                                                </ActionForm>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,173 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::org_frame::use_org_id;
+use crate::api::bulk::{SubmitBulkUpload, get_bulk_review};
+use crate::api::types::BulkReviewView;
+use crate::components::ErrorView;
+use crate::components::error_view::FormError;
+use crate::format::{month, thousands};
+
+/// Step two: how every row will be treated, with totals, what it takes of
+/// the quota, and Submit.
+#[component]
+pub fn BulkReviewPage() -> impl IntoView {
+    let org_id = use_org_id();
+    let params = use_params_map();
+    let query = use_query_map();
+    let upload_id = move || params.read().get("upload_id").unwrap_or_default();
+    let submit = ServerAction::<SubmitBulkUpload>::new();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                org_id.get(),
+                upload_id(),
+                q.get("status"),
+                q.get("page").and_then(|p| p.parse().ok()),
+                submit.version().get(),
+            )
+        },
+        |(org, upload, status, page, _)| get_bulk_review(org, upload, status, page),
+    );
+    view! {
+        <Title text="Review upload"/>
+        <Transition fallback=|| view! { <p class="loading">"Classifying…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <Review r org_id=org_id.get_untracked() submit/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUpload>) -> impl IntoView {
+    let base = format!("/organizations/{org_id}/credentials/bulk-issue");
+    let here = format!("{base}/{}", r.upload_id);
+    let submit_error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let title = format!("{} · {}", r.badge_name, r.filename.clone().unwrap_or_else(|| "upload".into()));
+    if let Some(error) = r.file_error.clone() {
+        return view! {
+            <h1>"Review"</h1>
+            <section class="notice notice-error" role="alert">
+                <h2>"This file cannot be used"</h2>
+                <p data-testid="file-error">{error}</p>
+                <p><a class="button" href=base>"Choose another file"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let invalid = r.counts.iter().find(|c| c.status == "invalid").map_or(0, |c| c.count);
+    let total = r.rows_total.max(1);
+    view! {
+        <div class="page-head">
+            <h1>"Review"</h1>
+            <a class="button secondary" href=base.clone()>"Upload another file"</a>
+        </div>
+        <p class="muted">{title}</p>
+        {r.warnings.iter().map(|w| view! { <p class="notice" role="note">{w.clone()}</p> }).collect_view()}
+        <section class="card" data-testid="totals">
+            <h2>{format!("{} rows", thousands(r.rows_total as i64))}</h2>
+            <div class="dist" role="img" aria-label="Rows by status">
+                {r.counts.iter().filter(|c| c.count > 0).map(|c| view! {
+                    <span class=format!("seg st-{}", c.status) style=format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64) title=format!("{}: {}", c.label, c.count)></span>
+                }).collect_view()}
+            </div>
+            <ul class="legend">
+                <li class="legend-sum"><strong data-testid="total-valid">{r.valid}</strong>" valid · "<strong data-testid="total-issuable">{r.issuable}</strong>" to issue"</li>
+                {r.counts.iter().map(|c| {
+                    let href = format!("{here}?status={}", c.status);
+                    let active = r.filter.as_deref() == Some(c.status.as_str());
+                    view! {
+                        <li>
+                            <a href=href class=if active { "chip active" } else { "chip" } data-status=c.status.clone()>
+                                <span class=format!("dot st-{}", c.status)></span>{c.label.clone()}" "<strong data-testid=format!("count-{}", c.status)>{c.count}</strong>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+                {r.filter.is_some().then(|| view! { <li><a class="chip" href=here.clone()>"Show all"</a></li> })}
+            </ul>
+            <div class="meter">
+                <div class="meter-head">
+                    <span class="meter-title">"Quota · " {month(&r.quota_month)}</span>
+                    <span class="meter-figures" data-testid="quota-use">{format!("uses {} of {} left this month", thousands(r.quota_uses), thousands(r.quota_remaining))}</span>
+                </div>
+                <div class="meter-bar" role="progressbar" aria-label="Quota after this upload" aria-valuemin="0"
+                    aria-valuemax=r.quota_limit.to_string() aria-valuenow=(r.quota_used + r.quota_uses).to_string()>
+                    <span style=format!("width: {:.1}%", pct(r.quota_used, r.quota_limit))></span>
+                    <span class="meter-add" style=format!("width: {:.1}%", pct(r.quota_uses, r.quota_limit))></span>
+                </div>
+            </div>
+        </section>
+        <section class="card">
+            {if r.submitted {
+                view! {
+                    <div class="notice notice-ok" role="status" data-testid="submitted">
+                        <p><strong>"Submitted: pending."</strong>" This upload is recorded and waits for issuing. The issuing engine that signs and e-mails the credentials arrives in the next release; nothing has been issued yet."</p>
+                    </div>
+                }.into_any()
+            } else {
+                let upload_id = r.upload_id.clone();
+                let org_id = org_id.clone();
+                view! {
+                    <ActionForm action=submit attr:class="row submit-row">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="upload_id" value=upload_id/>
+                        <button type="submit" class="button" disabled=!r.can_submit data-testid="submit">
+                            {format!("Submit {} credential{}", r.issuable, if r.issuable == 1 { "" } else { "s" })}
+                        </button>
+                        {r.blocker.clone().map(|b| view! { <span class="muted" data-testid="submit-blocked">{b}</span> })}
+                    </ActionForm>
+                    <FormError error=submit_error/>
+                }.into_any()
+            }}
+            {(invalid > 0).then(|| view! {
+                <p><a href=format!("{here}/invalid.csv") download="invalid-rows.csv">{format!("Download the {invalid} invalid row{} as CSV", if invalid == 1 { "" } else { "s" })}</a>
+                " to fix them and upload again."</p>
+            })}
+        </section>
+        <section class="card">
+            <table class="table" data-testid="review">
+                <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Status"</th><th>"Reason"</th></tr></thead>
+                <tbody>
+                    {r.rows.into_iter().map(|row| view! {
+                        <tr data-status=row.status.clone()>
+                            <td>{row.row}</td>
+                            <td>{row.name}</td>
+                            <td>{row.email}</td>
+                            <td><span class=format!("pill st-{}", row.status)>{row.label}</span></td>
+                            <td><small>{row.reason.unwrap_or_default()}</small></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Pager here=here.clone() filter=r.filter.clone() page=r.page pages=r.pages filtered=r.filtered/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Pager(here: String, filter: Option<String>, page: usize, pages: usize, filtered: usize) -> impl IntoView {
+    let link = move |p: usize| match &filter {
+        Some(f) => format!("{here}?status={f}&page={p}"),
+        None => format!("{here}?page={p}"),
+    };
+    view! {
+        <p class="pager">
+            <span class="muted">{format!("{} rows · page {page} of {pages} ", thousands(filtered as i64))}</span>
+            {(page > 1).then(|| view! { <a class="button secondary small" href=link(page - 1)>"← Previous"</a> })}
+            " "
+            {(page < pages).then(|| view! { <a class="button secondary small" href=link(page + 1)>"Next →"</a> })}
+        </p>
+    }
+}
+
+fn pct(n: i64, of: i64) -> f64 {
+    if of <= 0 { 0.0 } else { (n as f64 * 100.0 / of as f64).clamp(0.0, 100.0) }
+}

@@ -1,0 +1,115 @@
+//! Uploads made on the bulk-issue page: kept as drafts so the review has an
+//! address (reloadable, pageable, works without JavaScript), then
+//! submitted.
+
+use serde::{Deserialize, Serialize};
+
+use super::FileError;
+use super::review::{self, Review};
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::{activity, clock, ids};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Upload {
+    pub id: String,
+    pub org_id: String,
+    pub badge_id: String,
+    pub filename: Option<String>,
+    pub status: String,
+    pub created_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+pub async fn create(
+    db: &Db,
+    org_id: &str,
+    badge_id: &str,
+    filename: Option<&str>,
+    content: &[u8],
+    actor: &str,
+) -> CoreResult<String> {
+    crate::badges::get(db, org_id, badge_id).await.map_err(|e| match e {
+        CoreError::NotFound => CoreError::field("badge_id", "pick a badge of this organisation"),
+        other => other,
+    })?;
+    let id = ids::new_id("upl");
+    sqlx::query(
+        "INSERT INTO bulk_uploads (id, org_id, badge_id, filename, content, status, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(badge_id)
+    .bind(filename)
+    .bind(content)
+    .bind(actor)
+    .bind(clock::now())
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<(Upload, Vec<u8>)> {
+    let upload: Upload = sqlx::query_as(
+        "SELECT id, org_id, badge_id, filename, status, created_at, submitted_at FROM bulk_uploads WHERE id = $1 AND org_id = $2",
+    )
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(CoreError::NotFound)?;
+    let content: Vec<u8> =
+        sqlx::query_scalar("SELECT content FROM bulk_uploads WHERE id = $1").bind(id).fetch_one(db).await?;
+    Ok((upload, content))
+}
+
+/// The upload's review as of `now`.
+pub async fn review(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<(Upload, Result<Review, FileError>)> {
+    let (upload, content) = get(db, org_id, id).await?;
+    let review = review::review(db, org_id, &upload.badge_id, &content, upload.filename.as_deref(), now).await?;
+    Ok((upload, review))
+}
+
+/// Submits a draft after checking it once more: the plan must allow bulk
+/// issuance and at least one row must be issuable. Issuing itself is the
+/// job engine's (issue #5); until then the upload waits as submitted.
+pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> CoreResult<Review> {
+    let (upload, review) = review(db, org_id, id, now).await?;
+    let review = review.map_err(|e| CoreError::Unprocessable(e.message))?;
+    if upload.status != "draft" {
+        return Err(CoreError::conflict("This upload has been submitted already."));
+    }
+    if let Some(why) = review.submit_blocker() {
+        return Err(if review.plan_allows_submit { CoreError::Unprocessable(why) } else { CoreError::Forbidden(why) });
+    }
+    let totals = serde_json::to_string(&review.totals).map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE bulk_uploads SET status = 'submitted', submitted_by = $1, submitted_at = $2, totals_json = $3
+         WHERE id = $4 AND org_id = $5 AND status = 'draft'",
+    )
+    .bind(actor)
+    .bind(now)
+    .bind(totals)
+    .bind(id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(CoreError::conflict("This upload has been submitted already."));
+    }
+    activity::record(
+        &mut *tx,
+        org_id,
+        Some(actor),
+        "bulk.submitted",
+        &format!(
+            "Bulk upload of {} recipients for “{}” submitted ({} to issue)",
+            review.totals.rows, review.badge_name, review.totals.issuable
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(review)
+}

@@ -1,0 +1,188 @@
+use issuance::badges::{self, NewBadge};
+use issuance::orgs::{Plan, Role};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
+    let org = app.org("Acme", plan).await;
+    let badge = badges::create(
+        &app.db,
+        &org,
+        NewBadge {
+            name: "Safety".into(),
+            description: "d".into(),
+            criteria_narrative: "c".into(),
+            image_url: None,
+            validity_days: Some(365),
+        },
+    )
+    .await
+    .unwrap();
+    (org, badge.id)
+}
+
+async fn upload(app: &TestApp, client: &reqwest::Client, org: &str, badge: &str, csv: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().text("badge_id", badge.to_owned()).part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("people.csv").mime_str("text/csv").unwrap(),
+    );
+    client
+        .post(app.url(&format!("/organizations/{org}/credentials/bulk-issue/uploads")))
+        .header("origin", &app.address)
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+const CSV: &str = "name,email\nJane,jane@example.com\n=HYPERLINK(\"x\"),not-an-email\nSam,sam@example.com\n";
+
+#[tokio::test]
+async fn an_issuer_uploads_a_csv_and_sees_every_row_classified_on_its_own_page() {
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+
+    let r = upload(&app, &issuer, &org, &badge, CSV).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let review_url = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(review_url.starts_with(&format!("/organizations/{org}/credentials/bulk-issue/upl_")), "{review_url}");
+
+    let html =
+        issuer.get(app.url(&review_url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("jane@example.com") && html.contains("sam@example.com"));
+    assert!(html.contains(r#"data-testid="count-new">2<"#), "two new rows");
+    assert!(html.contains(r#"data-testid="count-invalid">1<"#), "one invalid row");
+    assert!(html.contains("uses 2 of 5,000 left this month"));
+
+    let only_invalid = issuer
+        .get(app.url(&format!("{review_url}?status=invalid")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(only_invalid.contains("not-an-email") && !only_invalid.contains("sam@example.com"));
+
+    let csv = issuer.get(app.url(&format!("{review_url}/invalid.csv"))).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("name,email,row,reason\n"), "{body}");
+    assert!(body.contains("\"'=HYPERLINK(\"\"x\"\")\""), "formula cells are neutralised: {body}");
+    assert!(!body.contains("jane@example.com"));
+
+    let template = app
+        .client
+        .get(app.url(&format!("/organizations/{org}/credentials/bulk-issue/template.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert!(template.text().await.unwrap().starts_with("name,email"));
+}
+
+#[tokio::test]
+async fn submitting_records_the_upload_once_and_says_it_is_pending() {
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let r = upload(&app, &issuer, &org, &badge, CSV).await;
+    let upload_id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+
+    let submit = app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload_id)]).await;
+    assert_eq!(submit.status(), StatusCode::OK);
+    let (status, totals): (String, String) =
+        sqlx::query_as("SELECT status, totals_json FROM bulk_uploads WHERE id = $1")
+            .bind(&upload_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(status, "submitted");
+    assert!(totals.contains("\"issuable\":2"));
+    let again = app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload_id)]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let html = issuer
+        .get(app.url(&format!("/organizations/{org}/credentials/bulk-issue/{upload_id}")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Submitted: pending."), "the page says the upload waits");
+}
+
+#[tokio::test]
+async fn a_free_org_validates_but_cannot_submit_and_a_file_with_nothing_to_issue_cannot_either() {
+    let app = spawn_app().await;
+    let (free, free_badge) = org_with_badge(&app, Plan::Free).await;
+    app.member(&free, "owner@example.com", Role::Owner).await;
+    let owner = app.signed_in("owner@example.com").await;
+    let r = upload(&app, &owner, &free, &free_badge, CSV).await;
+    let url = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let html = owner.get(app.url(&url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"submit\" disabled") || html.contains("disabled data-testid=\"submit\""),
+        "Submit is disabled"
+    );
+    assert!(html.contains("Upgrade to Professional or Enterprise"));
+    let id = url.rsplit('/').next().unwrap();
+    let submit = app.call_as(&owner, "submit_bulk_upload", &[("org_id", &free), ("upload_id", id)]).await;
+    assert_eq!(submit.status(), StatusCode::FORBIDDEN);
+
+    let (pro, pro_badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&pro, "owner@example.com", Role::Owner).await;
+    let r = upload(&app, &owner, &pro, &pro_badge, "name,email\n,broken\n").await;
+    let id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let submit = app.call_as(&owner, "submit_bulk_upload", &[("org_id", &pro), ("upload_id", &id)]).await;
+    assert_eq!(submit.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn viewers_cannot_upload_and_other_orgs_cannot_see_an_upload() {
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "viewer@example.com", Role::Viewer).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let viewer = app.signed_in("viewer@example.com").await;
+    assert_eq!(upload(&app, &viewer, &org, &badge, CSV).await.status(), StatusCode::FORBIDDEN);
+
+    let issuer = app.signed_in("issuer@example.com").await;
+    let url = upload(&app, &issuer, &org, &badge, CSV).await.headers()[LOCATION].to_str().unwrap().to_owned();
+    let other = app.org("Other", Plan::Professional).await;
+    app.member(&other, "outsider@example.com", Role::Owner).await;
+    let outsider = app.signed_in("outsider@example.com").await;
+    assert_eq!(
+        outsider.get(app.url(&url)).header("accept", "text/html").send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        outsider.get(app.url(&format!("{url}/invalid.csv"))).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let id = url.rsplit('/').next().unwrap();
+    let r = app.call_as(&outsider, "get_bulk_review", &[("org_id", &org), ("upload_id", id)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_file_error_is_shown_instead_of_a_table() {
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let url = upload(&app, &issuer, &org, &badge, "name,mail\nJane,jane@example.com\n").await.headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = issuer.get(app.url(&url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("This file cannot be used") && html.contains("no 'email' column"));
+    assert!(!html.contains("data-testid=\"review\""));
+}
