@@ -47,6 +47,16 @@ pub fn month(ym: &str) -> String {
     }
 }
 
+/// Percent-encodes a query-string value (RFC 3986 unreserved kept).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +69,6 @@ mod tests {
         assert_eq!(thousands(-1234567), "-1,234,567");
         assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
         assert_eq!(month("2026-11"), "November 2026");
+        assert_eq!(urlencode("a b&c=é"), "a%20b%26c%3D%C3%A9");
     }
 }

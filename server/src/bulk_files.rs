@@ -3,6 +3,7 @@
 //! of invalid rows. Each checks the session, the membership and the role,
 //! like every server function.
 
+use app::format::urlencode;
 use app::ssr::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -163,13 +164,4 @@ async fn invalid_rows(
         body,
     )
         .into_response()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -6,7 +6,7 @@ use super::org_frame::use_org_id;
 use crate::api::credentials::list_credentials;
 use crate::api::types::CredentialsView;
 use crate::components::ErrorView;
-use crate::format::datetime;
+use crate::format::{datetime, urlencode};
 
 const TYPES: [(&str, &str); 5] = [
     ("badge", "Badge"),
@@ -115,13 +115,4 @@ fn type_label(t: &str) -> &'static str {
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

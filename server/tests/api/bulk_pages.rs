@@ -3,7 +3,7 @@ use issuance::orgs::{Plan, Role};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, html, spawn_app};
 
 async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
     let org = app.org("Acme", plan).await;
@@ -52,22 +52,13 @@ async fn an_issuer_uploads_a_csv_and_sees_every_row_classified_on_its_own_page()
     let review_url = r.headers()[LOCATION].to_str().unwrap().to_owned();
     assert!(review_url.starts_with(&format!("/organizations/{org}/credentials/bulk-issue/upl_")), "{review_url}");
 
-    let html =
-        issuer.get(app.url(&review_url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("jane@example.com") && html.contains("sam@example.com"));
-    assert!(html.contains(r#"data-testid="count-new">2<"#), "two new rows");
-    assert!(html.contains(r#"data-testid="count-invalid">1<"#), "one invalid row");
-    assert!(html.contains("uses 2 of 5,000 left this month"));
+    let page = html(&app, &issuer, &review_url).await;
+    assert!(page.contains("jane@example.com") && page.contains("sam@example.com"));
+    assert!(page.contains(r#"data-testid="count-new">2<"#), "two new rows");
+    assert!(page.contains(r#"data-testid="count-invalid">1<"#), "one invalid row");
+    assert!(page.contains("uses 2 of 5,000 left this month"));
 
-    let only_invalid = issuer
-        .get(app.url(&format!("{review_url}?status=invalid")))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let only_invalid = html(&app, &issuer, &format!("{review_url}?status=invalid")).await;
     assert!(only_invalid.contains("not-an-email") && !only_invalid.contains("sam@example.com"));
 
     let csv = issuer.get(app.url(&format!("{review_url}/invalid.csv"))).send().await.unwrap();
@@ -107,16 +98,8 @@ async fn submitting_records_the_upload_once_and_says_it_is_pending() {
     assert!(totals.contains("\"issuable\":2"));
     let again = app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload_id)]).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let html = issuer
-        .get(app.url(&format!("/organizations/{org}/credentials/bulk-issue/{upload_id}")))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("Submitted: pending."), "the page says the upload waits");
+    let page = html(&app, &issuer, &format!("/organizations/{org}/credentials/bulk-issue/{upload_id}")).await;
+    assert!(page.contains("Submitted: pending."), "the page says the upload waits");
 }
 
 #[tokio::test]
@@ -127,12 +110,12 @@ async fn a_free_org_validates_but_cannot_submit_and_a_file_with_nothing_to_issue
     let owner = app.signed_in("owner@example.com").await;
     let r = upload(&app, &owner, &free, &free_badge, CSV).await;
     let url = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    let html = owner.get(app.url(&url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let page = html(&app, &owner, &url).await;
     assert!(
-        html.contains("data-testid=\"submit\" disabled") || html.contains("disabled data-testid=\"submit\""),
+        page.contains("data-testid=\"submit\" disabled") || page.contains("disabled data-testid=\"submit\""),
         "Submit is disabled"
     );
-    assert!(html.contains("Upgrade to Professional or Enterprise"));
+    assert!(page.contains("Upgrade to Professional or Enterprise"));
     let id = url.rsplit('/').next().unwrap();
     let submit = app.call_as(&owner, "submit_bulk_upload", &[("org_id", &free), ("upload_id", id)]).await;
     assert_eq!(submit.status(), StatusCode::FORBIDDEN);
@@ -182,7 +165,7 @@ async fn a_file_error_is_shown_instead_of_a_table() {
         .to_str()
         .unwrap()
         .to_owned();
-    let html = issuer.get(app.url(&url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("This file cannot be used") && html.contains("no 'email' column"));
-    assert!(!html.contains("data-testid=\"review\""));
+    let page = html(&app, &issuer, &url).await;
+    assert!(page.contains("This file cannot be used") && page.contains("no 'email' column"));
+    assert!(!page.contains("data-testid=\"review\""));
 }

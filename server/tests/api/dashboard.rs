@@ -3,7 +3,7 @@ use issuance::orgs::{Plan, Role};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, business, json, spawn_app};
+use crate::helpers::{PASSWORD, business, html, json, spawn_app};
 
 #[tokio::test]
 async fn credentials_issued_through_the_api_are_listed_with_their_status() {
@@ -18,11 +18,11 @@ async fn credentials_issued_through_the_api_are_listed_with_their_status() {
     app.post_json(&format!("/v1/credentials/{}/revoke", gone["id"].as_str().unwrap()), &key, json!({})).await;
 
     app.login("viewer@example.com", PASSWORD).await;
-    let page = app.get(&format!("/organizations/{org}/credentials")).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
-    assert!(html.contains("WidgetCorp Ltd") && html.contains("Gone Ltd"), "{html}");
-    assert!(html.contains("status-active") && html.contains("status-revoked"));
+    let response = app.get(&format!("/organizations/{org}/credentials")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("WidgetCorp Ltd") && page.contains("Gone Ltd"), "{page}");
+    assert!(page.contains("status-active") && page.contains("status-revoked"));
 
     let revoked_only = app.get(&format!("/organizations/{org}/credentials?status=revoked")).await.text().await.unwrap();
     assert!(revoked_only.contains("Gone Ltd") && !revoked_only.contains("WidgetCorp Ltd"));
@@ -35,16 +35,8 @@ async fn the_settings_page_shows_the_did_and_admins_create_working_api_keys() {
     app.member(&org, "admin@example.com", Role::Admin).await;
     let admin = app.signed_in("admin@example.com").await;
 
-    let html = admin
-        .get(app.url(&format!("/organizations/{org}/settings")))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains(&format!("did:web:laurel.test:organizations:{org}")), "the DID is shown");
+    let page = html(&app, &admin, &format!("/organizations/{org}/settings")).await;
+    assert!(page.contains(&format!("did:web:laurel.test:organizations:{org}")), "the DID is shown");
 
     let r = app
         .call_as(

@@ -152,6 +152,11 @@ impl TestApp {
     }
 }
 
+/// A page as a browser would load it with `client`, as text.
+pub async fn html(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    client.get(app.url(path)).header(ACCEPT, "text/html").send().await.unwrap().text().await.unwrap()
+}
+
 /// Reads a response as JSON, with its status.
 pub async fn json(r: Response) -> (reqwest::StatusCode, serde_json::Value) {
     let status = r.status();
