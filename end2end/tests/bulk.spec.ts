@@ -1,0 +1,118 @@
+import { execFileSync } from "child_process";
+import { APIRequestContext, Page, expect, test } from "@playwright/test";
+import { CLI_ENV, LAUREL_BIN } from "./env";
+import { DEMO, hydrated, signIn } from "./helpers";
+
+function laurel(...args: string[]): string {
+  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
+}
+
+function keyFor(org: string): string {
+  return JSON.parse(laurel("keys", "issue", "bulk-e2e", "--org", org, "--scopes", "credentials:read,credentials:write", "--format", "json"))
+    .secret;
+}
+
+async function createBadge(request: APIRequestContext, key: string, name: string): Promise<string> {
+  const res = await request.post("/v1/badges", {
+    headers: { "X-Api-Key": key },
+    data: { name, description: "Handles a forklift safely", criteria_narrative: "Passed the practical", validity_days: null },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).id;
+}
+
+async function issue(request: APIRequestContext, key: string, badge: string, email: string, expiresAt?: Date) {
+  const data: any = { credential_type: "badge", badge_id: badge, recipient: { name: email.split("@")[0], email } };
+  if (expiresAt) data.expires_at = expiresAt.toISOString().replace(/\.\d+Z$/, "Z");
+  const res = await request.post("/v1/credentials", { headers: { "X-Api-Key": key }, data });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()).id as string;
+}
+
+async function uploadCsv(page: Page, org: string, badgeId: string, csv: string) {
+  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption(badgeId);
+  await page.getByLabel("Recipients CSV").setInputFiles({ name: "recipients.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
+}
+
+test("a CSV with a row of each status is reviewed with the right totals", async ({ page, request }) => {
+  // A Professional org of its own, with a quota that the upload will exceed by one.
+  const org = laurel("admin", "create-org", "--name", "Bulk Review Co", "--plan", "professional");
+  laurel("admin", "approve-org", org);
+  laurel("admin", "create-user", "--org", org, "--email", "bulk-owner@example.com", "--password", "bulk-owner-password", "--role", "owner");
+  laurel("admin", "set-quota", "--org", org, "--quota", "6");
+  const key = keyFor(org);
+  const badge = await createBadge(request, key, "Forklift Safety");
+
+  const soon = new Date(Date.now() + 2500);
+  await issue(request, key, badge, "timebound@example.com", new Date(Date.now() + 30 * 86400_000));
+  await issue(request, key, badge, "forever@example.com");
+  await issue(request, key, badge, "lapsed@example.com", soon);
+  const revoked = await issue(request, key, badge, "revoked@example.com", new Date(Date.now() + 30 * 86400_000));
+  expect((await request.post(`/v1/credentials/${revoked}/revoke`, { headers: { "X-Api-Key": key } })).status()).toBe(200);
+  await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 500)));
+
+  const csv = [
+    "Email,Name,Department",
+    "new.one@example.com,New One,Ops",
+    "timebound@example.com,Time Bound,Ops",
+    "forever@example.com,Forever,Ops",
+    "lapsed@example.com,Lapsed,Ops",
+    "revoked@example.com,Revoked,Ops",
+    "not-an-address,Broken,Ops",
+    '"new.two@example.com","Two, New",Ops',
+    "new.three@example.com,New Three,Ops",
+  ].join("\r\n");
+
+  await signIn(page, "bulk-owner@example.com", "bulk-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+  await uploadCsv(page, org, badge, csv);
+
+  const expected: Record<string, string> = {
+    new: "2",
+    renewal: "1",
+    active_time_bound: "1",
+    active_non_expiring: "1",
+    revoked: "1",
+    invalid: "1",
+    over_quota: "1",
+  };
+  for (const [status, count] of Object.entries(expected)) {
+    await expect(page.getByTestId(`count-${status}`)).toHaveText(count);
+  }
+  await expect(page.getByTestId("total-valid")).toHaveText("7");
+  await expect(page.getByTestId("total-issuable")).toHaveText("5");
+  await expect(page.getByTestId("quota-use")).toHaveText("uses 2 of 2 left this month");
+  await expect(page.getByText("Columns ignored: Department")).toBeVisible();
+
+  const table = page.getByTestId("review");
+  await expect(table.locator("tr[data-status=new]")).toHaveCount(2);
+  await expect(table.locator("tr[data-status=over_quota]")).toContainText("new.three@example.com");
+  await expect(table.locator("tr[data-status=invalid]")).toContainText("has no '@'");
+  await expect(table.locator("tr[data-status=new]").first()).toContainText("new.one@example.com");
+  await expect(page.getByTestId("submit")).toBeEnabled();
+
+  await hydrated(page);
+  await page.locator("a.chip[data-status=invalid]").click();
+  await expect(table.locator("tbody tr")).toHaveCount(1);
+  await expect(table).toContainText("Broken");
+});
+
+test("Submit is disabled for a Free-plan org and for a file with no issuable row", async ({ page, request }) => {
+  const sandboxBadge = await createBadge(request, keyFor(DEMO.sandbox), "Sandbox Badge");
+  expect(sandboxBadge).toMatch(/^bdg_/);
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  await uploadCsv(page, DEMO.sandbox, sandboxBadge, "name,email\nJane Doe,jane.free@example.com\n");
+  await expect(page.getByTestId("count-new")).toHaveText("1");
+  await expect(page.getByTestId("submit")).toBeDisabled();
+  await expect(page.getByTestId("submit-blocked")).toContainText("Upgrade to Professional or Enterprise");
+
+  const emptyBadge = await createBadge(request, keyFor(DEMO.org), "Empty Upload Badge");
+  await uploadCsv(page, DEMO.org, emptyBadge, "name,email\n,missing-name@example.com\nNo Email,\n");
+  await expect(page.getByTestId("count-invalid")).toHaveText("2");
+  await expect(page.getByTestId("submit")).toBeDisabled();
+  await expect(page.getByTestId("submit-blocked")).toContainText("No row can be issued");
+});
