@@ -46,12 +46,7 @@ pub async fn create_badge(
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
-    let validity_days = match validity_days.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => Some(v.parse::<i64>().map_err(|_| {
-            AppError::Invalid(vec![("validity_days".into(), format!("expected a number of days, got '{v}'"))])
-        })?),
-    };
+    let validity_days = parse_days(validity_days.as_deref())?;
     let db = ssr::state()?.db;
     let badge = issuance::badges::create(
         &db,
@@ -101,4 +96,54 @@ pub async fn set_badge_archived(org_id: String, badge_id: String, archived: bool
     )
     .await?;
     Ok(())
+}
+
+/// Edits a badge; `validity_days` empty makes it non-expiring. Credentials
+/// already issued keep what they were issued with.
+#[server(endpoint = "update_badge")]
+pub async fn update_badge(
+    org_id: String,
+    badge_id: String,
+    name: String,
+    description: String,
+    criteria_narrative: String,
+    image_url: Option<String>,
+    validity_days: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::badges::BadgePatch;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
+    let validity_days = parse_days(validity_days.as_deref())?;
+    let db = ssr::state()?.db;
+    let patch = BadgePatch {
+        name: Some(name),
+        description: Some(description),
+        criteria_narrative: Some(criteria_narrative),
+        image_url: Some(image_url.filter(|u| !u.trim().is_empty())),
+        validity_days: Some(validity_days),
+        archived: None,
+    };
+    let badge = issuance::badges::update(&db, &org_id, &badge_id, patch).await?;
+    issuance::activity::record(
+        &db,
+        &org_id,
+        Some(&user.id),
+        "badge.updated",
+        &format!("Badge “{}” edited", badge.name),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A number of days from a form field; empty is `None` (never expires).
+#[cfg(feature = "ssr")]
+fn parse_days(value: Option<&str>) -> Result<Option<i64>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+            AppError::Invalid(vec![("validity_days".into(), format!("expected a number of days, got '{v}'"))])
+        }),
+    }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::org_frame::use_org_id;
-use crate::api::badges::{CreateBadge, SetBadgeArchived, get_badges};
+use crate::api::badges::{CreateBadge, SetBadgeArchived, UpdateBadge, get_badges};
 use crate::api::types::BadgesView;
 use crate::components::ErrorView;
 use crate::components::error_view::FormError;
@@ -14,8 +14,9 @@ pub fn BadgesPage() -> impl IntoView {
     let org_id = use_org_id();
     let create = ServerAction::<CreateBadge>::new();
     let archive = ServerAction::<SetBadgeArchived>::new();
+    let edit = ServerAction::<UpdateBadge>::new();
     let data = Resource::new(
-        move || (org_id.get(), create.version().get(), archive.version().get()),
+        move || (org_id.get(), create.version().get(), archive.version().get(), edit.version().get()),
         |(org, ..)| get_badges(org),
     );
     view! {
@@ -27,7 +28,7 @@ pub fn BadgesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <Badges v org_id=org_id.get_untracked() create archive/> }.into_any(),
+                    Ok(v) => view! { <Badges v org_id=org_id.get_untracked() create archive edit/> }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -41,8 +42,10 @@ fn Badges(
     org_id: String,
     create: ServerAction<CreateBadge>,
     archive: ServerAction<SetBadgeArchived>,
+    edit: ServerAction<UpdateBadge>,
 ) -> impl IntoView {
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let can_manage = v.can_manage;
     let archive_org = org_id.clone();
     view! {
@@ -64,6 +67,7 @@ fn Badges(
             </section>
         })}
         <section class="card">
+            <FormError error=edit_error/>
             {if v.badges.is_empty() {
                 view! { <p class="muted">"No badges yet. A badge is what you issue: create one to start."</p> }.into_any()
             } else {
@@ -73,6 +77,7 @@ fn Badges(
                         <tbody>
                             {v.badges.into_iter().map(|b| {
                                 let org = archive_org.clone();
+                                let (edit_org, edit_id) = (org.clone(), b.id.clone());
                                 view! {
                                     <tr class=b.archived.then_some("revoked")>
                                         <td><div>{b.name.clone()}</div><small class="muted">{b.description.clone()}</small></td>
@@ -80,6 +85,19 @@ fn Badges(
                                         <td>{if b.archived { "Archived" } else { "Active" }}</td>
                                         <td class="actions">
                                             {can_manage.then(|| view! {
+                                                <details class="edit">
+                                                    <summary class="button link">"Edit"</summary>
+                                                    <ActionForm action=edit attr:class="stack">
+                                                        <input type="hidden" name="org_id" value=edit_org/>
+                                                        <input type="hidden" name="badge_id" value=edit_id/>
+                                                        <label><span>"Name"</span><input name="name" required value=b.name.clone()/></label>
+                                                        <label><span>"Description"</span><input name="description" value=b.description.clone()/></label>
+                                                        <label><span>"Criteria"</span><input name="criteria_narrative" value=b.criteria_narrative.clone()/></label>
+                                                        <label><span>"Image URL"</span><input type="url" name="image_url" value=b.image_url.clone().unwrap_or_default()/></label>
+                                                        <label><span>"Valid for (days)"</span><input type="number" name="validity_days" min="1" value=b.validity_days.map(|d| d.to_string()).unwrap_or_default() placeholder="Never expires"/></label>
+                                                        <div><button type="submit" class="button small">"Save"</button></div>
+                                                    </ActionForm>
+                                                </details>
                                                 <ActionForm action=archive>
                                                     <input type="hidden" name="org_id" value=org/>
                                                     <input type="hidden" name="badge_id" value=b.id.clone()/>

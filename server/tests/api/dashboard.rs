@@ -100,3 +100,51 @@ async fn api_keys_of_one_org_cannot_be_revoked_from_another() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get_json("/v1/credentials", &b_key.secret).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn admins_create_edit_and_archive_badges_and_issuers_cannot() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    app.member(&org, "admin@example.com", Role::Admin).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let admin = app.signed_in("admin@example.com").await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let fields = [
+        ("org_id", org.as_str()),
+        ("name", "First Aid"),
+        ("description", "d"),
+        ("criteria_narrative", "c"),
+        ("validity_days", ""),
+    ];
+
+    assert_eq!(app.call_as(&issuer, "create_badge", &fields).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.call_as(&admin, "create_badge", &fields).await.status(), StatusCode::OK);
+    let badge = issuance::badges::list(&app.db, &org).await.unwrap().pop().unwrap();
+    assert_eq!(badge.validity_days, None, "an empty validity means non-expiring");
+
+    let edit = [
+        ("org_id", org.as_str()),
+        ("badge_id", badge.id.as_str()),
+        ("name", "First Aid at Work"),
+        ("description", "d"),
+        ("criteria_narrative", "c"),
+        ("validity_days", "730"),
+    ];
+    assert_eq!(app.call_as(&issuer, "update_badge", &edit).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.call_as(&admin, "update_badge", &edit).await.status(), StatusCode::OK);
+    let bad = [("validity_days", "two years")];
+    let bad_edit: Vec<_> = edit.iter().filter(|(k, _)| *k != "validity_days").copied().chain(bad).collect();
+    assert_eq!(app.call_as(&admin, "update_badge", &bad_edit).await.status(), StatusCode::BAD_REQUEST);
+    let archive = [("org_id", org.as_str()), ("badge_id", badge.id.as_str()), ("archived", "true")];
+    assert_eq!(app.call_as(&admin, "set_badge_archived", &archive).await.status(), StatusCode::OK);
+    let badge = issuance::badges::get(&app.db, &org, &badge.id).await.unwrap();
+    assert_eq!(
+        (badge.name.as_str(), badge.validity_days, badge.archived_at.is_some()),
+        ("First Aid at Work", Some(730), true)
+    );
+
+    let other = app.org("Other", Plan::Professional).await;
+    app.member(&other, "admin@example.com", Role::Admin).await;
+    let cross = [("org_id", other.as_str()), ("badge_id", badge.id.as_str()), ("archived", "false")];
+    assert_eq!(app.call_as(&admin, "set_badge_archived", &cross).await.status(), StatusCode::NOT_FOUND);
+}
