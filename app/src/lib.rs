@@ -62,9 +62,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("members") view=MembersPage/>
-                    <Route path=path!("credentials") view=CredentialsPage/>
-                    <Route path=path!("credentials/bulk-issue") view=BulkIssuePage/>
+                    // Longest first: the client router takes the first route that matches.
                     <Route path=path!("credentials/bulk-issue/:upload_id") view=BulkReviewPage/>
+                    <Route path=path!("credentials/bulk-issue") view=BulkIssuePage/>
+                    <Route path=path!("credentials") view=CredentialsPage/>
                     <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

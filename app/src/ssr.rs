@@ -94,6 +94,11 @@ pub async fn client_addr() -> Option<String> {
 /// Gives the page being rendered the status of the error it shows, so that
 /// a missing org is a real 404 and not a 200 that says "not found".
 pub fn set_page_status(error: &AppError) {
+    // Signed-out visitors are redirected by the org frame; a 401 here would
+    // overwrite that redirect's status.
+    if matches!(error, AppError::Unauthenticated(_)) {
+        return;
+    }
     if let (Some(response), Ok(status)) =
         (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(error.status()))
     {

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
-import { APIRequestContext, Page, expect, test } from "@playwright/test";
+import { APIRequestContext, Page, expect } from "@playwright/test";
 import { CLI_ENV, LAUREL_BIN } from "./env";
-import { DEMO, hydrated, signIn } from "./helpers";
+import { DEMO, hydrated, signIn, test } from "./helpers";
 
 function laurel(...args: string[]): string {
   return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();

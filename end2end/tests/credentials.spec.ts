@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { DEMO, hydrated, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { DEMO, hydrated, signIn, test } from "./helpers";
 
 test("an admin creates an API key in settings, and what it issues shows in the credentials list", async ({
   page,

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { DEMO, hydrated, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { DEMO, hydrated, signIn, test } from "./helpers";
 
 test("the demo owner signs in, sees the quota bar, switches org and signs out", async ({ page }) => {
   await signIn(page);

@@ -1,4 +1,32 @@
-import { expect, Page } from "@playwright/test";
+import { test as base, expect, Page } from "@playwright/test";
+
+/**
+ * Playwright's `test`, with the browser console's errors echoed to the
+ * test output, and failing any test during which a page crashed (a
+ * hydration mismatch panics the wasm, which shows up here).
+ */
+export const test = base.extend<{ consoleErrors: void }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const crashes: string[] = [];
+      page.on("pageerror", (e) => {
+        crashes.push(`${page.url()}: ${e.message}`);
+        console.log(`[pageerror] ${page.url()}: ${e.message}`);
+      });
+      page.on("response", async (r) => {
+        if (r.url().includes("/api/") && r.status() >= 400) {
+          console.log(`[server fn ${r.status()}] ${r.url()}: ${(await r.text().catch(() => "")).slice(0, 500)}`);
+        }
+      });
+      page.on("console", (m) => {
+        if (m.type() === "error") console.log(`[console.error] ${page.url()}: ${m.text().slice(0, 2000)}`);
+      });
+      await use();
+      expect(crashes, "no page crashed").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const DEMO = {
   email: "owner@demo.laurel.test",
@@ -9,7 +37,8 @@ export const DEMO = {
 
 /** Resolves once the page's wasm has hydrated it (the body gets a marker). */
 export async function hydrated(page: Page) {
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  // The debug wasm is several MB; the first compile on a busy machine is slow.
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
 }
 
 export async function signIn(page: Page, email = DEMO.email, password = DEMO.password) {

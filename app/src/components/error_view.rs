@@ -8,6 +8,8 @@ use crate::error::AppError;
 pub fn ErrorView(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::ssr::set_page_status(&error);
+    #[cfg(feature = "hydrate")]
+    leptos::logging::warn!("showing an error: {error:?}");
     let sign_in = matches!(error, AppError::Unauthenticated(_));
     let title = match &error {
         AppError::NotFound => "Not found",

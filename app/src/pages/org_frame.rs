@@ -5,7 +5,6 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::api::auth::Logout;
 use crate::api::orgs::get_org_context;
 use crate::api::types::OrgContext;
-use crate::components::ErrorView;
 use crate::error::AppError;
 
 /// The org id from the URL, for the pages inside the frame.
@@ -15,14 +14,20 @@ pub fn use_org_id() -> Memo<String> {
 }
 
 /// The frame around every org page: brand, org switcher, navigation and the
-/// signed-in user. Checks membership before any page inside renders.
+/// signed-in user. Sends anonymous visitors to sign in.
+///
+/// The page itself (the `Outlet`) stays outside this frame's `Suspense`:
+/// inside it, the page would be built again when the frame's data arrives,
+/// and its resources would be created twice on the server but once in the
+/// browser, so hydration would pair them up wrongly. Each page checks
+/// membership through its own server function, and shows its own error.
 #[component]
 pub fn OrgFrame() -> impl IntoView {
     let org_id = use_org_id();
     let context = Resource::new(move || org_id.get(), get_org_context);
     let location = use_location();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <header class="topbar"><span class="brand"><span class="brand-mark">"L"</span>"Laurel"</span></header> }>
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(ctx) => view! { <Frame ctx/> }.into_any(),
@@ -30,10 +35,14 @@ pub fn OrgFrame() -> impl IntoView {
                         let next = location.pathname.get_untracked();
                         view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
                     }
-                    Err(error) => view! { <main class="narrow"><ErrorView error/></main> }.into_any(),
+                    // The page below says what is wrong; the frame only brands it.
+                    Err(_) => view! { <header class="topbar"><a class="brand" href="/"><span class="brand-mark">"L"</span>"Laurel"</a></header> }.into_any(),
                 }
             })}
         </Suspense>
+        <main class="page">
+            <Outlet/>
+        </main>
     }
 }
 
@@ -73,8 +82,5 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
-        <main class="page">
-            <Outlet/>
-        </main>
     }
 }
