@@ -4,8 +4,8 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::badges::{CreateBadge, SetBadgeArchived, UpdateBadge, get_badges};
 use crate::api::types::BadgesView;
-use crate::components::ErrorView;
 use crate::components::error_view::FormError;
+use crate::components::loaded;
 
 /// The org's badges: what can be issued. Admins and Owners create and
 /// archive them.
@@ -25,14 +25,7 @@ pub fn BadgesPage() -> impl IntoView {
             <h1>"Badges"</h1>
             <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <Badges v org_id=org_id.get_untracked() create archive edit/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |v| view! { <Badges v org_id=org_id.get_untracked() create archive edit/> })}
     }
 }
 

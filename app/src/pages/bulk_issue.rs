@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use super::org_frame::use_org_id;
 use crate::api::bulk::get_bulk_page;
 use crate::api::types::BulkPageView;
-use crate::components::ErrorView;
+use crate::components::loaded;
 
 /// Step one of bulk issuance: pick the badge and the CSV. The form posts
 /// the file to the server, which keeps it as a draft and opens its review,
@@ -19,14 +19,7 @@ pub fn BulkIssuePage() -> impl IntoView {
         <Title text="Bulk issue"/>
         <h1>"Bulk issue"</h1>
         {move || query.read().get("error").map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <UploadForm v org_id=org_id.get_untracked()/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |v| view! { <UploadForm v org_id=org_id.get_untracked()/> })}
     }
 }
 

@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::org_frame::use_org_id;
 use crate::api::bulk::{SubmitBulkUpload, get_bulk_review};
 use crate::api::types::BulkReviewView;
-use crate::components::ErrorView;
 use crate::components::error_view::FormError;
+use crate::components::loaded;
 use crate::format::{month, thousands};
 
 /// Step two: how every row will be treated, with totals, what it takes of
@@ -33,14 +33,7 @@ pub fn BulkReviewPage() -> impl IntoView {
     );
     view! {
         <Title text="Review upload"/>
-        <Transition fallback=|| view! { <p class="loading">"Classifying…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <Review r org_id=org_id.get_untracked() submit/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |r| view! { <Review r org_id=org_id.get_untracked() submit/> })}
     }
 }
 

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use super::org_frame::use_org_id;
 use crate::api::credentials::list_credentials;
 use crate::api::types::CredentialsView;
-use crate::components::ErrorView;
+use crate::components::loaded;
 use crate::format::{datetime, urlencode};
 
 const TYPES: [(&str, &str); 5] = [
@@ -56,14 +56,7 @@ pub fn CredentialsPage() -> impl IntoView {
             </label>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <Table view/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |view| view! { <Table view/> })}
     }
 }
 

@@ -4,8 +4,8 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::members::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page};
 use crate::api::types::{InviteResult, MemberRow, MembersPage as Data};
-use crate::components::ErrorView;
 use crate::components::error_view::FormError;
+use crate::components::loaded;
 use crate::format::datetime;
 
 const ROLES: [(&str, &str); 4] = [("owner", "Owner"), ("admin", "Admin"), ("issuer", "Issuer"), ("viewer", "Viewer")];
@@ -45,14 +45,7 @@ pub fn MembersPage() -> impl IntoView {
     view! {
         <Title text="Members"/>
         <h1>"Members"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <Members d org_id=org_id.get_untracked() actions/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |d| view! { <Members d org_id=org_id.get_untracked() actions/> })}
     }
 }
 

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::orgs::get_org_overview;
 use crate::api::types::OrgOverview;
-use crate::components::{ErrorView, QuotaMeter};
+use crate::components::{QuotaMeter, loaded};
 use crate::format::datetime;
 
 /// Plan, approval, this month's quota and recent activity of one org.
@@ -13,14 +13,7 @@ pub fn OverviewPage() -> impl IntoView {
     let org_id = use_org_id();
     let overview = Resource::new(move || org_id.get(), get_org_overview);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! { <Overview o/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(overview, move |o| view! { <Overview o/> })}
     }
 }
 

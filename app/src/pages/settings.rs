@@ -4,8 +4,8 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::settings::{CreateApiKey, RevokeApiKey, RotateSigningKey, get_settings};
 use crate::api::types::SettingsView;
-use crate::components::ErrorView;
 use crate::components::error_view::FormError;
+use crate::components::loaded;
 use crate::format::datetime;
 
 #[derive(Clone, Copy)]
@@ -34,14 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <h1>"Settings"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(s) => view! { <Settings s org_id=org_id.get_untracked() actions/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(data, move |s| view! { <Settings s org_id=org_id.get_untracked() actions/> })}
     }
 }
 
