@@ -34,6 +34,7 @@ async fn main() {
             image_url: None,
             validity_days: Some(365),
         },
+        None,
     )
     .await
     .unwrap();

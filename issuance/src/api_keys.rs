@@ -163,6 +163,8 @@ pub async fn create(
     rand::rng().fill_bytes(&mut raw);
     let secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
     let key = insert(db, org_id, &parse_name(name)?, &secret, scopes, None, false, created_by).await?;
+    crate::activity::record(db, org_id, created_by, "api_key.created", &format!("API key “{}” created", key.name))
+        .await?;
     Ok(IssuedKey { key, secret })
 }
 
@@ -224,7 +226,7 @@ pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<ApiKey>> {
     Ok(rows.into_iter().map(ApiKey::from).collect())
 }
 
-pub async fn revoke(db: &Db, org_id: &str, key_id: &str) -> CoreResult<()> {
+pub async fn revoke(db: &Db, org_id: &str, key_id: &str, actor: Option<&str>) -> CoreResult<()> {
     let done = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
         .bind(clock::now())
         .bind(key_id)
@@ -234,6 +236,7 @@ pub async fn revoke(db: &Db, org_id: &str, key_id: &str) -> CoreResult<()> {
     if done.rows_affected() == 0 {
         return Err(CoreError::NotFound);
     }
+    crate::activity::record(db, org_id, actor, "api_key.revoked", &format!("API key {key_id} revoked")).await?;
     Ok(())
 }
 

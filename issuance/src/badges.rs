@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-use crate::{clock, ids};
+use crate::{activity, clock, ids};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, sqlx::FromRow)]
 pub struct Badge {
@@ -74,8 +74,14 @@ fn check(badge: &Badge) -> CoreResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
 }
 
-pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch) -> CoreResult<Badge> {
+/// Applies `patch` and notes it in the org's activity feed under `actor`.
+pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch, actor: Option<&str>) -> CoreResult<Badge> {
     let mut badge = get(db, org_id, id).await?;
+    let what = match patch.archived {
+        Some(true) if badge.archived_at.is_none() => "archived",
+        Some(false) if badge.archived_at.is_some() => "restored",
+        _ => "edited",
+    };
     let now = clock::now();
     if let Some(v) = patch.name {
         badge.name = v.trim().to_owned();
@@ -113,10 +119,12 @@ pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch) -> CoreR
     .bind(org_id)
     .execute(db)
     .await?;
+    activity::record(db, org_id, actor, &format!("badge.{what}"), &format!("Badge “{}” {what}", badge.name)).await?;
     Ok(badge)
 }
 
-pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
+/// Creates a badge and notes it in the org's activity feed under `actor`.
+pub async fn create(db: &Db, org_id: &str, new: NewBadge, actor: Option<&str>) -> CoreResult<Badge> {
     let now = clock::now();
     let badge = Badge {
         id: ids::new_id("bdg"),
@@ -144,6 +152,7 @@ pub async fn create(db: &Db, org_id: &str, new: NewBadge) -> CoreResult<Badge> {
         .bind(badge.updated_at)
         .execute(db)
         .await?;
+    activity::record(db, org_id, actor, "badge.created", &format!("Badge “{}” created", badge.name)).await?;
     Ok(badge)
 }
 

@@ -180,7 +180,12 @@ pub async fn active(
 
 /// Retires the current key and creates a new one. Retired keys stay in the
 /// DID document, so credentials they signed keep verifying.
-pub async fn rotate(db: &sqlx::SqlitePool, master: &MasterKey, org_id: &str) -> CoreResult<String> {
+pub async fn rotate(
+    db: &sqlx::SqlitePool,
+    master: &MasterKey,
+    org_id: &str,
+    actor: Option<&str>,
+) -> CoreResult<String> {
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE org_id = $2 AND retired_at IS NULL")
         .bind(clock::now())
@@ -188,6 +193,8 @@ pub async fn rotate(db: &sqlx::SqlitePool, master: &MasterKey, org_id: &str) -> 
         .execute(&mut *tx)
         .await?;
     let key_id = provision(&mut tx, master, org_id).await?;
+    crate::activity::record(&mut *tx, org_id, actor, "key.rotated", &format!("Signing key rotated; new key {key_id}"))
+        .await?;
     tx.commit().await?;
     Ok(key_id)
 }

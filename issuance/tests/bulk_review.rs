@@ -37,6 +37,7 @@ async fn fixture(plan: Plan, validity_days: Option<i64>) -> Fixture {
             image_url: None,
             validity_days,
         },
+        None,
     )
     .await
     .unwrap();

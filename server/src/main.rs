@@ -206,7 +206,7 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
             println!("{org}: plan {plan}");
         }
         AdminCommand::RotateKey { org } => {
-            let key_id = issuance::keys::rotate(db, &config.master_key()?, &org).await?;
+            let key_id = issuance::keys::rotate(db, &config.master_key()?, &org, None).await?;
             println!("{org}: new signing key {key_id}");
         }
         AdminCommand::SeedDemo => {
@@ -255,7 +255,7 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result
             }
         }
         KeysCommand::Revoke { id, org } => {
-            api_keys::revoke(db, &org, &id).await.map_err(|_| anyhow::anyhow!("no active key {id} in {org}"))?;
+            api_keys::revoke(db, &org, &id, None).await.map_err(|_| anyhow::anyhow!("no active key {id} in {org}"))?;
             println!("revoked {id}");
         }
         KeysCommand::BatchVerify { org, secrets } => {

@@ -48,26 +48,14 @@ pub async fn create_badge(
     let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
     let validity_days = parse_days(validity_days.as_deref())?;
     let db = ssr::state()?.db;
-    let badge = issuance::badges::create(
-        &db,
-        &org_id,
-        NewBadge {
-            name,
-            description,
-            criteria_narrative,
-            image_url: image_url.filter(|u| !u.trim().is_empty()),
-            validity_days,
-        },
-    )
-    .await?;
-    issuance::activity::record(
-        &db,
-        &org_id,
-        Some(&user.id),
-        "badge.created",
-        &format!("Badge “{}” created", badge.name),
-    )
-    .await?;
+    let new = NewBadge {
+        name,
+        description,
+        criteria_narrative,
+        image_url: image_url.filter(|u| !u.trim().is_empty()),
+        validity_days,
+    };
+    issuance::badges::create(&db, &org_id, new, Some(&user.id)).await?;
     Ok(())
 }
 
@@ -79,22 +67,8 @@ pub async fn set_badge_archived(org_id: String, badge_id: String, archived: bool
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
     let db = ssr::state()?.db;
-    let badge = issuance::badges::update(
-        &db,
-        &org_id,
-        &badge_id,
-        BadgePatch { archived: Some(archived), ..BadgePatch::default() },
-    )
-    .await?;
-    let what = if archived { "archived" } else { "restored" };
-    issuance::activity::record(
-        &db,
-        &org_id,
-        Some(&user.id),
-        "badge.archived",
-        &format!("Badge “{}” {what}", badge.name),
-    )
-    .await?;
+    let patch = BadgePatch { archived: Some(archived), ..BadgePatch::default() };
+    issuance::badges::update(&db, &org_id, &badge_id, patch, Some(&user.id)).await?;
     Ok(())
 }
 
@@ -125,15 +99,7 @@ pub async fn update_badge(
         validity_days: Some(validity_days),
         archived: None,
     };
-    let badge = issuance::badges::update(&db, &org_id, &badge_id, patch).await?;
-    issuance::activity::record(
-        &db,
-        &org_id,
-        Some(&user.id),
-        "badge.updated",
-        &format!("Badge “{}” edited", badge.name),
-    )
-    .await?;
+    issuance::badges::update(&db, &org_id, &badge_id, patch, Some(&user.id)).await?;
     Ok(())
 }
 

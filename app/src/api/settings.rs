@@ -57,15 +57,7 @@ pub async fn rotate_signing_key(org_id: String) -> Result<(), AppError> {
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageSettings).await?;
     let state = ssr::state()?;
-    let key_id = issuance::keys::rotate(&state.db, &state.master_key, &org_id).await?;
-    issuance::activity::record(
-        &state.db,
-        &org_id,
-        Some(&user.id),
-        "key.rotated",
-        &format!("Signing key rotated; new key {key_id}"),
-    )
-    .await?;
+    issuance::keys::rotate(&state.db, &state.master_key, &org_id, Some(&user.id)).await?;
     Ok(())
 }
 
@@ -95,14 +87,6 @@ pub async fn create_api_key(
     .collect();
     let state = ssr::state()?;
     let issued = api_keys::create(&state.db, &org_id, &name, &scopes, Some(&user.id)).await?;
-    issuance::activity::record(
-        &state.db,
-        &org_id,
-        Some(&user.id),
-        "api_key.created",
-        &format!("API key \u{201c}{}\u{201d} created", issued.key.name),
-    )
-    .await?;
     Ok(NewApiKey { name: issued.key.name, secret: issued.secret })
 }
 
@@ -113,14 +97,6 @@ pub async fn revoke_api_key(org_id: String, key_id: String) -> Result<(), AppErr
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageApiKeys).await?;
     let state = ssr::state()?;
-    issuance::api_keys::revoke(&state.db, &org_id, &key_id).await?;
-    issuance::activity::record(
-        &state.db,
-        &org_id,
-        Some(&user.id),
-        "api_key.revoked",
-        &format!("API key {key_id} revoked"),
-    )
-    .await?;
+    issuance::api_keys::revoke(&state.db, &org_id, &key_id, Some(&user.id)).await?;
     Ok(())
 }

@@ -123,6 +123,7 @@ pub async fn create(
             image_url: f.image_url.flatten(),
             validity_days: f.validity_days.flatten(),
         },
+        None,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(badge_json(&badge))).into_response())
@@ -155,5 +156,5 @@ pub async fn update(
         validity_days: f.validity_days,
         archived: f.archived,
     };
-    Ok(Json(badge_json(&badges::update(&state.db, &key.org_id, &id, patch).await?)))
+    Ok(Json(badge_json(&badges::update(&state.db, &key.org_id, &id, patch, None).await?)))
 }

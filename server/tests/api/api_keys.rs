@@ -12,7 +12,7 @@ async fn batch_verify_of_keys_answers_in_order_without_failing_on_bad_keys() {
     let admin = app.api_key(&org, &[Scope::KeysRead]).await;
     let k1 = issuance::api_keys::create(&app.db, &org, "batch-key-1", &[Scope::CredentialsRead], None).await.unwrap();
     let k2 = issuance::api_keys::create(&app.db, &org, "batch-key-2", &[Scope::CredentialsWrite], None).await.unwrap();
-    issuance::api_keys::revoke(&app.db, &org, &k2.key.id).await.unwrap();
+    issuance::api_keys::revoke(&app.db, &org, &k2.key.id, None).await.unwrap();
     let other_org = app.org("Other", Plan::Free).await;
     let foreign = app.api_key(&other_org, &[Scope::CredentialsRead]).await;
 
@@ -90,7 +90,7 @@ async fn a_revoked_key_is_refused() {
     let org = app.org("Acme", Plan::Professional).await;
     let k = issuance::api_keys::create(&app.db, &org, "k", &[Scope::CredentialsRead], None).await.unwrap();
     assert_eq!(app.get_json("/v1/credentials", &k.secret).await.status(), StatusCode::OK);
-    issuance::api_keys::revoke(&app.db, &org, &k.key.id).await.unwrap();
+    issuance::api_keys::revoke(&app.db, &org, &k.key.id, None).await.unwrap();
     let (status, err) = json(app.get_json("/v1/credentials", &k.secret).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(err["error"]["message"].as_str().unwrap().contains("revoked"));

@@ -57,6 +57,12 @@ async fn badges_are_created_read_listed_edited_and_archived_over_the_api() {
 
     let (_, list) = json(app.get_json("/v1/badges", &key).await).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    let feed: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM activity WHERE kind LIKE 'badge.%' ORDER BY created_at, id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(feed, ["badge.created", "badge.edited"], "API changes reach the org's activity feed too");
 
     let (status, _) =
         json(app.api(reqwest::Method::PATCH, &format!("/v1/badges/{id}"), &key, Some(json!({"archived": true}))).await)

@@ -17,6 +17,7 @@ async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
             image_url: None,
             validity_days: Some(365),
         },
+        None,
     )
     .await
     .unwrap();

@@ -89,6 +89,7 @@ async fn every_credential_type_issues_and_verifies() {
             image_url: None,
             validity_days: None,
         },
+        None,
     )
     .await
     .unwrap();

@@ -152,7 +152,7 @@ async fn the_did_document_and_status_list_are_public_and_track_revocation() {
 async fn a_rotated_key_keeps_old_credentials_verifying_and_signs_new_ones() {
     let (app, org, key) = setup().await;
     let (_, old) = json(app.post_json("/v1/credentials", &key, business()).await).await;
-    let new_key = issuance::keys::rotate(&app.db, &app.master, &org).await.unwrap();
+    let new_key = issuance::keys::rotate(&app.db, &app.master, &org, None).await.unwrap();
     let (_, new) = json(app.post_json("/v1/credentials", &key, business()).await).await;
     assert!(new["kid"].as_str().unwrap().ends_with(&format!("#{new_key}")));
     assert_ne!(old["kid"], new["kid"]);
