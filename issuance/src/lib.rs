@@ -18,9 +18,11 @@ pub mod email;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
+pub mod jobs;
 pub mod jws;
 pub mod keys;
 pub mod orgs;
+pub mod outbox;
 pub mod quota;
 pub mod status_list;
 

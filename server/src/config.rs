@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 
 #[derive(Clone, Debug)]
@@ -22,6 +23,21 @@ pub struct Config {
     pub master_key: Option<String>,
     /// `LEPTOS_SITE_ROOT`, default `target/site`: the built CSS, JS and wasm.
     pub site_root: String,
+    /// `LAUREL_RATE_FREE`, `LAUREL_RATE_PROFESSIONAL`, `LAUREL_RATE_ENTERPRISE`:
+    /// bulk-job credentials per second per org (`unlimited` or `0` for no
+    /// cap); defaults 10, 100 and unlimited.
+    pub rates: PlanCaps,
+    /// `LAUREL_WORKERS`: `off` serves pages and the API without running
+    /// jobs or sending mail (another process does); default on.
+    pub workers: bool,
+    /// `LAUREL_SMTP_URL`, e.g. `smtp://127.0.0.1:2525` or
+    /// `smtp://user:pass@mail.example.com:587?tls=required`. Unset: e-mail
+    /// stays in the outbox.
+    pub smtp_url: Option<String>,
+    /// `LAUREL_MAIL_FROM`, default `Laurel <no-reply@laurel.invalid>`.
+    pub mail_from: String,
+    /// `LAUREL_SMTP_RETRY_SECS`: first retry delay, doubling; default 30.
+    pub smtp_retry_secs: u64,
 }
 
 impl Config {
@@ -31,6 +47,7 @@ impl Config {
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|e| anyhow::anyhow!("LAUREL_ADDR: {e} (expected host:port, e.g. 127.0.0.1:3000)"))?;
+        let defaults = PlanCaps::default();
         Ok(Config {
             database_url: var("LAUREL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/laurel.db".into()),
             public_url: var("LAUREL_PUBLIC_URL")
@@ -41,6 +58,18 @@ impl Config {
             data_dir: var("LAUREL_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             master_key: var("LAUREL_MASTER_KEY"),
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            rates: PlanCaps {
+                free: rate(var("LAUREL_RATE_FREE"), "LAUREL_RATE_FREE", defaults.free)?,
+                professional: rate(var("LAUREL_RATE_PROFESSIONAL"), "LAUREL_RATE_PROFESSIONAL", defaults.professional)?,
+                enterprise: rate(var("LAUREL_RATE_ENTERPRISE"), "LAUREL_RATE_ENTERPRISE", defaults.enterprise)?,
+            },
+            workers: !matches!(var("LAUREL_WORKERS").as_deref(), Some("off" | "0" | "false")),
+            smtp_url: var("LAUREL_SMTP_URL"),
+            mail_from: var("LAUREL_MAIL_FROM").unwrap_or_else(|| "Laurel <no-reply@laurel.invalid>".into()),
+            smtp_retry_secs: match var("LAUREL_SMTP_RETRY_SECS") {
+                None => 30,
+                Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_SMTP_RETRY_SECS {v:?}: {e}"))?,
+            },
         })
     }
 
@@ -53,5 +82,17 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// A per-second cap: a positive number, or `unlimited` / `0` for none.
+fn rate(value: Option<String>, name: &str, default: Option<u32>) -> anyhow::Result<Option<u32>> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("unlimited" | "0") => Ok(None),
+        Some(v) => v
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{name} {v:?}: {e} (a number of credentials per second, or 'unlimited')")),
     }
 }

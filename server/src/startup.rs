@@ -14,6 +14,9 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
+use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
+
 use crate::config::Config;
 use crate::{api_errors, bulk_files, origin_guard, rest};
 
@@ -24,6 +27,44 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    workers: Option<Workers>,
+}
+
+/// The background work beside the server: the job engine and, when SMTP is
+/// configured, the mail sender.
+struct Workers {
+    engine: EngineHandle,
+    sender: Option<SenderHandle>,
+}
+
+impl Workers {
+    fn start(config: &Config, state: &AppState) -> anyhow::Result<Self> {
+        let engine = engine::spawn(
+            state.db.clone(),
+            state.master_key.clone(),
+            &state.public_url,
+            EngineConfig { caps: config.rates.clone(), ..EngineConfig::default() },
+        );
+        let sender = match &config.smtp_url {
+            None => {
+                tracing::info!("LAUREL_SMTP_URL is not set: e-mail stays in the outbox");
+                None
+            }
+            Some(url) => {
+                let mut mail = SenderConfig::new(url, &config.mail_from);
+                mail.retry_base = std::time::Duration::from_secs(config.smtp_retry_secs);
+                Some(sender::spawn(state.db.clone(), &state.public_url, mail)?)
+            }
+        };
+        Ok(Self { engine, sender })
+    }
+
+    async fn stop(self) {
+        self.engine.stop().await;
+        if let Some(sender) = self.sender {
+            sender.stop().await;
+        }
+    }
 }
 
 impl Application {
@@ -36,7 +77,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
         let router = router(&config, state.clone()).await?;
-        Ok(Self { listener, router, state })
+        let workers = if config.workers { Some(Workers::start(&config, &state)?) } else { None };
+        Ok(Self { listener, router, state, workers })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -51,6 +93,9 @@ impl Application {
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+        if let Some(workers) = self.workers {
+            workers.stop().await;
+        }
         Ok(())
     }
 }

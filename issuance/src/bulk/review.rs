@@ -127,7 +127,15 @@ pub async fn review(
 }
 
 /// The badge's credentials for the given addresses, by address.
-async fn load_held(db: &Db, org_id: &str, badge_id: &str, emails_json: &str) -> CoreResult<HashMap<String, Vec<Held>>> {
+pub(crate) async fn load_held<'c, E>(
+    db: E,
+    org_id: &str,
+    badge_id: &str,
+    emails_json: &str,
+) -> CoreResult<HashMap<String, Vec<Held>>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
     let rows: Vec<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
         "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
          WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM json_each($3))",

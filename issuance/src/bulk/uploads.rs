@@ -8,6 +8,7 @@ use super::FileError;
 use super::review::{self, Review};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
+use crate::jobs::{self, NewJob, Source};
 use crate::{activity, clock, ids};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -19,6 +20,8 @@ pub struct Upload {
     pub status: String,
     pub created_at: i64,
     pub submitted_at: Option<i64>,
+    /// The job issuing it, once submitted.
+    pub job_id: Option<String>,
 }
 
 pub async fn create(
@@ -52,7 +55,9 @@ pub async fn create(
 
 pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<(Upload, Vec<u8>)> {
     let upload: Upload = sqlx::query_as(
-        "SELECT id, org_id, badge_id, filename, status, created_at, submitted_at FROM bulk_uploads WHERE id = $1 AND org_id = $2",
+        "SELECT id, org_id, badge_id, filename, status, created_at, submitted_at,
+                (SELECT j.id FROM jobs j WHERE j.upload_id = bulk_uploads.id) AS job_id
+         FROM bulk_uploads WHERE id = $1 AND org_id = $2",
     )
     .bind(id)
     .bind(org_id)
@@ -71,10 +76,17 @@ pub async fn review(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<(Up
     Ok((upload, review))
 }
 
-/// Submits a draft after checking it once more: the plan must allow bulk
-/// issuance and at least one row must be issuable. Issuing itself is the
-/// job engine's (issue #5); until then the upload waits as submitted.
-pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> CoreResult<Review> {
+/// A submitted upload and the job issuing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted {
+    pub job_id: String,
+    pub review: Review,
+}
+
+/// Submits a draft after checking it once more (the plan must allow bulk
+/// issuance and at least one row must be issuable) and creates its job,
+/// in one transaction: the upload is submitted with its job or not at all.
+pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> CoreResult<Submitted> {
     let (upload, review) = review(db, org_id, id, now).await?;
     let review = review.map_err(|e| CoreError::Unprocessable(e.message))?;
     if upload.status != "draft" {
@@ -99,17 +111,75 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
     if done.rows_affected() == 0 {
         return Err(CoreError::conflict("This upload has been submitted already."));
     }
+    let job_id = jobs::create(
+        &mut tx,
+        &NewJob {
+            org_id,
+            upload_id: Some(id),
+            filename: upload.filename.as_deref(),
+            source: Source::Dashboard,
+            created_by: Some(actor),
+            api_key_id: None,
+        },
+        &review,
+        now,
+    )
+    .await?;
     activity::record(
         &mut *tx,
         org_id,
         Some(actor),
         "bulk.submitted",
         &format!(
-            "Bulk upload of {} recipients for “{}” submitted ({} to issue)",
+            "Bulk job {job_id}: {} recipients for “{}” submitted ({} to issue)",
             review.totals.rows, review.badge_name, review.totals.issuable
         ),
     )
     .await?;
     tx.commit().await?;
-    Ok(review)
+    Ok(Submitted { job_id, review })
+}
+
+/// Validates a CSV and creates its job at once, for `POST /v1/bulk-issue`:
+/// the same rules as the page (plan, quota, at least one issuable row).
+/// The outer error is the request's; the inner one the file's.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_file(
+    db: &Db,
+    org_id: &str,
+    badge_id: &str,
+    filename: Option<&str>,
+    content: &[u8],
+    api_key_id: Option<&str>,
+    actor: Option<&str>,
+    now: i64,
+) -> CoreResult<Result<Submitted, FileError>> {
+    let review = match review::review(db, org_id, badge_id, content, filename, now).await? {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Some(why) = review.submit_blocker() {
+        return Err(if review.plan_allows_submit { CoreError::Unprocessable(why) } else { CoreError::Forbidden(why) });
+    }
+    let mut tx = db.begin().await?;
+    let job_id = jobs::create(
+        &mut tx,
+        &NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id },
+        &review,
+        now,
+    )
+    .await?;
+    activity::record(
+        &mut *tx,
+        org_id,
+        actor,
+        "bulk.submitted",
+        &format!(
+            "Bulk job {job_id}: {} recipients for “{}” submitted over the API ({} to issue)",
+            review.totals.rows, review.badge_name, review.totals.issuable
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Submitted { job_id, review }))
 }

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use issuance::api_keys::Scope;
 use issuance::db::Db;
+use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, Role, organizations};
 use laurel::config::Config;
@@ -37,6 +38,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         data_dir: dir.path().to_owned(),
         master_key: Some(TEST_MASTER_KEY.into()),
         site_root: dir.path().join("site").display().to_string(),
+        rates: PlanCaps::default(),
+        workers: true,
+        smtp_url: None,
+        mail_from: "Laurel Test <no-reply@laurel.test>".into(),
+        smtp_retry_secs: 1,
     };
     adjust(&mut config);
     let db_url = config.database_url.clone();
@@ -216,4 +222,17 @@ pub fn decode_part(token: &str, n: usize) -> Value {
     use base64::Engine;
     let part = token.split('.').nth(n).unwrap();
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+/// Waits (up to 30 s) for a job to finish and returns its status.
+pub async fn wait_for_job(db: &Db, job_id: &str) -> String {
+    for _ in 0..600 {
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job_id).fetch_one(db).await.unwrap();
+        if ["completed", "failed", "cancelled"].contains(&status.as_str()) {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("job {job_id} did not finish within 30 s");
 }

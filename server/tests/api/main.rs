@@ -4,6 +4,7 @@
 mod api_keys;
 mod auth;
 mod bulk_api;
+mod bulk_jobs;
 mod bulk_pages;
 mod cli;
 mod credentials_issue;

@@ -1,0 +1,100 @@
+//! A job and its items, written in the caller's transaction from a review
+//! of the file, so the job exists with all its rows or not at all.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::codes;
+use crate::bulk::{Review, RowStatus};
+use crate::error::CoreResult;
+use crate::ids;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Dashboard,
+    Api,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Dashboard => "dashboard",
+            Source::Api => "api",
+        }
+    }
+}
+
+pub struct NewJob<'a> {
+    pub org_id: &'a str,
+    pub upload_id: Option<&'a str>,
+    pub filename: Option<&'a str>,
+    pub source: Source,
+    pub created_by: Option<&'a str>,
+    pub api_key_id: Option<&'a str>,
+}
+
+/// Rows per INSERT: 11 parameters each stays well under SQLite's 32,766.
+const ROWS_PER_INSERT: usize = 2_000;
+
+/// Creates the job (pending) with one item per row of `review`. Rows that
+/// cannot be issued are finished at once: invalid and over-quota rows as
+/// failed (with the reason the review gave), active non-expiring ones as
+/// skipped. Returns the job id.
+pub async fn create(
+    tx: &mut sqlx::SqliteConnection,
+    new: &NewJob<'_>,
+    review: &Review,
+    now: i64,
+) -> CoreResult<String> {
+    let id = ids::new_id("job");
+    let t = &review.totals;
+    let failed = (t.invalid + t.over_quota) as i64;
+    let skipped = t.active_non_expiring as i64;
+    sqlx::query(
+        "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,
+                           failed, skipped, created_by, api_key_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(new.org_id)
+    .bind(&review.badge_id)
+    .bind(new.upload_id)
+    .bind(new.filename)
+    .bind(new.source.as_str())
+    .bind(t.rows as i64)
+    .bind(failed + skipped)
+    .bind(failed)
+    .bind(skipped)
+    .bind(new.created_by)
+    .bind(new.api_key_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+
+    for chunk in review.rows.chunks(ROWS_PER_INSERT) {
+        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
+                                    error_code, error_message, finished_at) ",
+        );
+        insert.push_values(chunk, |mut b, row| {
+            let (state, code, finished) = match row.status {
+                s if s.issuable() => ("pending", None, None),
+                RowStatus::ActiveNonExpiring => ("skipped", None, Some(now)),
+                RowStatus::OverQuota => ("failed", Some(codes::QUOTA_EXCEEDED), Some(now)),
+                _ => ("failed", Some(codes::INVALID_ROW), Some(now)),
+            };
+            b.push_bind(&id)
+                .push_bind((row.row - 1) as i64)
+                .push_bind(row.line as i64)
+                .push_bind(&row.name)
+                .push_bind(&row.email)
+                .push_bind(row.status.as_str())
+                .push_bind(row.existing_credential_id.as_deref().filter(|_| row.status.issuable()))
+                .push_bind(state)
+                .push_bind(code)
+                .push_bind(if state == "pending" { None } else { row.reason.as_deref() })
+                .push_bind(finished);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    Ok(id)
+}

@@ -1,0 +1,224 @@
+//! The workers that run jobs, beside the server. One scheduler loop per
+//! process promotes pending jobs and starts a runner per processing job;
+//! a runner is a two-stage pipeline (lease and sign the next batch while
+//! the previous one is written), so the cores sign while the database
+//! writes. Everything a runner knows is in the database, so a restarted
+//! process (or another one) picks up where a dead one stopped.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::lease::{self, Batch, Claim, ClaimLimits};
+use super::record::{self, Recorded};
+use super::sign::{self, Signed};
+use crate::db::Db;
+use crate::keys::MasterKey;
+use crate::orgs::Plan;
+
+/// Credentials per second per org, by plan; `None` is uncapped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanCaps {
+    pub free: Option<u32>,
+    pub professional: Option<u32>,
+    pub enterprise: Option<u32>,
+}
+
+impl Default for PlanCaps {
+    fn default() -> Self {
+        // Professional as the published limit of comparable services.
+        Self { free: Some(10), professional: Some(100), enterprise: None }
+    }
+}
+
+impl PlanCaps {
+    pub fn of(&self, plan: Plan) -> Option<u32> {
+        match plan {
+            Plan::Free => self.free,
+            Plan::Professional => self.professional,
+            Plan::Enterprise => self.enterprise,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Rows leased, signed and written together (uncapped orgs).
+    pub batch_size: usize,
+    /// How long a worker may hold rows before another may take them over.
+    pub lease: Duration,
+    /// How often the scheduler looks for work.
+    pub poll: Duration,
+    pub caps: PlanCaps,
+    pub signing_threads: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            lease: Duration::from_secs(10),
+            poll: Duration::from_millis(100),
+            caps: PlanCaps::default(),
+            signing_threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    db: Db,
+    master: Arc<MasterKey>,
+    public_url: Arc<str>,
+    config: Arc<EngineConfig>,
+    /// Unique per process, so leases name their holder.
+    worker_id: Arc<str>,
+}
+
+/// A running engine; dropping it leaves the workers running, [`stop`]
+/// ends them (their leases expire and the rows go to the next worker).
+///
+/// [`stop`]: EngineHandle::stop
+pub struct EngineHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl EngineHandle {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+pub fn spawn(db: Db, master: MasterKey, public_url: &str, config: EngineConfig) -> EngineHandle {
+    let shared = Shared {
+        db,
+        master: Arc::new(master),
+        public_url: Arc::from(public_url),
+        config: Arc::new(config),
+        worker_id: Arc::from(crate::ids::new_id("wrk")),
+    };
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(schedule(shared, stopped));
+    EngineHandle { stop, task }
+}
+
+async fn schedule(shared: Shared, mut stopped: watch::Receiver<bool>) {
+    let mut runners: HashMap<String, JoinHandle<()>> = HashMap::new();
+    loop {
+        runners.retain(|_, r| !r.is_finished());
+        match lease::promote(&shared.db, crate::clock::now()).await {
+            Ok(jobs) => {
+                for (job_id, org_id) in jobs {
+                    if !runners.contains_key(&job_id) {
+                        let runner = tokio::spawn(run(shared.clone(), job_id.clone(), org_id));
+                        runners.insert(job_id, runner);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "job scheduler could not read jobs"),
+        }
+        tokio::select! {
+            _ = stopped.changed() => break,
+            _ = tokio::time::sleep(shared.config.poll) => {}
+        }
+    }
+    for (_, runner) in runners {
+        runner.abort();
+    }
+}
+
+type Signing = (Box<Batch>, Vec<Result<Signed, (i64, String)>>);
+
+/// Runs one job until no row is left for this worker.
+async fn run(shared: Shared, job_id: String, org_id: String) {
+    let per_sec = match lease::plan_of(&shared.db, &org_id).await {
+        Ok(plan) => shared.config.caps.of(plan),
+        Err(e) => {
+            tracing::warn!(job = %job_id, error = %e, "could not read the job's plan");
+            return;
+        }
+    };
+    let max_items = match per_sec {
+        // A fifth of a second of work per batch keeps progress smooth.
+        Some(cap) => (cap as usize / 5).clamp(1, shared.config.batch_size),
+        None => shared.config.batch_size,
+    };
+    let limits = ClaimLimits { max_items, lease: shared.config.lease, per_sec };
+    let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
+    tracing::info!(job = %job_id, ?per_sec, "job runner started");
+
+    let (signed_tx, mut signed_rx) = mpsc::channel::<Signing>(1);
+    let writer = {
+        let shared = shared.clone();
+        let job_id = job_id.clone();
+        tokio::spawn(async move {
+            while let Some((batch, signed)) = signed_rx.recv().await {
+                write_with_retry(&shared, &job_id, &batch, &signed).await;
+            }
+        })
+    };
+
+    loop {
+        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
+            Ok(Claim::Batch(batch)) => {
+                let url = shared.public_url.clone();
+                let threads = shared.config.signing_threads;
+                let signing = tokio::task::spawn_blocking(move || {
+                    let signed = sign::sign_batch(&batch, &url, threads);
+                    (batch, signed)
+                });
+                match signing.await {
+                    Ok(done) => {
+                        if signed_tx.send(done).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(job = %job_id, error = %e, "signing a batch panicked");
+                        tokio::time::sleep(shared.config.lease).await;
+                    }
+                }
+            }
+            Ok(Claim::Throttled(wait)) => tokio::time::sleep(wait.min(shared.config.poll * 5)).await,
+            Ok(Claim::Busy) => tokio::time::sleep(shared.config.poll).await,
+            Ok(Claim::Done) => break,
+            Err(e) => {
+                tracing::warn!(job = %job_id, error = %e, "could not lease rows; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    drop(signed_tx);
+    let _ = writer.await;
+    tracing::info!(job = %job_id, "job runner stopped");
+}
+
+/// Writes a batch, retrying a few times on a database error. If it still
+/// fails the rows stay leased; when the lease runs out they are taken
+/// again, with the same credential ids and slots.
+async fn write_with_retry(shared: &Shared, job_id: &str, batch: &Batch, signed: &[Result<Signed, (i64, String)>]) {
+    for attempt in 1..=5u32 {
+        match record::record(&shared.db, batch, signed, &shared.public_url).await {
+            Ok(Recorded { lease_lost: true, .. }) => {
+                tracing::info!(job = %job_id, "batch dropped: the job was cancelled or its rows were taken over");
+                return;
+            }
+            Ok(recorded) => {
+                if recorded.finished_job {
+                    tracing::info!(job = %job_id, "job finished");
+                }
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(job = %job_id, attempt, error = %e, "could not record a batch");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            }
+        }
+    }
+}

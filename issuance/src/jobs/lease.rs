@@ -1,0 +1,250 @@
+//! Which jobs run, and handing a batch of a job's items to one worker.
+//!
+//! A worker leases items by writing its token and a deadline on them; the
+//! lease is what [`super::record`] checks before it writes results, so two
+//! workers (in one process or in several sharing a database) never both
+//! issue a row. A worker that dies leaves its leases to expire, and another
+//! takes the rows over with the credential ids and status slots they were
+//! given the first time.
+//!
+//! Every transaction here starts by taking the org's lock (a write), which
+//! serialises claims per org on PostgreSQL as on SQLite and keeps SQLite
+//! from refusing a read-then-write transaction.
+
+use std::time::Duration;
+
+use p256::ecdsa::SigningKey;
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::{JobStatus, throttle};
+use crate::badges::{self, Badge};
+use crate::db::Db;
+use crate::error::CoreResult;
+use crate::keys::{self, MasterKey};
+use crate::orgs::{Plan, organizations};
+use crate::status_list::{self, Slot};
+
+/// Jobs an org may have processing at once; more wait as pending.
+pub const MAX_PROCESSING_PER_ORG: i64 = 10;
+
+/// Moves pending jobs to processing, oldest first, while their org has
+/// fewer than [`MAX_PROCESSING_PER_ORG`] processing. Returns every
+/// processing job as `(job_id, org_id)`.
+pub async fn promote(db: &Db, now: i64) -> CoreResult<Vec<(String, String)>> {
+    let pending: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, org_id FROM jobs WHERE status = 'pending' ORDER BY created_at, id LIMIT 100")
+            .fetch_all(db)
+            .await?;
+    for (job_id, org_id) in pending {
+        let mut tx = db.begin().await?;
+        organizations::lock(&mut tx, &org_id).await?;
+        let running: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE org_id = $1 AND status = 'processing'")
+            .bind(&org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if running < MAX_PROCESSING_PER_ORG {
+            sqlx::query("UPDATE jobs SET status = 'processing', started_at = $1 WHERE id = $2 AND status = 'pending'")
+                .bind(now)
+                .bind(&job_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(sqlx::query_as("SELECT id, org_id FROM jobs WHERE status = 'processing' ORDER BY created_at, id")
+        .fetch_all(db)
+        .await?)
+}
+
+/// One row handed to a worker.
+#[derive(Clone, Debug)]
+pub struct LeasedItem {
+    pub idx: i64,
+    pub name: String,
+    pub email: String,
+    pub credential_id: String,
+    pub slot: Slot,
+}
+
+/// A batch of one job's rows, with what signing them needs.
+pub struct Batch {
+    pub job_id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub badge: Badge,
+    pub key_id: String,
+    pub key: SigningKey,
+    pub lease_token: String,
+    pub issued_at: i64,
+    pub items: Vec<LeasedItem>,
+}
+
+pub enum Claim {
+    Batch(Box<Batch>),
+    /// The org is at its throughput cap: ask again after this long.
+    Throttled(Duration),
+    /// Rows remain, but other workers hold them.
+    Busy,
+    /// Nothing left to do for this job (finished, cancelled, or gone).
+    Done,
+}
+
+/// What a claim is allowed to take.
+pub struct ClaimLimits {
+    pub max_items: usize,
+    pub lease: Duration,
+    /// Credentials per second for the org, `None` for uncapped.
+    pub per_sec: Option<u32>,
+}
+
+/// Leases up to `limits.max_items` pending rows of `job_id` to `token`.
+pub async fn claim(
+    db: &Db,
+    master: &MasterKey,
+    job_id: &str,
+    token: &str,
+    limits: &ClaimLimits,
+    now_ms: i64,
+) -> CoreResult<Claim> {
+    let now = now_ms.div_euclid(1000);
+    let job: Option<(String, String, String)> =
+        sqlx::query_as("SELECT org_id, badge_id, status FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_optional(db)
+            .await?;
+    let Some((org_id, badge_id, status)) = job else { return Ok(Claim::Done) };
+    if status != JobStatus::Processing.as_str() {
+        return Ok(Claim::Done);
+    }
+
+    let mut tx = db.begin().await?;
+    organizations::lock(&mut tx, &org_id).await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job_id).fetch_one(&mut *tx).await?;
+    if status != JobStatus::Processing.as_str() {
+        return Ok(Claim::Done);
+    }
+    let wanted = match limits.per_sec {
+        None => limits.max_items,
+        Some(per_sec) => match throttle::allowance(&mut tx, &org_id, per_sec, limits.max_items, now_ms).await? {
+            Ok(n) => n,
+            Err(wait) => return Ok(Claim::Throttled(wait)),
+        },
+    };
+
+    // On PostgreSQL, add FOR UPDATE SKIP LOCKED; the org lock above already
+    // keeps two claims of one org from overlapping.
+    let rows: Vec<(i64, String, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT idx, name, email, credential_id, status_list_id, status_list_index FROM job_items
+         WHERE job_id = $1 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $2)
+         ORDER BY idx LIMIT $3",
+    )
+    .bind(job_id)
+    .bind(now)
+    .bind(wanted as i64)
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        let pending: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending')")
+                .bind(job_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if pending {
+            return Ok(Claim::Busy);
+        }
+        finish_if_done(&mut tx, job_id, now).await?;
+        tx.commit().await?;
+        return Ok(Claim::Done);
+    }
+
+    // Rows leased for the first time get their credential id and slot now;
+    // rows taken over from a dead worker keep theirs.
+    let fresh = rows.iter().filter(|r| r.3.is_none()).count() as u32;
+    let mut slots = status_list::lists::allocate(&mut tx, &org_id, fresh).await?.into_iter();
+    let mut items = Vec::with_capacity(rows.len());
+    for (idx, name, email, credential_id, list_id, index) in rows {
+        let (credential_id, slot) = match (credential_id, list_id, index) {
+            (Some(c), Some(list_id), Some(index)) => (c, Slot { list_id, index: index as u32 }),
+            _ => (
+                crate::ids::new_id("cred"),
+                slots.next().ok_or_else(|| anyhow::anyhow!("status slots ran short for job {job_id}"))?,
+            ),
+        };
+        items.push(LeasedItem { idx, name, email, credential_id, slot });
+    }
+
+    let lease_until = now + limits.lease.as_secs() as i64;
+    let mut update: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, cred, list, pos) AS (");
+    update.push_values(&items, |mut b, it| {
+        b.push_bind(it.idx)
+            .push_bind(&it.credential_id)
+            .push_bind(&it.slot.list_id)
+            .push_bind(i64::from(it.slot.index));
+    });
+    update
+        .push(
+            ") UPDATE job_items SET
+                 credential_id = (SELECT cred FROM v WHERE v.idx = job_items.idx),
+                 status_list_id = (SELECT list FROM v WHERE v.idx = job_items.idx),
+                 status_list_index = (SELECT pos FROM v WHERE v.idx = job_items.idx),
+                 lease_owner = ",
+        )
+        .push_bind(token)
+        .push(", lease_until = ")
+        .push_bind(lease_until)
+        .push(" WHERE job_id = ")
+        .push_bind(job_id)
+        .push(" AND idx IN (SELECT idx FROM v)");
+    let leased = update.build().execute(&mut *tx).await?.rows_affected();
+    if leased != items.len() as u64 {
+        return Err(anyhow::anyhow!("leased {leased} of {} rows of job {job_id}", items.len()).into());
+    }
+    if let Some(per_sec) = limits.per_sec {
+        throttle::charge(&mut tx, &org_id, per_sec, items.len(), now_ms).await?;
+    }
+
+    let org_name: String =
+        sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&org_id).fetch_one(&mut *tx).await?;
+    let badge = badges::get(&mut *tx, &org_id, &badge_id).await?;
+    let (key_id, key) = keys::active(&mut tx, master, &org_id).await?;
+    tx.commit().await?;
+    Ok(Claim::Batch(Box::new(Batch {
+        job_id: job_id.to_owned(),
+        org_id,
+        org_name,
+        badge,
+        key_id,
+        key,
+        lease_token: token.to_owned(),
+        issued_at: now,
+        items,
+    })))
+}
+
+/// The plan of the job's org, for its throughput cap.
+pub async fn plan_of(db: &Db, org_id: &str) -> CoreResult<Plan> {
+    Ok(organizations::get(db, org_id).await?.plan)
+}
+
+/// Closes the job when no row is pending: `failed` if every row failed,
+/// otherwise `completed`. Returns whether it closed.
+pub(crate) async fn finish_if_done(tx: &mut sqlx::SqliteConnection, job_id: &str, now: i64) -> CoreResult<bool> {
+    let pending: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending')")
+            .bind(job_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if pending {
+        return Ok(false);
+    }
+    let closed = sqlx::query(
+        "UPDATE jobs SET status = CASE WHEN failed = total THEN 'failed' ELSE 'completed' END, completed_at = $1
+         WHERE id = $2 AND status = 'processing'",
+    )
+    .bind(now)
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(closed.rows_affected() == 1)
+}

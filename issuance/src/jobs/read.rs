@@ -1,0 +1,269 @@
+//! Jobs and their rows as people and clients see them, cancelling, and the
+//! failed rows as a CSV ready to fix and upload again.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ItemState, JobStatus};
+use crate::bulk::csv_file::neutralise;
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::orgs::organizations;
+use crate::{activity, clock};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub org_id: String,
+    pub badge_id: String,
+    pub badge_name: String,
+    pub upload_id: Option<String>,
+    pub filename: Option<String>,
+    /// `dashboard` or `api`.
+    pub source: String,
+    pub status: JobStatus,
+    pub total: i64,
+    pub processed: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// Who submitted it: a member's e-mail, or the API key's name.
+    pub submitted_by: Option<String>,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+}
+
+impl Job {
+    /// Rows that were never processed because the job was cancelled.
+    pub fn cancelled_rows(&self) -> i64 {
+        if self.status == JobStatus::Cancelled { self.total - self.processed } else { 0 }
+    }
+
+    /// Rows still to do.
+    pub fn remaining(&self) -> i64 {
+        if self.status.is_finished() { 0 } else { self.total - self.processed }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: String,
+    org_id: String,
+    badge_id: String,
+    badge_name: String,
+    upload_id: Option<String>,
+    filename: Option<String>,
+    source: String,
+    status: String,
+    total: i64,
+    processed: i64,
+    succeeded: i64,
+    failed: i64,
+    skipped: i64,
+    submitted_by: Option<String>,
+    created_at: i64,
+    started_at: Option<i64>,
+    completed_at: Option<i64>,
+}
+
+impl TryFrom<JobRow> for Job {
+    type Error = CoreError;
+    fn try_from(r: JobRow) -> CoreResult<Job> {
+        Ok(Job {
+            status: r.status.parse().map_err(|e: String| anyhow::anyhow!("job {}: {e}", r.id))?,
+            id: r.id,
+            org_id: r.org_id,
+            badge_id: r.badge_id,
+            badge_name: r.badge_name,
+            upload_id: r.upload_id,
+            filename: r.filename,
+            source: r.source,
+            total: r.total,
+            processed: r.processed,
+            succeeded: r.succeeded,
+            failed: r.failed,
+            skipped: r.skipped,
+            submitted_by: r.submitted_by,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            completed_at: r.completed_at,
+        })
+    }
+}
+
+const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
+        j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
+        COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at
+     FROM jobs j
+     JOIN badges b ON b.id = j.badge_id
+     LEFT JOIN users u ON u.id = j.created_by
+     LEFT JOIN api_keys k ON k.id = j.api_key_id";
+
+/// The org's job `id`; another org's is `NotFound`.
+pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
+    sqlx::query_as::<_, JobRow>(&format!("{SELECT_JOB} WHERE j.id = $1 AND j.org_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)?
+        .try_into()
+}
+
+/// A job by id alone, for the workers.
+pub async fn get_any(db: &Db, id: &str) -> CoreResult<Job> {
+    sqlx::query_as::<_, JobRow>(&format!("{SELECT_JOB} WHERE j.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)?
+        .try_into()
+}
+
+/// The org's jobs, newest first, `limit` at a time before the cursor.
+pub async fn list(db: &Db, org_id: &str, limit: i64, before: Option<&str>) -> CoreResult<Vec<Job>> {
+    sqlx::query_as::<_, JobRow>(&format!(
+        "{SELECT_JOB} WHERE j.org_id = $1 AND ($2 IS NULL OR j.id < $2) ORDER BY j.id DESC LIMIT $3"
+    ))
+    .bind(org_id)
+    .bind(before)
+    .bind(limit.clamp(1, 200))
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Job::try_from)
+    .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct JobItem {
+    /// 0-based data row of the file (the API's `index`).
+    pub idx: i64,
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    /// The review's verdict at submit (`bulk::RowStatus`).
+    pub classification: String,
+    pub state: String,
+    /// Set once the row succeeded.
+    pub credential_id: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub finished_at: Option<i64>,
+    /// The e-mail to the recipient: `queued`, `sent` or `failed`.
+    pub email_status: Option<String>,
+    pub email_error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFilter {
+    pub state: Option<ItemState>,
+    /// Items after this index (paging).
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+/// The job's rows in file order.
+pub async fn items(db: &Db, org_id: &str, job_id: &str, filter: &ItemFilter) -> CoreResult<Vec<JobItem>> {
+    get(db, org_id, job_id).await?;
+    Ok(sqlx::query_as(
+        "SELECT i.idx, i.line, i.name, i.email, i.classification, i.state,
+                CASE WHEN i.state = 'succeeded' THEN i.credential_id END AS credential_id,
+                i.error_code, i.error_message, i.finished_at,
+                o.status AS email_status, o.last_error AS email_error
+         FROM job_items i
+         LEFT JOIN outbox o ON o.credential_id = i.credential_id AND i.state = 'succeeded'
+         WHERE i.job_id = $1 AND ($2 IS NULL OR i.state = $2) AND i.idx > $3
+         ORDER BY i.idx LIMIT $4",
+    )
+    .bind(job_id)
+    .bind(filter.state.map(ItemState::as_str))
+    .bind(filter.after.unwrap_or(-1))
+    .bind(if filter.limit <= 0 { 100 } else { filter.limit.min(10_000) })
+    .fetch_all(db)
+    .await?)
+}
+
+/// The credentials the job issued, in file order.
+pub async fn credential_ids(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<String>> {
+    get(db, org_id, job_id).await?;
+    Ok(sqlx::query_scalar("SELECT credential_id FROM job_items WHERE job_id = $1 AND state = 'succeeded' ORDER BY idx")
+        .bind(job_id)
+        .fetch_all(db)
+        .await?)
+}
+
+/// How the job's e-mails stand: `(queued, sent, failed)`.
+pub async fn email_counts(db: &Db, org_id: &str, job_id: &str) -> CoreResult<(i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
+         FROM outbox WHERE job_id = $1 AND org_id = $2",
+    )
+    .bind(job_id)
+    .bind(org_id)
+    .fetch_one(db)
+    .await?)
+}
+
+/// Stops a job: rows not yet issued are cancelled; what was issued stays.
+/// A batch being signed at this moment is thrown away by its worker (the
+/// lease check in [`super::record`] fails).
+pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) -> CoreResult<Job> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    organizations::lock(&mut tx, org_id).await?;
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'cancelled', completed_at = $1, cancelled_by = $2
+         WHERE id = $3 AND org_id = $4 AND status IN ('pending', 'processing')",
+    )
+    .bind(now)
+    .bind(actor)
+    .bind(job_id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        drop(tx);
+        let job = get(db, org_id, job_id).await?;
+        return Err(CoreError::conflict(format!(
+            "This job is {} already; only a running job can be cancelled.",
+            job.status.as_str()
+        )));
+    }
+    let cancelled = sqlx::query(
+        "UPDATE job_items SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, finished_at = $1
+         WHERE job_id = $2 AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    activity::record(
+        &mut *tx,
+        org_id,
+        actor,
+        "job.cancelled",
+        &format!("Bulk job {job_id} cancelled; {cancelled} rows were not issued"),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, org_id, job_id).await
+}
+
+/// The job's failed rows as `name,email,error` CSV: fix them and upload
+/// the file again (the extra column is ignored by the upload).
+pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<u8>> {
+    let rows =
+        items(db, org_id, job_id, &ItemFilter { state: Some(ItemState::Failed), after: None, limit: 10_000 }).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let write = |out: &mut csv::Writer<Vec<u8>>, r: [&str; 3]| out.write_record(r).map_err(anyhow::Error::from);
+    write(&mut out, ["name", "email", "error"])?;
+    for r in rows {
+        let error = r.error_message.unwrap_or_default();
+        write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &neutralise(&error)])?;
+    }
+    Ok(out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?)
+}

@@ -1,0 +1,361 @@
+//! Recording a signed batch: one transaction that, for every row, revokes
+//! or supersedes what the recipient held, stores the new credential,
+//! counts the recipient against the quota, queues the e-mail and marks the
+//! row done, then advances the job's counts. Either all of it commits or
+//! none does, and the rows' lease is checked inside it, so a row is issued
+//! exactly once even when a worker dies or a job is cancelled mid-batch.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::lease::{Batch, finish_if_done};
+use super::sign::Signed;
+use super::{JobStatus, codes};
+use crate::bulk::RowStatus;
+use crate::bulk::classify::decisive;
+use crate::db::Db;
+use crate::error::CoreResult;
+use crate::orgs::organizations;
+use crate::{clock, did, ids};
+
+/// What became of a batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub succeeded: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// The batch finished the job.
+    pub finished_job: bool,
+    /// The rows were no longer this worker's (the job was cancelled, or the
+    /// lease expired and another worker took them): nothing was written.
+    pub lease_lost: bool,
+}
+
+/// One row's outcome, decided inside the transaction.
+enum Outcome<'a> {
+    Issue { signed: &'a Signed, supersede: Option<(String, bool)> },
+    Fail { idx: i64, code: &'static str, message: String },
+    Skip { idx: i64, message: String },
+}
+
+pub async fn record(
+    db: &Db,
+    batch: &Batch,
+    signed: &[Result<Signed, (i64, String)>],
+    public_url: &str,
+) -> CoreResult<Recorded> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    organizations::lock(&mut tx, &batch.org_id).await?;
+
+    let mut still_ours: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT COUNT(*) FROM job_items WHERE state = 'pending' AND job_id = ");
+    still_ours.push_bind(&batch.job_id).push(" AND lease_owner = ").push_bind(&batch.lease_token);
+    push_in(&mut still_ours, " AND idx", batch.items.iter().map(|i| i.idx));
+    let ours: i64 = still_ours.build_query_scalar().fetch_one(&mut *tx).await?;
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(&batch.job_id).fetch_one(&mut *tx).await?;
+    if ours != batch.items.len() as i64 || status != JobStatus::Processing.as_str() {
+        return Ok(Recorded { lease_lost: true, ..Recorded::default() });
+    }
+
+    let outcomes = decide(&mut tx, batch, signed, now).await?;
+    let issued: Vec<(&Signed, &Option<(String, bool)>)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Issue { signed, supersede } => Some((*signed, supersede)),
+            _ => None,
+        })
+        .collect();
+
+    // What each new credential replaces: an active time-bound one is
+    // revoked, an expired or revoked one only points at its successor.
+    let replaced: Vec<(&str, &str, bool)> = issued
+        .iter()
+        .filter_map(|(s, sup)| sup.as_ref().map(|(old, revoke)| (old.as_str(), s.credential_id.as_str(), *revoke)))
+        .collect();
+    if !replaced.is_empty() {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (old, new, revoke) AS (");
+        q.push_values(&replaced, |mut b, (old, new, revoke)| {
+            b.push_bind(*old).push_bind(*new).push_bind(i64::from(*revoke));
+        });
+        q.push(
+            ") UPDATE credentials SET
+                 superseded_by = (SELECT new FROM v WHERE v.old = credentials.id),
+                 status = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN 'revoked' ELSE status END,
+                 revoked_at = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN ",
+        )
+        .push_bind(now)
+        .push(" ELSE revoked_at END, revocation_reason = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN 'Superseded by a credential reissued by bulk job ' || ")
+        .push_bind(&batch.job_id)
+        .push(" ELSE revocation_reason END, updated_at = ")
+        .push_bind(now)
+        .push(" WHERE org_id = ")
+        .push_bind(&batch.org_id)
+        .push(" AND id IN (SELECT old FROM v)");
+        q.build().execute(&mut *tx).await?;
+    }
+
+    if !issued.is_empty() {
+        insert_credentials(&mut tx, batch, &issued, public_url, now).await?;
+        queue_emails(&mut tx, batch, &issued, now).await?;
+        let mut done: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "UPDATE job_items SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, finished_at = ",
+        );
+        done.push_bind(now).push(" WHERE job_id = ").push_bind(&batch.job_id);
+        push_in(&mut done, " AND idx", issued.iter().map(|(s, _)| s.idx));
+        done.build().execute(&mut *tx).await?;
+    }
+
+    let unissued: Vec<(i64, &str, Option<&str>, &str)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Fail { idx, code, message } => Some((*idx, "failed", Some(*code), message.as_str())),
+            Outcome::Skip { idx, message } => Some((*idx, "skipped", None, message.as_str())),
+            Outcome::Issue { .. } => None,
+        })
+        .collect();
+    if !unissued.is_empty() {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, state, code, message) AS (");
+        q.push_values(&unissued, |mut b, (idx, state, code, message)| {
+            b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
+        });
+        q.push(
+            ") UPDATE job_items SET
+                 state = (SELECT state FROM v WHERE v.idx = job_items.idx),
+                 error_code = (SELECT code FROM v WHERE v.idx = job_items.idx),
+                 error_message = (SELECT message FROM v WHERE v.idx = job_items.idx),
+                 lease_owner = NULL, lease_until = NULL, finished_at = ",
+        )
+        .push_bind(now)
+        .push(" WHERE job_id = ")
+        .push_bind(&batch.job_id)
+        .push(" AND idx IN (SELECT idx FROM v)");
+        q.build().execute(&mut *tx).await?;
+    }
+
+    let count = |f: fn(&Outcome<'_>) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let recorded = Recorded {
+        succeeded: issued.len(),
+        failed: count(|o| matches!(o, Outcome::Fail { .. })),
+        skipped: count(|o| matches!(o, Outcome::Skip { .. })),
+        finished_job: false,
+        lease_lost: false,
+    };
+    sqlx::query(
+        "UPDATE jobs SET processed = processed + $1, succeeded = succeeded + $2, failed = failed + $3,
+                         skipped = skipped + $4
+         WHERE id = $5",
+    )
+    .bind((recorded.succeeded + recorded.failed + recorded.skipped) as i64)
+    .bind(recorded.succeeded as i64)
+    .bind(recorded.failed as i64)
+    .bind(recorded.skipped as i64)
+    .bind(&batch.job_id)
+    .execute(&mut *tx)
+    .await?;
+    let finished_job = finish_if_done(&mut tx, &batch.job_id, now).await?;
+    tx.commit().await?;
+    Ok(Recorded { finished_job, ..recorded })
+}
+
+/// Decides every row against the state as it is now (the org, the badge,
+/// what each recipient holds, the quota), not as it was at submit.
+async fn decide<'a>(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &Batch,
+    signed: &'a [Result<Signed, (i64, String)>],
+    now: i64,
+) -> CoreResult<Vec<Outcome<'a>>> {
+    let (approval, quota): (String, i64) =
+        sqlx::query_as("SELECT approval_status, monthly_quota FROM organizations WHERE id = $1")
+            .bind(&batch.org_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let archived: Option<i64> = sqlx::query_scalar("SELECT archived_at FROM badges WHERE id = $1")
+        .bind(&batch.badge.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let blocked = if approval != "approved" {
+        Some("The organisation is no longer approved to issue.".to_owned())
+    } else if archived.is_some() {
+        Some(format!("Badge “{}” was archived while the job ran.", batch.badge.name))
+    } else {
+        None
+    };
+
+    let emails: Vec<&str> = signed.iter().filter_map(|s| s.as_ref().ok()).map(|s| s.email.as_str()).collect();
+    let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
+    let held = crate::bulk::review::load_held(&mut *tx, &batch.org_id, &batch.badge.id, &emails_json).await?;
+    let month = clock::month_of(now);
+    let counted: HashSet<String> = sqlx::query_scalar(
+        "SELECT email FROM recipient_usage
+         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
+    )
+    .bind(&batch.org_id)
+    .bind(&month)
+    .bind(&emails_json)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let used: i64 =
+        sqlx::query_scalar("SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0)")
+            .bind(&batch.org_id)
+            .bind(&month)
+            .fetch_one(&mut *tx)
+            .await?;
+    let mut room = (quota - used).max(0);
+    let mut new_recipients = Vec::new();
+
+    let mut outcomes = Vec::with_capacity(signed.len());
+    for s in signed {
+        let s = match s {
+            Err((idx, message)) => {
+                outcomes.push(Outcome::Fail { idx: *idx, code: codes::INVALID_ROW, message: message.clone() });
+                continue;
+            }
+            Ok(s) => s,
+        };
+        if let Some(why) = &blocked {
+            outcomes.push(Outcome::Fail { idx: s.idx, code: codes::NOT_ISSUABLE, message: why.clone() });
+            continue;
+        }
+        let holding = held.get(&s.email).map(Vec::as_slice).unwrap_or_default();
+        let supersede = match decisive(holding, now) {
+            None => None,
+            Some((RowStatus::ActiveNonExpiring, h)) => {
+                outcomes.push(Outcome::Skip {
+                    idx: s.idx,
+                    message: format!(
+                        "Already holds {}, which does not expire; skipped so as not to issue a duplicate.",
+                        h.credential_id
+                    ),
+                });
+                continue;
+            }
+            Some((RowStatus::ActiveTimeBound, h)) => Some((h.credential_id.clone(), true)),
+            Some((_, h)) => Some((h.credential_id.clone(), false)),
+        };
+        if !counted.contains(&s.email) {
+            if room == 0 {
+                outcomes.push(Outcome::Fail {
+                    idx: s.idx,
+                    code: codes::QUOTA_EXCEEDED,
+                    message: format!("The monthly quota of {quota} recipients is used up; {} was not issued.", s.email),
+                });
+                continue;
+            }
+            room -= 1;
+            new_recipients.push(s.email.as_str());
+        }
+        outcomes.push(Outcome::Issue { signed: s, supersede });
+    }
+
+    if !new_recipients.is_empty() {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
+        q.push_values(&new_recipients, |mut b, email| {
+            b.push_bind(&batch.org_id).push_bind(&month).push_bind(*email).push_bind(now);
+        });
+        q.push(" ON CONFLICT (org_id, month, email) DO NOTHING");
+        q.build().execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, $3)
+             ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + $3",
+        )
+        .bind(&batch.org_id)
+        .bind(&month)
+        .bind(new_recipients.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(outcomes)
+}
+
+/// Rows per INSERT of credentials: 22 parameters each.
+const CREDENTIALS_PER_INSERT: usize = 1_000;
+
+async fn insert_credentials(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &Batch,
+    issued: &[(&Signed, &Option<(String, bool)>)],
+    public_url: &str,
+    now: i64,
+) -> CoreResult<()> {
+    let issuer_did = did::org_did(public_url, &batch.org_id);
+    let slots: HashMap<i64, _> = batch.items.iter().map(|i| (i.idx, &i.slot)).collect();
+    for chunk in issued.chunks(CREDENTIALS_PER_INSERT) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO credentials (id, org_id, credential_type, subject_json, claims_json, recipient_email,
+                 recipient_name, badge_id, issuer_did, key_id, signed_payload, status, status_list_id,
+                 status_list_index, issued_at, expires_at, created_at, updated_at, job_id) ",
+        );
+        q.push_values(chunk, |mut b, (s, _)| {
+            let slot = slots[&s.idx];
+            b.push_bind(&s.credential_id)
+                .push_bind(&batch.org_id)
+                .push_bind("badge")
+                .push_bind(s.subject.to_string())
+                .push_bind("{}")
+                .push_bind(&s.email)
+                .push_bind(&s.name)
+                .push_bind(&batch.badge.id)
+                .push_bind(&issuer_did)
+                .push_bind(&batch.key_id)
+                .push_bind(&s.signed_payload)
+                .push_bind("active")
+                .push_bind(&slot.list_id)
+                .push_bind(i64::from(slot.index))
+                .push_bind(batch.issued_at)
+                .push_bind(s.expires_at)
+                .push_bind(now)
+                .push_bind(now)
+                .push_bind(&batch.job_id);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Rows per INSERT of outbox messages: 9 parameters each.
+const MESSAGES_PER_INSERT: usize = 2_000;
+
+async fn queue_emails(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &Batch,
+    issued: &[(&Signed, &Option<(String, bool)>)],
+    now: i64,
+) -> CoreResult<()> {
+    for chunk in issued.chunks(MESSAGES_PER_INSERT) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
+                                 next_attempt_at, created_at) ",
+        );
+        q.push_values(chunk, |mut b, (s, _)| {
+            b.push_bind(ids::new_id("msg"))
+                .push_bind(&batch.org_id)
+                .push_bind("credential_issued")
+                .push_bind(&s.credential_id)
+                .push_bind(&batch.job_id)
+                .push_bind(&s.email)
+                .push_bind(&s.name)
+                .push_bind("queued")
+                .push_bind(now)
+                .push_bind(now);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Appends `column IN (v1, v2, ...)`.
+fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: impl Iterator<Item = i64>) {
+    q.push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    for v in values {
+        list.push_bind(v);
+    }
+    list.push_unseparated(")");
+}

@@ -1,0 +1,90 @@
+//! The e-mail telling a recipient about their credential: plain text and
+//! HTML, naming the badge and the org, with the credential's public link.
+
+use html_escape::encode_text;
+
+use crate::clock;
+use crate::credentials::vc::credential_url;
+
+/// What a message is rendered from.
+pub struct Facts<'a> {
+    pub recipient_name: &'a str,
+    pub org_name: &'a str,
+    pub badge_name: &'a str,
+    pub badge_description: &'a str,
+    pub credential_id: &'a str,
+    pub expires_at: Option<i64>,
+    pub public_url: &'a str,
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn credential_issued(f: &Facts<'_>) -> Rendered {
+    let url = credential_url(f.public_url, f.credential_id);
+    let validity = match f.expires_at {
+        Some(at) => format!("It is valid until {}.", clock::rfc3339(at).get(..10).unwrap_or_default()),
+        None => "It does not expire.".to_owned(),
+    };
+    let subject = format!("{} awarded you “{}”", f.org_name, f.badge_name);
+    let text = format!(
+        "Hello {name},\n\n\
+         {org} has issued you the “{badge}” credential.\n\n\
+         {description}\n\n\
+         View, share or download it here:\n{url}\n\n\
+         {validity} It is a signed W3C Verifiable Credential: anyone you share the link with can check that \
+         {org} issued it and that it has not been revoked.\n",
+        name = f.recipient_name,
+        org = f.org_name,
+        badge = f.badge_name,
+        description = f.badge_description,
+    );
+    let e = |s: &str| encode_text(s).into_owned();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
+         <p>Hello {name},</p>\
+         <p><strong>{org}</strong> has issued you the <strong>“{badge}”</strong> credential.</p>\
+         <p style=\"color: #52606d\">{description}</p>\
+         <p><a href=\"{href}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
+         border-radius: 6px; text-decoration: none\">View your credential</a></p>\
+         <p style=\"color: #52606d; font-size: 14px\">{validity} It is a signed W3C Verifiable Credential: anyone you \
+         share the link with can check that {org} issued it and that it has not been revoked.</p>\
+         <p style=\"color: #7b8794; font-size: 12px\">{link}</p>\
+         </body></html>",
+        name = e(f.recipient_name),
+        org = e(f.org_name),
+        badge = e(f.badge_name),
+        description = e(f.badge_description),
+        href = html_escape::encode_double_quoted_attribute(&url),
+        validity = e(&validity),
+        link = e(&url),
+    );
+    Rendered { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_names_the_badge_and_org_and_links_the_credential_in_both_bodies() {
+        let m = credential_issued(&Facts {
+            recipient_name: "Jane <Doe>",
+            org_name: "Demo & Co",
+            badge_name: "Rust 101",
+            badge_description: "Knows ownership.",
+            credential_id: "cred_1",
+            expires_at: Some(1_800_000_000),
+            public_url: "http://127.0.0.1:3000",
+        });
+        assert_eq!(m.subject, "Demo & Co awarded you “Rust 101”");
+        assert!(m.text.contains("http://127.0.0.1:3000/credentials/cred_1"));
+        assert!(m.text.contains("valid until 2027-01-15"));
+        assert!(m.html.contains("href=\"http://127.0.0.1:3000/credentials/cred_1\""));
+        assert!(m.html.contains("Jane &lt;Doe&gt;"), "names are escaped in HTML");
+        assert!(m.html.contains("Demo &amp; Co"));
+    }
+}

@@ -1,0 +1,116 @@
+//! E-mail to recipients. Issuing a credential queues a message in the same
+//! transaction ([`crate::jobs::record`]), so no credential goes without its
+//! e-mail and no e-mail announces a credential that was rolled back. The
+//! [`sender`] delivers them over SMTP when one is configured; otherwise
+//! they wait here and the admin Outbox page shows them.
+//!
+//! - [`message`]: subject and bodies, rendered when sent.
+//! - [`sender`]: the delivery loop, retries with backoff.
+
+pub mod message;
+pub mod sender;
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub credential_id: Option<String>,
+    pub job_id: Option<String>,
+    pub to_email: String,
+    pub to_name: String,
+    pub badge_name: Option<String>,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const SELECT_ENTRY: &str = "SELECT o.id, o.credential_id, o.job_id, o.to_email, o.to_name, b.name AS badge_name,
+        o.status, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.created_at
+     FROM outbox o
+     LEFT JOIN credentials c ON c.id = o.credential_id
+     LEFT JOIN badges b ON b.id = c.badge_id";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+/// The org's messages, newest first, optionally of one status.
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    status: Option<&str>,
+    limit: i64,
+    before: Option<&str>,
+) -> CoreResult<Vec<OutboxEntry>> {
+    if let Some(s) = status.filter(|s| !["queued", "sent", "failed"].contains(s)) {
+        return Err(CoreError::field("status", format!("expected 'queued' | 'sent' | 'failed', got '{s}'")));
+    }
+    Ok(sqlx::query_as(&format!(
+        "{SELECT_ENTRY} WHERE o.org_id = $1 AND ($2 IS NULL OR o.status = $2) AND ($3 IS NULL OR o.id < $3)
+         ORDER BY o.id DESC LIMIT $4"
+    ))
+    .bind(org_id)
+    .bind(status)
+    .bind(before)
+    .bind(limit.clamp(1, 200))
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn counts(db: &Db, org_id: &str) -> CoreResult<Counts> {
+    let (queued, sent, failed) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
+         FROM outbox WHERE org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(db)
+    .await?;
+    Ok(Counts { queued, sent, failed })
+}
+
+/// The messages sent about one credential, newest first.
+pub async fn for_credential(db: &Db, org_id: &str, credential_id: &str) -> CoreResult<Vec<OutboxEntry>> {
+    Ok(sqlx::query_as(&format!("{SELECT_ENTRY} WHERE o.org_id = $1 AND o.credential_id = $2 ORDER BY o.id DESC"))
+        .bind(org_id)
+        .bind(credential_id)
+        .fetch_all(db)
+        .await?)
+}
+
+/// Puts a failed message back in the queue, to be tried again now.
+pub async fn retry(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_until = NULL
+         WHERE id = $2 AND org_id = $3 AND status = 'failed'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(org_id)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        let exists: Option<String> = sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(db)
+            .await?;
+        return Err(match exists {
+            Some(s) => CoreError::conflict(format!("This message is {s}; only a failed message can be retried.")),
+            None => CoreError::NotFound,
+        });
+    }
+    Ok(())
+}
