@@ -19,9 +19,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage, credentials::CredentialsPage,
-    home::HomePage, invitation::InvitationPage, login::LoginPage, members::MembersPage, not_found::NotFound,
-    org_frame::OrgFrame, overview::OverviewPage, settings::SettingsPage, welcome::WelcomePage,
+    badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage, credential::CredentialPage,
+    credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage, jobs::JobsPage,
+    login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame, outbox::OutboxPage,
+    overview::OverviewPage, public_credential::PublicCredentialPage, settings::SettingsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -59,13 +60,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/credentials/:credential_id") view=PublicCredentialPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("members") view=MembersPage/>
                     // Longest first: the client router takes the first route that matches.
                     <Route path=path!("credentials/bulk-issue/:upload_id") view=BulkReviewPage/>
                     <Route path=path!("credentials/bulk-issue") view=BulkIssuePage/>
+                    <Route path=path!("credentials/:credential_id") view=CredentialPage/>
                     <Route path=path!("credentials") view=CredentialsPage/>
+                    <Route path=path!("jobs/:job_id") view=JobPage/>
+                    <Route path=path!("jobs") view=JobsPage/>
+                    <Route path=path!("outbox") view=OutboxPage/>
                     <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

@@ -71,8 +71,10 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             <nav class="tabs">
                 <A href=base.clone() exact=true>"Overview"</A>
                 <A href=format!("{base}/credentials")>"Credentials"</A>
+                <A href=format!("{base}/jobs")>"Bulk jobs"</A>
                 <A href=format!("{base}/badges")>"Badges"</A>
                 <A href=format!("{base}/members")>"Members"</A>
+                <A href=format!("{base}/outbox")>"Outbox"</A>
                 <A href=format!("{base}/settings")>"Settings"</A>
             </nav>
             <div class="user">

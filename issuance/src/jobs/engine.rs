@@ -114,9 +114,9 @@ async fn schedule(shared: Shared, mut stopped: watch::Receiver<bool>) {
         match lease::promote(&shared.db, crate::clock::now()).await {
             Ok(jobs) => {
                 for (job_id, org_id) in jobs {
-                    if !runners.contains_key(&job_id) {
-                        let runner = tokio::spawn(run(shared.clone(), job_id.clone(), org_id));
-                        runners.insert(job_id, runner);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = runners.entry(job_id) {
+                        let runner = tokio::spawn(run(shared.clone(), slot.key().clone(), org_id));
+                        slot.insert(runner);
                     }
                 }
             }

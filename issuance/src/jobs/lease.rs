@@ -89,6 +89,9 @@ pub enum Claim {
     Done,
 }
 
+/// `idx, name, email` and, if leased before, `credential_id, list, index`.
+type PendingRow = (i64, String, String, Option<String>, Option<String>, Option<i64>);
+
 /// What a claim is allowed to take.
 pub struct ClaimLimits {
     pub max_items: usize,
@@ -134,7 +137,7 @@ pub async fn claim(
 
     // On PostgreSQL, add FOR UPDATE SKIP LOCKED; the org lock above already
     // keeps two claims of one org from overlapping.
-    let rows: Vec<(i64, String, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<PendingRow> = sqlx::query_as(
         "SELECT idx, name, email, credential_id, status_list_id, status_list_index FROM job_items
          WHERE job_id = $1 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $2)
          ORDER BY idx LIMIT $3",

@@ -1,0 +1,11 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Placeholder: being built.
+#[component]
+pub fn CredentialPage() -> impl IntoView {
+    view! {
+        <Title text="Credential"/>
+        <h1>"Credential"</h1>
+    }
+}
