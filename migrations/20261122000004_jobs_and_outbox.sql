@@ -28,9 +28,9 @@ CREATE INDEX jobs_by_status ON jobs (status, created_at);
 -- creation (failed with the reason, or skipped); the rest wait as
 -- 'pending' until a worker leases them. A lease is a worker token and a
 -- deadline: an expired lease (its worker died) may be taken over. The
--- credential id and status slot are fixed the first time a row is leased
--- and kept on retry, so a row can never yield two credentials nor two
--- rows one slot.
+-- credential id and status slot are fixed when the job is created and
+-- kept on retry, so a row can never yield two credentials nor two rows
+-- share one slot.
 CREATE TABLE job_items (
     job_id            TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
     idx               BIGINT NOT NULL,        -- 0-based data row of the file

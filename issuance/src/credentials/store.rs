@@ -174,6 +174,8 @@ pub struct Filter {
     pub badge_id: Option<String>,
     /// Case-insensitive search in recipient name and e-mail.
     pub search: Option<String>,
+    /// The bulk job that issued it.
+    pub job_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -210,6 +212,9 @@ pub async fn list(
     }
     if let Some(b) = &filter.badge_id {
         push(" AND badge_id = ?", Bind::Text(b.clone()), &mut sql);
+    }
+    if let Some(j) = &filter.job_id {
+        push(" AND job_id = ?", Bind::Text(j.clone()), &mut sql);
     }
     if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
@@ -255,6 +260,33 @@ pub async fn list(
 enum Bind {
     Text(String),
     Int(i64),
+}
+
+/// Where a credential came from and what became of it: the bulk job that
+/// issued it, the credential it replaced, and the one that replaced it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Lineage {
+    pub job_id: Option<String>,
+    pub replaces: Option<String>,
+    pub superseded_by: Option<String>,
+}
+
+/// The [`Lineage`] of the org's credential `id`; another org's is `NotFound`.
+pub async fn lineage(db: &Db, org_id: &str, id: &str) -> CoreResult<Lineage> {
+    let (job_id, superseded_by): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT job_id, superseded_by FROM credentials WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(db)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+    let replaces: Option<String> =
+        sqlx::query_scalar("SELECT id FROM credentials WHERE org_id = $1 AND superseded_by = $2 ORDER BY id DESC")
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(Lineage { job_id, replaces, superseded_by })
 }
 
 /// Revokes the org's credential `id`: its status bit flips in the next

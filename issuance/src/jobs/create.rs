@@ -7,6 +7,7 @@ use super::codes;
 use crate::bulk::{Review, RowStatus};
 use crate::error::CoreResult;
 use crate::ids;
+use crate::status_list::{self, Slot};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -32,7 +33,7 @@ pub struct NewJob<'a> {
     pub api_key_id: Option<&'a str>,
 }
 
-/// Rows per INSERT: 11 parameters each stays well under SQLite's 32,766.
+/// Rows per INSERT: 14 parameters each stays well under SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 2_000;
 
 /// Creates the job (pending) with one item per row of `review`. Rows that
@@ -70,12 +71,27 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
 
-    for chunk in review.rows.chunks(ROWS_PER_INSERT) {
+    // Every issuable row gets its credential id and status slot now, in
+    // one allocation: workers then only lease rows, and a row retried after
+    // a crash keeps both, so no slot can ever serve two credentials.
+    let mut slots = status_list::lists::allocate(tx, new.org_id, t.issuable as u32).await?.into_iter();
+    let mut fixed: Vec<Option<(String, Slot)>> = Vec::with_capacity(review.rows.len());
+    for row in &review.rows {
+        fixed.push(if row.status.issuable() {
+            let slot = slots.next().ok_or_else(|| anyhow::anyhow!("status slots ran short for job {id}"))?;
+            Some((ids::new_id("cred"), slot))
+        } else {
+            None
+        });
+    }
+
+    for (chunk, fixed) in review.rows.chunks(ROWS_PER_INSERT).zip(fixed.chunks(ROWS_PER_INSERT)) {
         let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
-                                    error_code, error_message, finished_at) ",
+                                    error_code, error_message, finished_at, credential_id, status_list_id,
+                                    status_list_index) ",
         );
-        insert.push_values(chunk, |mut b, row| {
+        insert.push_values(chunk.iter().zip(fixed), |mut b, (row, fixed)| {
             let (state, code, finished) = match row.status {
                 s if s.issuable() => ("pending", None, None),
                 RowStatus::ActiveNonExpiring => ("skipped", None, Some(now)),
@@ -92,7 +108,10 @@ pub async fn create(
                 .push_bind(state)
                 .push_bind(code)
                 .push_bind(if state == "pending" { None } else { row.reason.as_deref() })
-                .push_bind(finished);
+                .push_bind(finished)
+                .push_bind(fixed.as_ref().map(|(c, _)| c.clone()))
+                .push_bind(fixed.as_ref().map(|(_, s)| s.list_id.clone()))
+                .push_bind(fixed.as_ref().map(|(_, s)| i64::from(s.index)));
         });
         insert.build().execute(&mut *tx).await?;
     }

@@ -59,7 +59,7 @@ pub struct EngineConfig {
 impl Default for EngineConfig {
     fn default() -> Self {
         Self {
-            batch_size: 500,
+            batch_size: 1000,
             lease: Duration::from_secs(10),
             poll: Duration::from_millis(100),
             caps: PlanCaps::default(),
@@ -152,37 +152,56 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
 
+    // Three stages joined by short queues: leasing runs ahead of signing,
+    // and signing of one batch overlaps the writing of the one before, so
+    // the cores keep signing while SQLite writes.
+    let (leased_tx, mut leased_rx) = mpsc::channel::<Box<Batch>>(1);
     let (signed_tx, mut signed_rx) = mpsc::channel::<Signing>(1);
     let writer = {
         let shared = shared.clone();
         let job_id = job_id.clone();
         tokio::spawn(async move {
             while let Some((batch, signed)) = signed_rx.recv().await {
+                let started = std::time::Instant::now();
                 write_with_retry(&shared, &job_id, &batch, &signed).await;
+                tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch written");
             }
         })
     };
-
-    loop {
-        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-        match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
-            Ok(Claim::Batch(batch)) => {
+    let signer = {
+        let shared = shared.clone();
+        let job_id = job_id.clone();
+        tokio::spawn(async move {
+            while let Some(batch) = leased_rx.recv().await {
                 let url = shared.public_url.clone();
                 let threads = shared.config.signing_threads;
+                let started = std::time::Instant::now();
                 let signing = tokio::task::spawn_blocking(move || {
                     let signed = sign::sign_batch(&batch, &url, threads);
                     (batch, signed)
                 });
                 match signing.await {
                     Ok(done) => {
+                        tracing::debug!(job = %job_id, rows = done.0.items.len(), ms = started.elapsed().as_millis() as u64, "batch signed");
                         if signed_tx.send(done).await.is_err() {
                             break;
                         }
                     }
-                    Err(e) => {
-                        tracing::error!(job = %job_id, error = %e, "signing a batch panicked");
-                        tokio::time::sleep(shared.config.lease).await;
-                    }
+                    // The rows stay leased and are taken again when the lease runs out.
+                    Err(e) => tracing::error!(job = %job_id, error = %e, "signing a batch panicked"),
+                }
+            }
+        })
+    };
+
+    loop {
+        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        let started = std::time::Instant::now();
+        match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
+            Ok(Claim::Batch(batch)) => {
+                tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch leased");
+                if leased_tx.send(batch).await.is_err() {
+                    break;
                 }
             }
             Ok(Claim::Throttled(wait)) => tokio::time::sleep(wait.min(shared.config.poll * 5)).await,
@@ -194,7 +213,8 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
             }
         }
     }
-    drop(signed_tx);
+    drop(leased_tx);
+    let _ = signer.await;
     let _ = writer.await;
     tracing::info!(job = %job_id, "job runner stopped");
 }

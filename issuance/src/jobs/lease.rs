@@ -5,16 +5,15 @@
 //! workers (in one process or in several sharing a database) never both
 //! issue a row. A worker that dies leaves its leases to expire, and another
 //! takes the rows over with the credential ids and status slots they were
-//! given the first time.
+//! given when the job was created.
 //!
-//! Every transaction here starts by taking the org's lock (a write), which
-//! serialises claims per org on PostgreSQL as on SQLite and keeps SQLite
-//! from refusing a read-then-write transaction.
+//! A transaction that reads before it writes starts by taking the org's
+//! lock (a write), which serialises such work per org on PostgreSQL as on
+//! SQLite and keeps SQLite from refusing a read-then-write transaction.
 
 use std::time::Duration;
 
 use p256::ecdsa::SigningKey;
-use sqlx::{QueryBuilder, Sqlite};
 
 use super::{JobStatus, throttle};
 use crate::badges::{self, Badge};
@@ -22,7 +21,7 @@ use crate::db::Db;
 use crate::error::CoreResult;
 use crate::keys::{self, MasterKey};
 use crate::orgs::{Plan, organizations};
-use crate::status_list::{self, Slot};
+use crate::status_list::Slot;
 
 /// Jobs an org may have processing at once; more wait as pending.
 pub const MAX_PROCESSING_PER_ORG: i64 = 10;
@@ -121,27 +120,35 @@ pub async fn claim(
     }
 
     let mut tx = db.begin().await?;
-    organizations::lock(&mut tx, &org_id).await?;
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job_id).fetch_one(&mut *tx).await?;
-    if status != JobStatus::Processing.as_str() {
-        return Ok(Claim::Done);
-    }
     let wanted = match limits.per_sec {
         None => limits.max_items,
-        Some(per_sec) => match throttle::allowance(&mut tx, &org_id, per_sec, limits.max_items, now_ms).await? {
-            Ok(n) => n,
-            Err(wait) => return Ok(Claim::Throttled(wait)),
-        },
+        Some(per_sec) => {
+            // The org lock orders claims of a capped org, so the arrival
+            // time is read and advanced by one claim at a time.
+            organizations::lock(&mut tx, &org_id).await?;
+            match throttle::allowance(&mut tx, &org_id, per_sec, limits.max_items, now_ms).await? {
+                Ok(n) => n,
+                Err(wait) => return Ok(Claim::Throttled(wait)),
+            }
+        }
     };
 
-    // On PostgreSQL, add FOR UPDATE SKIP LOCKED; the org lock above already
-    // keeps two claims of one org from overlapping.
+    // One statement leases the rows, so it takes SQLite's write lock only
+    // for itself. On PostgreSQL the subquery wants FOR UPDATE SKIP LOCKED;
+    // the lease condition is repeated outside it so that a row another
+    // worker leased meanwhile is left alone either way.
+    let lease_until = now + limits.lease.as_secs() as i64;
     let rows: Vec<PendingRow> = sqlx::query_as(
-        "SELECT idx, name, email, credential_id, status_list_id, status_list_index FROM job_items
-         WHERE job_id = $1 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $2)
-         ORDER BY idx LIMIT $3",
+        "UPDATE job_items SET lease_owner = $1, lease_until = $2
+         WHERE job_id = $3 AND idx IN (
+                 SELECT idx FROM job_items
+                 WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
+                 ORDER BY idx LIMIT $5)
+           AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
+         RETURNING idx, name, email, credential_id, status_list_id, status_list_index",
     )
+    .bind(token)
+    .bind(lease_until)
     .bind(job_id)
     .bind(now)
     .bind(wanted as i64)
@@ -156,62 +163,31 @@ pub async fn claim(
         if pending {
             return Ok(Claim::Busy);
         }
+        organizations::lock(&mut tx, &org_id).await?;
         finish_if_done(&mut tx, job_id, now).await?;
         tx.commit().await?;
         return Ok(Claim::Done);
     }
-
-    // Rows leased for the first time get their credential id and slot now;
-    // rows taken over from a dead worker keep theirs.
-    let fresh = rows.iter().filter(|r| r.3.is_none()).count() as u32;
-    let mut slots = status_list::lists::allocate(&mut tx, &org_id, fresh).await?.into_iter();
     let mut items = Vec::with_capacity(rows.len());
     for (idx, name, email, credential_id, list_id, index) in rows {
-        let (credential_id, slot) = match (credential_id, list_id, index) {
-            (Some(c), Some(list_id), Some(index)) => (c, Slot { list_id, index: index as u32 }),
-            _ => (
-                crate::ids::new_id("cred"),
-                slots.next().ok_or_else(|| anyhow::anyhow!("status slots ran short for job {job_id}"))?,
-            ),
+        let (Some(credential_id), Some(list_id), Some(index)) = (credential_id, list_id, index) else {
+            return Err(anyhow::anyhow!("row {idx} of job {job_id} has no credential id or status slot").into());
         };
-        items.push(LeasedItem { idx, name, email, credential_id, slot });
+        items.push(LeasedItem { idx, name, email, credential_id, slot: Slot { list_id, index: index as u32 } });
     }
-
-    let lease_until = now + limits.lease.as_secs() as i64;
-    let mut update: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, cred, list, pos) AS (");
-    update.push_values(&items, |mut b, it| {
-        b.push_bind(it.idx)
-            .push_bind(&it.credential_id)
-            .push_bind(&it.slot.list_id)
-            .push_bind(i64::from(it.slot.index));
-    });
-    update
-        .push(
-            ") UPDATE job_items SET
-                 credential_id = (SELECT cred FROM v WHERE v.idx = job_items.idx),
-                 status_list_id = (SELECT list FROM v WHERE v.idx = job_items.idx),
-                 status_list_index = (SELECT pos FROM v WHERE v.idx = job_items.idx),
-                 lease_owner = ",
-        )
-        .push_bind(token)
-        .push(", lease_until = ")
-        .push_bind(lease_until)
-        .push(" WHERE job_id = ")
-        .push_bind(job_id)
-        .push(" AND idx IN (SELECT idx FROM v)");
-    let leased = update.build().execute(&mut *tx).await?.rows_affected();
-    if leased != items.len() as u64 {
-        return Err(anyhow::anyhow!("leased {leased} of {} rows of job {job_id}", items.len()).into());
-    }
+    items.sort_by_key(|i| i.idx);
     if let Some(per_sec) = limits.per_sec {
         throttle::charge(&mut tx, &org_id, per_sec, items.len(), now_ms).await?;
     }
-
-    let org_name: String =
-        sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&org_id).fetch_one(&mut *tx).await?;
-    let badge = badges::get(&mut *tx, &org_id, &badge_id).await?;
-    let (key_id, key) = keys::active(&mut tx, master, &org_id).await?;
     tx.commit().await?;
+
+    // Read after the lease: what the batch is signed with. The write checks
+    // the org and badge again, under the org lock.
+    let org_name: String =
+        sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&org_id).fetch_one(db).await?;
+    let badge = badges::get(db, &org_id, &badge_id).await?;
+    let mut conn = db.acquire().await?;
+    let (key_id, key) = keys::active(&mut conn, master, &org_id).await?;
     Ok(Claim::Batch(Box::new(Batch {
         job_id: job_id.to_owned(),
         org_id,

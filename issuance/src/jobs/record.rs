@@ -351,7 +351,7 @@ async fn queue_emails(
 }
 
 /// Appends `column IN (v1, v2, ...)`.
-fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: impl Iterator<Item = i64>) {
+pub(crate) fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: impl Iterator<Item = i64>) {
     q.push(column).push(" IN (");
     let mut list = q.separated(", ");
     for v in values {

@@ -31,16 +31,19 @@ pub enum Action {
     ManageApiKeys,
     /// Change org-wide settings: quota, signing-key rotation.
     ManageSettings,
+    /// See the e-mail outbox and retry failed messages.
+    ManageOutbox,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ViewOrg,
         Action::Issue,
         Action::ManageMembers,
         Action::ManageBadges,
         Action::ManageApiKeys,
         Action::ManageSettings,
+        Action::ManageOutbox,
     ];
 }
 
@@ -102,7 +105,7 @@ mod tests {
         let expect = |role: Role| -> Vec<Action> {
             match role {
                 Role::Owner => Action::ALL.to_vec(),
-                Role::Admin => vec![ViewOrg, Issue, ManageMembers, ManageBadges, ManageApiKeys],
+                Role::Admin => vec![ViewOrg, Issue, ManageMembers, ManageBadges, ManageApiKeys, ManageOutbox],
                 Role::Issuer => vec![ViewOrg, Issue],
                 Role::Viewer => vec![ViewOrg],
             }
