@@ -63,6 +63,18 @@ need_node_modules() {
   (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 }
 
+# The e-mail delivery tests talk to a real SMTP server on loopback:
+# aiosmtpd, from PyPI.
+need_aiosmtpd() {
+  python3 -c 'import aiosmtpd' 2>/dev/null && return
+  say "Installing aiosmtpd (PyPI) for the e-mail delivery tests"
+  # --user outside a virtualenv; Debian's own python3 also wants
+  # --break-system-packages; inside a virtualenv, neither.
+  python3 -m pip install --user --quiet aiosmtpd 2>/dev/null \
+    || python3 -m pip install --user --quiet --break-system-packages aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet aiosmtpd
+}
+
 # Builds the wasm bundle, the CSS and the `laurel` binary (debug, shared
 # with the tests' build).
 build_site() {

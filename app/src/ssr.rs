@@ -17,6 +17,8 @@ pub struct AppState {
     pub master_key: MasterKey,
     /// The externally visible base URL, e.g. `http://127.0.0.1:3000`.
     pub public_url: String,
+    /// Whether mail is sent (`LAUREL_SMTP_URL` is set); otherwise it waits in the outbox.
+    pub smtp_configured: bool,
 }
 
 const USER_KEY: &str = "uid";

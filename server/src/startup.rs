@@ -18,7 +18,7 @@ use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
 
 use crate::config::Config;
-use crate::{api_errors, bulk_files, origin_guard, rest};
+use crate::{api_errors, bulk_files, job_events, origin_guard, public_credentials, rest};
 
 /// The cookie's name; it carries only an opaque session id.
 pub const SESSION_COOKIE: &str = "laurel_session";
@@ -72,7 +72,12 @@ impl Application {
     /// picks a free port, as the tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect(&config.database_url).await?;
-        let state = AppState { db, master_key: config.master_key()?, public_url: config.public_url.clone() };
+        let state = AppState {
+            db,
+            master_key: config.master_key()?,
+            public_url: config.public_url.clone(),
+            smtp_configured: config.smtp_url.is_some(),
+        };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -125,6 +130,8 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
     let pages = Router::new()
         .merge(rest::router().with_state(state.clone()))
         .merge(bulk_files::router().with_state(state.clone()))
+        .merge(job_events::router().with_state(state.clone()))
+        .merge(public_credentials::router().with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -46,6 +46,7 @@ pub async fn get_bulk_review(
         badge_name: String::new(),
         filename: upload.filename,
         submitted: upload.status == "submitted",
+        job_id: upload.job_id,
         file_error: None,
         counts: Vec::new(),
         rows_total: 0,
@@ -111,12 +112,18 @@ pub async fn get_bulk_review(
     Ok(view)
 }
 
+/// Submits the upload: it becomes a job that the workers issue. Returns the
+/// job's id and sends the browser to the job's page (a plain form post is
+/// redirected there; the hydrated page navigates there).
 #[server(endpoint = "submit_bulk_upload")]
-pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<(), AppError> {
+pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<String, AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
-    issuance::bulk::uploads::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now()).await?;
-    Ok(())
+    let submitted =
+        issuance::bulk::uploads::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now())
+            .await?;
+    leptos_axum::redirect(&format!("/organizations/{org_id}/jobs/{}", submitted.job_id));
+    Ok(submitted.job_id)
 }

@@ -1,12 +1,50 @@
-//! The credentials list of an org.
+//! Credentials: the org's list, one credential in detail, revoking, and
+//! the public page anyone with a credential's link may see.
 
 use leptos::prelude::*;
 
-use super::types::CredentialsView;
+use super::types::{CredentialDetailView, CredentialsPageView, PublicCredentialView};
 use crate::error::AppError;
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// Who or what a credential is about, and the detail under it (e-mail or
+/// subject id).
+#[cfg(feature = "ssr")]
+fn about(c: &issuance::credentials::Credential) -> (String, String) {
+    let subject_name = c.subject.get("name").map(|n| match n {
+        serde_json::Value::String(s) => s.clone(),
+        other => other
+            .as_object()
+            .map_or_else(String::new, |o| o.values().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" ")),
+    });
+    let subject_id = c.subject.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    (
+        c.recipient_name.clone().or(subject_name).unwrap_or_else(|| subject_id.clone()),
+        c.recipient_email.clone().unwrap_or(subject_id),
+    )
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn outbox_view(e: issuance::outbox::OutboxEntry) -> super::types::OutboxMessageView {
+    super::types::OutboxMessageView {
+        id: e.id,
+        credential_id: e.credential_id,
+        job_id: e.job_id,
+        to_email: e.to_email,
+        to_name: e.to_name,
+        badge_name: e.badge_name,
+        status: e.status,
+        attempts: e.attempts,
+        next_attempt_at: e.next_attempt_at,
+        last_error: e.last_error,
+        sent_at: e.sent_at,
+        created_at: e.created_at,
+    }
+}
+
+/// The org's credentials, newest first, with the filters of the page:
+/// status, type, badge, job and a search in name and e-mail.
 #[server(endpoint = "list_credentials")]
 pub async fn list_credentials(
     org_id: String,
@@ -14,8 +52,10 @@ pub async fn list_credentials(
     credential_type: Option<String>,
     q: Option<String>,
     after: Option<String>,
-) -> Result<CredentialsView, AppError> {
-    use super::types::CredentialRow;
+    badge_id: Option<String>,
+    job_id: Option<String>,
+) -> Result<CredentialsPageView, AppError> {
+    use super::types::{BadgeOption, CredentialRow, CredentialsView};
     use crate::ssr;
     use issuance::credentials::store::{self, Filter};
     use issuance::orgs::Action;
@@ -23,36 +63,205 @@ pub async fn list_credentials(
     ssr::authorize(&org_id, Action::ViewOrg).await?;
     let db = ssr::state()?.db;
     let now = issuance::clock::now();
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let job_id = given(job_id);
     let filter = Filter {
-        status: status.filter(|s| !s.is_empty()),
-        credential_type: credential_type.filter(|s| !s.is_empty()),
+        status: given(status),
+        credential_type: given(credential_type),
         search: q,
+        badge_id: given(badge_id),
+        job_id: job_id.clone(),
         ..Filter::default()
     };
-    let page = store::list(&db, &org_id, &filter, PAGE_SIZE, after.as_deref().filter(|a| !a.is_empty()), now).await?;
-    Ok(CredentialsView {
-        items: page
-            .items
-            .into_iter()
-            .map(|c| {
-                let subject_name = c.subject.get("name").map(|n| match n {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.as_object().map_or_else(String::new, |o| {
-                        o.values().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" ")
-                    }),
-                });
-                let subject_id = c.subject.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                CredentialRow {
-                    status: c.status_at(now).to_owned(),
-                    about: c.recipient_name.clone().or(subject_name).unwrap_or_else(|| subject_id.clone()),
-                    detail: c.recipient_email.clone().unwrap_or(subject_id),
-                    id: c.id,
-                    credential_type: c.credential_type,
-                    issued_at: c.issued_at,
-                    expires_at: c.expires_at,
-                }
-            })
-            .collect(),
-        next_cursor: page.next_cursor,
+    let page = store::list(&db, &org_id, &filter, PAGE_SIZE, given(after).as_deref(), now).await?;
+    let badges = issuance::badges::list(&db, &org_id).await?;
+    let job_label = match &job_id {
+        None => None,
+        Some(id) => match issuance::jobs::read::get(&db, &org_id, id).await {
+            Ok(job) => Some(job.filename.unwrap_or(job.id)),
+            Err(issuance::CoreError::NotFound) => Some(id.clone()),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    Ok(CredentialsPageView {
+        list: CredentialsView {
+            items: page
+                .items
+                .into_iter()
+                .map(|c| {
+                    let (about, detail) = about(&c);
+                    CredentialRow {
+                        status: c.status_at(now).to_owned(),
+                        about,
+                        detail,
+                        id: c.id,
+                        credential_type: c.credential_type,
+                        issued_at: c.issued_at,
+                        expires_at: c.expires_at,
+                    }
+                })
+                .collect(),
+            next_cursor: page.next_cursor,
+        },
+        badges: badges.into_iter().map(|b| BadgeOption { id: b.id, name: b.name }).collect(),
+        job_id,
+        job_label,
     })
+}
+
+/// One credential of the org, with its decoded JWT and its e-mails.
+#[server(endpoint = "get_credential")]
+pub async fn get_credential(org_id: String, credential_id: String) -> Result<CredentialDetailView, AppError> {
+    use crate::ssr;
+    use issuance::credentials::{store, vc};
+    use issuance::orgs::Action;
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let state = ssr::state()?;
+    let db = &state.db;
+    let now = issuance::clock::now();
+    let c = store::get(db, &org_id, &credential_id).await?;
+    let lineage = store::lineage(db, &org_id, &credential_id).await?;
+    let emails = issuance::outbox::for_credential(db, &org_id, &credential_id).await?;
+    let badge_name = match &c.badge_id {
+        Some(id) => issuance::badges::get(db, &org_id, id).await.ok().map(|b| b.name),
+        None => None,
+    };
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let (header_json, claims_json) = match issuance::jws::decode(&c.signed_payload) {
+        Ok(d) => (pretty(&d.header), pretty(&d.payload)),
+        Err(e) => {
+            tracing::error!(credential_id = %c.id, error = %e, "a stored credential does not decode");
+            (String::new(), String::new())
+        }
+    };
+    let (about, _) = about(&c);
+    Ok(CredentialDetailView {
+        status: c.status_at(now).to_owned(),
+        about,
+        subject_id: c.subject.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+        public_url: vc::credential_url(&state.public_url, &c.id),
+        kid: c.kid(),
+        can_revoke: membership.role.allows(Action::Issue),
+        header_json,
+        claims_json,
+        badge_name,
+        replaces: lineage.replaces,
+        superseded_by: lineage.superseded_by,
+        job_id: lineage.job_id,
+        emails: emails.into_iter().map(outbox_view).collect(),
+        id: c.id,
+        credential_type: c.credential_type,
+        recipient_email: c.recipient_email,
+        badge_id: c.badge_id,
+        revoked_at: c.revoked_at,
+        revocation_reason: c.revocation_reason,
+        issued_at: c.issued_at,
+        expires_at: c.expires_at,
+        issuer_did: c.issuer_did,
+        jwt: c.signed_payload,
+    })
+}
+
+/// Revokes one of the org's credentials, with an optional reason; Issuers
+/// and above.
+#[server(endpoint = "revoke_credential")]
+pub async fn revoke_credential(org_id: String, credential_id: String, reason: Option<String>) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    issuance::credentials::store::revoke(&db, &org_id, &credential_id, reason.as_deref(), Some(&user.id)).await?;
+    Ok(())
+}
+
+/// What anyone holding a credential's link may see: no session needed. It
+/// shows only what the signed credential itself says (never the
+/// recipient's e-mail address), and whether it still stands.
+#[server(endpoint = "get_public_credential")]
+pub async fn get_public_credential(credential_id: String) -> Result<PublicCredentialView, AppError> {
+    use crate::ssr;
+    use issuance::credentials::store;
+    use serde_json::Value;
+
+    let state = ssr::state()?;
+    let c = store::get_any(&state.db, &credential_id).await?;
+    let now = issuance::clock::now();
+    let payload = match issuance::jws::decode(&c.signed_payload) {
+        Ok(d) => d.payload,
+        Err(e) => {
+            let reference = issuance::ids::new_id("err");
+            tracing::error!(%reference, credential_id = %c.id, error = %e, "a stored credential does not decode");
+            return Err(AppError::Internal(reference));
+        }
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let subject = payload.get("credentialSubject");
+    let achievement = subject.and_then(|s| s.get("achievement"));
+    // Open Badges carries the recipient's name as an unhashed identifier.
+    let recipient_name = subject
+        .and_then(|s| s.get("identifier"))
+        .and_then(Value::as_array)
+        .and_then(|ids| {
+            ids.iter().find(|i| {
+                i.get("identityType").and_then(Value::as_str) == Some("name")
+                    && i.get("hashed").and_then(Value::as_bool) == Some(false)
+            })
+        })
+        .and_then(|i| text(i.get("identityHash")));
+    let kind = payload
+        .get("type")
+        .and_then(Value::as_array)
+        .and_then(|t| t.iter().filter_map(Value::as_str).find(|t| *t != "VerifiableCredential"))
+        .map(kind_label)
+        .unwrap_or_else(|| "Credential".into());
+    let title = text(achievement.and_then(|a| a.get("name")))
+        .or_else(|| text(payload.get("name")))
+        .or_else(|| text(subject.and_then(|s| s.get("name"))))
+        .unwrap_or_else(|| kind.clone());
+    let status = payload.get("credentialStatus");
+    Ok(PublicCredentialView {
+        verdict: match c.status_at(now) {
+            "active" => "valid",
+            other => other,
+        }
+        .to_owned(),
+        revoked_at: c.revoked_at.filter(|_| c.stored_status == "revoked"),
+        kind,
+        title,
+        description: text(achievement.and_then(|a| a.get("description"))).filter(|d| !d.is_empty()),
+        criteria: text(achievement.and_then(|a| a.get("criteria")).and_then(|c| c.get("narrative")))
+            .filter(|d| !d.is_empty()),
+        image_url: text(achievement.and_then(|a| a.get("image")).and_then(|i| i.get("id"))),
+        recipient_name: recipient_name.or_else(|| text(subject.and_then(|s| s.get("name")))),
+        issuer_name: text(payload.get("issuer").and_then(|i| i.get("name"))).unwrap_or_else(|| c.issuer_did.clone()),
+        issuer_did: c.issuer_did.clone(),
+        issued_at: c.issued_at,
+        expires_at: c.expires_at,
+        did_document_url: format!("{}/organizations/{}/did.json", state.public_url, c.org_id),
+        status_list_url: text(status.and_then(|s| s.get("statusListCredential"))),
+        status_list_index: text(status.and_then(|s| s.get("statusListIndex"))),
+        download_url: format!("/credentials/{}/credential.jwt", c.id),
+        id: c.id,
+    })
+}
+
+/// `OpenBadgeCredential` as "Badge", `BusinessCredential` as "Business
+/// credential".
+#[cfg(feature = "ssr")]
+fn kind_label(vc_type: &str) -> String {
+    if vc_type == "OpenBadgeCredential" {
+        return "Badge".into();
+    }
+    let mut out = String::new();
+    for (i, ch) in vc_type.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }

@@ -192,6 +192,8 @@ pub struct BulkReviewView {
     pub badge_name: String,
     pub filename: Option<String>,
     pub submitted: bool,
+    /// The job a submitted upload became.
+    pub job_id: Option<String>,
     pub file_error: Option<String>,
     pub counts: Vec<StatusCount>,
     pub rows_total: usize,
@@ -210,4 +212,219 @@ pub struct BulkReviewView {
     pub filtered: usize,
     pub page: usize,
     pub pages: usize,
+}
+
+/// A badge as a choice in a filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgeOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// The credentials page: the list, the org's badges for its filter, and
+/// the job it is narrowed to, if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialsPageView {
+    pub list: CredentialsView,
+    pub badges: Vec<BadgeOption>,
+    pub job_id: Option<String>,
+    /// The job's file name, or its id when it has none.
+    pub job_label: Option<String>,
+}
+
+/// One e-mail of the outbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessageView {
+    pub id: String,
+    pub credential_id: Option<String>,
+    pub job_id: Option<String>,
+    pub to_email: String,
+    pub to_name: String,
+    pub badge_name: Option<String>,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A credential as its org sees it, on its detail page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialDetailView {
+    pub id: String,
+    pub credential_type: String,
+    /// Recipient name or subject name/id.
+    pub about: String,
+    pub recipient_email: Option<String>,
+    pub subject_id: Option<String>,
+    pub badge_id: Option<String>,
+    pub badge_name: Option<String>,
+    /// `active`, `revoked` or `expired`.
+    pub status: String,
+    pub revoked_at: Option<i64>,
+    pub revocation_reason: Option<String>,
+    pub superseded_by: Option<String>,
+    pub replaces: Option<String>,
+    pub job_id: Option<String>,
+    pub issued_at: i64,
+    pub expires_at: Option<i64>,
+    pub issuer_did: String,
+    pub kid: String,
+    /// The JWT's header and claims, as indented JSON.
+    pub header_json: String,
+    pub claims_json: String,
+    pub jwt: String,
+    pub public_url: String,
+    pub emails: Vec<OutboxMessageView>,
+    pub can_revoke: bool,
+}
+
+/// A credential as anyone with its link sees it: only what the signed
+/// credential says, and its current standing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicCredentialView {
+    pub id: String,
+    /// `valid`, `revoked` or `expired`.
+    pub verdict: String,
+    pub revoked_at: Option<i64>,
+    /// What kind of credential, e.g. "Badge".
+    pub kind: String,
+    /// The badge's name, or the credential's subject.
+    pub title: String,
+    pub description: Option<String>,
+    pub criteria: Option<String>,
+    pub image_url: Option<String>,
+    pub recipient_name: Option<String>,
+    pub issuer_name: String,
+    pub issuer_did: String,
+    pub issued_at: i64,
+    pub expires_at: Option<i64>,
+    pub did_document_url: String,
+    pub status_list_url: Option<String>,
+    pub status_list_index: Option<String>,
+    pub download_url: String,
+}
+
+/// The admin's outbox page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub smtp_configured: bool,
+    pub filter: Option<String>,
+    pub messages: Vec<OutboxMessageView>,
+    /// Pass as `before` for older messages; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+// Bulk jobs: the history, the job page and its live updates.
+
+/// A bulk job as the history lists it and the job page heads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub id: String,
+    pub badge_name: String,
+    pub filename: Option<String>,
+    /// `dashboard` or `api`.
+    pub source: String,
+    /// `pending`, `processing`, `completed`, `failed` or `cancelled`.
+    pub status: String,
+    /// A member's e-mail, or the API key's name.
+    pub submitted_by: Option<String>,
+    pub total: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// Rows never processed because the job was cancelled.
+    pub cancelled: i64,
+    pub remaining: i64,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    /// Seconds from start to finish, or until now while it runs.
+    pub duration: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobsView {
+    pub jobs: Vec<JobSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A row that failed, with why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobFailure {
+    /// 0-based data row (orders the list).
+    pub idx: i64,
+    /// The line of the file.
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// How a job stands: what the job page renders first and what every
+/// server-sent event of `/organizations/{org}/jobs/{job}/events` carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSnapshot {
+    pub status: String,
+    pub total: i64,
+    pub processed: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    pub cancelled: i64,
+    pub remaining: i64,
+    pub emails_queued: i64,
+    pub emails_sent: i64,
+    pub emails_failed: i64,
+    /// Credentials issued per second, lately (while running) or on average.
+    pub rate: Option<f64>,
+    /// Estimated seconds until the job is done, while it runs.
+    pub seconds_left: Option<i64>,
+    /// Failed rows: on the page, the first ones; in an event, those not
+    /// sent before on that connection.
+    pub failures: Vec<JobFailure>,
+}
+
+/// One row of the job's file and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobItemRow {
+    pub idx: i64,
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    /// `pending`, `succeeded`, `failed`, `skipped` or `cancelled`.
+    pub state: String,
+    pub credential_id: Option<String>,
+    pub error: Option<String>,
+    /// `queued`, `sent` or `failed`, once the row succeeded.
+    pub email_status: Option<String>,
+    pub email_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobPageView {
+    pub job: JobSummary,
+    pub snapshot: JobSnapshot,
+    /// The viewer's role may cancel (the job's status decides the rest).
+    pub can_cancel: bool,
+}
+
+/// One page of a job's rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobRowsView {
+    /// Rows per state (`succeeded`, `failed`, `skipped`, `pending`,
+    /// `cancelled`), for the filter.
+    pub counts: Vec<StatusCount>,
+    pub items: Vec<JobItemRow>,
+    /// The item state the table shows, if filtered.
+    pub filter: Option<String>,
+    /// The cursor the table starts after, if not on its first page.
+    pub after: Option<i64>,
+    pub next_after: Option<i64>,
 }

@@ -99,9 +99,11 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
         </section>
         <section class="card">
             {if r.submitted {
+                let job = r.job_id.clone().map(|job| format!("/organizations/{org_id}/jobs/{job}"));
                 view! {
                     <div class="notice notice-ok" role="status" data-testid="submitted">
-                        <p><strong>"Submitted: pending."</strong>" This upload is recorded and waits for issuing. The issuing engine that signs and e-mails the credentials arrives in the next release; nothing has been issued yet."</p>
+                        <p><strong>"Submitted."</strong>" This upload became a bulk job; its page shows the progress and what became of every row."</p>
+                        {job.map(|href| view! { <p><a class="button" href=href data-testid="job-link">"Open the job"</a></p> })}
                     </div>
                 }.into_any()
             } else {

@@ -4,11 +4,11 @@ use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::credentials::list_credentials;
-use crate::api::types::CredentialsView;
+use crate::api::types::CredentialsPageView;
 use crate::components::loaded;
 use crate::format::{datetime, urlencode};
 
-const TYPES: [(&str, &str); 5] = [
+pub(crate) const TYPES: [(&str, &str); 5] = [
     ("badge", "Badge"),
     ("business", "Business"),
     ("user", "User"),
@@ -17,16 +17,18 @@ const TYPES: [(&str, &str); 5] = [
 ];
 
 /// Every credential the org has issued, newest first, filterable by status,
-/// type and recipient. The filters are a plain GET form, so a filtered list
-/// has an address that can be shared or bookmarked.
+/// type, badge, bulk job and recipient. The filters are a plain GET form,
+/// so a filtered list has an address that can be shared or bookmarked.
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
     let org_id = use_org_id();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let data = Resource::new(
-        move || (org_id.get(), param("status"), param("type"), param("q"), param("after")),
-        |(org, status, kind, q, after)| list_credentials(org, status, kind, q, after),
+        move || {
+            (org_id.get(), (param("status"), param("type"), param("q"), param("after")), (param("badge"), param("job")))
+        },
+        |(org, (status, kind, q, after), (badge, job))| list_credentials(org, status, kind, q, after, badge, job),
     );
     view! {
         <Title text="Credentials"/>
@@ -34,15 +36,41 @@ pub fn CredentialsPage() -> impl IntoView {
             <h1>"Credentials"</h1>
             <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
         </div>
+        {loaded(data, move |view| view! { <Credentials view org_id=org_id.get_untracked()/> })}
+    }
+}
+
+/// The current query string without `drop` (and without the page cursor).
+fn query_without(drop: &str) -> String {
+    let query = use_query_map();
+    let params: Vec<String> = query
+        .get_untracked()
+        .into_iter()
+        .filter(|(k, v)| k != drop && k != "after" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+        .collect();
+    if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) }
+}
+
+#[component]
+fn Credentials(view: CredentialsPageView, org_id: String) -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.get_untracked().get(name).filter(|v| !v.is_empty());
+    let here = format!("/organizations/{org_id}/credentials");
+    let status = param("status");
+    let kind = param("type");
+    let badge = param("badge");
+    let without_job = format!("{here}{}", query_without("job"));
+    view! {
         <form method="get" class="card row filters" role="search">
             <label class="grow"><span>"Recipient or subject"</span>
-                <input type="search" name="q" value=move || param("q").unwrap_or_default() placeholder="Name or e-mail"/>
+                <input type="search" name="q" value=param("q").unwrap_or_default() placeholder="Name or e-mail"/>
             </label>
             <label><span>"Status"</span>
                 <select name="status">
                     <option value="">"Any"</option>
                     {["active", "revoked", "expired"].map(|s| view! {
-                        <option value=s selected=move || param("status").as_deref() == Some(s)>{capitalize(s)}</option>
+                        <option value=s selected=status.as_deref() == Some(s)>{capitalize(s)}</option>
                     })}
                 </select>
             </label>
@@ -50,18 +78,40 @@ pub fn CredentialsPage() -> impl IntoView {
                 <select name="type">
                     <option value="">"Any"</option>
                     {TYPES.map(|(value, label)| view! {
-                        <option value=value selected=move || param("type").as_deref() == Some(value)>{label}</option>
+                        <option value=value selected=kind.as_deref() == Some(value)>{label}</option>
                     })}
                 </select>
             </label>
+            <label><span>"Badge"</span>
+                <select name="badge">
+                    <option value="">"Any"</option>
+                    {view.badges.into_iter().map(|b| {
+                        let selected = badge.as_deref() == Some(b.id.as_str());
+                        view! { <option value=b.id selected=selected>{b.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            {view.job_id.clone().map(|job| view! { <input type="hidden" name="job" value=job/> })}
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
-        {loaded(data, move |view| view! { <Table view/> })}
+        {view.job_id.clone().map(|job| {
+            let label = view.job_label.clone().unwrap_or_else(|| job.clone());
+            view! {
+                <p class="filter-chips">
+                    <a class="chip active" href=without_job data-testid="job-chip"
+                        title=format!("Only credentials issued by job {job}; click to show all")
+                        aria-label=format!("Job {label}: remove this filter")>
+                        "Job " {label.clone()} <span aria-hidden="true">" ×"</span>
+                    </a>
+                </p>
+            }
+        })}
+        <Table view=view.list here/>
     }
 }
 
 #[component]
-fn Table(view: CredentialsView) -> impl IntoView {
+fn Table(view: crate::api::types::CredentialsView, here: String) -> impl IntoView {
     let query = use_query_map();
     let next = view.next_cursor.clone().map(|cursor| {
         let mut params: Vec<String> = query
@@ -86,7 +136,10 @@ fn Table(view: CredentialsView) -> impl IntoView {
                 <tbody>
                     {view.items.into_iter().map(|c| view! {
                         <tr>
-                            <td><div>{c.about}</div><small class="muted">{c.detail}</small></td>
+                            <td>
+                                <div><a href=format!("{here}/{}", c.id) data-testid="credential-link">{c.about}</a></div>
+                                <small class="muted">{c.detail}</small>
+                            </td>
                             <td>{type_label(&c.credential_type)}</td>
                             <td><span class=format!("pill status-{}", c.status)>{capitalize(&c.status)}</span></td>
                             <td>{datetime(c.issued_at)}</td>
@@ -101,11 +154,11 @@ fn Table(view: CredentialsView) -> impl IntoView {
     .into_any()
 }
 
-fn type_label(t: &str) -> &'static str {
+pub(crate) fn type_label(t: &str) -> &'static str {
     TYPES.iter().find(|(v, _)| *v == t).map(|(_, l)| *l).unwrap_or("Other")
 }
 
-fn capitalize(s: &str) -> String {
+pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -1,11 +1,425 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Placeholder: being built.
+use super::org_frame::use_org_id;
+use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
+use crate::api::types::{JobFailure, JobItemRow, JobPageView, JobRowsView, JobSnapshot};
+use crate::components::error_view::FormError;
+use crate::components::loaded;
+use crate::format::{datetime, thousands};
+
+/// One bulk job as it runs: counts, a progress bar, pace and time left,
+/// e-mail delivery, failures with their reasons, and every row's result.
+///
+/// The page renders whole on the server from the job as it stands; once
+/// hydrated it follows the job's server-sent events
+/// (`/organizations/{org}/jobs/{job}/events`) and updates in place. The
+/// rows table has data of its own, reloaded every few seconds while the
+/// job runs and once when it finishes.
 #[component]
 pub fn JobPage() -> impl IntoView {
+    let org_id = use_org_id();
+    let params = use_params_map();
+    let query = use_query_map();
+    let job_id = move || params.read().get("job_id").unwrap_or_default();
+    let cancel = ServerAction::<CancelJob>::new();
+    // Bumped by the live updates to reload the rows (as is Cancel).
+    let rows_stale = RwSignal::new(0u32);
+    let data =
+        Resource::new(move || (org_id.get(), job_id(), cancel.version().get()), |(org, job, _)| get_job_page(org, job));
+    let rows = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                org_id.get(),
+                job_id(),
+                q.get("state").filter(|s| !s.is_empty()),
+                q.get("after").and_then(|a| a.parse::<i64>().ok()),
+                (rows_stale.get(), cancel.version().get()),
+            )
+        },
+        |(org, job, state, after, _)| get_job_rows(org, job, state, after),
+    );
     view! {
-        <Title text="Job"/>
-        <h1>"Job"</h1>
+        <Title text="Bulk job"/>
+        {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel rows_stale/> })}
+        {loaded(rows, move |r| {
+            let job = params.read_untracked().get("job_id").unwrap_or_default();
+            let here = format!("/organizations/{}/jobs/{job}", org_id.get_untracked());
+            view! { <Rows r here org_id=org_id.get_untracked()/> }
+        })}
+    }
+}
+
+#[component]
+fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_stale: RwSignal<u32>) -> impl IntoView {
+    let base = format!("/organizations/{org_id}/jobs/{}", v.job.id);
+    let jobs = format!("/organizations/{org_id}/jobs");
+    let live = RwSignal::new(v.snapshot.clone());
+    let done = move || is_finished(&live.read().status);
+    let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
+
+    // After hydration only (effects do not run on the server): follow the
+    // job until it finishes.
+    let events = format!("{base}/events");
+    let follow_it = !is_finished(&v.snapshot.status);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if follow_it {
+            follow(&events, live, rows_stale);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&events, follow_it, live, rows_stale);
+    });
+
+    let submitted = match (&v.job.submitted_by, v.job.source.as_str()) {
+        (Some(who), "api") => format!("Submitted over the API with key “{who}”, {}", datetime(v.job.created_at)),
+        (Some(who), _) => format!("Submitted by {who}, {}", datetime(v.job.created_at)),
+        (None, _) => format!("Submitted {}", datetime(v.job.created_at)),
+    };
+    let title = match &v.job.filename {
+        Some(f) => format!("{} · {f}", v.job.badge_name),
+        None => v.job.badge_name.clone(),
+    };
+    let count = move |f: fn(&JobSnapshot) -> i64| move || thousands(f(&live.read()));
+    let width = move |f: fn(&JobSnapshot) -> i64| {
+        move || {
+            let s = live.read();
+            format!("width: {:.2}%", pct(f(&s), s.total))
+        }
+    };
+    let job_id = v.job.id.clone();
+    let issued_href = format!("/organizations/{org_id}/credentials?job={job_id}");
+
+    view! {
+        <div class="page-head">
+            <h1>"Bulk job"</h1>
+            <div class="row">
+                <a class="button secondary" id="job-credentials" href=issued_href>"Issued credentials"</a>
+                <a class="button secondary" href=jobs.clone()>"All jobs"</a>
+            </div>
+        </div>
+        <p class="muted">{title}" · "{submitted}</p>
+
+        <section class="card job-live" id="job-live" data-job-status=move || live.read().status.clone()>
+            <div class="job-head">
+                <span class=move || format!("pill job-{}", live.read().status) id="job-status"
+                    data-job-status=move || live.read().status.clone()>
+                    {move || status_label(&live.read().status)}
+                </span>
+                <span class="muted job-pace">
+                    <span id="job-rate">{move || rate_text(&live.read())}</span>
+                    <span id="job-time-left">{move || time_left_text(&live.read())}</span>
+                </span>
+            </div>
+            <div class="dist job-bar" role="progressbar" aria-label="Rows done" aria-valuemin="0"
+                aria-valuemax=move || live.read().total.to_string()
+                aria-valuenow=move || live.read().processed.to_string()>
+                <span class="seg item-succeeded" style=width(|s| s.succeeded)></span>
+                <span class="seg item-failed" style=width(|s| s.failed)></span>
+                <span class="seg item-skipped" style=width(|s| s.skipped)></span>
+                <span class="seg item-cancelled" style=width(|s| s.cancelled)></span>
+            </div>
+            <dl class="job-counts">
+                <div><dt>"Rows"</dt><dd><span id="job-total">{count(|s| s.total)}</span></dd></div>
+                <div><dt><span class="dot item-succeeded"></span>"Issued"</dt><dd><span id="job-succeeded">{count(|s| s.succeeded)}</span></dd></div>
+                <div><dt><span class="dot item-failed"></span>"Failed"</dt><dd><span id="job-failed">{count(|s| s.failed)}</span></dd></div>
+                <div><dt><span class="dot item-skipped"></span>"Skipped"</dt><dd><span id="job-skipped">{count(|s| s.skipped)}</span></dd></div>
+                <div><dt>"Remaining"</dt><dd><span id="job-remaining">{count(|s| s.remaining)}</span></dd></div>
+                <div class:job-hidden=move || live.read().cancelled == 0>
+                    <dt><span class="dot item-cancelled"></span>"Cancelled"</dt><dd><span id="job-cancelled">{count(|s| s.cancelled)}</span></dd>
+                </div>
+            </dl>
+            <p class="job-emails">
+                <span class="job-emails-title">"E-mails to recipients"</span>
+                <span><span id="job-emails-queued">{count(|s| s.emails_queued)}</span>" queued"</span>
+                <span><span id="job-emails-sent">{count(|s| s.emails_sent)}</span>" sent"</span>
+                <span><span id="job-emails-failed">{count(|s| s.emails_failed)}</span>" failed"</span>
+            </p>
+            {v.can_cancel.then(|| {
+                let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                move || (!done()).then(|| {
+                    let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                    view! {
+                        <ActionForm action=cancel attr:class="inline job-cancel">
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="job_id" value=job_id/>
+                            <button type="submit" class="button secondary danger" data-testid="cancel-job">"Cancel job"</button>
+                            <small class="muted">"Rows not yet issued are dropped; issued credentials stay."</small>
+                        </ActionForm>
+                    }
+                })
+            })}
+            <FormError error=cancel_error/>
+        </section>
+
+        <section class="card" id="job-failures-card">
+            <div class="job-section-head">
+                <h2>"Failures"</h2>
+                {move || (live.read().failed > 0).then(|| view! {
+                    <a href=format!("{base}/failed.csv") download="failed-rows.csv" id="job-failed-csv">"Download failed rows"</a>
+                })}
+            </div>
+            <ul class="job-failures" id="job-failures">
+                <For each=move || live.read().failures.clone() key=|f| f.idx let:f>
+                    <Failure f/>
+                </For>
+            </ul>
+            {move || {
+                let s = live.read();
+                if s.failed == 0 {
+                    Some(view! { <p class="muted" id="job-no-failures">"No failures so far."</p> }.into_any())
+                } else if s.failed > s.failures.len() as i64 {
+                    let more = s.failed - s.failures.len() as i64;
+                    Some(view! {
+                        <p class="muted">{format!("and {} more: filter the table by “Failed”, or download the failed rows.", thousands(more))}</p>
+                    }.into_any())
+                } else {
+                    None
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Failure(f: JobFailure) -> impl IntoView {
+    view! {
+        <li data-line=f.line.to_string() data-code=f.code.clone().unwrap_or_default()>
+            <span class="muted job-line">{format!("Line {}", f.line)}</span>
+            <span class="job-who">
+                <strong>{if f.name.is_empty() { "(no name)".to_owned() } else { f.name }}</strong>
+                " "<span class="muted">{f.email}</span>
+            </span>
+            <span class="job-reason">{f.message}</span>
+        </li>
+    }
+}
+
+/// The job's rows and what became of each, a page at a time.
+#[component]
+fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoView {
+    let link = {
+        let (here, filter) = (here.clone(), r.filter.clone());
+        move |after: Option<i64>| {
+            let mut params = Vec::new();
+            if let Some(f) = &filter {
+                params.push(format!("state={f}"));
+            }
+            if let Some(a) = after {
+                params.push(format!("after={a}"));
+            }
+            if params.is_empty() { here.clone() } else { format!("{here}?{}", params.join("&")) }
+        }
+    };
+    let empty = r.items.is_empty();
+    let paged = r.after.is_some() || r.next_after.is_some();
+    view! {
+        <section class="card" id="job-rows">
+            <h2>"Rows"</h2>
+            <ul class="legend">
+                <li><a href=here.clone() class=if r.filter.is_none() { "chip active" } else { "chip" }>"All"</a></li>
+                {r.counts.iter().filter(|c| c.count > 0 || r.filter.as_deref() == Some(c.status.as_str())).map(|c| {
+                    let active = r.filter.as_deref() == Some(c.status.as_str());
+                    view! {
+                        <li>
+                            <a href=format!("{here}?state={}", c.status) class=if active { "chip active" } else { "chip" } data-state=c.status.clone()>
+                                <span class=format!("dot item-{}", c.status)></span>{c.label.clone()}" "<strong>{thousands(c.count as i64)}</strong>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {if empty {
+                view! { <p class="muted">"No rows here."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" data-testid="job-rows">
+                        <thead><tr><th>"Line"</th><th>"Name"</th><th>"E-mail"</th><th>"Result"</th><th>"Details"</th><th>"E-mail to recipient"</th></tr></thead>
+                        <tbody>
+                            {r.items.into_iter().map(|row| view! { <Row row org_id=org_id.clone()/> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {paged.then(|| view! {
+                <p class="pager">
+                    {r.after.is_some().then(|| view! { <a class="button secondary small" href=link(None)>"← First rows"</a> })}
+                    " "
+                    {r.next_after.map(|a| view! { <a class="button secondary small" href=link(Some(a))>"Next rows →"</a> })}
+                </p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Row(row: JobItemRow, org_id: String) -> impl IntoView {
+    let details = match (&row.credential_id, &row.error) {
+        (Some(id), _) => view! {
+            <a href=format!("/organizations/{org_id}/credentials/{id}") data-testid="credential-link">"View credential"</a>
+        }
+        .into_any(),
+        (None, Some(error)) => view! { <small>{error.clone()}</small> }.into_any(),
+        (None, None) => view! { <small class="muted">"—"</small> }.into_any(),
+    };
+    let email = match row.email_status.clone() {
+        Some(status) => view! {
+            <span class=format!("pill mail-{status}") title=row.email_error.clone().unwrap_or_default()>{status_label(&status)}</span>
+        }
+        .into_any(),
+        None => view! { <small class="muted">"—"</small> }.into_any(),
+    };
+    view! {
+        <tr data-state=row.state.clone()>
+            <td>{row.line}</td>
+            <td>{row.name}</td>
+            <td>{row.email}</td>
+            <td><span class=format!("pill state-{}", row.state)>{item_label(&row.state)}</span></td>
+            <td>{details}</td>
+            <td>{email}</td>
+        </tr>
+    }
+}
+
+/// Opens the job's event stream and applies every snapshot to `live`;
+/// closes it when the job finishes (or the page goes away). Bumps
+/// `rows_stale` every [`ROWS_EVERY`] snapshots and at the end, so the rows
+/// table follows too.
+#[cfg(feature = "hydrate")]
+fn follow(url: &str, live: RwSignal<JobSnapshot>, rows_stale: RwSignal<u32>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let Ok(source) = web_sys::EventSource::new(url) else {
+        return;
+    };
+    let on_snapshot = {
+        let source = source.clone();
+        let mut seen = 0u32;
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            let Ok(mut next) = serde_json::from_str::<JobSnapshot>(&text) else {
+                leptos::logging::warn!("job events: not a snapshot: {text}");
+                return;
+            };
+            let over = is_finished(&next.status);
+            let fresh = std::mem::take(&mut next.failures);
+            live.try_update(move |current| {
+                next.failures = merge_failures(std::mem::take(&mut current.failures), fresh);
+                *current = next;
+            });
+            seen += 1;
+            if over {
+                source.close();
+            }
+            if over || seen.is_multiple_of(ROWS_EVERY) {
+                rows_stale.try_update(|n| *n += 1);
+            }
+        })
+    };
+    let _ = source.add_event_listener_with_callback("snapshot", on_snapshot.as_ref().unchecked_ref());
+    let held = StoredValue::new_local((source, on_snapshot));
+    on_cleanup(move || {
+        held.try_with_value(|(source, _)| source.close());
+    });
+}
+
+/// Snapshots between reloads of the rows table: about two seconds while
+/// the job moves (the server checks every 200 ms).
+#[cfg(feature = "hydrate")]
+const ROWS_EVERY: u32 = 10;
+
+/// The failures known so far plus `fresh`, once each, in file order, at
+/// most as many as the page lists.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn merge_failures(mut known: Vec<JobFailure>, fresh: Vec<JobFailure>) -> Vec<JobFailure> {
+    for f in fresh {
+        if !known.iter().any(|k| k.idx == f.idx) {
+            known.push(f);
+        }
+    }
+    known.sort_by_key(|f| f.idx);
+    known.truncate(crate::api::jobs::FAILURES_LISTED);
+    known
+}
+
+pub(crate) fn is_finished(status: &str) -> bool {
+    matches!(status, "completed" | "failed" | "cancelled")
+}
+
+pub(crate) fn status_label(status: &str) -> String {
+    let mut c = status.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+fn item_label(state: &str) -> String {
+    match state {
+        "succeeded" => "Issued".into(),
+        other => status_label(other),
+    }
+}
+
+fn rate_text(s: &JobSnapshot) -> String {
+    match (s.status.as_str(), s.rate) {
+        ("pending", _) => "Waiting to start".into(),
+        ("processing", Some(r)) => format!("{} credentials/s", one_decimal(r)),
+        ("processing", None) => "Starting…".into(),
+        (_, Some(r)) => format!("{} credentials/s on average", one_decimal(r)),
+        (_, None) => String::new(),
+    }
+}
+
+fn time_left_text(s: &JobSnapshot) -> String {
+    match (s.status.as_str(), s.seconds_left) {
+        ("processing", Some(secs)) => format!(" · about {} left", duration(secs)),
+        _ => String::new(),
+    }
+}
+
+fn one_decimal(r: f64) -> String {
+    if r >= 100.0 { format!("{r:.0}") } else { format!("{r:.1}") }
+}
+
+/// Seconds as `42 s`, `3 min 5 s` or `2 h 4 min`.
+pub(crate) fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+pub(crate) fn pct(n: i64, of: i64) -> f64 {
+    if of <= 0 { 0.0 } else { (n as f64 * 100.0 / of as f64).clamp(0.0, 100.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(idx: i64) -> JobFailure {
+        JobFailure { idx, line: idx + 2, name: "n".into(), email: "e".into(), code: None, message: "m".into() }
+    }
+
+    #[test]
+    fn failures_merge_once_each_in_file_order() {
+        let merged = merge_failures(vec![failure(3), failure(1)], vec![failure(1), failure(0), failure(7)]);
+        assert_eq!(merged.iter().map(|f| f.idx).collect::<Vec<_>>(), vec![0, 1, 3, 7]);
+    }
+
+    #[test]
+    fn durations_and_rates_read_plainly() {
+        assert_eq!(duration(42), "42 s");
+        assert_eq!(duration(185), "3 min 5 s");
+        assert_eq!(duration(7440), "2 h 4 min");
+        assert_eq!(one_decimal(12.345), "12.3");
+        assert_eq!(one_decimal(250.4), "250");
+        assert_eq!(pct(1, 4), 25.0);
+        assert_eq!(pct(1, 0), 0.0);
     }
 }

@@ -51,15 +51,23 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let base = format!("/organizations/{}", ctx.org_id);
     let others: Vec<_> = ctx.orgs.iter().filter(|o| o.id != ctx.org_id).cloned().collect();
+    // The frame stays in place when the client router moves to another org,
+    // so the menu is closed by hand once an org is picked.
+    let switcher = NodeRef::<leptos::html::Details>::new();
+    let close_switcher = move |_| {
+        if let Some(details) = switcher.get() {
+            details.set_open(false);
+        }
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/"><span class="brand-mark">"L"</span>"Laurel"</a>
-            <details class="switcher" data-testid="org-switcher">
+            <details class="switcher" data-testid="org-switcher" node_ref=switcher>
                 <summary>
                     <span class="switcher-name">{ctx.org_name.clone()}</span>
                     <span class="switcher-role">{ctx.role.clone()}</span>
                 </summary>
-                <ul class="switcher-menu">
+                <ul class="switcher-menu" on:click=close_switcher>
                     {others.into_iter().map(|o| view! {
                         <li><a href=format!("/organizations/{}", o.id)>
                             <span>{o.name}</span><small>{o.role}</small>

@@ -1,11 +1,112 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
-/// Placeholder: being built.
+use crate::api::credentials::get_public_credential;
+use crate::api::types::PublicCredentialView;
+use crate::components::ErrorView;
+use crate::error::AppError;
+use crate::format::datetime;
+
+/// A credential's public page, where its link leads: what it is, who holds
+/// it, who issued it, and whether it still stands. No account needed.
 #[component]
 pub fn PublicCredentialPage() -> impl IntoView {
+    let params = use_params_map();
+    let credential_id = move || params.read().get("credential_id").unwrap_or_default();
+    let data = Resource::new(credential_id, get_public_credential);
     view! {
         <Title text="Credential"/>
-        <h1>"Credential"</h1>
+        <main class="narrow public-credential">
+            <p class="brand brand-large"><span class="brand-mark">"L"</span>"Laurel"</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(c) => view! { <Credential c/> }.into_any(),
+                        Err(AppError::NotFound) => view! { <Unknown/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Unknown() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_page_status(&AppError::NotFound);
+    view! {
+        <section class="notice" data-testid="not-found">
+            <h1>"Credential not found"</h1>
+            <p>"No credential has this address. Check the link you were given; if it was copied by hand, a character may be missing."</p>
+        </section>
+    }
+}
+
+#[component]
+fn Credential(c: PublicCredentialView) -> impl IntoView {
+    let (headline, detail) = match c.verdict.as_str() {
+        "valid" => (
+            "Valid",
+            format!(
+                "Issued by {} and not revoked. {}",
+                c.issuer_name,
+                match c.expires_at {
+                    Some(at) => format!("Valid until {}.", datetime(at)),
+                    None => "It does not expire.".to_owned(),
+                }
+            ),
+        ),
+        "revoked" => (
+            "Revoked",
+            format!(
+                "{} revoked this credential{}. It is no longer valid.",
+                c.issuer_name,
+                c.revoked_at.map(|at| format!(" on {}", datetime(at))).unwrap_or_default()
+            ),
+        ),
+        _ => (
+            "Expired",
+            format!(
+                "This credential expired{}.",
+                c.expires_at.map(|at| format!(" on {}", datetime(at))).unwrap_or_default()
+            ),
+        ),
+    };
+    view! {
+        <section class=format!("verdict verdict-{}", c.verdict) data-testid="verdict" data-verdict=c.verdict.clone() role="status">
+            <p class="verdict-word">{headline}</p>
+            <p>{detail}</p>
+        </section>
+        <section class="card">
+            <p class="muted">{c.kind.clone()}</p>
+            {c.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=""/> })}
+            <h1 data-testid="title">{c.title.clone()}</h1>
+            {c.description.clone().map(|d| view! { <p>{d}</p> })}
+            {c.criteria.clone().map(|d| view! { <h2>"Criteria"</h2><p>{d}</p> })}
+            <dl class="facts">
+                {c.recipient_name.clone().map(|n| view! { <dt>"Awarded to"</dt><dd data-testid="recipient">{n}</dd> })}
+                <dt>"Issued by"</dt>
+                <dd>{c.issuer_name.clone()}<br/><small class="muted"><code class="wrap">{c.issuer_did.clone()}</code></small></dd>
+                <dt>"Issued"</dt>
+                <dd>{datetime(c.issued_at)}</dd>
+                <dt>"Expires"</dt>
+                <dd>{c.expires_at.map(datetime).unwrap_or_else(|| "Never".into())}</dd>
+            </dl>
+            <p><a class="button" href=c.download_url.clone() download=format!("{}.jwt", c.id) data-testid="download">"Download credential"</a></p>
+        </section>
+        <section class="card">
+            <h2>"Verify it yourself"</h2>
+            <p>"The download is a W3C Verifiable Credential signed as a JWT (ES256). Any verifier can check it without Laurel:"</p>
+            <ul class="verify-hints">
+                <li>"the signature, against the issuer's public keys in its DID document: "
+                    <a href=c.did_document_url.clone() data-testid="did-document">{c.did_document_url.clone()}</a></li>
+                {c.status_list_url.clone().map(|url| view! {
+                    <li>"that it is not revoked: bit "{c.status_list_index.clone().unwrap_or_default()}" of the status list "
+                        <a href=url.clone() data-testid="status-list">{url.clone()}</a></li>
+                })}
+            </ul>
+        </section>
     }
 }

@@ -1,14 +1,17 @@
-//! `/v1/bulk-issue/validate`: the dry run of a recipients CSV, as JSON. It
-//! is the same function the dashboard's review screen uses, and writes
-//! nothing.
+//! `/v1/bulk-issue`: the dry run of a recipients CSV (`validate`, the same
+//! function the dashboard's review screen uses, which writes nothing), and
+//! bulk jobs: submit a CSV, follow its job, list and cancel jobs.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::{StatusCode, header};
-use issuance::api_keys::Scope;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use issuance::api_keys::{ApiKey, Scope};
 use issuance::bulk::{self, FileError, Review, RowStatus};
-use issuance::clock;
+use issuance::jobs::{self, ItemFilter, ItemState, Job};
+use issuance::{CoreError, clock, idempotency};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -127,4 +130,213 @@ pub async fn validate(
             .await?
             .map_err(file_error)?;
     Ok(Json(review_json(&review)))
+}
+
+/// The API's view of a job: the counts as they stand, and when it started
+/// and finished (RFC 3339, or null).
+pub fn job_json(job: &Job) -> Value {
+    let link = format!("/v1/bulk-issue/{}", job.id);
+    json!({
+        "job_id": job.id,
+        "status": job.status.as_str(),
+        "total": job.total,
+        "processed": job.processed,
+        "succeeded": job.succeeded,
+        "failed": job.failed,
+        "skipped": job.skipped,
+        "cancelled": job.cancelled_rows(),
+        "created_at": clock::rfc3339(job.created_at),
+        "started_at": job.started_at.map(clock::rfc3339),
+        "completed_at": job.completed_at.map(clock::rfc3339),
+        "badge_id": job.badge_id,
+        "badge_name": job.badge_name,
+        "filename": job.filename,
+        "source": job.source,
+        "submitted_by": job.submitted_by,
+        "links": {"self": link, "cancel": format!("{link}/cancel")},
+    })
+}
+
+/// A response carrying the job's address.
+fn with_location(status: StatusCode, body: String, job_id: Option<&str>) -> Response {
+    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("/v1/bulk-issue/{id}")).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// `POST /v1/bulk-issue?badge_id=ID`: validates the CSV and starts its job
+/// in one call. Answers 202 at once; the job runs in the background (poll
+/// `GET /v1/bulk-issue/{job_id}`). Honours `Idempotency-Key`: the same key
+/// with the same badge and file answers with the same job.
+pub async fn submit(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Query(q): Query<BadgeQuery>,
+    headers: HeaderMap,
+    upload: Upload,
+) -> ApiResult<Response> {
+    key.require(Scope::CredentialsWrite)?;
+    let badge_id = q
+        .badge_id
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))?;
+    let idem_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            Some(v.to_str().map_err(|_| ApiError::validation("Idempotency-Key", "must be visible ASCII"))?.to_owned())
+        }
+    };
+    let now = clock::now();
+    if let Some(k) = &idem_key {
+        // The file, not the raw body: a multipart body's boundary differs
+        // on every send of the same file.
+        let mut request = Vec::with_capacity(upload.bytes.len() + 256);
+        for part in [badge_id.as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()] {
+            request.extend_from_slice(part);
+            request.push(0);
+        }
+        request.extend_from_slice(&upload.bytes);
+        let fingerprint = idempotency::fingerprint("POST", "/v1/bulk-issue", &request);
+        match idempotency::claim(&state.db, &key.org_id, k, &fingerprint, now).await {
+            Ok(idempotency::Claim::Proceed) => {}
+            Ok(idempotency::Claim::Replay { status, body }) => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                let job_id = serde_json::from_str::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v["job_id"].as_str().map(str::to_owned))
+                    .filter(|_| status.is_success());
+                let mut response = with_location(status, body, job_id.as_deref());
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                return Ok(response);
+            }
+            Err(CoreError::Conflict(m)) => return Err(ApiError::idempotency_conflict(m)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    let outcome = submit_once(&state, &key, &badge_id, &upload, now).await;
+
+    if let Some(k) = &idem_key {
+        let stored = match &outcome {
+            Ok(v) => idempotency::complete(&state.db, &key.org_id, k, 202, &v.to_string()).await,
+            // A server error may pass: let the client retry with the same key.
+            Err(e) if e.status.is_server_error() => idempotency::release(&state.db, &key.org_id, k).await,
+            Err(e) => idempotency::complete(&state.db, &key.org_id, k, e.status.as_u16(), &e.body()).await,
+        };
+        if let Err(e) = stored {
+            tracing::error!(error = %e, "could not record the idempotent answer");
+        }
+    }
+    let v = outcome?;
+    let job_id = v["job_id"].as_str().map(str::to_owned);
+    Ok(with_location(StatusCode::ACCEPTED, v.to_string(), job_id.as_deref()))
+}
+
+async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Upload, now: i64) -> ApiResult<Value> {
+    let submitted = bulk::uploads::submit_file(
+        &state.db,
+        &key.org_id,
+        badge_id,
+        upload.filename.as_deref(),
+        &upload.bytes,
+        Some(&key.id),
+        None,
+        now,
+    )
+    .await?
+    .map_err(file_error)?;
+    tracing::info!(job_id = %submitted.job_id, org_id = %key.org_id, api_key = %key.id, "bulk job submitted");
+    let job = jobs::get(&state.db, &key.org_id, &submitted.job_id).await?;
+    Ok(job_json(&job))
+}
+
+/// Failed rows read per query when listing a job's errors.
+const ERROR_PAGE: i64 = 5_000;
+
+/// `GET /v1/bulk-issue/{job_id}`: the job, the credentials it issued (in
+/// file order) and every failed row with its 0-based index.
+pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let job = jobs::get(&state.db, &key.org_id, &id).await?;
+    let credential_ids = jobs::credential_ids(&state.db, &key.org_id, &id).await?;
+    let mut errors = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = ItemFilter { state: Some(ItemState::Failed), after, limit: ERROR_PAGE };
+        let page = jobs::items(&state.db, &key.org_id, &id, &filter).await?;
+        after = page.last().map(|i| i.idx);
+        let full = page.len() as i64 == ERROR_PAGE;
+        errors.extend(page.into_iter().map(|i| {
+            json!({
+                "index": i.idx,
+                "line": i.line,
+                "email": i.email,
+                "code": i.error_code,
+                "message": i.error_message,
+            })
+        }));
+        if !full {
+            break;
+        }
+    }
+    let (queued, sent, failed) = jobs::email_counts(&state.db, &key.org_id, &id).await?;
+    let mut v = job_json(&job);
+    let o = v.as_object_mut().expect("object");
+    o.insert("credential_ids".into(), credential_ids.into());
+    o.insert("errors".into(), errors.into());
+    o.insert("emails".into(), json!({"queued": queued, "sent": sent, "failed": failed}));
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+/// Jobs per page at most.
+pub const MAX_PAGE: i64 = 200;
+
+/// `GET /v1/bulk-issue`: the org's jobs, newest first; `after` is the
+/// previous page's `next_cursor`.
+pub async fn list(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_PAGE}, got {limit}")));
+    }
+    let after = q.after.filter(|a| !a.is_empty());
+    let page = jobs::list(&state.db, &key.org_id, limit, after.as_deref()).await?;
+    let next_cursor = match page.last() {
+        Some(last) if page.len() as i64 == limit => {
+            let more = jobs::list(&state.db, &key.org_id, 1, Some(&last.id)).await?;
+            (!more.is_empty()).then(|| last.id.clone())
+        }
+        _ => None,
+    };
+    Ok(Json(json!({
+        "data": page.iter().map(job_json).collect::<Vec<_>>(),
+        "has_more": next_cursor.is_some(),
+        "next_cursor": next_cursor,
+    })))
+}
+
+/// `POST /v1/bulk-issue/{job_id}/cancel`: stops a pending or running job;
+/// what was issued stays issued. A finished job is 409.
+pub async fn cancel(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    let job = jobs::cancel(&state.db, &key.org_id, &id, None).await?;
+    tracing::info!(job_id = %id, api_key = %key.id, "bulk job cancelled");
+    Ok(Json(job_json(&job)))
 }

@@ -134,6 +134,7 @@ pub struct ListQuery {
     status: Option<String>,
     subject: Option<String>,
     badge_id: Option<String>,
+    job_id: Option<String>,
     q: Option<String>,
     limit: Option<i64>,
     after: Option<String>,
@@ -159,6 +160,7 @@ pub async fn list(
         subject: q.subject,
         badge_id: q.badge_id,
         search: q.q,
+        job_id: q.job_id,
     };
     let page = store::list(&state.db, &key.org_id, &filter, q.limit.unwrap_or(50), q.after.as_deref(), now).await?;
     Ok(Json(json!({

@@ -32,6 +32,9 @@ pub fn router() -> Router<ApiState> {
         .route("/badges", post(badges::create).get(badges::list))
         .route("/badges/{id}", get(badges::get).patch(badges::update))
         .route("/bulk-issue/validate", post(bulk::validate))
+        .route("/bulk-issue", post(bulk::submit).get(bulk::list))
+        .route("/bulk-issue/{job_id}", get(bulk::get))
+        .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))
         .fallback(|| async {

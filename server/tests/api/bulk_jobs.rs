@@ -1,62 +1,8 @@
 //! The job engine through the real server: submit, workers, results.
 
-use issuance::badges::{self, NewBadge};
-use issuance::credentials::{self, IssueRequest, Issuer};
 use issuance::orgs::{Plan, Role};
-use reqwest::StatusCode;
-use reqwest::header::LOCATION;
-use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app, wait_for_job};
-
-async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
-    let org = app.org("Acme", plan).await;
-    let badge = badges::create(
-        &app.db,
-        &org,
-        NewBadge {
-            name: "Safety".into(),
-            description: "Knows the drill.".into(),
-            criteria_narrative: "Passed the course.".into(),
-            image_url: None,
-            validity_days: Some(365),
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    (org, badge.id)
-}
-
-async fn issue_badge(app: &TestApp, org: &str, badge: &str, name: &str, email: &str) -> String {
-    let request = IssueRequest::parse(&json!({
-        "credential_type": "badge",
-        "badge_id": badge,
-        "recipient": {"name": name, "email": email},
-    }))
-    .unwrap();
-    let issuer = Issuer { db: &app.db, master: &app.master, public_url: "http://laurel.test" };
-    credentials::issue(issuer, org, request, issuance::clock::now()).await.unwrap().id
-}
-
-/// Uploads `csv` as an issuer and submits it; returns the job id.
-async fn submit(app: &TestApp, client: &reqwest::Client, org: &str, badge: &str, csv: &str) -> String {
-    let form = reqwest::multipart::Form::new().text("badge_id", badge.to_owned()).part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("people.csv").mime_str("text/csv").unwrap(),
-    );
-    let r = client
-        .post(app.url(&format!("/organizations/{org}/credentials/bulk-issue/uploads")))
-        .header("origin", &app.address)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let upload_id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
-    let r = app.call_as(client, "submit_bulk_upload", &[("org_id", org), ("upload_id", &upload_id)]).await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    sqlx::query_scalar("SELECT id FROM jobs WHERE upload_id = $1").bind(&upload_id).fetch_one(&app.db).await.unwrap()
-}
+use crate::helpers::{TestApp, issue_badge, org_with_badge, spawn_app, submit_csv, wait_for_job};
 
 #[tokio::test]
 async fn a_submitted_upload_is_issued_by_the_workers_with_the_superseded_credential_revoked() {
@@ -66,7 +12,7 @@ async fn a_submitted_upload_is_issued_by_the_workers_with_the_superseded_credent
     let issuer = app.signed_in("issuer@example.com").await;
     let old = issue_badge(&app, &org, &badge, "Sam", "sam@example.com").await;
 
-    let job = submit(
+    let job = submit_csv(
         &app,
         &issuer,
         &org,
@@ -121,4 +67,77 @@ async fn a_submitted_upload_is_issued_by_the_workers_with_the_superseded_credent
         .await
         .unwrap();
     assert_eq!(queued, 2, "one e-mail per issued credential waits in the outbox");
+}
+
+/// Creates and submits a job of `rows` new recipients through the core.
+async fn job_of(app: &TestApp, org: &str, badge: &str, owner: &str, rows: usize, prefix: &str) -> String {
+    let mut csv = String::from("name,email\n");
+    for i in 0..rows {
+        csv.push_str(&format!("Person {i},{prefix}{i}@example.com\n"));
+    }
+    let upload =
+        issuance::bulk::uploads::create(&app.db, org, badge, Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
+    issuance::bulk::uploads::submit(&app.db, org, &upload, owner, issuance::clock::now()).await.unwrap().job_id
+}
+
+async fn status_of(app: &TestApp, job: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job).fetch_one(&app.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_capped_org_is_held_to_its_rate_while_an_uncapped_org_runs_at_full_speed_beside_it() {
+    let app = crate::helpers::spawn_app_with(|c| c.rates.professional = Some(20)).await;
+    let (capped, capped_badge) = org_with_badge(&app, Plan::Professional).await;
+    let (free_running, free_badge) = org_with_badge(&app, Plan::Enterprise).await;
+    let owner = app.member(&capped, "owner@example.com", Role::Owner).await;
+    app.member(&free_running, "other-owner@example.com", Role::Owner).await;
+
+    let started = std::time::Instant::now();
+    let slow = job_of(&app, &capped, &capped_badge, &owner, 60, "slow").await;
+    let fast = job_of(&app, &free_running, &free_badge, &owner, 300, "fast").await;
+    assert_eq!(wait_for_job(&app.db, &fast).await, "completed");
+    assert_eq!(status_of(&app, &slow).await, "processing", "the capped org's job is still going");
+    assert_eq!(wait_for_job(&app.db, &slow).await, "completed");
+    // 60 rows at 20 a second cannot take less than the cap allows (less
+    // the quarter-second burst).
+    assert!(started.elapsed() >= std::time::Duration::from_millis(2_600), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_org_runs_at_most_ten_jobs_at_once_and_the_rest_wait_pending() {
+    let app = crate::helpers::spawn_app_with(|c| c.rates.professional = Some(1)).await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    let owner = app.member(&org, "owner@example.com", Role::Owner).await;
+    let mut jobs = Vec::new();
+    for n in 0..12 {
+        jobs.push(job_of(&app, &org, &badge, &owner, 3, &format!("j{n}-")).await);
+    }
+    let count = |status: &'static str| {
+        let db = app.db.clone();
+        let org = org.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE org_id = $1 AND status = $2")
+                .bind(org)
+                .bind(status)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..100 {
+        if count("processing").await == 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!((count("processing").await, count("pending").await), (10, 2));
+    // Cancelling one lets a waiting job start.
+    issuance::jobs::cancel(&app.db, &org, &jobs[0], Some(&owner)).await.unwrap();
+    for _ in 0..100 {
+        if count("pending").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!((count("processing").await, count("pending").await), (10, 1));
 }

@@ -1,43 +1,8 @@
-use issuance::badges::{self, NewBadge};
 use issuance::orgs::{Plan, Role};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::helpers::{TestApp, html, spawn_app};
-
-async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
-    let org = app.org("Acme", plan).await;
-    let badge = badges::create(
-        &app.db,
-        &org,
-        NewBadge {
-            name: "Safety".into(),
-            description: "d".into(),
-            criteria_narrative: "c".into(),
-            image_url: None,
-            validity_days: Some(365),
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    (org, badge.id)
-}
-
-async fn upload(app: &TestApp, client: &reqwest::Client, org: &str, badge: &str, csv: &str) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new().text("badge_id", badge.to_owned()).part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("people.csv").mime_str("text/csv").unwrap(),
-    );
-    client
-        .post(app.url(&format!("/organizations/{org}/credentials/bulk-issue/uploads")))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
+use crate::helpers::{html, org_with_badge, spawn_app, upload_csv};
 
 const CSV: &str = "name,email\nJane,jane@example.com\n=HYPERLINK(\"x\"),not-an-email\nSam,sam@example.com\n";
 
@@ -48,7 +13,7 @@ async fn an_issuer_uploads_a_csv_and_sees_every_row_classified_on_its_own_page()
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let issuer = app.signed_in("issuer@example.com").await;
 
-    let r = upload(&app, &issuer, &org, &badge, CSV).await;
+    let r = upload_csv(&app, &issuer, &org, &badge, CSV).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let review_url = r.headers()[LOCATION].to_str().unwrap().to_owned();
     assert!(review_url.starts_with(&format!("/organizations/{org}/credentials/bulk-issue/upl_")), "{review_url}");
@@ -79,28 +44,36 @@ async fn an_issuer_uploads_a_csv_and_sees_every_row_classified_on_its_own_page()
 }
 
 #[tokio::test]
-async fn submitting_records_the_upload_once_and_says_it_is_pending() {
+async fn submitting_records_the_upload_once_and_sends_the_browser_to_its_job() {
     let app = spawn_app().await;
     let (org, badge) = org_with_badge(&app, Plan::Professional).await;
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let issuer = app.signed_in("issuer@example.com").await;
-    let r = upload(&app, &issuer, &org, &badge, CSV).await;
+    let r = upload_csv(&app, &issuer, &org, &badge, CSV).await;
     let upload_id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
 
     let submit = app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload_id)]).await;
     assert_eq!(submit.status(), StatusCode::OK);
-    let (status, totals): (String, String) =
-        sqlx::query_as("SELECT status, totals_json FROM bulk_uploads WHERE id = $1")
+    let job_page = submit.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(submit.headers().contains_key("serverfnredirect"), "the hydrated page navigates to the job");
+    let job_id: String = submit.json().await.unwrap();
+    assert_eq!(job_page, format!("/organizations/{org}/jobs/{job_id}"));
+    let (status, totals, recorded_job): (String, String, Option<String>) = sqlx::query_as(
+        "SELECT status, totals_json, (SELECT id FROM jobs WHERE upload_id = bulk_uploads.id) FROM bulk_uploads WHERE id = $1",
+    )
             .bind(&upload_id)
             .fetch_one(&app.db)
             .await
             .unwrap();
     assert_eq!(status, "submitted");
     assert!(totals.contains("\"issuable\":2"));
+    assert_eq!(recorded_job.as_deref(), Some(job_id.as_str()));
     let again = app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload_id)]).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let page = html(&app, &issuer, &format!("/organizations/{org}/credentials/bulk-issue/{upload_id}")).await;
-    assert!(page.contains("Submitted: pending."), "the page says the upload waits");
+    assert!(page.contains("data-testid=\"submitted\""), "the review says it was submitted");
+    assert!(page.contains(&format!("href=\"{job_page}\"")), "and links to its job");
+    assert!(!page.contains("Submitted: pending"), "it no longer says the upload waits for an engine");
 }
 
 #[tokio::test]
@@ -109,7 +82,7 @@ async fn a_free_org_validates_but_cannot_submit_and_a_file_with_nothing_to_issue
     let (free, free_badge) = org_with_badge(&app, Plan::Free).await;
     app.member(&free, "owner@example.com", Role::Owner).await;
     let owner = app.signed_in("owner@example.com").await;
-    let r = upload(&app, &owner, &free, &free_badge, CSV).await;
+    let r = upload_csv(&app, &owner, &free, &free_badge, CSV).await;
     let url = r.headers()[LOCATION].to_str().unwrap().to_owned();
     let page = html(&app, &owner, &url).await;
     assert!(
@@ -123,7 +96,7 @@ async fn a_free_org_validates_but_cannot_submit_and_a_file_with_nothing_to_issue
 
     let (pro, pro_badge) = org_with_badge(&app, Plan::Professional).await;
     app.member(&pro, "owner@example.com", Role::Owner).await;
-    let r = upload(&app, &owner, &pro, &pro_badge, "name,email\n,broken\n").await;
+    let r = upload_csv(&app, &owner, &pro, &pro_badge, "name,email\n,broken\n").await;
     let id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
     let submit = app.call_as(&owner, "submit_bulk_upload", &[("org_id", &pro), ("upload_id", &id)]).await;
     assert_eq!(submit.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -136,10 +109,10 @@ async fn viewers_cannot_upload_and_other_orgs_cannot_see_an_upload() {
     app.member(&org, "viewer@example.com", Role::Viewer).await;
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let viewer = app.signed_in("viewer@example.com").await;
-    assert_eq!(upload(&app, &viewer, &org, &badge, CSV).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(upload_csv(&app, &viewer, &org, &badge, CSV).await.status(), StatusCode::FORBIDDEN);
 
     let issuer = app.signed_in("issuer@example.com").await;
-    let url = upload(&app, &issuer, &org, &badge, CSV).await.headers()[LOCATION].to_str().unwrap().to_owned();
+    let url = upload_csv(&app, &issuer, &org, &badge, CSV).await.headers()[LOCATION].to_str().unwrap().to_owned();
     let other = app.org("Other", Plan::Professional).await;
     app.member(&other, "outsider@example.com", Role::Owner).await;
     let outsider = app.signed_in("outsider@example.com").await;
@@ -162,7 +135,7 @@ async fn a_file_error_is_shown_instead_of_a_table() {
     let (org, badge) = org_with_badge(&app, Plan::Professional).await;
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let issuer = app.signed_in("issuer@example.com").await;
-    let url = upload(&app, &issuer, &org, &badge, "name,mail\nJane,jane@example.com\n").await.headers()[LOCATION]
+    let url = upload_csv(&app, &issuer, &org, &badge, "name,mail\nJane,jane@example.com\n").await.headers()[LOCATION]
         .to_str()
         .unwrap()
         .to_owned();

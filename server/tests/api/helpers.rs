@@ -1,14 +1,16 @@
 use std::collections::HashMap;
 
 use issuance::api_keys::Scope;
+use issuance::badges::{self, NewBadge};
+use issuance::credentials::{self, IssueRequest, Issuer};
 use issuance::db::Db;
 use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, Role, organizations};
 use laurel::config::Config;
 use laurel::startup::Application;
-use reqwest::header::{ACCEPT, HeaderMap, ORIGIN, REFERER, SET_COOKIE};
-use reqwest::{Response, redirect};
+use reqwest::header::{ACCEPT, HeaderMap, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -55,7 +57,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
-const TEST_MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+pub const TEST_MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests
 /// look at them).
@@ -235,4 +237,71 @@ pub async fn wait_for_job(db: &Db, job_id: &str) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("job {job_id} did not finish within 30 s");
+}
+
+/// A badge of `org` named `name`, valid for 365 days; returns its id.
+pub async fn badge(app: &TestApp, org: &str, name: &str) -> String {
+    badges::create(
+        &app.db,
+        org,
+        NewBadge {
+            name: name.into(),
+            description: format!("{name}: knows the drill."),
+            criteria_narrative: "Passed the course.".into(),
+            image_url: None,
+            validity_days: Some(365),
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// An approved org "Acme" on `plan` with a badge "Safety"; returns
+/// (org, badge).
+pub async fn org_with_badge(app: &TestApp, plan: Plan) -> (String, String) {
+    let org = app.org("Acme", plan).await;
+    let badge = badge(app, &org, "Safety").await;
+    (org, badge)
+}
+
+/// Issues `badge` of `org` to `name` <`email`> through the core; returns
+/// the credential's id.
+pub async fn issue_badge(app: &TestApp, org: &str, badge: &str, name: &str, email: &str) -> String {
+    let request = IssueRequest::parse(&json!({
+        "credential_type": "badge",
+        "badge_id": badge,
+        "recipient": {"name": name, "email": email},
+    }))
+    .unwrap();
+    let issuer = Issuer { db: &app.db, master: &app.master, public_url: "http://laurel.test" };
+    credentials::issue(issuer, org, request, issuance::clock::now()).await.unwrap().id
+}
+
+/// Uploads `csv` as `people.csv` for `badge` through the bulk-issue page's
+/// form, as `client`; returns the response (a redirect to the review).
+pub async fn upload_csv(app: &TestApp, client: &reqwest::Client, org: &str, badge: &str, csv: &str) -> Response {
+    let form = reqwest::multipart::Form::new().text("badge_id", badge.to_owned()).part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("people.csv").mime_str("text/csv").unwrap(),
+    );
+    client
+        .post(app.url(&format!("/organizations/{org}/credentials/bulk-issue/uploads")))
+        .header(ORIGIN, &app.address)
+        .header(ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+/// Uploads `csv` as `client` and submits it as the hydrated review page
+/// does; returns the job's id.
+pub async fn submit_csv(app: &TestApp, client: &reqwest::Client, org: &str, badge: &str, csv: &str) -> String {
+    let r = upload_csv(app, client, org, badge, csv).await;
+    let upload_id = r.headers()[LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let r = app.call_as(client, "submit_bulk_upload", &[("org_id", org), ("upload_id", &upload_id)]).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    sqlx::query_scalar("SELECT id FROM jobs WHERE upload_id = $1").bind(&upload_id).fetch_one(&app.db).await.unwrap()
 }

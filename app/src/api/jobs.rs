@@ -1,0 +1,206 @@
+//! Bulk jobs: the history, one job with its rows, and cancelling.
+//!
+//! The snapshot builders below (server only) are shared with the job's
+//! server-sent events (`server/src/job_events.rs`), so the page rendered on
+//! load and the live updates after it say the same things.
+
+use leptos::prelude::*;
+
+use super::types::{JobPageView, JobRowsView, JobsView};
+use crate::error::AppError;
+
+/// Jobs per page of the history.
+pub const JOBS_PAGE_SIZE: i64 = 25;
+/// Rows per page of a job's results table.
+pub const ITEMS_PAGE_SIZE: i64 = 50;
+/// Failed rows listed with their reasons above the table; the rest are in
+/// the table (filter "Failed") and the failed-rows file.
+pub const FAILURES_LISTED: usize = 100;
+
+#[server(endpoint = "list_jobs")]
+pub async fn list_jobs(org_id: String, before: Option<String>) -> Result<JobsView, AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let before = before.filter(|b| !b.is_empty());
+    let jobs = issuance::jobs::list(&db, &org_id, JOBS_PAGE_SIZE + 1, before.as_deref()).await?;
+    let now = issuance::clock::now();
+    let next_cursor = (jobs.len() as i64 > JOBS_PAGE_SIZE).then(|| jobs[JOBS_PAGE_SIZE as usize - 1].id.clone());
+    Ok(JobsView {
+        jobs: jobs.iter().take(JOBS_PAGE_SIZE as usize).map(|j| live::summary(j, now)).collect(),
+        next_cursor,
+    })
+}
+
+/// A job and how it stands, with its first failures.
+#[server(endpoint = "get_job_page")]
+pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView, AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let now = issuance::clock::now();
+    let job = issuance::jobs::get(&db, &org_id, &job_id).await?;
+    let mut snapshot = live::snapshot(&db, &job, live::average_rate(&job, now)).await?;
+    snapshot.failures = live::failures(&db, &job).await?;
+    Ok(JobPageView { job: live::summary(&job, now), snapshot, can_cancel: membership.role.allows(Action::Issue) })
+}
+
+/// One page of the job's rows in file order (optionally only the rows in
+/// `state`), starting after row index `after`.
+#[server(endpoint = "get_job_rows")]
+pub async fn get_job_rows(
+    org_id: String,
+    job_id: String,
+    state: Option<String>,
+    after: Option<i64>,
+) -> Result<JobRowsView, AppError> {
+    use super::types::{JobItemRow, StatusCount};
+    use crate::ssr;
+    use issuance::jobs::{ItemFilter, ItemState};
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let db = ssr::state()?.db;
+    let job = issuance::jobs::get(&db, &org_id, &job_id).await?;
+    let filter = state.as_deref().and_then(|s| s.parse::<ItemState>().ok());
+    let after = after.filter(|a| *a >= 0);
+    let items =
+        issuance::jobs::items(&db, &org_id, &job_id, &ItemFilter { state: filter, after, limit: ITEMS_PAGE_SIZE + 1 })
+            .await?;
+    let next_after = (items.len() as i64 > ITEMS_PAGE_SIZE).then(|| items[ITEMS_PAGE_SIZE as usize - 1].idx);
+    let count = |status: &str, label: &str, n: i64| StatusCount {
+        status: status.into(),
+        label: label.into(),
+        count: n.max(0) as usize,
+    };
+    Ok(JobRowsView {
+        counts: vec![
+            count("succeeded", "Issued", job.succeeded),
+            count("failed", "Failed", job.failed),
+            count("skipped", "Skipped", job.skipped),
+            count("pending", "Pending", job.remaining()),
+            count("cancelled", "Cancelled", job.cancelled_rows()),
+        ],
+        items: items
+            .into_iter()
+            .take(ITEMS_PAGE_SIZE as usize)
+            .map(|i| JobItemRow {
+                idx: i.idx,
+                line: i.line,
+                name: i.name,
+                email: i.email,
+                state: i.state,
+                credential_id: i.credential_id,
+                error: i.error_message,
+                email_status: i.email_status,
+                email_error: i.email_error,
+            })
+            .collect(),
+        filter: filter.map(|f| f.as_str().to_owned()),
+        after,
+        next_after,
+    })
+}
+
+/// Stops a pending or processing job: rows not yet issued are cancelled,
+/// what was issued stays. Issuer and above.
+#[server(endpoint = "cancel_job")]
+pub async fn cancel_job(org_id: String, job_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    issuance::jobs::cancel(&ssr::state()?.db, &org_id, &job_id, Some(&user.id)).await?;
+    Ok(())
+}
+
+/// Builders of what the job pages and the job's event stream show.
+#[cfg(feature = "ssr")]
+pub mod live {
+    use issuance::db::Db;
+    use issuance::error::CoreResult;
+    use issuance::jobs::{ItemFilter, ItemState, Job};
+
+    use super::FAILURES_LISTED;
+    use crate::api::types::{JobFailure, JobSnapshot, JobSummary};
+
+    pub fn summary(job: &Job, now: i64) -> JobSummary {
+        JobSummary {
+            id: job.id.clone(),
+            badge_name: job.badge_name.clone(),
+            filename: job.filename.clone(),
+            source: job.source.clone(),
+            status: job.status.as_str().to_owned(),
+            submitted_by: job.submitted_by.clone(),
+            total: job.total,
+            succeeded: job.succeeded,
+            failed: job.failed,
+            skipped: job.skipped,
+            cancelled: job.cancelled_rows(),
+            remaining: job.remaining(),
+            created_at: job.created_at,
+            started_at: job.started_at,
+            completed_at: job.completed_at,
+            duration: job.started_at.map(|s| (job.completed_at.unwrap_or(now) - s).max(0)),
+        }
+    }
+
+    /// Credentials per second from the start until it finished (or now).
+    pub fn average_rate(job: &Job, now: i64) -> Option<f64> {
+        let started = job.started_at?;
+        let elapsed = (job.completed_at.unwrap_or(now) - started).max(1);
+        (job.succeeded > 0).then(|| job.succeeded as f64 / elapsed as f64)
+    }
+
+    /// The job's counts and e-mails, with `rate` and the time left at that
+    /// rate; no failures (see [`failures`]).
+    pub async fn snapshot(db: &Db, job: &Job, rate: Option<f64>) -> CoreResult<JobSnapshot> {
+        let (emails_queued, emails_sent, emails_failed) =
+            issuance::jobs::email_counts(db, &job.org_id, &job.id).await?;
+        let remaining = job.remaining();
+        let seconds_left = match rate {
+            Some(r) if r > 0.0 && remaining > 0 => Some((remaining as f64 / r).ceil() as i64),
+            _ => None,
+        };
+        Ok(JobSnapshot {
+            status: job.status.as_str().to_owned(),
+            total: job.total,
+            processed: job.processed,
+            succeeded: job.succeeded,
+            failed: job.failed,
+            skipped: job.skipped,
+            cancelled: job.cancelled_rows(),
+            remaining,
+            emails_queued,
+            emails_sent,
+            emails_failed,
+            rate,
+            seconds_left,
+            failures: Vec::new(),
+        })
+    }
+
+    /// The first failed rows, in file order, with their reasons.
+    pub async fn failures(db: &Db, job: &Job) -> CoreResult<Vec<JobFailure>> {
+        if job.failed == 0 {
+            return Ok(Vec::new());
+        }
+        let filter = ItemFilter { state: Some(ItemState::Failed), after: None, limit: FAILURES_LISTED as i64 };
+        Ok(issuance::jobs::items(db, &job.org_id, &job.id, &filter)
+            .await?
+            .into_iter()
+            .map(|i| JobFailure {
+                idx: i.idx,
+                line: i.line,
+                name: i.name,
+                email: i.email,
+                code: i.error_code,
+                message: i.error_message.unwrap_or_default(),
+            })
+            .collect())
+    }
+}

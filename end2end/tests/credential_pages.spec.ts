@@ -1,0 +1,79 @@
+import { execFileSync } from "child_process";
+import { APIRequestContext, expect } from "@playwright/test";
+import { CLI_ENV, LAUREL_BIN } from "./env";
+import { DEMO, hydrated, signIn, test } from "./helpers";
+
+function laurel(...args: string[]): string {
+  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
+}
+
+async function issueBadge(request: APIRequestContext, key: string, badge: string, name: string, email: string) {
+  const res = await request.post("/v1/credentials", {
+    headers: { "X-Api-Key": key },
+    data: { credential_type: "badge", badge_id: badge, recipient: { name, email } },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()).id as string;
+}
+
+test("an owner opens a credential from the list, revokes it, and its public page then says revoked", async ({
+  page,
+  request,
+}) => {
+  const key = JSON.parse(
+    laurel("keys", "issue", "pages-e2e", "--org", DEMO.org, "--scopes", "credentials:read,credentials:write", "--format", "json"),
+  ).secret;
+  const res = await request.post("/v1/badges", {
+    headers: { "X-Api-Key": key },
+    data: { name: "Harbour Pilot", description: "Steers ships into port", criteria_narrative: "Logged 100 entries", validity_days: 365 },
+  });
+  expect(res.status()).toBe(201);
+  const badge = (await res.json()).id as string;
+  const id = await issueBadge(request, key, badge, "Pia Pilot", "pia.pilot@example.com");
+
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  await page.goto(`/organizations/${DEMO.org}/credentials`);
+  await hydrated(page);
+  await page.locator("select[name=badge]").selectOption(badge);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(new RegExp(`badge=${badge}`));
+  await page.getByRole("link", { name: "Pia Pilot" }).click();
+  await expect(page).toHaveURL(new RegExp(`/credentials/${id}$`));
+  await expect(page.getByTestId("status")).toHaveText("Active");
+  await expect(page.getByTestId("jwt")).toContainText("eyJ");
+  await expect(page.getByTestId("jwt-claims")).toContainText(`"jti": "${id}"`);
+  await hydrated(page);
+
+  await page.getByLabel("Reason").fill("Issued to the wrong pilot");
+  await page.getByRole("button", { name: "Revoke credential" }).click();
+  await expect(page.getByTestId("status")).toHaveText("Revoked");
+  await expect(page.getByTestId("revocation-reason")).toContainText("Issued to the wrong pilot");
+
+  await page.goto(`/credentials/${id}`);
+  await expect(page.getByTestId("verdict")).toContainText("Revoked");
+  await expect(page.getByTestId("title")).toHaveText("Harbour Pilot");
+  await expect(page.getByTestId("recipient")).toHaveText("Pia Pilot");
+  await hydrated(page);
+  await expect(page.locator("body")).not.toContainText("pia.pilot@example.com");
+
+  await page.goto(`/organizations/${DEMO.org}/outbox`);
+  await expect(page.getByTestId("outbox-totals")).toBeVisible();
+  await hydrated(page);
+});
+
+test("an unknown credential link is a not-found page, and a job filter shows as a chip that clears it", async ({ page }) => {
+  const missing = await page.goto("/credentials/cred_01NOSUCHCREDENTIAL00000000");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByTestId("not-found")).toContainText("Credential not found");
+  await hydrated(page);
+
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  await page.goto(`/organizations/${DEMO.org}/credentials?job=job_01NOSUCHJOB000000000000000&status=active`);
+  await expect(page.getByTestId("job-chip")).toContainText("Job job_01NOSUCHJOB000000000000000");
+  await hydrated(page);
+  await page.getByTestId("job-chip").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}/credentials\\?status=active$`));
+  await expect(page.getByTestId("job-chip")).toHaveCount(0);
+});

@@ -1,0 +1,158 @@
+import { execFileSync } from "child_process";
+import { APIRequestContext, Page, expect } from "@playwright/test";
+import { CLI_ENV, LAUREL_BIN } from "./env";
+import { hydrated, signIn, test } from "./helpers";
+
+function laurel(...args: string[]): string {
+  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
+}
+
+/** A Professional org (issues at most 100 credentials a second) with an owner and a badge. */
+async function orgWithBadge(request: APIRequestContext, name: string, owner: string): Promise<{ org: string; badge: string }> {
+  const org = laurel("admin", "create-org", "--name", name, "--plan", "professional");
+  laurel("admin", "approve-org", org);
+  laurel("admin", "create-user", "--org", org, "--email", owner, "--password", "jobs-owner-password", "--role", "owner");
+  const key = JSON.parse(
+    laurel("keys", "issue", "jobs-e2e", "--org", org, "--scopes", "credentials:read,credentials:write", "--format", "json"),
+  ).secret;
+  const res = await request.post("/v1/badges", {
+    headers: { "X-Api-Key": key },
+    data: { name: "First Aid", description: "Knows first aid", criteria_narrative: "Passed the course", validity_days: 365 },
+  });
+  expect(res.status()).toBe(201);
+  return { org, badge: (await res.json()).id };
+}
+
+function people(n: number, prefix: string): string {
+  const rows = ["name,email"];
+  for (let i = 0; i < n; i++) rows.push(`Person ${i},${prefix}${i}@example.com`);
+  return rows.join("\n");
+}
+
+/** Uploads the CSV, submits it from the hydrated review page, and lands on the job page. */
+async function submitCsv(page: Page, org: string, badge: string, csv: string): Promise<string> {
+  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption(badge);
+  await page.getByLabel("Recipients CSV").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
+  await hydrated(page);
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+$`), { timeout: 15_000 });
+  return page.url().split("/").pop()!;
+}
+
+async function figure(page: Page, id: string): Promise<number> {
+  return Number((await page.locator(`#${id}`).innerText()).replace(/,/g, ""));
+}
+
+test("the whole flow: upload, review, submit, live progress to completed, find a credential, public page valid, revoke, revoked", async ({
+  page,
+  request,
+}) => {
+  const { org, badge } = await orgWithBadge(request, "Live Job Co", "live-owner@example.com");
+  await signIn(page, "live-owner@example.com", "jobs-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+
+  // Pick the badge, upload, review, submit.
+  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption(badge);
+  const csv = people(400, "live") + "\nBroken Row,not-an-address";
+  await page.getByLabel("Recipients CSV").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
+  await expect(page.getByTestId("count-new")).toHaveText("400");
+  await expect(page.getByTestId("count-invalid")).toHaveText("1");
+  await expect(page.getByTestId("total-issuable")).toHaveText("400");
+  await hydrated(page);
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+$`), { timeout: 15_000 });
+  const job = page.url().split("/").pop()!;
+  // Marks this document: a reload would lose it.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  // The counts rise live (seen part-way: 400 rows at 100/s take about 4 s) to completed.
+  await expect(page.locator("#job-total")).toHaveText("401");
+  await expect
+    .poll(async () => {
+      const n = await figure(page, "job-succeeded");
+      return n > 0 && n < 400;
+    }, { timeout: 15_000, intervals: [100] })
+    .toBe(true);
+  await expect(page.locator("#job-failures")).toContainText("not-an-address");
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+  await expect(page.locator("#job-succeeded")).toHaveText("400");
+  await expect(page.locator("#job-failed")).toHaveText("1");
+  await expect(page.locator("#job-remaining")).toHaveText("0");
+  await expect(page.locator("#job-rate")).toContainText("credentials/s");
+  expect(await page.evaluate(() => (window as any).__sameDocument), "no reload happened").toBe(true);
+
+  // Once finished, the rows table is final: issued rows link their credential.
+  await expect(page.locator("a.chip[data-state=succeeded] strong")).toHaveText("400");
+  await expect(page.getByTestId("credential-link").first()).toBeVisible();
+  await expect(page.locator("#job-failed-csv")).toHaveAttribute("href", `/organizations/${org}/jobs/${job}/failed.csv`);
+
+  // The history lists it.
+  await page.goto(`/organizations/${org}/jobs`);
+  const row = page.locator(`tr[data-job=${job}]`);
+  await expect(row).toHaveAttribute("data-job-status", "completed");
+  await expect(row).toContainText("400 issued · 1 failed of 401");
+  await hydrated(page);
+  await row.getByRole("link", { name: "First Aid" }).click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${job}$`));
+  await expect(page.locator("#job-succeeded")).toHaveText("400");
+
+  // Find one of its credentials in the list.
+  await hydrated(page);
+  await page.locator("#job-credentials").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials\\?job=${job}`));
+  await page.getByLabel("Recipient or subject").fill("live7@example.com");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/q=live7/);
+  await page.getByRole("link", { name: "Person 7", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/cred_\\w+$`));
+  const credential = page.url().split("/").pop()!;
+  await expect(page.getByTestId("status")).toHaveText("Active");
+
+  // Its public page, reachable by link without the dashboard, says valid.
+  const publicPage = await page.context().newPage();
+  await publicPage.goto(`/credentials/${credential}`);
+  await expect(publicPage.getByTestId("verdict")).toContainText("Valid");
+  await expect(publicPage.getByTestId("recipient")).toHaveText("Person 7");
+
+  // Revoke it, with a reason; the public page then says revoked.
+  await hydrated(page);
+  await page.getByLabel("Reason").fill("Issued by mistake");
+  await page.getByRole("button", { name: "Revoke credential" }).click();
+  await expect(page.getByTestId("status")).toHaveText("Revoked");
+  await publicPage.reload();
+  await expect(publicPage.getByTestId("verdict")).toContainText("Revoked");
+  await publicPage.close();
+});
+
+test("a job page reloaded mid-job shows the counts so far and Cancel stops the job", async ({ page, request }) => {
+  const { org, badge } = await orgWithBadge(request, "Cancel Job Co", "cancel-owner@example.com");
+  await signIn(page, "cancel-owner@example.com", "jobs-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+  const job = await submitCsv(page, org, badge, people(3000, "cancel"));
+
+  await expect.poll(() => figure(page, "job-succeeded"), { timeout: 15_000 }).toBeGreaterThan(0);
+  await page.reload();
+  // Rendered by the server with the counts as they stand, then live again.
+  expect(await figure(page, "job-succeeded")).toBeGreaterThan(0);
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "processing");
+  await hydrated(page);
+  const before = await figure(page, "job-succeeded");
+  await expect.poll(() => figure(page, "job-succeeded"), { timeout: 10_000 }).toBeGreaterThan(before);
+
+  await page.getByTestId("cancel-job").click();
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "cancelled");
+  await expect(page.getByTestId("cancel-job")).toHaveCount(0);
+  const issued = await figure(page, "job-succeeded");
+  expect(issued).toBeGreaterThan(0);
+  expect(await figure(page, "job-cancelled")).toBe(3000 - issued);
+  await page.waitForTimeout(700);
+  expect(await figure(page, "job-succeeded")).toBe(issued);
+  await expect(page.locator(`a.chip[data-state=cancelled]`)).toBeVisible();
+  expect(job).toMatch(/^job_/);
+});

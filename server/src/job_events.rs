@@ -1,0 +1,231 @@
+//! A bulk job's plain HTTP parts beside its page:
+//!
+//! - `GET /organizations/{org}/jobs/{job}/events`: server-sent events. The
+//!   job row is read every 200 ms and a `snapshot` event (JSON, the same
+//!   [`JobSnapshot`] the page renders on load) is sent whenever it changed,
+//!   with the failed rows not sent before on this connection. The first
+//!   event goes out at once; the stream ends after the event that shows
+//!   the job finished.
+//! - `GET /organizations/{org}/jobs/{job}/failed.csv`: the failed rows as
+//!   `name,email,error`, ready to fix and upload again.
+//!
+//! Both are for any member of the org (like the job page: a Viewer may
+//! watch a job and read why rows failed); others get 404, as if the job
+//! did not exist. The session is checked like every server function.
+
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+use app::api::jobs::live;
+use app::api::types::JobSnapshot;
+use app::ssr::AppState;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use futures::Stream;
+use issuance::db::Db;
+use issuance::jobs::{self, Job};
+use issuance::orgs::{Action, Membership};
+use issuance::{CoreError, clock};
+use tower_sessions::Session;
+
+/// How often a stream reads the job.
+pub const POLL: Duration = Duration::from_millis(200);
+/// A stream ends after this long even if the job still runs; the browser's
+/// `EventSource` reconnects by itself.
+const MAX_STREAM: Duration = Duration::from_secs(30 * 60);
+/// The window over which the live rate is measured.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
+const BASE: &str = "/organizations/{org_id}/jobs/{job_id}";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(&format!("{BASE}/events"), get(events)).route(&format!("{BASE}/failed.csv"), get(failed_rows))
+}
+
+/// Why a request was refused.
+enum Refusal {
+    SignIn(String),
+    Status(StatusCode, &'static str),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::SignIn(next) => Redirect::to(&format!("/login?next={next}")).into_response(),
+            Refusal::Status(status, message) => (status, message).into_response(),
+        }
+    }
+}
+
+fn refusal(e: CoreError, doing: &str) -> Refusal {
+    match e {
+        CoreError::NotFound => Refusal::Status(StatusCode::NOT_FOUND, "Not found."),
+        CoreError::Forbidden(_) => Refusal::Status(StatusCode::FORBIDDEN, "Your role does not allow this."),
+        other => {
+            tracing::error!(error = %other, "{doing}");
+            Refusal::Status(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.")
+        }
+    }
+}
+
+/// The signed-in member's job, or why not. `back` is where signing in
+/// returns to; `None` answers 401 instead (an event stream cannot follow
+/// a redirect to the sign-in page).
+async fn member_job(
+    state: &AppState,
+    session: &Session,
+    org_id: &str,
+    job_id: &str,
+    back: Option<&str>,
+) -> Result<Job, Refusal> {
+    let user_id = app::ssr::session_user_id(session).await.ok().flatten().ok_or_else(|| match back {
+        Some(back) => Refusal::SignIn(back.to_owned()),
+        None => Refusal::Status(StatusCode::UNAUTHORIZED, "Sign in to follow this job."),
+    })?;
+    Membership::authorize(&state.db, &user_id, org_id, Action::ViewOrg)
+        .await
+        .map_err(|e| refusal(e, "authorising a job request"))?;
+    jobs::get(&state.db, org_id, job_id).await.map_err(|e| refusal(e, "reading a job"))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org_id, job_id)): Path<(String, String)>,
+) -> Response {
+    match member_job(&state, &session, &org_id, &job_id, None).await {
+        Ok(job) => Sse::new(snapshots(state.db.clone(), job)).keep_alive(KeepAlive::default()).into_response(),
+        Err(r) => r.into_response(),
+    }
+}
+
+/// What one connection has sent so far.
+struct Follow {
+    db: Db,
+    job: Job,
+    /// The counts of the last event sent, to send only changes.
+    last: Option<[i64; 8]>,
+    sent_failures: HashSet<i64>,
+    /// `(when, succeeded)`, over the last [`RATE_WINDOW`].
+    samples: VecDeque<(Instant, i64)>,
+    opened: Instant,
+    over: bool,
+}
+
+/// The events of one connection: the job now, then every change until it
+/// finishes.
+fn snapshots(db: Db, job: Job) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
+    let follow = Follow {
+        db,
+        job,
+        last: None,
+        sent_failures: HashSet::new(),
+        samples: VecDeque::new(),
+        opened: Instant::now(),
+        over: false,
+    };
+    futures::stream::unfold(follow, |mut f| async move {
+        if f.over {
+            return None;
+        }
+        loop {
+            if f.last.is_some() {
+                tokio::time::sleep(POLL).await;
+                if f.opened.elapsed() > MAX_STREAM {
+                    return None;
+                }
+                f.job = match jobs::get(&f.db, &f.job.org_id, &f.job.id).await {
+                    Ok(job) => job,
+                    Err(e) => {
+                        tracing::warn!(error = %e, job = %f.job.id, "job events: reading the job; closing");
+                        return None;
+                    }
+                };
+            }
+            match next_event(&mut f).await {
+                Ok(Some(event)) => return Some((Ok(event), f)),
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, job = %f.job.id, "job events: building a snapshot; closing");
+                    return None;
+                }
+            }
+        }
+    })
+}
+
+/// The event for `f.job` if anything changed since the last one.
+async fn next_event(f: &mut Follow) -> Result<Option<Event>, CoreError> {
+    let now = Instant::now();
+    f.samples.push_back((now, f.job.succeeded));
+    while f.samples.front().is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW) {
+        f.samples.pop_front();
+    }
+    let finished = f.job.status.is_finished();
+    let average = live::average_rate(&f.job, clock::now());
+    let rate = if finished { average } else { recent_rate(&f.samples).or(average) };
+    let mut snapshot: JobSnapshot = live::snapshot(&f.db, &f.job, rate).await?;
+    let counts = [
+        f.job.processed,
+        f.job.succeeded,
+        f.job.failed,
+        f.job.skipped,
+        snapshot.emails_queued,
+        snapshot.emails_sent,
+        snapshot.emails_failed,
+        f.job.status as i64,
+    ];
+    if f.last == Some(counts) {
+        return Ok(None);
+    }
+    if f.last.is_none_or(|last| last[2] != f.job.failed) {
+        snapshot.failures = live::failures(&f.db, &f.job)
+            .await?
+            .into_iter()
+            .filter(|failure| f.sent_failures.insert(failure.idx))
+            .collect();
+    }
+    f.last = Some(counts);
+    f.over = finished;
+    let event = Event::default()
+        .event("snapshot")
+        .json_data(&snapshot)
+        .map_err(|e| anyhow::anyhow!("serialising a job snapshot: {e}"))?;
+    Ok(Some(event))
+}
+
+/// Credentials per second over the sampled window, once it spans at
+/// least a second and saw some issued.
+fn recent_rate(samples: &VecDeque<(Instant, i64)>) -> Option<f64> {
+    let ((t0, n0), (t1, n1)) = (samples.front()?, samples.back()?);
+    let span = t1.duration_since(*t0).as_secs_f64();
+    (span >= 1.0 && n1 > n0).then(|| (n1 - n0) as f64 / span)
+}
+
+/// The failed rows of the job as CSV, formula-like cells neutralised.
+async fn failed_rows(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org_id, job_id)): Path<(String, String)>,
+) -> Response {
+    let back = format!("/organizations/{org_id}/jobs/{job_id}");
+    if let Err(r) = member_job(&state, &session, &org_id, &job_id, Some(&back)).await {
+        return r.into_response();
+    }
+    match jobs::failed_rows_csv(&state.db, &org_id, &job_id).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"failed-rows-{job_id}.csv\"")),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => refusal(e, "building the failed-rows file").into_response(),
+    }
+}
