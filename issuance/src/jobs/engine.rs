@@ -1,9 +1,9 @@
 //! The workers that run jobs, beside the server. One scheduler loop per
 //! process promotes pending jobs and starts a runner per processing job;
-//! a runner is a two-stage pipeline (lease and sign the next batch while
-//! the previous one is written), so the cores sign while the database
-//! writes. Everything a runner knows is in the database, so a restarted
-//! process (or another one) picks up where a dead one stopped.
+//! a runner signs one batch on every core while it writes the one before,
+//! so the cores sign while the database writes. Everything a runner knows
+//! is in the database, so a restarted process (or another one) picks up
+//! where a dead one stopped.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,7 +61,7 @@ impl Default for EngineConfig {
         Self {
             batch_size: 1000,
             lease: Duration::from_secs(10),
-            poll: Duration::from_millis(100),
+            poll: Duration::from_millis(20),
             caps: PlanCaps::default(),
             signing_threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         }
@@ -152,22 +152,14 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
 
-    // Three stages joined by short queues: leasing runs ahead of signing,
-    // and signing of one batch overlaps the writing of the one before, so
-    // the cores keep signing while SQLite writes.
-    let (leased_tx, mut leased_rx) = mpsc::channel::<Box<Batch>>(1);
-    let (signed_tx, mut signed_rx) = mpsc::channel::<Signing>(1);
-    let writer = {
-        let shared = shared.clone();
-        let job_id = job_id.clone();
-        tokio::spawn(async move {
-            while let Some((batch, signed)) = signed_rx.recv().await {
-                let started = std::time::Instant::now();
-                write_with_retry(&shared, &job_id, &batch, &signed).await;
-                tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch written");
-            }
-        })
-    };
+    // Two tasks: this one leases and writes, a signer signs between them.
+    // Leasing and writing share one task because SQLite has one writer: a
+    // separate leaser would wait on the lock while the writer, always with
+    // a batch ready, took it again and again. Two batches are in flight, so
+    // the cores sign one while the other is written.
+    const IN_FLIGHT: usize = 2;
+    let (leased_tx, mut leased_rx) = mpsc::channel::<Box<Batch>>(IN_FLIGHT);
+    let (signed_tx, mut signed_rx) = mpsc::channel::<Signing>(IN_FLIGHT);
     let signer = {
         let shared = shared.clone();
         let job_id = job_id.clone();
@@ -194,28 +186,59 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         })
     };
 
+    let mut in_flight = 0;
     loop {
-        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-        let started = std::time::Instant::now();
-        match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
-            Ok(Claim::Batch(batch)) => {
-                tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch leased");
-                if leased_tx.send(batch).await.is_err() {
+        // Keep the signer fed.
+        let mut wait = None;
+        while in_flight < IN_FLIGHT {
+            let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let started = std::time::Instant::now();
+            match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
+                Ok(Claim::Batch(batch)) => {
+                    tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch leased");
+                    if leased_tx.send(batch).await.is_err() {
+                        break;
+                    }
+                    in_flight += 1;
+                }
+                Ok(Claim::Throttled(d)) => {
+                    wait = Some(d.min(shared.config.poll * 5));
+                    break;
+                }
+                Ok(Claim::Busy) => {
+                    wait = Some(shared.config.poll);
+                    break;
+                }
+                Ok(Claim::Done) if in_flight == 0 => {
+                    drop(leased_tx);
+                    let _ = signer.await;
+                    tracing::info!(job = %job_id, "job runner stopped");
+                    return;
+                }
+                Ok(Claim::Done) => break,
+                Err(e) => {
+                    tracing::warn!(job = %job_id, error = %e, "could not lease rows; retrying");
+                    wait = Some(Duration::from_secs(1));
                     break;
                 }
             }
-            Ok(Claim::Throttled(wait)) => tokio::time::sleep(wait.min(shared.config.poll * 5)).await,
-            Ok(Claim::Busy) => tokio::time::sleep(shared.config.poll).await,
-            Ok(Claim::Done) => break,
-            Err(e) => {
-                tracing::warn!(job = %job_id, error = %e, "could not lease rows; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
+        }
+        if in_flight == 0 {
+            tokio::time::sleep(wait.unwrap_or(shared.config.poll)).await;
+            continue;
+        }
+        // Write the next signed batch; then lease again.
+        let Some((batch, signed)) = signed_rx.recv().await else { break };
+        in_flight -= 1;
+        let started = std::time::Instant::now();
+        write_with_retry(&shared, &job_id, &batch, &signed).await;
+        tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch written");
+        if let Some(d) = wait.filter(|_| in_flight == 0) {
+            tokio::time::sleep(d).await;
         }
     }
     drop(leased_tx);
     let _ = signer.await;
-    let _ = writer.await;
     tracing::info!(job = %job_id, "job runner stopped");
 }
 

@@ -256,14 +256,20 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
 /// The job's failed rows as `name,email,error` CSV: fix them and upload
 /// the file again (the extra column is ignored by the upload).
 pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<u8>> {
-    let rows =
-        items(db, org_id, job_id, &ItemFilter { state: Some(ItemState::Failed), after: None, limit: 10_000 }).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>, r: [&str; 3]| out.write_record(r).map_err(anyhow::Error::from);
     write(&mut out, ["name", "email", "error"])?;
-    for r in rows {
-        let error = r.error_message.unwrap_or_default();
-        write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &neutralise(&error)])?;
+    // A 1 MB file can hold some 30,000 rows: read them a page at a time.
+    let mut after = None;
+    loop {
+        let page = ItemFilter { state: Some(ItemState::Failed), after, limit: 10_000 };
+        let rows = items(db, org_id, job_id, &page).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.idx);
+        for r in rows {
+            let error = r.error_message.unwrap_or_default();
+            write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &neutralise(&error)])?;
+        }
     }
     Ok(out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?)
 }
