@@ -10,13 +10,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::bulk::{self, FileError, Review, RowStatus};
+use issuance::clock;
 use issuance::jobs::{self, ItemFilter, ItemState, Job};
-use issuance::{CoreError, clock, idempotency};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::Detail;
 use super::extract::Caller;
+use super::idempotent;
 use super::{ApiError, ApiResult, ApiState};
 
 #[derive(Deserialize)]
@@ -157,15 +158,6 @@ pub fn job_json(job: &Job) -> Value {
     })
 }
 
-/// A response carrying the job's address.
-fn with_location(status: StatusCode, body: String, job_id: Option<&str>) -> Response {
-    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("/v1/bulk-issue/{id}")).ok()) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    response
-}
-
 /// `POST /v1/bulk-issue?badge_id=ID`: validates the CSV and starts its job
 /// in one call. Answers 202 at once; the job runs in the background (poll
 /// `GET /v1/bulk-issue/{job_id}`). Honours `Idempotency-Key`: the same key
@@ -182,56 +174,33 @@ pub async fn submit(
         .badge_id
         .filter(|b| !b.is_empty())
         .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))?;
-    let idem_key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            Some(v.to_str().map_err(|_| ApiError::validation("Idempotency-Key", "must be visible ASCII"))?.to_owned())
-        }
-    };
-    let now = clock::now();
-    if let Some(k) = &idem_key {
-        // The file, not the raw body: a multipart body's boundary differs
-        // on every send of the same file.
-        let mut request = Vec::with_capacity(upload.bytes.len() + 256);
-        for part in [badge_id.as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()] {
-            request.extend_from_slice(part);
-            request.push(0);
-        }
-        request.extend_from_slice(&upload.bytes);
-        let fingerprint = idempotency::fingerprint("POST", "/v1/bulk-issue", &request);
-        match idempotency::claim(&state.db, &key.org_id, k, &fingerprint, now).await {
-            Ok(idempotency::Claim::Proceed) => {}
-            Ok(idempotency::Claim::Replay { status, body }) => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-                let job_id = serde_json::from_str::<Value>(&body)
-                    .ok()
-                    .and_then(|v| v["job_id"].as_str().map(str::to_owned))
-                    .filter(|_| status.is_success());
-                let mut response = with_location(status, body, job_id.as_deref());
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-                return Ok(response);
-            }
-            Err(CoreError::Conflict(m)) => return Err(ApiError::idempotency_conflict(m)),
-            Err(e) => return Err(e.into()),
-        }
+    // The file, not the raw body: a multipart body's boundary differs on
+    // every send of the same file.
+    let mut request = Vec::with_capacity(upload.bytes.len() + 256);
+    for part in [badge_id.as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()] {
+        request.extend_from_slice(part);
+        request.push(0);
     }
-
-    let outcome = submit_once(&state, &key, &badge_id, &upload, now).await;
-
-    if let Some(k) = &idem_key {
-        let stored = match &outcome {
-            Ok(v) => idempotency::complete(&state.db, &key.org_id, k, 202, &v.to_string()).await,
-            // A server error may pass: let the client retry with the same key.
-            Err(e) if e.status.is_server_error() => idempotency::release(&state.db, &key.org_id, k).await,
-            Err(e) => idempotency::complete(&state.db, &key.org_id, k, e.status.as_u16(), &e.body()).await,
-        };
-        if let Err(e) = stored {
-            tracing::error!(error = %e, "could not record the idempotent answer");
-        }
+    request.extend_from_slice(&upload.bytes);
+    let work = submit_once(&state, &key, &badge_id, &upload, clock::now());
+    let answer = idempotent::once(
+        &state,
+        &key.org_id,
+        &headers,
+        ("POST", "/v1/bulk-issue", &request),
+        StatusCode::ACCEPTED,
+        work,
+    )
+    .await?;
+    let job_id = serde_json::from_str::<Value>(&answer.body)
+        .ok()
+        .and_then(|v| v["job_id"].as_str().map(str::to_owned))
+        .filter(|_| answer.status.is_success());
+    let mut response = answer.into_response();
+    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("/v1/bulk-issue/{id}")).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
     }
-    let v = outcome?;
-    let job_id = v["job_id"].as_str().map(str::to_owned);
-    Ok(with_location(StatusCode::ACCEPTED, v.to_string(), job_id.as_deref()))
+    Ok(response)
 }
 
 async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Upload, now: i64) -> ApiResult<Value> {

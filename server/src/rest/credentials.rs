@@ -4,15 +4,16 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::credentials::{self, Credential, IssueRequest, Issuer, store, verify};
-use issuance::{CoreError, clock, idempotency};
+use issuance::{CoreError, clock};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::extract::{ApiJson, Caller};
+use super::idempotent;
 use super::{ApiError, ApiResult, ApiState, MAX_BODY};
 
 /// The API's view of a credential (the reference API's fields, plus a few).
@@ -75,42 +76,18 @@ pub async fn issue(
 ) -> ApiResult<Response> {
     key.require(Scope::CredentialsWrite)?;
     let body = body_bytes(body)?;
-    let idem_key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            Some(v.to_str().map_err(|_| ApiError::validation("Idempotency-Key", "must be visible ASCII"))?.to_owned())
-        }
-    };
     let now = clock::now();
-    if let Some(k) = &idem_key {
-        let fingerprint = idempotency::fingerprint("POST", "/v1/credentials", &body);
-        match idempotency::claim(&state.db, &key.org_id, k, &fingerprint, now).await {
-            Ok(idempotency::Claim::Proceed) => {}
-            Ok(idempotency::Claim::Replay { status, body }) => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-                let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-                return Ok(response);
-            }
-            Err(CoreError::Conflict(m)) => return Err(ApiError::idempotency_conflict(m)),
-            Err(e) => return Err(e.into()),
-        }
-    }
-
-    let outcome = issue_once(&state, &key, &body, now).await;
-
-    if let Some(k) = &idem_key {
-        let stored = match &outcome {
-            Ok(v) => idempotency::complete(&state.db, &key.org_id, k, 201, &v.to_string()).await,
-            // A server error may pass: let the client retry with the same key.
-            Err(e) if e.status.is_server_error() => idempotency::release(&state.db, &key.org_id, k).await,
-            Err(e) => idempotency::complete(&state.db, &key.org_id, k, e.status.as_u16(), &e.body()).await,
-        };
-        if let Err(e) = stored {
-            tracing::error!(error = %e, "could not record the idempotent answer");
-        }
-    }
-    outcome.map(|v| (StatusCode::CREATED, Json(v)).into_response())
+    let request = ("POST", "/v1/credentials", &body[..]);
+    let answer = idempotent::once(
+        &state,
+        &key.org_id,
+        &headers,
+        request,
+        StatusCode::CREATED,
+        issue_once(&state, &key, &body, now),
+    )
+    .await?;
+    Ok(answer.into_response())
 }
 
 async fn issue_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> ApiResult<Value> {

@@ -7,6 +7,7 @@ mod bulk;
 mod credentials;
 mod error;
 mod extract;
+mod idempotent;
 mod keys;
 mod public;
 
