@@ -18,15 +18,28 @@ pub struct Header<'a> {
 
 /// Signs `payload` (already JSON) under `header`.
 pub fn sign(header: &Header<'_>, payload: &[u8], key: &SigningKey) -> String {
-    let header = serde_json::to_vec(header).expect("a header always serialises");
-    let mut token = String::with_capacity((header.len() + payload.len()) * 4 / 3 + 100);
-    URL_SAFE_NO_PAD.encode_string(header, &mut token);
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
-    let signature: Signature = key.sign(token.as_bytes());
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
-    token
+    EncodedHeader::new(header).sign(payload, key)
+}
+
+/// A header encoded once, for the many tokens a batch signs under it.
+pub struct EncodedHeader(String);
+
+impl EncodedHeader {
+    pub fn new(header: &Header<'_>) -> Self {
+        let json = serde_json::to_vec(header).expect("a header always serialises");
+        EncodedHeader(URL_SAFE_NO_PAD.encode(json))
+    }
+
+    pub fn sign(&self, payload: &[u8], key: &SigningKey) -> String {
+        let mut token = String::with_capacity(self.0.len() + payload.len() * 4 / 3 + 100);
+        token.push_str(&self.0);
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+        let signature: Signature = key.sign(token.as_bytes());
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
+        token
+    }
 }
 
 /// A token split and decoded, not yet verified.

@@ -137,6 +137,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
     )
     .await?;
     tx.commit().await?;
+    jobs::engine::wake();
     Ok(Submitted { job_id, review })
 }
 
@@ -181,5 +182,6 @@ pub async fn submit_file(
     )
     .await?;
     tx.commit().await?;
+    jobs::engine::wake();
     Ok(Ok(Submitted { job_id, review }))
 }

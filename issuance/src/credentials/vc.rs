@@ -6,6 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -41,6 +42,27 @@ pub fn status_list_url(public_url: &str, org_id: &str, list_id: &str) -> String 
 }
 
 pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
+    if let (CredentialType::Badge, Some(badge), Some(recipient)) =
+        (request.credential_type, env.badge, &request.recipient)
+    {
+        let template = BadgeTemplate::new(
+            env.public_url,
+            env.issuer_did,
+            env.issuer_name,
+            env.org_id,
+            badge,
+            env.issued_at,
+            env.expires_at,
+        );
+        let payload = template.payload(
+            env.credential_id,
+            &recipient.name,
+            recipient.email.as_str(),
+            env.slot,
+            request.subject_id(),
+        );
+        return serde_json::to_value(payload).expect("a badge payload always serialises");
+    }
     let list_url = status_list_url(env.public_url, env.org_id, &env.slot.list_id);
     let mut vc = json!({
         "@context": [VC_CONTEXT],
@@ -48,7 +70,7 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
         "type": ["VerifiableCredential", request.credential_type.vc_type()],
         "issuer": {"id": env.issuer_did, "name": env.issuer_name},
         "validFrom": rfc3339(env.issued_at),
-        "credentialSubject": subject(request, env),
+        "credentialSubject": subject(request),
         "credentialStatus": {
             "id": format!("{list_url}#{}", env.slot.index),
             "type": "BitstringStatusListEntry",
@@ -69,70 +91,240 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
     if let Some(sub) = request.subject_id() {
         obj.insert("sub".into(), sub.into());
     }
-    if let (CredentialType::Badge, Some(badge)) = (request.credential_type, env.badge) {
-        obj.insert("@context".into(), json!([VC_CONTEXT, OB3_CONTEXT]));
-        obj.insert("name".into(), badge.name.clone().into());
-    }
     vc
 }
 
-fn subject(request: &IssueRequest, env: &Envelope<'_>) -> Value {
-    match (&request.recipient, env.badge) {
-        (Some(recipient), Some(badge)) => {
-            let mut achievement = json!({
-                "id": format!("{}/badges/{}", env.public_url, badge.id),
-                "type": ["Achievement"],
-                "name": badge.name,
-                "description": badge.description,
-                "criteria": {"narrative": badge.criteria_narrative},
-            });
-            if let Some(image) = &badge.image_url {
-                achievement["image"] = json!({"id": image, "type": "Image"});
-            }
-            json!({
-                "type": ["AchievementSubject"],
-                "identifier": [
-                    hashed_email(recipient.email.as_str()),
-                    {"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": recipient.name},
-                ],
-                "achievement": achievement,
-            })
+fn subject(request: &IssueRequest) -> Value {
+    let mut out = Map::new();
+    if let Some(id) = request.subject.get("id") {
+        out.insert("subjectId".into(), id.clone());
+    }
+    if let Some(t) = request.subject.get("type") {
+        out.insert("subjectType".into(), t.clone());
+    }
+    if let Some(name) = request.subject.get("name") {
+        out.insert("name".into(), name.clone());
+    }
+    if let Some(t) = &request.attestation_type {
+        out.insert("attestationType".into(), t.clone().into());
+    }
+    for (k, v) in &request.claims {
+        out.insert(k.clone(), v.clone());
+    }
+    Value::Object(out)
+}
+
+/// The parts of an Open Badges 3.0 credential that every recipient of one
+/// badge shares, prepared once: a bulk job signs thousands a second, and
+/// building each payload as a `Value` tree cost a fifth as much as the
+/// signature. The payload is typed and borrows, so serialising it
+/// allocates only the few strings that differ per recipient.
+pub struct BadgeTemplate<'a> {
+    public_url: &'a str,
+    org_id: &'a str,
+    issuer: Issuer<'a>,
+    achievement: Achievement<'a>,
+    issued_at: i64,
+    expires_at: Option<i64>,
+    valid_from: String,
+    valid_until: Option<String>,
+}
+
+impl<'a> BadgeTemplate<'a> {
+    pub fn new(
+        public_url: &'a str,
+        issuer_did: &'a str,
+        issuer_name: &'a str,
+        org_id: &'a str,
+        badge: &'a Badge,
+        issued_at: i64,
+        expires_at: Option<i64>,
+    ) -> Self {
+        BadgeTemplate {
+            public_url,
+            org_id,
+            issuer: Issuer { id: issuer_did, name: issuer_name },
+            achievement: Achievement {
+                criteria: Criteria { narrative: &badge.criteria_narrative },
+                description: &badge.description,
+                id: format!("{public_url}/badges/{}", badge.id),
+                image: badge.image_url.as_deref().map(|id| Image { id, kind: "Image" }),
+                name: &badge.name,
+                kind: ["Achievement"],
+            },
+            issued_at,
+            expires_at,
+            valid_from: rfc3339(issued_at),
+            valid_until: expires_at.map(rfc3339),
         }
-        _ => {
-            let mut out = Map::new();
-            if let Some(id) = request.subject.get("id") {
-                out.insert("subjectId".into(), id.clone());
-            }
-            if let Some(t) = request.subject.get("type") {
-                out.insert("subjectType".into(), t.clone());
-            }
-            if let Some(name) = request.subject.get("name") {
-                out.insert("name".into(), name.clone());
-            }
-            if let Some(t) = &request.attestation_type {
-                out.insert("attestationType".into(), t.clone().into());
-            }
-            for (k, v) in &request.claims {
-                out.insert(k.clone(), v.clone());
-            }
-            Value::Object(out)
+    }
+
+    /// One recipient's payload; serialise it with `serde_json`.
+    pub fn payload<'p>(
+        &'p self,
+        credential_id: &'p str,
+        name: &'p str,
+        email: &str,
+        slot: &Slot,
+        subject_id: Option<&'p str>,
+    ) -> impl Serialize + 'p {
+        let list_url = status_list_url(self.public_url, self.org_id, &slot.list_id);
+        BadgePayload {
+            context: [VC_CONTEXT, OB3_CONTEXT],
+            status: StatusEntry {
+                id: format!("{list_url}#{}", slot.index),
+                list_credential: list_url,
+                list_index: slot.index.to_string(),
+                purpose: "revocation",
+                kind: "BitstringStatusListEntry",
+            },
+            subject: AchievementSubject {
+                achievement: &self.achievement,
+                identifier: (hashed_email(email), NameIdentity::new(name)),
+                kind: ["AchievementSubject"],
+            },
+            exp: self.expires_at,
+            iat: self.issued_at,
+            id: credential_url(self.public_url, credential_id),
+            iss: self.issuer.id,
+            issuer: &self.issuer,
+            jti: credential_id,
+            name: self.achievement.name,
+            nbf: self.issued_at,
+            sub: subject_id,
+            kind: ["VerifiableCredential", CredentialType::Badge.vc_type()],
+            valid_from: &self.valid_from,
+            valid_until: self.valid_until.as_deref(),
         }
+    }
+}
+
+// Fields are declared in alphabetical order, the order in which a `Value`
+// object serialises its keys, so both ways of building a badge give the
+// same bytes.
+
+#[derive(Serialize)]
+struct BadgePayload<'p> {
+    #[serde(rename = "@context")]
+    context: [&'static str; 2],
+    #[serde(rename = "credentialStatus")]
+    status: StatusEntry,
+    #[serde(rename = "credentialSubject")]
+    subject: AchievementSubject<'p>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<i64>,
+    iat: i64,
+    id: String,
+    iss: &'p str,
+    issuer: &'p Issuer<'p>,
+    jti: &'p str,
+    name: &'p str,
+    nbf: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub: Option<&'p str>,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    #[serde(rename = "validFrom")]
+    valid_from: &'p str,
+    #[serde(rename = "validUntil", skip_serializing_if = "Option::is_none")]
+    valid_until: Option<&'p str>,
+}
+
+#[derive(Serialize)]
+struct StatusEntry {
+    id: String,
+    #[serde(rename = "statusListCredential")]
+    list_credential: String,
+    #[serde(rename = "statusListIndex")]
+    list_index: String,
+    #[serde(rename = "statusPurpose")]
+    purpose: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Issuer<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct AchievementSubject<'p> {
+    achievement: &'p Achievement<'p>,
+    identifier: (EmailIdentity, NameIdentity<'p>),
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct Achievement<'a> {
+    criteria: Criteria<'a>,
+    description: &'a str,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<Image<'a>>,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct Criteria<'a> {
+    narrative: &'a str,
+}
+
+#[derive(Serialize)]
+struct Image<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct EmailIdentity {
+    hashed: bool,
+    #[serde(rename = "identityHash")]
+    identity_hash: String,
+    #[serde(rename = "identityType")]
+    identity_type: &'static str,
+    salt: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct NameIdentity<'a> {
+    hashed: bool,
+    #[serde(rename = "identityHash")]
+    identity_hash: &'a str,
+    #[serde(rename = "identityType")]
+    identity_type: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl<'a> NameIdentity<'a> {
+    fn new(name: &'a str) -> Self {
+        NameIdentity { hashed: false, identity_hash: name, identity_type: "name", kind: "IdentityObject" }
     }
 }
 
 /// The recipient's e-mail as Open Badges hashes it: `sha256$` of the
 /// address followed by a random salt, so the credential does not publish
 /// the address but anyone who knows it can check it.
-fn hashed_email(email: &str) -> Value {
+fn hashed_email(email: &str) -> EmailIdentity {
     let mut salt = [0u8; 12];
     rand::rng().fill_bytes(&mut salt);
     let salt = URL_SAFE_NO_PAD.encode(salt);
-    let hash = hex::encode(Sha256::digest(format!("{email}{salt}").as_bytes()));
-    json!({
-        "type": "IdentityObject",
-        "identityType": "emailAddress",
-        "hashed": true,
-        "identityHash": format!("sha256${hash}"),
-        "salt": salt,
-    })
+    let mut hasher = Sha256::new();
+    hasher.update(email.as_bytes());
+    hasher.update(salt.as_bytes());
+    EmailIdentity {
+        hashed: true,
+        identity_hash: format!("sha256${}", hex::encode(hasher.finalize())),
+        identity_type: "emailAddress",
+        salt,
+        kind: "IdentityObject",
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::lease::{self, Batch, Claim, ClaimLimits};
@@ -68,6 +68,16 @@ impl Default for EngineConfig {
     }
 }
 
+/// Rung when a job is created or cancelled in this process, so its
+/// scheduler looks at once instead of at its next poll. Jobs created by
+/// another process are found by the poll.
+static WAKE: Notify = Notify::const_new();
+
+/// Tells this process's scheduler that jobs changed.
+pub fn wake() {
+    WAKE.notify_one();
+}
+
 #[derive(Clone)]
 struct Shared {
     db: Db,
@@ -124,6 +134,7 @@ async fn schedule(shared: Shared, mut stopped: watch::Receiver<bool>) {
         }
         tokio::select! {
             _ = stopped.changed() => break,
+            _ = WAKE.notified() => {}
             _ = tokio::time::sleep(shared.config.poll) => {}
         }
     }

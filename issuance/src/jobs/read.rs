@@ -250,6 +250,7 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
     )
     .await?;
     tx.commit().await?;
+    super::engine::wake();
     get(db, org_id, job_id).await
 }
 

@@ -49,14 +49,9 @@ pub async fn record(
     let mut tx = db.begin().await?;
     organizations::lock(&mut tx, &batch.org_id).await?;
 
-    let mut still_ours: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT COUNT(*) FROM job_items WHERE state = 'pending' AND job_id = ");
-    still_ours.push_bind(&batch.job_id).push(" AND lease_owner = ").push_bind(&batch.lease_token);
-    push_in(&mut still_ours, " AND idx", batch.items.iter().map(|i| i.idx));
-    let ours: i64 = still_ours.build_query_scalar().fetch_one(&mut *tx).await?;
     let status: String =
         sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(&batch.job_id).fetch_one(&mut *tx).await?;
-    if ours != batch.items.len() as i64 || status != JobStatus::Processing.as_str() {
+    if status != JobStatus::Processing.as_str() {
         return Ok(Recorded { lease_lost: true, ..Recorded::default() });
     }
 
@@ -68,6 +63,53 @@ pub async fn record(
             _ => None,
         })
         .collect();
+
+    // The rows are marked first: the update only touches rows still
+    // pending and leased to this worker, so a short count means the lease
+    // was lost (it expired and another worker took the rows, or the job was
+    // cancelled) and nothing of this batch may be written.
+    let mut taken = 0;
+    if !issued.is_empty() {
+        let mut done: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "UPDATE job_items SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, finished_at = ",
+        );
+        done.push_bind(now).push(" WHERE job_id = ").push_bind(&batch.job_id);
+        done.push(" AND lease_owner = ").push_bind(&batch.lease_token).push(" AND state = 'pending'");
+        push_in(&mut done, " AND idx", issued.iter().map(|(s, _)| s.idx));
+        taken += done.build().execute(&mut *tx).await?.rows_affected();
+    }
+    let unissued: Vec<(i64, &str, Option<&str>, &str)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Fail { idx, code, message } => Some((*idx, "failed", Some(*code), message.as_str())),
+            Outcome::Skip { idx, message } => Some((*idx, "skipped", None, message.as_str())),
+            Outcome::Issue { .. } => None,
+        })
+        .collect();
+    if !unissued.is_empty() {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, state, code, message) AS (");
+        q.push_values(&unissued, |mut b, (idx, state, code, message)| {
+            b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
+        });
+        q.push(
+            ") UPDATE job_items SET
+                 state = (SELECT state FROM v WHERE v.idx = job_items.idx),
+                 error_code = (SELECT code FROM v WHERE v.idx = job_items.idx),
+                 error_message = (SELECT message FROM v WHERE v.idx = job_items.idx),
+                 lease_owner = NULL, lease_until = NULL, finished_at = ",
+        )
+        .push_bind(now)
+        .push(" WHERE job_id = ")
+        .push_bind(&batch.job_id)
+        .push(" AND lease_owner = ")
+        .push_bind(&batch.lease_token)
+        .push(" AND state = 'pending' AND idx IN (SELECT idx FROM v)");
+        taken += q.build().execute(&mut *tx).await?.rows_affected();
+    }
+
+    if taken != outcomes.len() as u64 {
+        return Ok(Recorded { lease_lost: true, ..Recorded::default() });
+    }
 
     // What each new credential replaces: an active time-bound one is
     // revoked, an expired or revoked one only points at its successor.
@@ -100,39 +142,6 @@ pub async fn record(
     if !issued.is_empty() {
         insert_credentials(&mut tx, batch, &issued, public_url, now).await?;
         queue_emails(&mut tx, batch, &issued, now).await?;
-        let mut done: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "UPDATE job_items SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, finished_at = ",
-        );
-        done.push_bind(now).push(" WHERE job_id = ").push_bind(&batch.job_id);
-        push_in(&mut done, " AND idx", issued.iter().map(|(s, _)| s.idx));
-        done.build().execute(&mut *tx).await?;
-    }
-
-    let unissued: Vec<(i64, &str, Option<&str>, &str)> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Fail { idx, code, message } => Some((*idx, "failed", Some(*code), message.as_str())),
-            Outcome::Skip { idx, message } => Some((*idx, "skipped", None, message.as_str())),
-            Outcome::Issue { .. } => None,
-        })
-        .collect();
-    if !unissued.is_empty() {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, state, code, message) AS (");
-        q.push_values(&unissued, |mut b, (idx, state, code, message)| {
-            b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
-        });
-        q.push(
-            ") UPDATE job_items SET
-                 state = (SELECT state FROM v WHERE v.idx = job_items.idx),
-                 error_code = (SELECT code FROM v WHERE v.idx = job_items.idx),
-                 error_message = (SELECT message FROM v WHERE v.idx = job_items.idx),
-                 lease_owner = NULL, lease_until = NULL, finished_at = ",
-        )
-        .push_bind(now)
-        .push(" WHERE job_id = ")
-        .push_bind(&batch.job_id)
-        .push(" AND idx IN (SELECT idx FROM v)");
-        q.build().execute(&mut *tx).await?;
     }
 
     let count = |f: fn(&Outcome<'_>) -> bool| outcomes.iter().filter(|o| f(o)).count();
@@ -297,7 +306,7 @@ async fn insert_credentials(
             b.push_bind(&s.credential_id)
                 .push_bind(&batch.org_id)
                 .push_bind("badge")
-                .push_bind(s.subject.to_string())
+                .push_bind(&s.subject_json)
                 .push_bind("{}")
                 .push_bind(&s.email)
                 .push_bind(&s.name)

@@ -1,11 +1,10 @@
 //! Building and signing a leased batch. Pure CPU work, so it runs off the
 //! async runtime, split across every core.
 
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::lease::{Batch, LeasedItem};
-use crate::credentials::request::{CredentialType, IssueRequest, Recipient};
-use crate::credentials::vc::{self, Envelope};
+use crate::credentials::vc::BadgeTemplate;
 use crate::email::EmailAddress;
 use crate::{did, jws};
 
@@ -16,7 +15,9 @@ pub struct Signed {
     pub credential_id: String,
     pub email: String,
     pub name: String,
-    pub subject: Value,
+    /// The stored subject, `{"email", "name", "type"}`, as the single
+    /// issue path stores it.
+    pub subject_json: String,
     pub signed_payload: String,
     pub expires_at: Option<i64>,
 }
@@ -25,61 +26,171 @@ pub struct Signed {
 /// An item that cannot be built (it should not happen: rows were checked
 /// at submit) comes back as its index and the reason.
 pub fn sign_batch(batch: &Batch, public_url: &str, threads: usize) -> Vec<Result<Signed, (i64, String)>> {
+    // Everything the rows share is prepared once: the issuer, the badge
+    // (the bulk of each payload) and the encoded JWS header.
+    let expires_at = batch.badge.validity_days.map(|d| batch.issued_at + d * 24 * 3600);
+    let issuer_did = did::org_did(public_url, &batch.org_id);
+    let kid = did::key_url(&issuer_did, &batch.key_id);
+    let header = jws::EncodedHeader::new(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid });
+    let template = BadgeTemplate::new(
+        public_url,
+        &issuer_did,
+        &batch.org_name,
+        &batch.org_id,
+        &batch.badge,
+        batch.issued_at,
+        expires_at,
+    );
+    let shared = Shared { batch, template, header, expires_at };
     let chunk = batch.items.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .items
             .chunks(chunk)
             .map(|items| {
-                scope.spawn(move || items.iter().map(|it| sign_one(batch, public_url, it)).collect::<Vec<_>>())
+                let shared = &shared;
+                scope.spawn(move || items.iter().map(|it| sign_one(shared, it)).collect::<Vec<_>>())
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("signing thread panicked")).collect()
     })
 }
 
-fn sign_one(batch: &Batch, public_url: &str, item: &LeasedItem) -> Result<Signed, (i64, String)> {
+struct Shared<'a> {
+    batch: &'a Batch,
+    template: BadgeTemplate<'a>,
+    header: jws::EncodedHeader,
+    expires_at: Option<i64>,
+}
+
+/// The stored subject of a badge credential; fields in the order a JSON
+/// object of them serialises.
+#[derive(Serialize)]
+struct Subject<'a> {
+    email: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn sign_one(shared: &Shared<'_>, item: &LeasedItem) -> Result<Signed, (i64, String)> {
     let email = EmailAddress::parse(&item.email).map_err(|m| (item.idx, format!("Email {m}.")))?;
-    let mut subject = Map::new();
-    subject.insert("type".into(), "person".into());
-    subject.insert("name".into(), item.name.clone().into());
-    subject.insert("email".into(), email.to_string().into());
-    let request = IssueRequest {
-        credential_type: CredentialType::Badge,
-        attestation_type: None,
-        subject,
-        claims: Map::new(),
-        expires_at: None,
-        badge_id: Some(batch.badge.id.clone()),
-        recipient: Some(Recipient { name: item.name.clone(), email }),
-    };
-    let expires_at = batch.badge.validity_days.map(|d| batch.issued_at + d * 24 * 3600);
-    let issuer_did = did::org_did(public_url, &batch.org_id);
-    let kid = did::key_url(&issuer_did, &batch.key_id);
-    let payload = vc::payload(
-        &request,
-        &Envelope {
-            credential_id: &item.credential_id,
-            public_url,
-            issuer_did: &issuer_did,
-            issuer_name: &batch.org_name,
-            org_id: &batch.org_id,
-            slot: &item.slot,
-            issued_at: batch.issued_at,
-            expires_at,
-            badge: Some(&batch.badge),
-        },
-    );
-    let payload =
-        serde_json::to_vec(&payload).map_err(|e| (item.idx, format!("Could not build the credential: {e}")))?;
-    let signed_payload = jws::sign(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid }, &payload, &batch.key);
+    let failed = |e: serde_json::Error| (item.idx, format!("Could not build the credential: {e}"));
+    let payload = shared.template.payload(&item.credential_id, &item.name, email.as_str(), &item.slot, None);
+    let payload = serde_json::to_vec(&payload).map_err(failed)?;
+    let signed_payload = shared.header.sign(&payload, &shared.batch.key);
+    let subject_json =
+        serde_json::to_string(&Subject { email: email.as_str(), name: &item.name, kind: "person" }).map_err(failed)?;
     Ok(Signed {
         idx: item.idx,
         credential_id: item.credential_id.clone(),
-        email: request.recipient.as_ref().map(|r| r.email.to_string()).unwrap_or_default(),
+        email: email.to_string(),
         name: item.name.clone(),
-        subject: Value::Object(request.subject),
+        subject_json,
         signed_payload,
-        expires_at,
+        expires_at: shared.expires_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use p256::ecdsa::SigningKey;
+    use p256::elliptic_curve::Generate;
+    use serde_json::{Map, Value};
+
+    use super::*;
+    use crate::badges::Badge;
+    use crate::credentials::request::{CredentialType, IssueRequest, Recipient};
+    use crate::credentials::vc::{self, Envelope};
+    use crate::status_list::Slot;
+
+    fn batch(key: SigningKey) -> Batch {
+        Batch {
+            job_id: "job_1".into(),
+            org_id: "org_1".into(),
+            org_name: "Acme Academy".into(),
+            badge: Badge {
+                id: "bdg_1".into(),
+                org_id: "org_1".into(),
+                name: "Rust 101".into(),
+                description: "Knows \"ownership\".".into(),
+                criteria_narrative: "Passed the exam.".into(),
+                image_url: Some("https://img.example/rust.png".into()),
+                validity_days: Some(365),
+                archived_at: None,
+                created_at: 0,
+                updated_at: 0,
+            },
+            key_id: "key_1".into(),
+            key,
+            lease_token: "t".into(),
+            issued_at: 1_790_000_000,
+            items: vec![LeasedItem {
+                idx: 0,
+                name: "Ada Lovelace".into(),
+                email: "Ada@Example.com".into(),
+                credential_id: "cred_1".into(),
+                slot: Slot { list_id: "sl_1".into(), index: 42 },
+            }],
+        }
+    }
+
+    /// Drops the salted e-mail hash, which differs on every call.
+    fn without_salt(mut payload: Value) -> Value {
+        let email = &mut payload["credentialSubject"]["identifier"][0];
+        email.as_object_mut().unwrap().remove("salt");
+        email.as_object_mut().unwrap().remove("identityHash");
+        payload
+    }
+
+    #[test]
+    fn a_bulk_signed_credential_is_the_one_single_issue_builds_and_verifies_under_the_org_key() {
+        let key = SigningKey::generate();
+        let batch = batch(key.clone());
+        let url = "https://laurel.example";
+        let signed = sign_batch(&batch, url, 2).pop().unwrap().unwrap();
+        assert_eq!(signed.email, "ada@example.com");
+        assert_eq!(signed.subject_json, r#"{"email":"ada@example.com","name":"Ada Lovelace","type":"person"}"#);
+        assert_eq!(signed.expires_at, Some(batch.issued_at + 365 * 24 * 3600));
+
+        let decoded = jws::decode(&signed.signed_payload).unwrap();
+        assert!(decoded.verify(key.verifying_key()));
+        let did = did::org_did(url, "org_1");
+        assert_eq!(decoded.kid(), Some(did::key_url(&did, "key_1").as_str()));
+
+        let email = EmailAddress::parse("ada@example.com").unwrap();
+        let mut subject = Map::new();
+        subject.insert("type".into(), "person".into());
+        let request = IssueRequest {
+            credential_type: CredentialType::Badge,
+            attestation_type: None,
+            subject,
+            claims: Map::new(),
+            expires_at: None,
+            badge_id: Some("bdg_1".into()),
+            recipient: Some(Recipient { name: "Ada Lovelace".into(), email: email.clone() }),
+        };
+        let expected = vc::payload(
+            &request,
+            &Envelope {
+                credential_id: "cred_1",
+                public_url: url,
+                issuer_did: &did,
+                issuer_name: "Acme Academy",
+                org_id: "org_1",
+                slot: &batch.items[0].slot,
+                issued_at: batch.issued_at,
+                expires_at: signed.expires_at,
+                badge: Some(&batch.badge),
+            },
+        );
+        assert_eq!(without_salt(decoded.payload.clone()), without_salt(expected));
+
+        let identity = &decoded.payload["credentialSubject"]["identifier"][0];
+        let salt = identity["salt"].as_str().unwrap();
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(format!("{email}{salt}")));
+        assert_eq!(identity["identityHash"], format!("sha256${hash}"));
+        assert_eq!(decoded.payload["credentialSubject"]["achievement"]["description"], "Knows \"ownership\".");
+        assert_eq!(decoded.payload["credentialStatus"]["statusListIndex"], "42");
+    }
 }
