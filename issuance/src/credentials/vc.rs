@@ -41,6 +41,9 @@ pub fn status_list_url(public_url: &str, org_id: &str, list_id: &str) -> String 
     format!("{public_url}/organizations/{org_id}/status-lists/{list_id}")
 }
 
+/// The credential's JWT claims set. Badges are built by [`BadgeTemplate`],
+/// as bulk jobs build them, so a badge is the same credential whichever
+/// way it was issued.
 pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
     if let (CredentialType::Badge, Some(badge), Some(recipient)) =
         (request.credential_type, env.badge, &request.recipient)
@@ -116,8 +119,8 @@ fn subject(request: &IssueRequest) -> Value {
 
 /// The parts of an Open Badges 3.0 credential that every recipient of one
 /// badge shares, prepared once: a bulk job signs thousands a second, and
-/// building each payload as a `Value` tree cost a fifth as much as the
-/// signature. The payload is typed and borrows, so serialising it
+/// building each payload as a `Value` tree took 10-14 µs beside the
+/// signature's 55 (`benches/bulk_job.rs`). The payload is typed and borrows, so serialising it
 /// allocates only the few strings that differ per recipient.
 pub struct BadgeTemplate<'a> {
     public_url: &'a str,
