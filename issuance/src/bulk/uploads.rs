@@ -92,9 +92,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
     if upload.status != "draft" {
         return Err(CoreError::conflict("This upload has been submitted already."));
     }
-    if let Some(why) = review.submit_blocker() {
-        return Err(if review.plan_allows_submit { CoreError::Unprocessable(why) } else { CoreError::Forbidden(why) });
-    }
+    check_submittable(&review)?;
     let totals = serde_json::to_string(&review.totals).map_err(anyhow::Error::from)?;
     let mut tx = db.begin().await?;
     let done = sqlx::query(
@@ -111,33 +109,15 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
     if done.rows_affected() == 0 {
         return Err(CoreError::conflict("This upload has been submitted already."));
     }
-    let job_id = jobs::create(
-        &mut tx,
-        &NewJob {
-            org_id,
-            upload_id: Some(id),
-            filename: upload.filename.as_deref(),
-            source: Source::Dashboard,
-            created_by: Some(actor),
-            api_key_id: None,
-        },
-        &review,
-        now,
-    )
-    .await?;
-    activity::record(
-        &mut *tx,
+    let new = NewJob {
         org_id,
-        Some(actor),
-        "bulk.submitted",
-        &format!(
-            "Bulk job {job_id}: {} recipients for “{}” submitted ({} to issue)",
-            review.totals.rows, review.badge_name, review.totals.issuable
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    jobs::engine::wake();
+        upload_id: Some(id),
+        filename: upload.filename.as_deref(),
+        source: Source::Dashboard,
+        created_by: Some(actor),
+        api_key_id: None,
+    };
+    let job_id = start_job(tx, &new, &review, now).await?;
     Ok(Submitted { job_id, review })
 }
 
@@ -159,29 +139,44 @@ pub async fn submit_file(
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
-    if let Some(why) = review.submit_blocker() {
-        return Err(if review.plan_allows_submit { CoreError::Unprocessable(why) } else { CoreError::Forbidden(why) });
+    check_submittable(&review)?;
+    let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id };
+    let job_id = start_job(db.begin().await?, &new, &review, now).await?;
+    Ok(Ok(Submitted { job_id, review }))
+}
+
+/// Refuses a review that may not be submitted: 403 when the plan does not
+/// allow bulk issuance, 422 when the file has nothing to issue.
+fn check_submittable(review: &Review) -> CoreResult<()> {
+    match review.submit_blocker() {
+        None => Ok(()),
+        Some(why) if review.plan_allows_submit => Err(CoreError::Unprocessable(why)),
+        Some(why) => Err(CoreError::Forbidden(why)),
     }
-    let mut tx = db.begin().await?;
-    let job_id = jobs::create(
-        &mut tx,
-        &NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id },
-        &review,
-        now,
-    )
-    .await?;
+}
+
+/// Creates the job in `tx` with what else the caller wrote there, notes it
+/// in the org's activity, commits, and wakes this process's scheduler.
+async fn start_job(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    new: &NewJob<'_>,
+    review: &Review,
+    now: i64,
+) -> CoreResult<String> {
+    let job_id = jobs::create(&mut tx, new, review, now).await?;
+    let via = if new.source == Source::Api { " over the API" } else { "" };
     activity::record(
         &mut *tx,
-        org_id,
-        actor,
+        new.org_id,
+        new.created_by,
         "bulk.submitted",
         &format!(
-            "Bulk job {job_id}: {} recipients for “{}” submitted over the API ({} to issue)",
+            "Bulk job {job_id}: {} recipients for “{}” submitted{via} ({} to issue)",
             review.totals.rows, review.badge_name, review.totals.issuable
         ),
     )
     .await?;
     tx.commit().await?;
     jobs::engine::wake();
-    Ok(Ok(Submitted { job_id, review }))
+    Ok(job_id)
 }

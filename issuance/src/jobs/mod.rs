@@ -22,9 +22,7 @@ pub mod throttle;
 use serde::{Deserialize, Serialize};
 
 pub use create::{NewJob, Source, create};
-pub use read::{
-    ItemFilter, Job, JobItem, cancel, credential_ids, email_counts, failed_rows_csv, get, get_any, items, list,
-};
+pub use read::{ItemFilter, Job, JobItem, cancel, credential_ids, email_counts, failed_rows_csv, get, items, list};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -110,16 +110,6 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
         .try_into()
 }
 
-/// A job by id alone, for the workers.
-pub async fn get_any(db: &Db, id: &str) -> CoreResult<Job> {
-    sqlx::query_as::<_, JobRow>(&format!("{SELECT_JOB} WHERE j.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(CoreError::NotFound)?
-        .try_into()
-}
-
 /// The org's jobs, newest first, `limit` at a time before the cursor.
 pub async fn list(db: &Db, org_id: &str, limit: i64, before: Option<&str>) -> CoreResult<Vec<Job>> {
     sqlx::query_as::<_, JobRow>(&format!(
