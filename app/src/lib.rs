@@ -19,14 +19,17 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage, credential::CredentialPage,
-    credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage, jobs::JobsPage,
-    login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame, outbox::OutboxPage,
-    overview::OverviewPage, public_credential::PublicCredentialPage, settings::SettingsPage, welcome::WelcomePage,
+    account::AccountPage, badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage,
+    credential::CredentialPage, credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage,
+    jobs::JobsPage, login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame,
+    outbox::OutboxPage, overview::OverviewPage, public_credential::PublicCredentialPage, settings::SettingsPage,
+    welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -59,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=WelcomePage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/credentials/:credential_id") view=PublicCredentialPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>

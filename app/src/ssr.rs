@@ -2,8 +2,10 @@
 //! and the authorization checks every server function starts with.
 
 use issuance::accounts::User;
+use issuance::accounts::sessions::{self, SessionGrant};
 use issuance::db::Db;
 use issuance::keys::MasterKey;
+use issuance::orgs::invitations::LinkKey;
 use issuance::orgs::{Action, Membership};
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -15,13 +17,16 @@ use crate::error::AppError;
 pub struct AppState {
     pub db: Db,
     pub master_key: MasterKey,
+    /// Makes the secret links of invitation e-mails.
+    pub invitation_links: LinkKey,
     /// The externally visible base URL, e.g. `http://127.0.0.1:3000`.
     pub public_url: String,
     /// Whether mail is sent (`LAUREL_SMTP_URL` is set); otherwise it waits in the outbox.
     pub smtp_configured: bool,
 }
 
-const USER_KEY: &str = "uid";
+/// Where the session keeps its [`SessionGrant`].
+const GRANT_KEY: &str = "grant";
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::Internal("missing-state".into()))
@@ -34,21 +39,27 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The id of the user signed in on `session`, if any; for axum handlers
-/// outside Leptos that share the session.
-pub async fn session_user_id(session: &Session) -> Result<Option<String>, AppError> {
-    session.get(USER_KEY).await.map_err(internal)
+/// The user signed in on `session`, if the sign-in still stands (see
+/// `issuance::accounts::sessions`); for axum handlers outside Leptos that
+/// share the session too.
+pub async fn session_user(db: &Db, session: &Session) -> Result<Option<User>, AppError> {
+    let grant: Option<SessionGrant> = session.get(GRANT_KEY).await.map_err(internal)?;
+    let Some(grant) = grant else {
+        return Ok(None);
+    };
+    Ok(sessions::resolve(db, &grant, issuance::clock::now()).await?)
 }
 
 /// The signed-in user, if any.
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let session = session().await?;
-    let user_id = session_user_id(&session).await?;
-    let Some(user_id) = user_id else {
-        return Ok(None);
-    };
     let db = state()?.db;
-    Ok(issuance::accounts::users::find_by_id(&db, &user_id).await?)
+    let user = session_user(&db, &session).await?;
+    if user.is_none() && session.get::<SessionGrant>(GRANT_KEY).await.ok().flatten().is_some() {
+        // Ran out or was ended elsewhere: drop it, so the cookie goes too.
+        session.flush().await.map_err(internal)?;
+    }
+    Ok(user)
 }
 
 pub async fn require_user() -> Result<User, AppError> {
@@ -69,9 +80,16 @@ pub async fn authorize(org_id: &str, action: Action) -> Result<(User, Membership
 /// Starts a fresh session for `user`: a new session id, so that an id
 /// planted before login is worthless after it.
 pub async fn sign_in(user: &User) -> Result<(), AppError> {
+    let grant = sessions::grant(&state()?.db, &user.id, issuance::clock::now()).await?;
+    keep_signed_in(grant).await
+}
+
+/// Puts `grant` in a session with a fresh id: after signing in, and after a
+/// password change (whose grant carries the new epoch).
+pub async fn keep_signed_in(grant: SessionGrant) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
-    session.insert(USER_KEY, &user.id).await.map_err(internal)?;
+    session.insert(GRANT_KEY, &grant).await.map_err(internal)?;
     Ok(())
 }
 
@@ -105,5 +123,29 @@ pub fn set_page_status(error: &AppError) {
         (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(error.status()))
     {
         response.set_status(status);
+    }
+}
+
+/// A page's Content-Security-Policy: scripts only from this site or
+/// carrying this response's nonce (Leptos puts it on its hydration and
+/// resource scripts), wasm may be compiled, and style attributes (progress
+/// bars set widths) are the one inline thing allowed. Badge images may come
+/// from anywhere on https.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Gives the page being rendered its policy, naming its own nonce.
+pub fn set_page_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

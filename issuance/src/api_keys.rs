@@ -387,14 +387,22 @@ pub struct ImportReport {
 /// Legacy secrets shorter than this are refused as guessable.
 pub const MIN_IMPORTED_SECRET: usize = 12;
 
+/// Why an imported secret is refused when it clashes with a key that exists
+/// (in this org or any other). One answer for every clash, so a caller
+/// cannot learn that a guessed secret is another org's key.
+pub const KEY_REJECTED: &str = "key_rejected";
+
 /// Imports up to 1000 existing secrets (from a system being replaced) so
 /// they keep working. Each item succeeds or fails on its own. Imported keys
-/// get `credentials:read` unless the item names scopes.
+/// get `credentials:read` unless the item names scopes, and never a scope
+/// outside `grantable` (the importing key's own scopes: a key cannot mint a
+/// stronger one).
 pub async fn batch_import(
     db: &Db,
     org_id: &str,
     items: &[ImportItem],
     created_by: Option<&str>,
+    grantable: &[Scope],
 ) -> CoreResult<ImportReport> {
     if items.is_empty() || items.len() > MAX_BATCH_IMPORT {
         return Err(CoreError::field("keys", format!("give 1 to {MAX_BATCH_IMPORT} keys, got {}", items.len())));
@@ -412,13 +420,18 @@ pub async fn batch_import(
             None => Ok(vec![Scope::CredentialsRead]),
             Some(list) => parse_scopes(&list.join(",")),
         };
-        let result = match (scopes, parse_name(&item.name)) {
-            (Err(m), _) => fail("invalid_scope", format!("[{index}].scopes: {m}")),
-            (_, Err(e)) => fail("validation_failed", format!("[{index}].{e}")),
+        let beyond = scopes.as_ref().ok().and_then(|s| s.iter().find(|s| !grantable.contains(s)).copied());
+        let result = match (scopes, parse_name(&item.name), beyond) {
+            (Err(m), ..) => fail("invalid_scope", format!("[{index}].scopes: {m}")),
+            (_, _, Some(scope)) => fail(
+                "scope_not_held",
+                format!("[{index}].scopes: '{scope}' is not a scope of the key making this request"),
+            ),
+            (_, Err(e), _) => fail("validation_failed", format!("[{index}].{e}")),
             _ if item.raw_key.trim().len() < MIN_IMPORTED_SECRET => {
                 fail("key_too_short", format!("[{index}].raw_key: must be at least {MIN_IMPORTED_SECRET} characters"))
             }
-            (Ok(scopes), Ok(name)) => {
+            (Ok(scopes), Ok(name), None) => {
                 match insert(
                     db,
                     org_id,
@@ -434,9 +447,10 @@ pub async fn batch_import(
                     Ok(key) => {
                         ImportResult { index, success: true, key_id: Some(key.id), error_code: None, message: None }
                     }
-                    Err(CoreError::Conflict(_)) => {
-                        fail("duplicate_key", format!("[{index}].raw_key: this key exists already"))
-                    }
+                    Err(CoreError::Conflict(_)) => fail(
+                        KEY_REJECTED,
+                        format!("[{index}].raw_key: this key cannot be imported; issue a new key instead"),
+                    ),
                     Err(e) => return Err(e),
                 }
             }

@@ -70,6 +70,17 @@ impl CoreError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::Conflict(message.into())
     }
+
+    /// Puts a single-field validation error under another name (the same
+    /// rule checks `password` at sign-up and `new_password` on a change).
+    pub fn at_path(self, path: &str) -> Self {
+        match self {
+            Self::Validation(errors) => {
+                Self::Validation(errors.into_iter().map(|e| FieldError::new(path, e.message)).collect())
+            }
+            other => other,
+        }
+    }
 }
 
 impl From<sqlx::Error> for CoreError {

@@ -1,7 +1,10 @@
 //! Idempotency keys (Stripe-style): a retried request with the same key
 //! within 24 hours gets the first answer back instead of doing the work
 //! twice. The key is claimed before the work starts, so a concurrent
-//! duplicate is told to wait rather than racing.
+//! duplicate is told to wait rather than racing. A claim whose request
+//! died before finishing (the process was killed) goes stale after
+//! [`STALE_CLAIM_SECS`], and the next retry takes it over: every request
+//! here finishes in well under that, so a claim that old has no owner.
 
 use sha2::{Digest, Sha256};
 
@@ -10,6 +13,7 @@ use crate::error::{CoreError, CoreResult};
 
 pub const KEEP_SECS: i64 = 24 * 3600;
 pub const MAX_KEY_LEN: usize = 255;
+pub const STALE_CLAIM_SECS: i64 = 60;
 
 /// What to do with a request that carries an idempotency key.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,13 +44,18 @@ pub async fn claim(db: &Db, org_id: &str, key: &str, fingerprint: &str, now: i64
             format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
         ));
     }
-    // Forget records past their 24 hours, so the key may be reused.
-    sqlx::query("DELETE FROM idempotency_keys WHERE org_id = $1 AND idem_key = $2 AND created_at <= $3")
-        .bind(org_id)
-        .bind(key)
-        .bind(now - KEEP_SECS)
-        .execute(db)
-        .await?;
+    // Forget records past their 24 hours, so the key may be reused, and
+    // claims left behind by a request that died.
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE org_id = $1 AND idem_key = $2
+           AND (created_at <= $3 OR (state = 'in_progress' AND created_at <= $4))",
+    )
+    .bind(org_id)
+    .bind(key)
+    .bind(now - KEEP_SECS)
+    .bind(now - STALE_CLAIM_SECS)
+    .execute(db)
+    .await?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (org_id, idem_key, request_hash, state, created_at)
          VALUES ($1, $2, $3, 'in_progress', $4) ON CONFLICT (org_id, idem_key) DO NOTHING",

@@ -1,10 +1,16 @@
 //! Compact JWS with ES256 (RFC 7515, RFC 7518 §3.4): the signature is the
 //! 64-byte `r || s` of ECDSA P-256 over SHA-256, base64url without padding.
+//!
+//! ECDSA is malleable: if `(r, s)` is a signature, so is `(r, n - s)`, so
+//! anyone can make a second valid token from a first. We sign only "low-S"
+//! signatures (`s <= n/2`) and report which form a presented one has, so
+//! a verifier can refuse the other.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::elliptic_curve::scalar::IsHigh;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -36,6 +42,7 @@ impl EncodedHeader {
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(payload, &mut token);
         let signature: Signature = key.sign(token.as_bytes());
+        let signature = signature.normalize_s();
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
         token
@@ -94,13 +101,36 @@ impl Decoded {
         self.header.get("alg").and_then(Value::as_str)
     }
 
-    /// True when the signature is a valid ES256 signature by `key`.
-    pub fn verify(&self, key: &VerifyingKey) -> bool {
+    /// Whether the signature is a valid ES256 signature by `key`, and in
+    /// which form.
+    pub fn check_signature(&self, key: &VerifyingKey) -> SignatureCheck {
         let Ok(signature) = Signature::from_slice(&self.signature) else {
-            return false;
+            return SignatureCheck::Invalid;
         };
-        key.verify(&self.token.as_bytes()[..self.signing_input_len], &signature).is_ok()
+        if key.verify(&self.token.as_bytes()[..self.signing_input_len], &signature).is_err() {
+            return SignatureCheck::Invalid;
+        }
+        if bool::from(signature.s().is_high()) { SignatureCheck::ValidHighS } else { SignatureCheck::Valid }
     }
+
+    /// True only for a valid, low-S ES256 signature by `key`.
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        self.check_signature(key) == SignatureCheck::Valid
+    }
+
+    /// The token as presented (trimmed).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureCheck {
+    Valid,
+    /// Mathematically valid but in the malleable high-S form, which we
+    /// never produce.
+    ValidHighS,
+    Invalid,
 }
 
 #[cfg(test)]
@@ -129,6 +159,28 @@ mod tests {
         let forged_payload = URL_SAFE_NO_PAD.encode(br#"{"iss":"did:web:example.com","n":2}"#);
         let forged = decode(&format!("{head}.{forged_payload}.{sig}")).unwrap();
         assert!(!forged.verify(key.verifying_key()));
+    }
+
+    /// `(r, n - s)` in place of `(r, s)`: what an attacker can make of any token.
+    pub(crate) fn flip_s(token: &str) -> String {
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(sig).unwrap()).unwrap();
+        let (r, s) = signature.split_scalars();
+        let flipped = Signature::from_scalars(r, -*s).unwrap();
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(flipped.to_bytes()))
+    }
+
+    #[test]
+    fn tokens_are_signed_low_s_and_the_flipped_twin_is_refused() {
+        let key = SigningKey::generate();
+        let header = Header { alg: "ES256", typ: "vc+jwt", kid: "did:web:example.com#k1" };
+        for n in 0..32 {
+            let token = sign(&header, format!(r#"{{"n":{n}}}"#).as_bytes(), &key);
+            assert_eq!(decode(&token).unwrap().check_signature(key.verifying_key()), SignatureCheck::Valid);
+            let twin = decode(&flip_s(&token)).unwrap();
+            assert_eq!(twin.check_signature(key.verifying_key()), SignatureCheck::ValidHighS);
+            assert!(!twin.verify(key.verifying_key()));
+        }
     }
 
     #[test]

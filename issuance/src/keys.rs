@@ -58,6 +58,16 @@ impl MasterKey {
         Ok(key)
     }
 
+    /// A key for one purpose other than sealing, derived so that knowing it
+    /// reveals neither the master key nor any other purpose's key.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(b"laurel derived key\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     fn seal(&self, plaintext: &[u8], aad: &str) -> CoreResult<String> {
         let cipher = Aes256Gcm::new_from_slice(&self.0).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut nonce = [0u8; 12];

@@ -2,6 +2,7 @@
 //! database, outside any session, so only someone with shell access to the
 //! server can run them.
 
+use issuance::accounts::password::NewPassword;
 use issuance::accounts::users;
 use issuance::db::Db;
 use issuance::email::EmailAddress;
@@ -36,6 +37,16 @@ pub async fn create_user(
     let (user, created) = users::find_or_create(db, &email, name.unwrap_or(&default_name), password).await?;
     members::upsert(db, org_id, &user.id, role).await?;
     Ok((user.id, created))
+}
+
+/// Sets a new password for the account of `email`; its sessions end.
+pub async fn reset_password(db: &Db, email: &str, password: &str) -> anyhow::Result<users::User> {
+    let email = EmailAddress::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+    let password = NewPassword::parse(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    users::reset_password(db, &email, password).await.map_err(|e| match e {
+        issuance::CoreError::NotFound => anyhow::anyhow!("no account for {email}"),
+        other => other.into(),
+    })
 }
 
 pub const DEMO_ORG: &str = "org_demo_academy";

@@ -46,9 +46,12 @@ impl IntoResponse for Refusal {
 }
 
 async fn authorize(state: &AppState, session: &Session, org_id: &str, back: &str) -> Result<Membership, Refusal> {
-    let user_id =
-        app::ssr::session_user_id(session).await.ok().flatten().ok_or_else(|| Refusal::SignIn(back.to_owned()))?;
-    Membership::authorize(&state.db, &user_id, org_id, Action::Issue).await.map_err(|e| match e {
+    let user = app::ssr::session_user(&state.db, session)
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| Refusal::SignIn(back.to_owned()))?;
+    Membership::authorize(&state.db, &user.id, org_id, Action::Issue).await.map_err(|e| match e {
         CoreError::Forbidden(m) => Refusal::Status(StatusCode::FORBIDDEN, m),
         CoreError::NotFound => Refusal::Status(StatusCode::NOT_FOUND, "Not found.".into()),
         other => {

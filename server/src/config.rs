@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 
-#[derive(Clone, Debug)]
+/// Not `Debug`: it holds the master key and the SMTP URL, whose password
+/// must never reach a log. See the hand-written `Debug` below.
+#[derive(Clone)]
 pub struct Config {
     /// `LAUREL_DATABASE_URL`, default `sqlite://data/laurel.db`.
     pub database_url: String,
@@ -38,6 +40,35 @@ pub struct Config {
     pub mail_from: String,
     /// `LAUREL_SMTP_RETRY_SECS`: first retry delay, doubling; default 30.
     pub smtp_retry_secs: u64,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |set: bool| if set { "<set, not shown>" } else { "<unset>" };
+        f.debug_struct("Config")
+            .field("database_url", &redact_userinfo(&self.database_url))
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .field("data_dir", &self.data_dir)
+            .field("master_key", &hidden(self.master_key.is_some()))
+            .field("site_root", &self.site_root)
+            .field("rates", &self.rates)
+            .field("workers", &self.workers)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_userinfo))
+            .field("mail_from", &self.mail_from)
+            .field("smtp_retry_secs", &self.smtp_retry_secs)
+            .finish()
+    }
+}
+
+/// `smtp://user:secret@host:587` -> `smtp://<credentials>@host:587`.
+fn redact_userinfo(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() + 3 && !rest[..at - scheme.len() - 3].contains('/') => {
+            format!("{scheme}://<credentials>{}", &url[at..])
+        }
+        _ => url.to_owned(),
+    }
 }
 
 impl Config {
@@ -94,5 +125,21 @@ fn rate(value: Option<String>, name: &str, default: Option<u32>) -> anyhow::Resu
             .parse::<u32>()
             .map(Some)
             .map_err(|e| anyhow::anyhow!("{name} {v:?}: {e} (a number of credentials per second, or 'unlimited')")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let mut config = Config::from_env().unwrap();
+        config.master_key = Some("c2VjcmV0LW1hc3Rlci1rZXk=".into());
+        config.smtp_url = Some("smtp://mailer:hunter2-secret@mail.example.com:587?tls=required".into());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("c2VjcmV0LW1hc3Rlci1rZXk="), "{shown}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert!(shown.contains("mail.example.com:587"), "{shown}");
     }
 }

@@ -11,10 +11,14 @@
 //!
 //! Both are for any member of the org (like the job page: a Viewer may
 //! watch a job and read why rows failed); others get 404, as if the job
-//! did not exist. The session is checked like every server function.
+//! did not exist. The session is checked like every server function, and a
+//! stream checks it again before every read: it closes as soon as its
+//! member is removed or signs out. One user holds at most
+//! [`MAX_STREAMS_PER_USER`] streams at once.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::convert::Infallible;
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use app::api::jobs::live;
@@ -38,6 +42,9 @@ pub const POLL: Duration = Duration::from_millis(200);
 /// A stream ends after this long even if the job still runs; the browser's
 /// `EventSource` reconnects by itself.
 const MAX_STREAM: Duration = Duration::from_secs(30 * 60);
+/// Enough for a person with a few tabs open; more is a client gone wrong,
+/// or someone holding the server's connections.
+pub const MAX_STREAMS_PER_USER: usize = 6;
 /// The window over which the live rate is measured.
 const RATE_WINDOW: Duration = Duration::from_secs(5);
 
@@ -73,24 +80,25 @@ fn refusal(e: CoreError, doing: &str) -> Refusal {
     }
 }
 
-/// The signed-in member's job, or why not. `back` is where signing in
-/// returns to; `None` answers 401 instead (an event stream cannot follow
-/// a redirect to the sign-in page).
+/// The signed-in member's job and who they are, or why not. `back` is
+/// where signing in returns to; `None` answers 401 instead (an event stream
+/// cannot follow a redirect to the sign-in page).
 async fn member_job(
     state: &AppState,
     session: &Session,
     org_id: &str,
     job_id: &str,
     back: Option<&str>,
-) -> Result<Job, Refusal> {
-    let user_id = app::ssr::session_user_id(session).await.ok().flatten().ok_or_else(|| match back {
+) -> Result<(String, Job), Refusal> {
+    let user = app::ssr::session_user(&state.db, session).await.ok().flatten().ok_or_else(|| match back {
         Some(back) => Refusal::SignIn(back.to_owned()),
         None => Refusal::Status(StatusCode::UNAUTHORIZED, "Sign in to follow this job."),
     })?;
-    Membership::authorize(&state.db, &user_id, org_id, Action::ViewOrg)
+    Membership::authorize(&state.db, &user.id, org_id, Action::ViewOrg)
         .await
         .map_err(|e| refusal(e, "authorising a job request"))?;
-    jobs::get(&state.db, org_id, job_id).await.map_err(|e| refusal(e, "reading a job"))
+    let job = jobs::get(&state.db, org_id, job_id).await.map_err(|e| refusal(e, "reading a job"))?;
+    Ok((user.id, job))
 }
 
 async fn events(
@@ -98,15 +106,75 @@ async fn events(
     session: Session,
     Path((org_id, job_id)): Path<(String, String)>,
 ) -> Response {
-    match member_job(&state, &session, &org_id, &job_id, None).await {
-        Ok(job) => Sse::new(snapshots(state.db.clone(), job)).keep_alive(KeepAlive::default()).into_response(),
-        Err(r) => r.into_response(),
+    let (user_id, job) = match member_job(&state, &session, &org_id, &job_id, None).await {
+        Ok(found) => found,
+        Err(r) => return r.into_response(),
+    };
+    let Some(slot) = StreamSlot::take(&user_id) else {
+        return (StatusCode::TOO_MANY_REQUESTS, "Too many live views are open; close some tabs and reload.")
+            .into_response();
+    };
+    let watcher = Watcher { session, user_id, _slot: slot };
+    Sse::new(snapshots(state.db.clone(), job, watcher)).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// Streams open per user, in this process.
+static OPEN_STREAMS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+
+/// One of a user's [`MAX_STREAMS_PER_USER`] places, given back on drop
+/// (when the stream ends or the client goes away).
+struct StreamSlot(String);
+
+impl StreamSlot {
+    fn take(user_id: &str) -> Option<Self> {
+        let mut open = OPEN_STREAMS.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(user_id.to_owned()).or_default();
+        if *count >= MAX_STREAMS_PER_USER {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot(user_id.to_owned()))
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = OPEN_STREAMS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.0) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.0);
+            }
+        }
+    }
+}
+
+/// Who is watching, checked again before every read.
+struct Watcher {
+    session: Session,
+    user_id: String,
+    _slot: StreamSlot,
+}
+
+impl Watcher {
+    /// Still signed in as the same user (the session is re-read from the
+    /// store, so a sign-out elsewhere counts) and still a member.
+    async fn may_still_watch(&self, db: &Db, org_id: &str) -> bool {
+        if self.session.load().await.is_err() {
+            return false;
+        }
+        match app::ssr::session_user(db, &self.session).await {
+            Ok(Some(user)) if user.id == self.user_id => {}
+            _ => return false,
+        }
+        Membership::authorize(db, &self.user_id, org_id, Action::ViewOrg).await.is_ok()
     }
 }
 
 /// What one connection has sent so far.
 struct Follow {
     db: Db,
+    watcher: Watcher,
     job: Job,
     /// The counts of the last event sent, to send only changes.
     last: Option<[i64; 8]>,
@@ -119,9 +187,10 @@ struct Follow {
 
 /// The events of one connection: the job now, then every change until it
 /// finishes.
-fn snapshots(db: Db, job: Job) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
+fn snapshots(db: Db, job: Job, watcher: Watcher) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
     let follow = Follow {
         db,
+        watcher,
         job,
         last: None,
         sent_failures: HashSet::new(),
@@ -137,6 +206,10 @@ fn snapshots(db: Db, job: Job) -> impl Stream<Item = Result<Event, Infallible>> 
             if f.last.is_some() {
                 tokio::time::sleep(POLL).await;
                 if f.opened.elapsed() > MAX_STREAM {
+                    return None;
+                }
+                if !f.watcher.may_still_watch(&f.db, &f.job.org_id).await {
+                    tracing::info!(job = %f.job.id, "job events: access ended; closing");
                     return None;
                 }
                 f.job = match jobs::get(&f.db, &f.job.org_id, &f.job.id).await {

@@ -10,5 +10,6 @@ pub mod job_events;
 pub mod origin_guard;
 pub mod public_credentials;
 pub mod rest;
+pub mod security_headers;
 pub mod startup;
 pub mod telemetry;

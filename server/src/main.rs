@@ -135,6 +135,12 @@ enum AdminCommand {
         #[arg(long)]
         org: String,
     },
+    /// Set an account's password (read from standard input, never an
+    /// argument); ends all its sessions and lifts any sign-in lock.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 fn parse_plan(s: &str) -> Result<Plan, String> {
@@ -185,11 +191,7 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
         }
         AdminCommand::CreateUser { org, email, password, password_stdin, role, name } => {
             let password = match (password, password_stdin) {
-                (_, true) => {
-                    let mut s = String::new();
-                    std::io::stdin().read_to_string(&mut s)?;
-                    s.trim_end_matches(['\r', '\n']).to_owned()
-                }
+                (_, true) => read_password()?,
                 (Some(p), false) => p,
                 (None, false) => anyhow::bail!("--password or --password-stdin is required"),
             };
@@ -205,6 +207,10 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
             organizations::set_plan(db, &org, plan).await?;
             println!("{org}: plan {plan}");
         }
+        AdminCommand::ResetPassword { email } => {
+            let user = admin::reset_password(db, &email, &read_password()?).await?;
+            println!("{}: password set; every session of {} has ended", user.id, user.email);
+        }
         AdminCommand::RotateKey { org } => {
             let key_id = issuance::keys::rotate(db, &config.master_key()?, &org, None).await?;
             println!("{org}: new signing key {key_id}");
@@ -218,6 +224,13 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
         }
     }
     Ok(())
+}
+
+/// A password from standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result<()> {
@@ -274,7 +287,8 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result
             };
             let items: Vec<api_keys::ImportItem> = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{file}: not a JSON array of keys to import: {e}"))?;
-            let report = api_keys::batch_import(db, &org, &items, None).await?;
+            // The operator at the database may grant any scope.
+            let report = api_keys::batch_import(db, &org, &items, None, &api_keys::Scope::ALL).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.success_count == 0 {
                 anyhow::bail!("no key was imported");

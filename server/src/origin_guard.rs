@@ -4,17 +4,32 @@
 //! form another site submits. SameSite=Lax already withholds it from
 //! cross-site POSTs; this guard is the second lock: a state-changing request
 //! must say, in `Origin` (or failing that `Referer`), that it came from a
-//! page of this very host. The JSON API under `/v1` uses API keys, not
+//! page of this site, the configured public URL (`LAUREL_PUBLIC_URL`). Not
+//! the request's `Host`: that header is the client's to choose, and behind
+//! a proxy it may be anything. The JSON API under `/v1` uses API keys, not
 //! cookies, and is not guarded.
 
+use std::sync::Arc;
+
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{Method, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn refuse_cross_site(request: Request<Body>, next: Next) -> Response {
+/// This site's origin, `scheme://host[:port]`, lower-cased.
+#[derive(Clone)]
+pub struct SiteOrigin(Arc<str>);
+
+impl SiteOrigin {
+    pub fn of(public_url: &str) -> Self {
+        SiteOrigin(origin_of(public_url).unwrap_or(public_url).to_ascii_lowercase().into())
+    }
+}
+
+pub async fn refuse_cross_site(State(site): State<SiteOrigin>, request: Request<Body>, next: Next) -> Response {
     let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe_method || request.uri().path().starts_with("/v1/") || same_origin(&request) {
+    if safe_method || request.uri().path().starts_with("/v1/") || from_site(&request, &site) {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
@@ -25,33 +40,28 @@ pub async fn refuse_cross_site(request: Request<Body>, next: Next) -> Response {
         .into_response()
 }
 
-fn same_origin(request: &Request<Body>) -> bool {
+fn from_site(request: &Request<Body>, site: &SiteOrigin) -> bool {
     let headers = request.headers();
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
     let claimed = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
-    match claimed.and_then(authority_of) {
-        Some(authority) => authority.eq_ignore_ascii_case(host),
-        None => false,
-    }
+    claimed.and_then(origin_of).is_some_and(|origin| origin.eq_ignore_ascii_case(&site.0))
 }
 
-/// `https://example.com:8443/path` -> `example.com:8443`.
-fn authority_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
+/// `https://example.com:8443/path` -> `https://example.com:8443`.
+fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    Some(&rest[..end]).filter(|a| !a.is_empty())
+    (!scheme.is_empty() && end > 0).then(|| &url[..scheme.len() + 3 + end])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::authority_of;
+    use super::origin_of;
 
     #[test]
-    fn authority_is_host_and_port() {
-        assert_eq!(authority_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
-        assert_eq!(authority_of("https://a.example/x?y"), Some("a.example"));
-        assert_eq!(authority_of("null"), None);
+    fn an_origin_is_scheme_host_and_port() {
+        assert_eq!(origin_of("http://127.0.0.1:3000"), Some("http://127.0.0.1:3000"));
+        assert_eq!(origin_of("https://a.example/x?y"), Some("https://a.example"));
+        assert_eq!(origin_of("null"), None);
+        assert_eq!(origin_of("https:///x"), None);
     }
 }

@@ -8,17 +8,17 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
+use issuance::orgs::invitations::LinkKey;
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
 
 use crate::config::Config;
-use crate::{api_errors, bulk_files, job_events, origin_guard, public_credentials, rest};
+use crate::{api_errors, bulk_files, job_events, origin_guard, public_credentials, rest, security_headers};
 
 /// The cookie's name; it carries only an opaque session id.
 pub const SESSION_COOKIE: &str = "laurel_session";
@@ -53,7 +53,7 @@ impl Workers {
             Some(url) => {
                 let mut mail = SenderConfig::new(url, &config.mail_from);
                 mail.retry_base = std::time::Duration::from_secs(config.smtp_retry_secs);
-                Some(sender::spawn(state.db.clone(), &state.public_url, mail)?)
+                Some(sender::spawn(state.db.clone(), state.invitation_links.clone(), &state.public_url, mail)?)
             }
         };
         Ok(Self { engine, sender })
@@ -72,9 +72,11 @@ impl Application {
     /// picks a free port, as the tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect(&config.database_url).await?;
+        let master_key = config.master_key()?;
         let state = AppState {
             db,
-            master_key: config.master_key()?,
+            invitation_links: LinkKey::new(&master_key),
+            master_key,
             public_url: config.public_url.clone(),
             smtp_configured: config.smtp_url.is_some(),
         };
@@ -139,14 +141,13 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options);
 
-    use axum::http::{HeaderValue, header};
+    let site = origin_guard::SiteOrigin::of(&config.public_url);
+    let headers = security_headers::Policy { https: config.secure_cookies() };
     Ok(pages
         .layer(axum::middleware::from_fn(api_errors::set_status_from_error))
-        .layer(axum::middleware::from_fn(origin_guard::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(site, origin_guard::refuse_cross_site))
         .layer(sessions)
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn_with_state(headers, security_headers::set))
         .layer(TraceLayer::new_for_http()))
 }
 

@@ -5,11 +5,18 @@ use leptos::prelude::*;
 use super::types::Me;
 use crate::error::AppError;
 
-/// Where to go after signing in: only paths on this site, so a crafted
-/// link cannot bounce a user to another origin.
+/// Where to go after signing in: only a path on this site, so a crafted
+/// link cannot bounce a user to another origin. Browsers drop tabs and
+/// line breaks from URLs and read `\\` as `/`, so `/\t/evil.example` would
+/// leave the site: only visible ASCII is let through (which also keeps the
+/// `Location` header buildable), and never a second leading slash.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -66,6 +73,13 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/organizations/x\r\nSet-Cookie: a=b")), "/");
+        assert_eq!(safe_next(Some("/caf\u{e9}")), "/");
+        assert_eq!(safe_next(Some("")), "/");
+        assert_eq!(safe_next(Some("/jobs?filter=failed#top")), "/jobs?filter=failed#top");
         assert_eq!(safe_next(None), "/");
     }
 }

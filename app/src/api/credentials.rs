@@ -33,7 +33,8 @@ pub(crate) fn outbox_view(e: issuance::outbox::OutboxEntry) -> super::types::Out
         job_id: e.job_id,
         to_email: e.to_email,
         to_name: e.to_name,
-        badge_name: e.badge_name,
+        // An invitation has no badge; the column says what the message is.
+        badge_name: if e.kind == "invitation" { Some("Invitation to join".into()) } else { e.badge_name },
         status: e.status,
         attempts: e.attempts,
         next_attempt_at: e.next_attempt_at,

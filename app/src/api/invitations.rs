@@ -1,4 +1,5 @@
-//! Accepting an invitation link.
+//! Invitations from the invited person's side: the e-mailed link, and the
+//! list of invitations addressed to the signed-in account.
 
 use leptos::prelude::*;
 
@@ -30,12 +31,31 @@ pub async fn accept_invitation(token: String, name: Option<String>, password: Op
         (Some(name), Some(password)) => {
             let user = invitations::accept_new_account(&db, &token, &name, &password).await?;
             ssr::sign_in(&user).await?;
+            leptos_axum::redirect("/");
         }
         _ => {
             let user = ssr::require_user().await?;
-            invitations::accept_as(&db, &token, &user).await?;
+            let org_id = invitations::accept_as(&db, &token, &user).await?;
+            leptos_axum::redirect(&format!("/organizations/{org_id}"));
         }
     }
-    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Joins the org of one of the signed-in person's own invitations.
+#[server(endpoint = "accept_my_invitation")]
+pub async fn accept_my_invitation(invitation_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    let user = ssr::require_user().await?;
+    let org_id = issuance::orgs::invitations::accept_by_id(&ssr::state()?.db, &invitation_id, &user).await?;
+    leptos_axum::redirect(&format!("/organizations/{org_id}"));
+    Ok(())
+}
+
+#[server(endpoint = "decline_my_invitation")]
+pub async fn decline_my_invitation(invitation_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    let user = ssr::require_user().await?;
+    issuance::orgs::invitations::decline(&ssr::state()?.db, &invitation_id, &user).await?;
     Ok(())
 }

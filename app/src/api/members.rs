@@ -38,26 +38,31 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
             .collect(),
         invitations: pending
             .into_iter()
-            .map(|i| InvitationRow { id: i.id, email: i.email, role: i.role, expires_at: i.expires_at })
+            .map(|i| InvitationRow {
+                id: i.id,
+                email: i.email,
+                role: i.role.as_str().into(),
+                invited_by: i.invited_by,
+                expires_at: i.expires_at,
+                delivery: i.delivery,
+            })
             .collect(),
     })
 }
 
+/// Invites by e-mail. The link goes only to the address (see
+/// `issuance::orgs::invitations`); the inviter learns nothing about whether
+/// the address has an account.
 #[server(endpoint = "invite_member")]
 pub async fn invite_member(org_id: String, email: String, role: String) -> Result<InviteResult, AppError> {
     use crate::ssr;
-    use issuance::orgs::Action;
-    use issuance::orgs::invitations::{self, InviteOutcome};
+    use issuance::orgs::{Action, invitations};
 
     let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
     let state = ssr::state()?;
-    let outcome = invitations::invite(&state.db, &membership, &email, parse_role(&role)?).await?;
-    Ok(match outcome {
-        InviteOutcome::Added { email } => InviteResult::Added { email },
-        InviteOutcome::Invited { email, token, .. } => {
-            InviteResult::Invited { email, link: format!("{}/invitations/{token}", state.public_url) }
-        }
-    })
+    let invited =
+        invitations::invite(&state.db, &state.invitation_links, &membership, &email, parse_role(&role)?).await?;
+    Ok(InviteResult { email: invited.email, emailed: state.smtp_configured })
 }
 
 #[server(endpoint = "change_member_role")]

@@ -5,6 +5,7 @@
 //! Endpoints are named (`/api/<name>`) rather than hashed so that tests and
 //! logs can refer to them.
 
+pub mod account;
 pub mod auth;
 pub mod badges;
 pub mod bulk;

@@ -15,7 +15,9 @@ pub async fn get_org_context(org_id: String) -> Result<OrgContext, AppError> {
     let db = ssr::state()?.db;
     let org = organizations::get(&db, &org_id).await?;
     let orgs = organizations::list_for_user(&db, &user.id).await?;
+    let invitations_for_me = issuance::orgs::invitations::for_user(&db, &user).await?.len();
     Ok(OrgContext {
+        invitations_for_me,
         org_id: org.id,
         org_name: org.name,
         role: membership.role.label().into(),

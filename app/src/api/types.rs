@@ -25,6 +25,8 @@ pub struct OrgContext {
     pub can_manage_members: bool,
     pub me: Me,
     pub orgs: Vec<OrgLink>,
+    /// Open invitations addressed to the signed-in person.
+    pub invitations_for_me: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,7 +62,10 @@ pub struct InvitationRow {
     pub id: String,
     pub email: String,
     pub role: String,
+    pub invited_by: Option<String>,
     pub expires_at: i64,
+    /// The invitation e-mail's state: `queued`, `sent` or `failed`.
+    pub delivery: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,10 +77,30 @@ pub struct MembersPage {
     pub invitations: Vec<InvitationRow>,
 }
 
+/// The same answer whether or not the address has an account: the
+/// invitation went (or waits to go) to the address, never to the inviter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum InviteResult {
-    Added { email: String },
-    Invited { email: String, link: String },
+pub struct InviteResult {
+    pub email: String,
+    /// False when this server sends no mail: the e-mail waits in the outbox.
+    pub emailed: bool,
+}
+
+/// An invitation addressed to the signed-in person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationForYouRow {
+    pub id: String,
+    pub org_name: String,
+    pub role: String,
+    pub invited_by: Option<String>,
+    pub expires_at: i64,
+}
+
+/// The signed-in person's own page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub me: Me,
+    pub invitations: Vec<InvitationForYouRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -74,12 +74,16 @@ fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
             <section class="card">
                 <h2>"Pending invitations"</h2>
                 <table class="table">
-                    <thead><tr><th>"E-mail"</th><th>"Role"</th><th>"Expires"</th><th></th></tr></thead>
+                    <thead><tr><th>"E-mail"</th><th>"Role"</th><th>"Invitation e-mail"</th><th>"Expires"</th><th></th></tr></thead>
                     <tbody>
                         {d.invitations.into_iter().map(|i| { let org_id = org_id.clone(); view! {
                             <tr>
-                                <td>{i.email}</td>
+                                <td>
+                                    <div>{i.email}</div>
+                                    {i.invited_by.map(|by| view! { <small class="muted">"Invited by " {by}</small> })}
+                                </td>
                                 <td>{role_label(&i.role)}</td>
+                                <td>{delivery_label(i.delivery.as_deref())}</td>
                                 <td>{datetime(i.expires_at)}</td>
                                 <td class="actions">
                                     <ActionForm action=actions.revoke>
@@ -158,18 +162,28 @@ fn InviteForm(org_id: String, action: ServerAction<InviteMember>) -> impl IntoVi
                 <button type="submit" class="button">"Invite"</button>
             </ActionForm>
             <FormError error/>
-            {move || action.value().get().and_then(Result::ok).map(|r| match r {
-                InviteResult::Added { email } => view! {
-                    <p class="notice notice-ok" role="status">{email}" already had an account and is now a member."</p>
-                }.into_any(),
-                InviteResult::Invited { email, link } => view! {
-                    <div class="notice notice-ok" role="status">
-                        <p>"Send this link to " {email} ". It works once and expires in 7 days:"</p>
-                        <input class="copy" readonly value=link data-testid="invite-link"/>
-                    </div>
-                }.into_any(),
+            {move || action.value().get().and_then(Result::ok).map(|InviteResult { email, emailed }| view! {
+                <div class="notice notice-ok" role="status" data-testid="invite-result">
+                    <p>{if emailed {
+                        format!("Invitation sent to {email}. The link in it works once, for 7 days.")
+                    } else {
+                        format!("Invitation to {email} created. This server sends no e-mail, so it waits in the Outbox until mail is set up.")
+                    }}</p>
+                    <p class="muted">"If they already use Laurel, they also find it under their account once signed in."</p>
+                </div>
             })}
         </section>
+    }
+}
+
+/// The invitation e-mail's state, as the pending list shows it. The link
+/// itself is never shown here: it belongs to the invited address alone.
+fn delivery_label(delivery: Option<&str>) -> &'static str {
+    match delivery {
+        Some("sent") => "Sent",
+        Some("failed") => "Not delivered",
+        Some(_) => "Waiting to send",
+        None => "—",
     }
 }
 

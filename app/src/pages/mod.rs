@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod badges;
 pub mod bulk_issue;
 pub mod bulk_review;

@@ -86,7 +86,12 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                 <A href=format!("{base}/settings")>"Settings"</A>
             </nav>
             <div class="user">
-                <span class="user-email" title=ctx.me.display_name.clone()>{ctx.me.email.clone()}</span>
+                <a class="user-email" href="/account" title=format!("{}: your account", ctx.me.display_name)>
+                    {ctx.me.email.clone()}
+                    {(ctx.invitations_for_me > 0).then(|| view! {
+                        <span class="pill" data-testid="invitation-count">{ctx.invitations_for_me}" invitation"{if ctx.invitations_for_me == 1 { "" } else { "s" }}</span>
+                    })}
+                </a>
                 <ActionForm action=logout>
                     <button type="submit" class="button link">"Sign out"</button>
                 </ActionForm>

@@ -25,9 +25,13 @@ pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User
     };
     let account_key = format!("email:{email}");
     let address_key = attempt.client.map(|c| format!("ip:{c}"));
-    throttle::check(db, &account_key, now).await?;
-    if let Some(key) = &address_key {
-        throttle::check(db, key, now).await?;
+    // Counted as failures up front; given back below if the password is right.
+    throttle::reserve(db, &account_key, PER_ACCOUNT, now).await?;
+    if let Some(key) = &address_key
+        && let Err(e) = throttle::reserve(db, key, PER_ADDRESS, now).await
+    {
+        throttle::refund(db, &account_key).await?;
+        return Err(e);
     }
 
     let stored = users::password_hash(db, &email).await?;
@@ -39,14 +43,11 @@ pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User
     match (ok, user_id) {
         (true, Some(id)) => {
             throttle::clear(db, &account_key).await?;
+            if let Some(key) = &address_key {
+                throttle::refund(db, key).await?;
+            }
             users::find_by_id(db, &id).await?.ok_or_else(|| CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
         }
-        _ => {
-            throttle::record_failure(db, &account_key, PER_ACCOUNT, now).await?;
-            if let Some(key) = &address_key {
-                throttle::record_failure(db, key, PER_ADDRESS, now).await?;
-            }
-            Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
-        }
+        _ => Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into())),
     }
 }

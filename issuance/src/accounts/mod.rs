@@ -1,7 +1,9 @@
-//! People who sign in: their accounts, passwords and the login throttle.
+//! People who sign in: their accounts, passwords, sessions and the login
+//! throttle.
 
 pub mod login;
 pub mod password;
+pub mod sessions;
 pub mod throttle;
 pub mod users;
 

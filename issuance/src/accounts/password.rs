@@ -1,7 +1,13 @@
-//! Argon2id password hashing. Hashing costs tens of milliseconds of CPU on
-//! purpose, so it runs on the blocking pool, never on the async runtime.
+//! Argon2id password hashing. Hashing costs tens of milliseconds of CPU and
+//! 19 MiB of memory on purpose, so it runs on the blocking pool, never on
+//! the async runtime, and only a few at a time: the blocking pool would
+//! otherwise start hundreds of threads for a burst of logins, each
+//! allocating its 19 MiB. The rest wait their turn without holding memory.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -27,10 +33,40 @@ impl NewPassword {
     }
 }
 
+/// How many hashes may run at once: one per core, and at least two.
+pub fn max_concurrent() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).max(2)
+}
+
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| Semaphore::new(max_concurrent()))
+}
+
+/// Hashes running now, and the most that ever ran at once (for tests).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+pub fn peak_concurrent() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+/// Runs one argon2 computation on the blocking pool once a permit is free.
+async fn run_limited<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> CoreResult<T> {
+    let _permit = permits().acquire().await.map_err(|e| anyhow::anyhow!("argon2 permits: {e}"))?;
+    tokio::task::spawn_blocking(move || {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        let out = work();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        out
+    })
+    .await
+    .map_err(|e| CoreError::Internal(anyhow::anyhow!("argon2 task: {e}")))
+}
+
 pub async fn hash(password: NewPassword) -> CoreResult<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password.0))
-        .await
-        .map_err(|e| anyhow::anyhow!("hashing task: {e}"))?
+    run_limited(move || hash_blocking(&password.0)).await?
 }
 
 fn hash_blocking(password: &str) -> CoreResult<String> {
@@ -45,15 +81,14 @@ fn hash_blocking(password: &str) -> CoreResult<String> {
 /// unknown e-mail) it checks against a dummy hash, so that a wrong e-mail
 /// takes as long as a wrong password and reveals nothing.
 pub async fn verify(password: String, stored: Option<String>) -> CoreResult<bool> {
-    tokio::task::spawn_blocking(move || {
+    run_limited(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && ok)
     })
-    .await
-    .map_err(|e| anyhow::anyhow!("verify task: {e}"))?
+    .await?
 }
 
 fn dummy_hash() -> &'static str {
@@ -72,6 +107,18 @@ mod tests {
         assert!(verify("correct horse battery".into(), Some(phc.clone())).await.unwrap());
         assert!(!verify("wrong horse battery".into(), Some(phc)).await.unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_of_verifications_runs_no_more_than_the_cap_at_once() {
+        let phc = hash(NewPassword::parse("correct horse battery").unwrap()).await.unwrap();
+        let burst: Vec<_> =
+            (0..24).map(|_| tokio::spawn(verify("wrong horse battery".into(), Some(phc.clone())))).collect();
+        for task in burst {
+            assert!(!task.await.unwrap().unwrap());
+        }
+        let peak = peak_concurrent();
+        assert!(peak >= 1 && peak <= max_concurrent(), "peak {peak}, cap {}", max_concurrent());
     }
 
     #[test]

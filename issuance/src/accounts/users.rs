@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::password::{self, NewPassword};
+use super::sessions::{self, SessionGrant};
+use super::throttle;
 use crate::db::Db;
 use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
@@ -88,8 +90,44 @@ pub async fn find_or_create(
     Ok((create(db, email, &name, &phc).await?, true))
 }
 
+/// Sets a new password and ends every session of the account (its session
+/// epoch moves on).
 pub async fn set_password(db: &Db, user_id: &str, password: NewPassword) -> CoreResult<()> {
     let phc = password::hash(password).await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(phc).bind(user_id).execute(db).await?;
+    let done = sqlx::query("UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2")
+        .bind(phc)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(CoreError::NotFound);
+    }
     Ok(())
+}
+
+/// A signed-in user changes their own password, proving the current one
+/// first (counted by the login throttle like a sign-in). Every other
+/// session of the account ends; the grant returned keeps this one.
+pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> CoreResult<SessionGrant> {
+    let new = NewPassword::parse(new).map_err(|e| e.at_path("new_password"))?;
+    let now = clock::now();
+    let key = format!("email:{}", user.email);
+    throttle::reserve(db, &key, throttle::PER_ACCOUNT, now).await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(&user.id).fetch_optional(db).await?;
+    if !password::verify(current.to_owned(), stored).await? {
+        return Err(CoreError::field("current_password", "is not your current password"));
+    }
+    throttle::clear(db, &key).await?;
+    set_password(db, &user.id, new).await?;
+    sessions::grant(db, &user.id, now).await
+}
+
+/// An operator sets someone's password (`laurel admin reset-password`):
+/// their sessions end and their sign-in lock is lifted.
+pub async fn reset_password(db: &Db, email: &EmailAddress, password: NewPassword) -> CoreResult<User> {
+    let user = find_by_email(db, email).await?.ok_or(CoreError::NotFound)?;
+    set_password(db, &user.id, password).await?;
+    throttle::clear(db, &format!("email:{email}")).await?;
+    Ok(user)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv_file::UploadedRow;
 use crate::clock::rfc3339;
+use crate::credentials::request::MAX_RECIPIENT_NAME;
 use crate::email::EmailAddress;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -217,6 +218,8 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
     let mut problems = Vec::new();
     if r.name.is_empty() {
         problems.push("name is missing".to_owned());
+    } else if r.name.chars().count() > MAX_RECIPIENT_NAME {
+        problems.push(format!("name is longer than {MAX_RECIPIENT_NAME} characters"));
     }
     let email = if r.email.is_empty() {
         problems.push("email is missing".to_owned());

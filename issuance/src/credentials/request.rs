@@ -90,6 +90,10 @@ const CHECK_RESULTS: [&str; 3] = ["passed", "failed", "not_performed"];
 const CONDITION_OPS: [&str; 8] = ["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in"];
 const PERIODS: [&str; 4] = ["per_transaction", "daily", "weekly", "monthly"];
 
+/// The longest recipient name accepted, in characters: enough for any real
+/// name, and it keeps e-mails, pages and credentials of sane size.
+pub const MAX_RECIPIENT_NAME: usize = 200;
+
 /// A badge recipient, from a CSV row or an API call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recipient {
@@ -158,7 +162,13 @@ fn parse_badge(c: &mut Checker, root: &Map<String, Value>, expires_at: Option<i6
     let badge_id = c.string(root, "", "badge_id").map(str::to_owned);
     let recipient = c.object(root, "", "recipient").and_then(|r| {
         c.only(r, "recipient", &["name", "email"]);
-        let name = c.string(r, "recipient", "name").map(|n| n.trim().to_owned());
+        let name = c.string(r, "recipient", "name").map(|n| n.trim().to_owned()).and_then(|n| {
+            if n.chars().count() > MAX_RECIPIENT_NAME {
+                c.fail("recipient.name", format!("must be at most {MAX_RECIPIENT_NAME} characters"));
+                return None;
+            }
+            Some(n)
+        });
         let email = c.string(r, "recipient", "email").and_then(|e| match EmailAddress::parse(e) {
             Ok(e) => Some(e),
             Err(m) => {

@@ -115,7 +115,7 @@ where
 /// Admins, Issuers and Viewers; only Owners manage Owners).
 pub(crate) fn check_may_manage(actor: &Membership, role: Role) -> CoreResult<()> {
     actor.require(Action::ManageMembers)?;
-    if role == Role::Owner && actor.role != Role::Owner {
+    if !actor.role.may_grant(role) {
         return Err(CoreError::forbidden("Only an Owner can add, change or remove an Owner."));
     }
     Ok(())

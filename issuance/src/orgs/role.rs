@@ -60,6 +60,12 @@ impl Role {
         }
     }
 
+    /// Whether a member in this role may give or take `role`: Admins manage
+    /// Admins, Issuers and Viewers; only Owners manage Owners.
+    pub fn may_grant(self, role: Role) -> bool {
+        self.allows(Action::ManageMembers) && (role != Role::Owner || self == Role::Owner)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",

@@ -1,5 +1,6 @@
-//! The e-mail telling a recipient about their credential: plain text and
-//! HTML, naming the badge and the org, with the credential's public link.
+//! The e-mails Laurel sends, each as plain text and HTML: a recipient's
+//! new credential (naming the badge and the org, with its public link), and
+//! an invitation to join an organisation (with its secret link).
 
 use html_escape::encode_text;
 
@@ -65,9 +66,66 @@ pub fn credential_issued(f: &Facts<'_>) -> Rendered {
     Rendered { subject, text, html }
 }
 
+/// What an invitation e-mail is rendered from.
+pub struct InvitationFacts<'a> {
+    pub org_name: &'a str,
+    pub inviter_name: Option<&'a str>,
+    pub role_label: &'a str,
+    pub expires_at: i64,
+    /// The absolute link, secret token included.
+    pub link: &'a str,
+}
+
+pub fn invitation(f: &InvitationFacts<'_>) -> Rendered {
+    let who = f.inviter_name.unwrap_or("An administrator");
+    let until = clock::rfc3339(f.expires_at).get(..10).unwrap_or_default().to_owned();
+    let subject = format!("Join {} on Laurel", f.org_name);
+    let text = format!(
+        "Hello,\n\n\
+         {who} invites you to join {org} on Laurel as {role}.\n\n\
+         Accept the invitation here (the link works once, until {until}):\n{link}\n\n\
+         If you did not expect this, ignore this e-mail: nothing happens unless you accept.\n",
+        org = f.org_name,
+        role = f.role_label,
+        link = f.link,
+    );
+    let e = |s: &str| encode_text(s).into_owned();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
+         <p>Hello,</p>\
+         <p>{who} invites you to join <strong>{org}</strong> on Laurel as <strong>{role}</strong>.</p>\
+         <p><a href=\"{href}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
+         border-radius: 6px; text-decoration: none\">Accept the invitation</a></p>\
+         <p style=\"color: #52606d; font-size: 14px\">The link works once, until {until}. If you did not expect \
+         this, ignore this e-mail: nothing happens unless you accept.</p>\
+         </body></html>",
+        who = e(who),
+        org = e(f.org_name),
+        role = e(f.role_label),
+        href = html_escape::encode_double_quoted_attribute(f.link),
+    );
+    Rendered { subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_names_the_org_role_and_inviter_and_carries_the_link() {
+        let m = invitation(&InvitationFacts {
+            org_name: "Acme <Academy>",
+            inviter_name: Some("Ada"),
+            role_label: "Issuer",
+            expires_at: 1_800_000_000,
+            link: "http://127.0.0.1:3000/invitations/abc",
+        });
+        assert_eq!(m.subject, "Join Acme <Academy> on Laurel");
+        assert!(m.text.contains("Ada invites you to join Acme <Academy> on Laurel as Issuer"));
+        assert!(m.text.contains("http://127.0.0.1:3000/invitations/abc"));
+        assert!(m.html.contains("href=\"http://127.0.0.1:3000/invitations/abc\""));
+        assert!(m.html.contains("Acme &lt;Academy&gt;"));
+    }
 
     #[test]
     fn a_message_names_the_badge_and_org_and_links_the_credential_in_both_bodies() {

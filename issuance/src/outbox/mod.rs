@@ -1,8 +1,10 @@
-//! E-mail to recipients. Issuing a credential queues a message in the same
-//! transaction ([`crate::jobs::record`]), so no credential goes without its
-//! e-mail and no e-mail announces a credential that was rolled back. The
-//! [`sender`] delivers them over SMTP when one is configured; otherwise
-//! they wait here and the admin Outbox page shows them.
+//! E-mail to recipients and invitees. Issuing a credential queues a message
+//! in the same transaction ([`crate::jobs::record`]), so no credential goes
+//! without its e-mail and no e-mail announces a credential that was rolled
+//! back; inviting someone queues theirs likewise
+//! ([`crate::orgs::invitations`]). The [`sender`] delivers them over SMTP
+//! when one is configured; otherwise they wait here and the admin Outbox
+//! page shows them (never their bodies: an invitation's link is a secret).
 //!
 //! - [`message`]: subject and bodies, rendered when sent.
 //! - [`sender`]: the delivery loop, retries with backoff.
@@ -18,6 +20,8 @@ use crate::error::{CoreError, CoreResult};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct OutboxEntry {
     pub id: String,
+    /// `credential_issued` or `invitation`.
+    pub kind: String,
     pub credential_id: Option<String>,
     pub job_id: Option<String>,
     pub to_email: String,
@@ -32,7 +36,8 @@ pub struct OutboxEntry {
     pub created_at: i64,
 }
 
-const SELECT_ENTRY: &str = "SELECT o.id, o.credential_id, o.job_id, o.to_email, o.to_name, b.name AS badge_name,
+const SELECT_ENTRY: &str =
+    "SELECT o.id, o.kind, o.credential_id, o.job_id, o.to_email, o.to_name, b.name AS badge_name,
         o.status, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.created_at
      FROM outbox o
      LEFT JOIN credentials c ON c.id = o.credential_id
@@ -43,6 +48,29 @@ pub struct Counts {
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
+}
+
+/// Queues the invitation e-mail for `invitation_id`, in the inviting
+/// transaction. Its body, link included, is made when it is sent.
+pub async fn queue_invitation(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    invitation_id: &str,
+    to_email: &str,
+    now: i64,
+) -> CoreResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, org_id, kind, invitation_id, to_email, to_name, status, next_attempt_at, created_at)
+         VALUES ($1, $2, 'invitation', $3, $4, '', 'queued', $5, $5)",
+    )
+    .bind(crate::ids::new_id("msg"))
+    .bind(org_id)
+    .bind(invitation_id)
+    .bind(to_email)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The org's messages, newest first, optionally of one status.

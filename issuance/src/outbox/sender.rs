@@ -13,10 +13,11 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::message::{self, Facts};
+use super::message::{self, Facts, InvitationFacts};
 use crate::clock;
 use crate::db::Db;
 use crate::error::CoreResult;
+use crate::orgs::invitations::{self, LinkKey};
 
 #[derive(Clone, Debug)]
 pub struct SenderConfig {
@@ -57,7 +58,7 @@ impl SenderHandle {
 
 /// Starts delivering. Fails at once if the URL or From address is
 /// malformed, so a misconfigured server does not start.
-pub fn spawn(db: Db, public_url: &str, config: SenderConfig) -> CoreResult<SenderHandle> {
+pub fn spawn(db: Db, links: LinkKey, public_url: &str, config: SenderConfig) -> CoreResult<SenderHandle> {
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
         .map_err(|e| anyhow::anyhow!("LAUREL_SMTP_URL is not a valid SMTP URL: {e}"))?
         .timeout(Some(Duration::from_secs(20)))
@@ -67,10 +68,10 @@ pub fn spawn(db: Db, public_url: &str, config: SenderConfig) -> CoreResult<Sende
         .parse()
         .map_err(|e| anyhow::anyhow!("LAUREL_MAIL_FROM {:?} is not an address: {e}", config.from))?;
     let (stop, mut stopped) = watch::channel(false);
-    let public_url: Arc<str> = Arc::from(public_url);
+    let site = Site { public_url: Arc::from(public_url), links };
     let task = tokio::spawn(async move {
         loop {
-            match deliver_due(&db, &transport, &from, &public_url, &config).await {
+            match deliver_due(&db, &transport, &from, &site, &config).await {
                 Ok(0) | Err(_) => {
                     tokio::select! {
                         _ = stopped.changed() => break,
@@ -88,10 +89,18 @@ pub fn spawn(db: Db, public_url: &str, config: SenderConfig) -> CoreResult<Sende
     Ok(SenderHandle { stop, task })
 }
 
+/// What links in a message are made from.
+struct Site {
+    public_url: Arc<str>,
+    links: LinkKey,
+}
+
 #[derive(sqlx::FromRow)]
 struct Due {
     id: String,
+    kind: String,
     credential_id: Option<String>,
+    invitation_id: Option<String>,
     to_email: String,
     to_name: String,
     attempts: i64,
@@ -102,7 +111,7 @@ async fn deliver_due(
     db: &Db,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
-    public_url: &str,
+    site: &Site,
     config: &SenderConfig,
 ) -> CoreResult<usize> {
     let now = clock::now();
@@ -114,7 +123,7 @@ async fn deliver_due(
                       WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
                       ORDER BY next_attempt_at, id LIMIT 50)
            AND (lease_until IS NULL OR lease_until < $2)
-         RETURNING id, credential_id, to_email, to_name, attempts",
+         RETURNING id, kind, credential_id, invitation_id, to_email, to_name, attempts",
     )
     .bind(now + 300)
     .bind(now)
@@ -122,7 +131,7 @@ async fn deliver_due(
     .await
     .inspect_err(|e| tracing::warn!(error = %e, "could not read the outbox"))?;
     for m in &due {
-        let result = match build(db, m, from, public_url).await {
+        let result = match build(db, m, from, site).await {
             Ok(email) => transport.send(email).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
             Err(e) => Err((true, e)),
         };
@@ -138,7 +147,9 @@ async fn deliver_due(
             Err((permanent, reason)) => {
                 let give_up = *permanent || attempts >= i64::from(config.max_attempts);
                 let delay = config.retry_base.as_secs().max(1) << (attempts - 1).clamp(0, 16);
-                tracing::warn!(message = %m.id, attempts, give_up, %reason, "e-mail not delivered");
+                // The reason can quote the address; the message id leads to it.
+                tracing::warn!(message = %m.id, attempts, give_up, "e-mail not delivered");
+                tracing::debug!(message = %m.id, %reason, "e-mail not delivered: the server's reason");
                 sqlx::query(
                     "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, next_attempt_at = $4,
                                        lease_until = NULL
@@ -156,7 +167,38 @@ async fn deliver_due(
     Ok(due.len())
 }
 
-async fn build(db: &Db, m: &Due, from: &Mailbox, public_url: &str) -> Result<Message, String> {
+async fn build(db: &Db, m: &Due, from: &Mailbox, site: &Site) -> Result<Message, String> {
+    let rendered = match m.kind.as_str() {
+        "invitation" => invitation(db, m, site).await?,
+        _ => credential_issued(db, m, &site.public_url).await?,
+    };
+    let address = m.to_email.parse().map_err(|e| format!("recipient address {}: {e}", m.to_email))?;
+    let to = Mailbox::new(Some(m.to_name.clone()).filter(|n| !n.is_empty()), address);
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+        .map_err(|e| format!("building the message: {e}"))
+}
+
+async fn invitation(db: &Db, m: &Due, site: &Site) -> Result<message::Rendered, String> {
+    let id = m.invitation_id.as_deref().ok_or("the invitation was withdrawn")?;
+    let facts = invitations::mail_facts(db, id)
+        .await
+        .map_err(|e| format!("reading the invitation: {e}"))?
+        .ok_or("the invitation was accepted, withdrawn or replaced, or has expired")?;
+    let link = format!("{}{}", site.public_url, site.links.path(id));
+    Ok(message::invitation(&InvitationFacts {
+        org_name: &facts.org_name,
+        inviter_name: facts.inviter_name.as_deref(),
+        role_label: facts.role.label(),
+        expires_at: facts.expires_at,
+        link: &link,
+    }))
+}
+
+async fn credential_issued(db: &Db, m: &Due, public_url: &str) -> Result<message::Rendered, String> {
     let credential_id = m.credential_id.as_deref().ok_or("the message has no credential")?;
     let facts: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
         "SELECT o.name, b.name, b.description, c.expires_at
@@ -168,7 +210,7 @@ async fn build(db: &Db, m: &Due, from: &Mailbox, public_url: &str) -> Result<Mes
     .await
     .map_err(|e| format!("reading the credential: {e}"))?;
     let (org_name, badge_name, description, expires_at) = facts.ok_or("the credential no longer exists")?;
-    let rendered = message::credential_issued(&Facts {
+    Ok(message::credential_issued(&Facts {
         recipient_name: &m.to_name,
         org_name: &org_name,
         badge_name: &badge_name,
@@ -176,15 +218,5 @@ async fn build(db: &Db, m: &Due, from: &Mailbox, public_url: &str) -> Result<Mes
         credential_id,
         expires_at,
         public_url,
-    });
-    let to = Mailbox::new(
-        Some(m.to_name.clone()),
-        m.to_email.parse().map_err(|e| format!("recipient address {}: {e}", m.to_email))?,
-    );
-    Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(rendered.subject)
-        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
-        .map_err(|e| format!("building the message: {e}"))
+    }))
 }

@@ -14,6 +14,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Vec<Detail>,
+    /// Sent as `Retry-After` (seconds), on 429.
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,7 +39,7 @@ struct Inner<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), details: Vec::new() }
+        Self { status, code, message: message.into(), details: Vec::new(), retry_after: None }
     }
 
     pub fn validation(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -82,6 +84,7 @@ impl From<CoreError> for ApiError {
                     code: "validation_failed",
                     message,
                     details: fields.into_iter().map(|f| Detail { path: f.path, message: f.message }).collect(),
+                    retry_after: None,
                 }
             }
             CoreError::Unprocessable(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", m),
@@ -92,11 +95,14 @@ impl From<CoreError> for ApiError {
                 Self::new(StatusCode::NOT_FOUND, "not_found", "No such resource in this organisation.")
             }
             CoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
-            CoreError::RateLimited { retry_after_secs } => Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!("Too many requests; retry in {retry_after_secs} s."),
-            ),
+            CoreError::RateLimited { retry_after_secs } => Self {
+                retry_after: Some(retry_after_secs.max(1)),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("Too many requests; retry in {} s.", retry_after_secs.max(1)),
+                )
+            },
             CoreError::Internal(err) => {
                 let reference = issuance::ids::new_id("err");
                 tracing::error!(%reference, error = ?err, "internal error in the REST API");
@@ -115,7 +121,11 @@ impl From<CoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Body { error: Inner { code: self.code, message: &self.message, details: &self.details } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

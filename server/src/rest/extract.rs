@@ -1,16 +1,22 @@
 //! Request extractors for the REST API: the API key, and JSON bodies whose
 //! rejections come back in the API's error shape.
 
+use std::net::SocketAddr;
+
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use issuance::accounts::throttle;
 use issuance::api_keys::{self, ApiKey};
+use issuance::{CoreError, clock};
 
 use super::error::ApiError;
 use super::{ApiState, MAX_BODY};
 
-/// The caller, authenticated by `X-Api-Key`.
+/// The caller, authenticated by `X-Api-Key`. Wrong keys are counted per
+/// client address; past the allowance that address is refused for a while
+/// (429 with `Retry-After`) before any key it sends is looked at.
 pub struct Caller(pub ApiKey);
 
 impl<S> FromRequestParts<S> for Caller
@@ -29,7 +35,20 @@ where
                 "Send your API key in the X-Api-Key header.",
             ));
         };
-        Ok(Caller(api_keys::authenticate(&state.db, secret).await?))
+        let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| format!("api-ip:{}", c.0.ip()));
+        let now = clock::now();
+        if let Some(key) = &client {
+            throttle::check(&state.db, key, now).await?;
+        }
+        match api_keys::authenticate(&state.db, secret).await {
+            Err(e @ CoreError::Unauthenticated(_)) => {
+                if let Some(key) = &client {
+                    throttle::record_failure(&state.db, key, throttle::API_KEYS_PER_ADDRESS, now).await?;
+                }
+                Err(e.into())
+            }
+            other => Ok(Caller(other?)),
+        }
     }
 }
 

@@ -60,6 +60,9 @@ pub async fn once(
             return Ok(Answer { status, body, replayed: true });
         }
         Err(CoreError::Conflict(m)) => return Err(ApiError::idempotency_conflict(m)),
+        Err(CoreError::Unprocessable(m)) => {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", m));
+        }
         Err(e) => return Err(e.into()),
     }
 

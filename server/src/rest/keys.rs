@@ -43,7 +43,7 @@ pub async fn batch_import(
     let items = match body {
         ImportBody::Wrapped { keys } | ImportBody::Bare(keys) => keys,
     };
-    let report = api_keys::batch_import(&state.db, &key.org_id, &items, None).await?;
+    let report = api_keys::batch_import(&state.db, &key.org_id, &items, None, &key.scopes).await?;
     if report.success_count == 0 {
         let mut error =
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "all_failed", "No key could be imported; see results.");

@@ -44,7 +44,7 @@ async fn batch_verify_of_keys_answers_in_order_without_failing_on_bad_keys() {
 async fn batch_import_reports_each_item_and_imported_keys_work() {
     let app = spawn_app().await;
     let org = app.org("Acme", Plan::Professional).await;
-    let admin = app.api_key(&org, &[Scope::KeysWrite]).await;
+    let admin = app.api_key(&org, &[Scope::KeysWrite, Scope::CredentialsRead]).await;
     let body = json!([
         {"raw_key": "legacy_key_aaa_0001", "name": "Legacy Key A", "actor_id": "migration"},
         {"raw_key": "legacy_key_bbb_0002", "name": "Legacy Key B", "actor_id": "migration"},
@@ -65,7 +65,7 @@ async fn batch_import_reports_each_item_and_imported_keys_work() {
             json!(null),
             json!(null),
             json!("key_too_short"),
-            json!("duplicate_key"),
+            json!("key_rejected"),
             json!("invalid_scope")
         ]
     );

@@ -105,7 +105,7 @@ async fn signing_out_ends_the_session() {
     let r = replay
         .post(app.url("/api/get_org_overview"))
         .header("cookie", format!("{SESSION_COOKIE}={id}"))
-        .header("origin", &app.address)
+        .header("origin", &app.public_url)
         .form(&[("org_id", org.as_str())])
         .send()
         .await
@@ -147,7 +147,7 @@ async fn the_login_form_works_without_javascript() {
     assert_eq!(failed.status(), StatusCode::FOUND);
     let back = failed.headers()[LOCATION].to_str().unwrap().to_owned();
     assert!(back.contains("/login") && back.contains("__err"), "{back}");
-    let shown = app.get(back.trim_start_matches(&app.address)).await.text().await.unwrap();
+    let shown = app.get(back.trim_start_matches(&app.public_url)).await.text().await.unwrap();
     assert!(shown.contains("do not match an account"), "the error is rendered on the page");
 
     let next = format!("/organizations/{org}/members");

@@ -155,3 +155,44 @@ async fn keys_issue_prints_a_json_key_whose_secret_works_once_shown() {
     assert!(!ok);
     assert!(err.contains("'credentials:read' | 'credentials:write'"), "{err}");
 }
+
+#[tokio::test]
+async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let app = crate::helpers::spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    app.member(&org, "ada@example.com", Role::Owner).await;
+    let session = app.signed_in("ada@example.com").await;
+    for _ in 0..6 {
+        app.login_as(&crate::helpers::client(), "ada@example.com", "wrong guess here").await;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .args(["admin", "reset-password", "--email", "Ada@Example.com"])
+        .env("LAUREL_DATABASE_URL", &app.db_url)
+        .env("LAUREL_DATA_DIR", dir.path())
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"operator chosen password\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("every session of ada@example.com has ended"));
+
+    let overview = app.call_as(&session, "get_org_overview", &[("org_id", &org)]).await;
+    assert_eq!(overview.status(), reqwest::StatusCode::UNAUTHORIZED, "the old session ended");
+    let fresh = crate::helpers::client();
+    let r = app.login_as(&fresh, "ada@example.com", "operator chosen password").await;
+    assert!(r.status().is_success(), "the lock is lifted and the new password works: {}", r.status());
+
+    // No password on standard input: refused, naming the rule.
+    let (ok, _, err) = laurel(&app.db_url, dir.path(), &["admin", "reset-password", "--email", "ada@example.com"]);
+    assert!(!ok);
+    assert!(err.contains("password: must be at least 10 characters"), "{err}");
+}

@@ -288,3 +288,48 @@ async fn an_unreachable_smtp_server_leaves_the_message_queued_for_a_retry_that_t
     let link = format!("http://laurel.test/credentials/{}", rows[0].credential_id);
     assert!(messages[0]["parts"]["text/plain"].as_str().unwrap().contains(&link));
 }
+
+#[tokio::test]
+async fn an_invitation_arrives_by_e_mail_and_its_link_makes_the_account() {
+    use issuance::orgs::{Membership, Role};
+
+    let port = free_port();
+    let smtp = SmtpServer::start(port).await;
+    let app = spawn_app_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let org = app.org("Acme Academy", Plan::Professional).await;
+    app.member(&org, "owner@example.com", Role::Owner).await;
+    let owner = app.signed_in("owner@example.com").await;
+    let r = app
+        .call_as(&owner, "invite_member", &[("org_id", &org), ("email", "new.person@example.com"), ("role", "issuer")])
+        .await;
+    let (status, answer) = json(r).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({"email": "new.person@example.com", "emailed": true})));
+
+    let mail = smtp.messages(1).await.remove(0);
+    assert_eq!(mail["rcpt_tos"], json!(["new.person@example.com"]));
+    assert_eq!(mail["subject"], "Join Acme Academy on Laurel");
+    let text = mail["parts"]["text/plain"].as_str().unwrap();
+    assert!(text.contains("invites you to join Acme Academy on Laurel as Issuer"), "{text}");
+    let link = text.split_whitespace().find(|w| w.contains("/invitations/")).expect("the mail carries the link");
+    assert!(link.starts_with("http://laurel.test/invitations/"), "{link}");
+    assert!(mail["parts"]["text/html"].as_str().unwrap().contains(&format!("href=\"{link}\"")));
+
+    let token = link.rsplit('/').next().unwrap();
+    let newcomer = crate::helpers::client();
+    let r = app
+        .call_as(
+            &newcomer,
+            "accept_invitation",
+            &[("token", token), ("name", "New Person"), ("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'new.person@example.com'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(Membership::of(&app.db, &user, &org).await.unwrap().role, Role::Issuer);
+    let sent: String =
+        sqlx::query_scalar("SELECT status FROM outbox WHERE kind = 'invitation'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(sent, "sent");
+}

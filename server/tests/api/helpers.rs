@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "a long enough password";
 
 pub struct TestApp {
     pub address: String,
+    /// `LAUREL_PUBLIC_URL`: what pages' `Origin` is, for the origin guard.
+    pub public_url: String,
     /// The database file, for running the CLI against this app.
     pub db_url: String,
     pub db: Db,
@@ -48,12 +50,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     };
     adjust(&mut config);
     let db_url = config.database_url.clone();
+    let public_url = config.public_url.clone();
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://{}", app.local_addr());
     let db = app.state().db.clone();
     let master = app.state().master_key.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { client: client(), address, db_url, db, master, _dir: dir }
+    TestApp { client: client(), address, public_url, db_url, db, master, _dir: dir }
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
@@ -78,7 +81,7 @@ impl TestApp {
     pub async fn call_as(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> Response {
         client
             .post(self.url(&format!("/api/{name}")))
-            .header(ORIGIN, &self.address)
+            .header(ORIGIN, &self.public_url)
             .form(form)
             .send()
             .await
@@ -101,8 +104,8 @@ impl TestApp {
     pub async fn form_post(&self, name: &str, form: &[(&str, &str)], referer: &str) -> Response {
         self.client
             .post(self.url(&format!("/api/{name}")))
-            .header(ORIGIN, &self.address)
-            .header(REFERER, self.url(referer))
+            .header(ORIGIN, &self.public_url)
+            .header(REFERER, format!("{}{referer}", self.public_url))
             .header(ACCEPT, "text/html,application/xhtml+xml")
             .form(form)
             .send()
@@ -119,6 +122,12 @@ impl TestApp {
     /// Adds a member with the shared test password; returns their user id.
     pub async fn member(&self, org_id: &str, email: &str, role: Role) -> String {
         laurel::admin::create_user(&self.db, org_id, email, None, PASSWORD, role).await.unwrap().0
+    }
+
+    /// What makes invitation links: the tests read the e-mail's link from
+    /// it, as the invited person's mailbox would.
+    pub fn invitation_links(&self) -> issuance::orgs::invitations::LinkKey {
+        issuance::orgs::invitations::LinkKey::new(&self.master)
     }
 
     /// A fresh client signed in as `email`.
@@ -288,7 +297,7 @@ pub async fn upload_csv(app: &TestApp, client: &reqwest::Client, org: &str, badg
     );
     client
         .post(app.url(&format!("/organizations/{org}/credentials/bulk-issue/uploads")))
-        .header(ORIGIN, &app.address)
+        .header(ORIGIN, &app.public_url)
         .header(ACCEPT, "text/html")
         .multipart(form)
         .send()

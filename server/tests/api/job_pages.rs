@@ -273,7 +273,10 @@ async fn a_viewer_watches_a_running_job_but_cannot_cancel_it() {
     let page = format!("/organizations/{org}/jobs/{job}");
     let r = app.form_post("cancel_job", &[("org_id", &org), ("job_id", &job)], &page).await;
     assert_eq!(r.status(), StatusCode::FOUND);
-    assert!(r.headers()[LOCATION].to_str().unwrap().starts_with(&app.url(&page)), "back to the job page");
+    assert!(
+        r.headers()[LOCATION].to_str().unwrap().starts_with(&format!("{}{page}", app.public_url)),
+        "back to the job page"
+    );
     assert_eq!(counts(&app, &job).await.0, "cancelled");
 }
 

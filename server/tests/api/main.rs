@@ -20,4 +20,5 @@ mod idempotency;
 mod job_pages;
 mod members;
 mod roles;
+mod security;
 mod tenancy;

@@ -1,7 +1,7 @@
 use issuance::orgs::{Membership, Plan, Role};
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
 
 #[tokio::test]
 async fn the_last_owner_can_be_neither_demoted_nor_removed() {
@@ -50,8 +50,30 @@ async fn concurrent_demotions_of_two_owners_leave_one_owner() {
     assert_eq!(owners, 1);
 }
 
+/// The invitation's id and the link its e-mail carries, read as the
+/// invited mailbox would (the inviter is never shown it).
+async fn mailed_link(app: &TestApp, org: &str, email: &str) -> (String, String) {
+    let id: String = sqlx::query_scalar("SELECT id FROM invitations WHERE org_id = $1 AND email = $2")
+        .bind(org)
+        .bind(email)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE invitation_id = $1 AND kind = 'invitation' AND to_email = $2",
+    )
+    .bind(&id)
+    .bind(email)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(queued, 1, "the invitation e-mail is queued for the invited address");
+    let token = app.invitation_links().token(&id);
+    (id, token)
+}
+
 #[tokio::test]
-async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
+async fn inviting_someone_new_e_mails_a_link_that_creates_their_account_once() {
     let app = spawn_app().await;
     let org = app.org("Acme", Plan::Professional).await;
     app.member(&org, "owner@example.com", Role::Owner).await;
@@ -61,9 +83,8 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
         app.call("invite_member", &[("org_id", &org), ("email", " New.Person@Example.com"), ("role", "issuer")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
-    let link = body["Invited"]["link"].as_str().expect("an invitation link").to_owned();
-    assert_eq!(body["Invited"]["email"], "new.person@example.com");
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(body, serde_json::json!({"email": "new.person@example.com", "emailed": false}));
+    let (_, token) = mailed_link(&app, &org, "new.person@example.com").await;
 
     let page = app.get(&format!("/invitations/{token}")).await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -96,7 +117,7 @@ async fn inviting_someone_new_gives_a_link_that_creates_their_account_once() {
 }
 
 #[tokio::test]
-async fn inviting_someone_with_an_account_adds_them_at_once_and_twice_is_a_conflict() {
+async fn someone_with_an_account_joins_only_by_accepting_and_twice_is_a_conflict() {
     let app = spawn_app().await;
     let org = app.org("Acme", Plan::Professional).await;
     let other = app.org("Other", Plan::Free).await;
@@ -107,12 +128,45 @@ async fn inviting_someone_with_an_account_adds_them_at_once_and_twice_is_a_confl
     let r = app.call("invite_member", &[("org_id", &org), ("email", "known@example.com"), ("role", "viewer")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["Added"]["email"], "known@example.com");
+    assert_eq!(
+        body,
+        serde_json::json!({"email": "known@example.com", "emailed": false}),
+        "the same answer as for anyone"
+    );
+    assert!(Membership::of(&app.db, &existing, &org).await.is_err(), "nobody is added without consent");
+
+    // The invited person sees it under their account, and accepts.
+    let known = app.signed_in("known@example.com").await;
+    let page: serde_json::Value = app.call_as(&known, "get_account_page", &[]).await.json().await.unwrap();
+    let invitation = page["invitations"][0]["id"].as_str().expect("the invitation is listed").to_owned();
+    assert_eq!(page["invitations"][0]["org_name"], "Acme");
+    let accept = app.call_as(&known, "accept_my_invitation", &[("invitation_id", &invitation)]).await;
+    assert_eq!(accept.status(), StatusCode::OK);
     assert_eq!(Membership::of(&app.db, &existing, &org).await.unwrap().role, Role::Viewer);
 
     let twice =
         app.call("invite_member", &[("org_id", &org), ("email", "known@example.com"), ("role", "viewer")]).await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_declined_invitation_is_gone_and_its_e_mail_is_not_sent() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    let other = app.org("Other", Plan::Free).await;
+    app.member(&org, "owner@example.com", Role::Owner).await;
+    app.member(&other, "known@example.com", Role::Owner).await;
+    app.login("owner@example.com", PASSWORD).await;
+    app.call("invite_member", &[("org_id", &org), ("email", "known@example.com"), ("role", "viewer")]).await;
+    let (id, token) = mailed_link(&app, &org, "known@example.com").await;
+
+    let known = app.signed_in("known@example.com").await;
+    assert_eq!(app.call_as(&known, "decline_my_invitation", &[("invitation_id", &id)]).await.status(), StatusCode::OK);
+    assert!(issuance::orgs::invitations::pending(&app.db, &org).await.unwrap().is_empty());
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(left, 0, "the queued e-mail went with it");
+    assert_eq!(app.get(&format!("/invitations/{token}")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

@@ -50,7 +50,7 @@ async fn attempt(app: &TestApp, client: &reqwest::Client, org: &str, owner_id: &
         "withdraw an invitation" => {
             let owner = Membership::of(&app.db, owner_id, org).await.unwrap();
             let email = format!("inv-{}@example.com", ulid_like());
-            invitations::invite(&app.db, &owner, &email, Role::Viewer).await.unwrap();
+            invitations::invite(&app.db, &app.invitation_links(), &owner, &email, Role::Viewer).await.unwrap();
             let id =
                 invitations::pending(&app.db, org).await.unwrap().into_iter().find(|i| i.email == email).unwrap().id;
             app.call_as(client, "revoke_invitation", &[("org_id", org), ("invitation_id", &id)]).await

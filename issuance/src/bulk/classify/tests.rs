@@ -114,6 +114,17 @@ fn malformed_and_missing_emails_say_why() {
 }
 
 #[test]
+fn a_name_longer_than_the_cap_is_invalid_and_the_cap_itself_is_fine() {
+    let at_cap = "n".repeat(MAX_RECIPIENT_NAME);
+    let over = "n".repeat(MAX_RECIPIENT_NAME + 1);
+    let rows = vec![row(1, &at_cap, "a@example.com"), row(2, &over, "b@example.com")];
+    let (out, _, _) = run(&rows, HashMap::new(), &[], 100);
+    assert_eq!(out[0].status, RowStatus::New);
+    assert_eq!(out[1].status, RowStatus::Invalid);
+    assert_eq!(out[1].reason.as_deref(), Some("Name is longer than 200 characters."));
+}
+
+#[test]
 fn the_quota_admits_exactly_the_remaining_new_recipients_and_refuses_one_more() {
     let rows: Vec<UploadedRow> = (1..=4).map(|i| row(i, "P", &format!("p{i}@example.com"))).collect();
     let (out, totals, uses) = run(&rows, HashMap::new(), &[], 4);
