@@ -3,7 +3,8 @@ import { test as base, expect, Page } from "@playwright/test";
 /**
  * Playwright's `test`, with the browser console's errors echoed to the
  * test output, and failing any test during which a page crashed (a
- * hydration mismatch panics the wasm, which shows up here).
+ * hydration mismatch panics the wasm, which shows up here) or the
+ * Content-Security-Policy refused something the page tried to load or run.
  */
 export const test = base.extend<{ consoleErrors: void }>({
   consoleErrors: [
@@ -20,6 +21,7 @@ export const test = base.extend<{ consoleErrors: void }>({
       });
       page.on("console", (m) => {
         if (m.type() === "error") console.log(`[console.error] ${page.url()}: ${m.text().slice(0, 2000)}`);
+        if (/Content Security Policy/i.test(m.text())) crashes.push(`${page.url()}: CSP: ${m.text().slice(0, 500)}`);
       });
       await use();
       expect(crashes, "no page crashed").toEqual([]);

@@ -86,8 +86,9 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                 <A href=format!("{base}/settings")>"Settings"</A>
             </nav>
             <div class="user">
-                <a class="user-email" href="/account" title=format!("{}: your account", ctx.me.display_name)>
-                    {ctx.me.email.clone()}
+                <a class="user-account" href="/account" title=format!("{}: your account", ctx.me.display_name)>
+                    <span class="user-email">{ctx.me.email.clone()}</span>
+                    <span class="user-account-label">"Account"</span>
                     {(ctx.invitations_for_me > 0).then(|| view! {
                         <span class="pill" data-testid="invitation-count">{ctx.invitations_for_me}" invitation"{if ctx.invitations_for_me == 1 { "" } else { "s" }}</span>
                     })}
