@@ -75,6 +75,24 @@ need_aiosmtpd() {
     || python3 -m pip install --quiet aiosmtpd
 }
 
+# The Open Badges 3.0 conformance test judges our badges with verifiers
+# nobody here wrote: openbadgeslib's OB3Verifier and the jsonschema library
+# (applying 1EdTech's schema), both from PyPI, pinned.
+OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0")
+need_ob3_checkers() {
+  python3 - "${OB3_CHECKERS[@]}" <<'PY' 2>/dev/null && return
+import sys
+from importlib.metadata import version
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    assert version(name) == want, pin
+PY
+  say "Installing openbadgeslib and jsonschema (PyPI) for the Open Badges conformance test"
+  python3 -m pip install --user --quiet "${OB3_CHECKERS[@]}" 2>/dev/null \
+    || python3 -m pip install --user --quiet --break-system-packages "${OB3_CHECKERS[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet "${OB3_CHECKERS[@]}"
+}
+
 # Builds the wasm bundle, the CSS and the `laurel` binary (debug, shared
 # with the tests' build).
 build_site() {

@@ -22,8 +22,8 @@ use crate::pages::{
     account::AccountPage, badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage,
     credential::CredentialPage, credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage,
     jobs::JobsPage, login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame,
-    outbox::OutboxPage, overview::OverviewPage, public_credential::PublicCredentialPage, settings::SettingsPage,
-    welcome::WelcomePage,
+    outbox::OutboxPage, overview::OverviewPage, public_badge::PublicBadgePage, public_credential::PublicCredentialPage,
+    settings::SettingsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/credentials/:credential_id") view=PublicCredentialPage ssr=SsrMode::Async/>
+                <Route path=path!("/badges/:badge_id") view=PublicBadgePage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/organizations/:org_id") view=OrgFrame ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("members") view=MembersPage/>

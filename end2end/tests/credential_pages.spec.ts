@@ -1,6 +1,6 @@
 import { execFileSync } from "child_process";
 import { APIRequestContext, expect } from "@playwright/test";
-import { CLI_ENV, LAUREL_BIN } from "./env";
+import { BASE_URL, CLI_ENV, LAUREL_BIN } from "./env";
 import { DEMO, hydrated, signIn, test } from "./helpers";
 
 function laurel(...args: string[]): string {
@@ -42,7 +42,7 @@ test("an owner opens a credential from the list, revokes it, and its public page
   await expect(page).toHaveURL(new RegExp(`/credentials/${id}$`));
   await expect(page.getByTestId("status")).toHaveText("Active");
   await expect(page.getByTestId("jwt")).toContainText("eyJ");
-  await expect(page.getByTestId("jwt-claims")).toContainText(`"jti": "${id}"`);
+  await expect(page.getByTestId("jwt-claims")).toContainText(`"jti": "${BASE_URL}/credentials/${id}"`);
   await hydrated(page);
 
   await page.getByLabel("Reason").fill("Issued to the wrong pilot");

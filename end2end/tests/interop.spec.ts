@@ -69,7 +69,8 @@ test("jose verifies a credential against the key in the served DID document", as
   const method = doc.verificationMethod.find((m: any) => m.id === header.kid);
   const publicKey = await importJWK(method.publicKeyJwk, "ES256");
   const { payload } = await jwtVerify(token, publicKey, { issuer: did, typ: "vc+jwt" });
-  expect(payload.jti).toBe(credential.id);
+  expect(payload.jti).toBe(credential.url);
+  expect(payload.jti).toBe(payload.id);
   expect(payload.sub).toBe("biz_interop");
   expect(payload["@context"]).toContain("https://www.w3.org/ns/credentials/v2");
   expect(payload.type).toEqual(["VerifiableCredential", "BusinessCredential"]);

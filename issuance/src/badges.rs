@@ -177,3 +177,24 @@ pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<Badge>> {
     .fetch_all(db)
     .await?)
 }
+
+/// A badge as anyone may see it, with the name of the org that awards it:
+/// every credential of the badge links here (`achievement.id`), so it is
+/// public, as the credentials are. Archived badges stay readable, since
+/// credentials already issued still point at them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicBadge {
+    pub badge: Badge,
+    pub org_name: String,
+}
+
+pub async fn public(db: &Db, id: &str) -> CoreResult<PublicBadge> {
+    let badge: Badge = sqlx::query_as(&format!("SELECT {COLUMNS} FROM badges WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let org_name: String =
+        sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&badge.org_id).fetch_one(db).await?;
+    Ok(PublicBadge { badge, org_name })
+}

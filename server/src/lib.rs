@@ -8,6 +8,7 @@ pub mod bulk_files;
 pub mod config;
 pub mod job_events;
 pub mod origin_guard;
+pub mod public_badges;
 pub mod public_credentials;
 pub mod rest;
 pub mod security_headers;

@@ -18,7 +18,9 @@ use issuance::orgs::invitations::LinkKey;
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
 
 use crate::config::Config;
-use crate::{api_errors, bulk_files, job_events, origin_guard, public_credentials, rest, security_headers};
+use crate::{
+    api_errors, bulk_files, job_events, origin_guard, public_badges, public_credentials, rest, security_headers,
+};
 
 /// The cookie's name; it carries only an opaque session id.
 pub const SESSION_COOKIE: &str = "laurel_session";
@@ -144,6 +146,7 @@ async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
     let site = origin_guard::SiteOrigin::of(&config.public_url);
     let headers = security_headers::Policy { https: config.secure_cookies() };
     Ok(pages
+        .layer(axum::middleware::from_fn_with_state(state, public_badges::answer_json))
         .layer(axum::middleware::from_fn(api_errors::set_status_from_error))
         .layer(axum::middleware::from_fn_with_state(site, origin_guard::refuse_cross_site))
         .layer(sessions)

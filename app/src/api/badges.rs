@@ -113,3 +113,25 @@ fn parse_days(value: Option<&str>) -> Result<Option<i64>, AppError> {
         }),
     }
 }
+
+/// A badge as anyone may see it: where every credential of the badge
+/// points (`achievement.id`). No session needed.
+#[server(endpoint = "get_public_badge")]
+pub async fn get_public_badge(badge_id: String) -> Result<super::types::PublicBadgeView, AppError> {
+    use crate::ssr;
+    use issuance::{badges, did};
+
+    let state = ssr::state()?;
+    let found = badges::public(&state.db, &badge_id).await?;
+    let b = found.badge;
+    Ok(super::types::PublicBadgeView {
+        issuer_did: did::org_did(&state.public_url, &b.org_id),
+        issuer_name: found.org_name,
+        name: b.name,
+        description: b.description,
+        criteria: b.criteria_narrative,
+        image_url: b.image_url,
+        validity_days: b.validity_days,
+        archived: b.archived_at.is_some(),
+    })
+}

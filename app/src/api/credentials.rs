@@ -231,6 +231,7 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         revoked_at: c.revoked_at.filter(|_| c.stored_status == "revoked"),
         kind,
         title,
+        badge_url: text(achievement.and_then(|a| a.get("id"))),
         description: text(achievement.and_then(|a| a.get("description"))).filter(|d| !d.is_empty()),
         criteria: text(achievement.and_then(|a| a.get("criteria")).and_then(|c| c.get("narrative")))
             .filter(|d| !d.is_empty()),

@@ -310,6 +310,8 @@ pub struct CredentialDetailView {
 /// credential says, and its current standing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PublicCredentialView {
+    /// The badge's public page (`achievement.id`), for badges.
+    pub badge_url: Option<String>,
     pub id: String,
     /// `valid`, `revoked` or `expired`.
     pub verdict: String,
@@ -452,4 +454,19 @@ pub struct JobRowsView {
     /// The cursor the table starts after, if not on its first page.
     pub after: Option<i64>,
     pub next_after: Option<i64>,
+}
+
+/// A badge's public page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicBadgeView {
+    pub name: String,
+    pub description: String,
+    pub criteria: String,
+    pub image_url: Option<String>,
+    pub issuer_name: String,
+    pub issuer_did: String,
+    /// `None`: credentials of this badge do not expire.
+    pub validity_days: Option<i64>,
+    /// No longer awarded; credentials already issued still stand.
+    pub archived: bool,
 }

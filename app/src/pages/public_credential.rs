@@ -82,7 +82,10 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
         <section class="card">
             <p class="muted">{c.kind.clone()}</p>
             {c.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=""/> })}
-            <h1 data-testid="title">{c.title.clone()}</h1>
+            <h1 data-testid="title">{match c.badge_url.clone() {
+                Some(href) => view! { <a href=href data-testid="badge-link">{c.title.clone()}</a> }.into_any(),
+                None => view! { <span>{c.title.clone()}</span> }.into_any(),
+            }}</h1>
             {c.description.clone().map(|d| view! { <p>{d}</p> })}
             {c.criteria.clone().map(|d| view! { <h2>"Criteria"</h2><p>{d}</p> })}
             <dl class="facts">

@@ -1,7 +1,14 @@
 //! The credential itself: a W3C Verifiable Credential (Data Model 2.0)
-//! that is also a JWT claims set (`iss`, `sub`, `jti`, `iat`, `nbf`,
-//! `exp`), secured as `vc+jwt`. Badges are Open Badges 3.0
-//! `OpenBadgeCredential`s.
+//! that is also a JWT claims set, secured as `vc+jwt`. Badges are Open
+//! Badges 3.0 `OpenBadgeCredential`s.
+//!
+//! The JWT claims mirror the credential as VC-JWT and Open Badges 3.0
+//! §8.2 require, so strict verifiers accept them: `jti` is the credential's
+//! `id` (its public URL; the API's `cred_…` id is the URL's last segment),
+//! `iss` is `issuer.id`, `nbf`/`exp` are `validFrom`/`validUntil`, and
+//! `sub` is `credentialSubject.id` whenever the subject has an id.
+//! (Credentials issued before Laurel 0.2.0 carry `jti: "cred_…"`; our
+//! verifier accepts both forms.)
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -67,9 +74,10 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
         return serde_json::to_value(payload).expect("a badge payload always serialises");
     }
     let list_url = status_list_url(env.public_url, env.org_id, &env.slot.list_id);
+    let id = credential_url(env.public_url, env.credential_id);
     let mut vc = json!({
         "@context": [VC_CONTEXT],
-        "id": credential_url(env.public_url, env.credential_id),
+        "id": id,
         "type": ["VerifiableCredential", request.credential_type.vc_type()],
         "issuer": {"id": env.issuer_did, "name": env.issuer_name},
         "validFrom": rfc3339(env.issued_at),
@@ -82,7 +90,7 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
             "statusListCredential": list_url,
         },
         "iss": env.issuer_did,
-        "jti": env.credential_id,
+        "jti": id,
         "iat": env.issued_at,
         "nbf": env.issued_at,
     });
@@ -100,6 +108,12 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
 fn subject(request: &IssueRequest) -> Value {
     let mut out = Map::new();
     if let Some(id) = request.subject.get("id") {
+        // A VC subject `id` must be a URL; the caller's own ids (`biz_…`)
+        // are kept as `subjectId` (and `sub`, a plain string to JWT), and
+        // only an id that is already a URI also becomes the subject's `id`.
+        if id.as_str().is_some_and(is_absolute_uri) {
+            out.insert("id".into(), id.clone());
+        }
         out.insert("subjectId".into(), id.clone());
     }
     if let Some(t) = request.subject.get("type") {
@@ -115,6 +129,36 @@ fn subject(request: &IssueRequest) -> Value {
         out.insert(k.clone(), v.clone());
     }
     Value::Object(out)
+}
+
+/// `scheme:rest` with an RFC 3986 scheme: `did:web:…`, `https://…`, `urn:…`.
+fn is_absolute_uri(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, rest)) => {
+            !rest.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Where a badge's public page (and its `Achievement` as JSON) is: the
+/// `achievement.id` of every credential of the badge.
+pub fn achievement_url(public_url: &str, badge_id: &str) -> String {
+    format!("{public_url}/badges/{badge_id}")
+}
+
+/// The badge as an Open Badges 3.0 `Achievement` document, with its
+/// creator: what `achievement.id` answers to `Accept: application/json`.
+/// Built from the same parts as the credentials' achievement.
+pub fn achievement_document(public_url: &str, badge: &Badge, issuer_did: &str, issuer_name: &str) -> Value {
+    let template = BadgeTemplate::new(public_url, issuer_did, issuer_name, &badge.org_id, badge, 0, None);
+    let mut doc = serde_json::to_value(&template.achievement).expect("an achievement always serialises");
+    let obj = doc.as_object_mut().expect("an achievement is an object");
+    obj.insert("@context".into(), json!([VC_CONTEXT, OB3_CONTEXT]));
+    obj.insert("creator".into(), serde_json::to_value(&template.issuer).expect("a profile always serialises"));
+    doc
 }
 
 /// The parts of an Open Badges 3.0 credential that every recipient of one
@@ -146,11 +190,11 @@ impl<'a> BadgeTemplate<'a> {
         BadgeTemplate {
             public_url,
             org_id,
-            issuer: Issuer { id: issuer_did, name: issuer_name },
+            issuer: Issuer { id: issuer_did, name: issuer_name, kind: ["Profile"] },
             achievement: Achievement {
                 criteria: Criteria { narrative: &badge.criteria_narrative },
                 description: &badge.description,
-                id: format!("{public_url}/badges/{}", badge.id),
+                id: achievement_url(public_url, &badge.id),
                 image: badge.image_url.as_deref().map(|id| Image { id, kind: "Image" }),
                 name: &badge.name,
                 kind: ["Achievement"],
@@ -172,6 +216,7 @@ impl<'a> BadgeTemplate<'a> {
         subject_id: Option<&'p str>,
     ) -> impl Serialize + 'p {
         let list_url = status_list_url(self.public_url, self.org_id, &slot.list_id);
+        let id = credential_url(self.public_url, credential_id);
         BadgePayload {
             context: [VC_CONTEXT, OB3_CONTEXT],
             status: StatusEntry {
@@ -188,10 +233,10 @@ impl<'a> BadgeTemplate<'a> {
             },
             exp: self.expires_at,
             iat: self.issued_at,
-            id: credential_url(self.public_url, credential_id),
+            jti: id.clone(),
+            id,
             iss: self.issuer.id,
             issuer: &self.issuer,
-            jti: credential_id,
             name: self.achievement.name,
             nbf: self.issued_at,
             sub: subject_id,
@@ -220,7 +265,7 @@ struct BadgePayload<'p> {
     id: String,
     iss: &'p str,
     issuer: &'p Issuer<'p>,
-    jti: &'p str,
+    jti: String,
     name: &'p str,
     nbf: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,10 +291,13 @@ struct StatusEntry {
     kind: &'static str,
 }
 
+/// The issuer as an Open Badges `Profile`.
 #[derive(Serialize)]
 struct Issuer<'a> {
     id: &'a str,
     name: &'a str,
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
 }
 
 #[derive(Serialize)]

@@ -66,7 +66,7 @@ async fn the_detail_page_shows_the_decoded_header_and_claims_and_the_signed_jwt(
     assert_eq!(header, decode_part(&jwt, 0));
     assert_eq!(header["alg"], "ES256");
     assert_eq!(claims, decode_part(&jwt, 1));
-    assert_eq!(claims["jti"], id.as_str());
+    assert_eq!(claims["jti"], format!("http://laurel.test/credentials/{id}"));
     assert_eq!((c["status"].as_str(), c["badge_name"].as_str()), (Some("active"), Some("Safety")));
     assert_eq!(c["can_revoke"], false, "a Viewer is not offered Revoke");
 

@@ -58,7 +58,13 @@ async fn issuing_returns_the_reference_fields_and_a_verifiable_jwt() {
     assert_eq!(payload["@context"][0], "https://www.w3.org/ns/credentials/v2");
     assert_eq!(payload["iss"], body["issuer_did"]);
     assert_eq!(payload["sub"], "biz_widgetcorp");
-    assert_eq!(payload["jti"], body["id"]);
+    assert_eq!(payload["credentialSubject"]["subjectId"], "biz_widgetcorp");
+    assert!(payload["credentialSubject"].get("id").is_none(), "a plain id is no VC subject id (that must be a URL)");
+    assert_eq!(payload["jti"], body["url"], "jti is the credential's id, its public URL");
+    assert_eq!(payload["id"], body["url"]);
+    assert_eq!(body["url"], format!("http://laurel.test/credentials/{}", body["id"].as_str().unwrap()));
+    assert_eq!(payload["nbf"].as_i64().unwrap(), iso_secs(&payload["validFrom"]));
+    assert_eq!(payload["exp"].as_i64().unwrap(), iso_secs(&payload["validUntil"]));
     for claim in ["iat", "nbf", "exp"] {
         assert!(payload[claim].is_i64(), "{claim}");
     }
@@ -209,4 +215,11 @@ async fn the_monthly_quota_counts_each_recipient_once_and_refuses_one_more() {
     assert_eq!((status, err["error"]["code"].as_str().unwrap()), (StatusCode::UNPROCESSABLE_ENTITY, "quota_exceeded"));
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 3);
+}
+
+/// An RFC 3339 time as unix seconds.
+fn iso_secs(v: &serde_json::Value) -> i64 {
+    time::OffsetDateTime::parse(v.as_str().unwrap(), &time::format_description::well_known::Rfc3339)
+        .unwrap()
+        .unix_timestamp()
 }

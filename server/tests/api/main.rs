@@ -19,6 +19,7 @@ mod helpers;
 mod idempotency;
 mod job_pages;
 mod members;
+mod ob3_conformance;
 mod roles;
 mod security;
 mod tenancy;

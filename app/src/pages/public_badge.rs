@@ -1,0 +1,71 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::badges::get_public_badge;
+use crate::api::types::PublicBadgeView;
+use crate::components::ErrorView;
+use crate::error::AppError;
+
+/// A badge's public page: what every credential of the badge names as its
+/// achievement. The same address answers JSON (the Open Badges 3.0
+/// `Achievement`) to clients that ask for it.
+#[component]
+pub fn PublicBadgePage() -> impl IntoView {
+    let params = use_params_map();
+    let badge_id = move || params.read().get("badge_id").unwrap_or_default();
+    let data = Resource::new(badge_id, get_public_badge);
+    view! {
+        <Title text="Badge"/>
+        <main class="narrow public-credential">
+            <p class="brand brand-large"><span class="brand-mark">"L"</span>"Laurel"</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(b) => view! { <Badge b/> }.into_any(),
+                        Err(AppError::NotFound) => view! { <Unknown/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Unknown() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_page_status(&AppError::NotFound);
+    view! {
+        <section class="notice" data-testid="not-found">
+            <h1>"Badge not found"</h1>
+            <p>"No badge has this address."</p>
+        </section>
+    }
+}
+
+#[component]
+fn Badge(b: PublicBadgeView) -> impl IntoView {
+    view! {
+        <section class="card">
+            <p class="muted">"Badge"</p>
+            {b.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=""/> })}
+            <h1 data-testid="title">{b.name.clone()}</h1>
+            <p>{b.description.clone()}</p>
+            <h2>"Criteria"</h2>
+            <p>{b.criteria.clone()}</p>
+            <dl class="facts">
+                <dt>"Awarded by"</dt>
+                <dd>{b.issuer_name.clone()}<br/><small class="muted"><code class="wrap">{b.issuer_did.clone()}</code></small></dd>
+                <dt>"Valid for"</dt>
+                <dd>{match b.validity_days {
+                    Some(days) => format!("{days} days from award"),
+                    None => "Does not expire".to_owned(),
+                }}</dd>
+            </dl>
+            {b.archived.then(|| view! {
+                <p class="notice">"This badge is no longer awarded. Credentials already issued keep their validity."</p>
+            })}
+        </section>
+    }
+}
