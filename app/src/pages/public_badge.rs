@@ -1,11 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::badges::get_public_badge;
 use crate::api::types::PublicBadgeView;
-use crate::components::ErrorView;
-use crate::error::AppError;
+use crate::components::public_page;
 
 /// A badge's public page: what every credential of the badge names as its
 /// achievement. The same address answers JSON (the Open Badges 3.0
@@ -15,33 +13,7 @@ pub fn PublicBadgePage() -> impl IntoView {
     let params = use_params_map();
     let badge_id = move || params.read().get("badge_id").unwrap_or_default();
     let data = Resource::new(badge_id, get_public_badge);
-    view! {
-        <Title text="Badge"/>
-        <main class="narrow public-credential">
-            <p class="brand brand-large"><span class="brand-mark">"L"</span>"Laurel"</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(b) => view! { <Badge b/> }.into_any(),
-                        Err(AppError::NotFound) => view! { <Unknown/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
-}
-
-#[component]
-fn Unknown() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::set_page_status(&AppError::NotFound);
-    view! {
-        <section class="notice" data-testid="not-found">
-            <h1>"Badge not found"</h1>
-            <p>"No badge has this address."</p>
-        </section>
-    }
+    public_page("Badge", "Badge", data, |b| view! { <Badge b/> })
 }
 
 #[component]

@@ -1,11 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::credentials::get_public_credential;
 use crate::api::types::PublicCredentialView;
-use crate::components::ErrorView;
-use crate::error::AppError;
+use crate::components::public_page;
 use crate::format::datetime;
 
 /// A credential's public page, where its link leads: what it is, who holds
@@ -15,33 +13,7 @@ pub fn PublicCredentialPage() -> impl IntoView {
     let params = use_params_map();
     let credential_id = move || params.read().get("credential_id").unwrap_or_default();
     let data = Resource::new(credential_id, get_public_credential);
-    view! {
-        <Title text="Credential"/>
-        <main class="narrow public-credential">
-            <p class="brand brand-large"><span class="brand-mark">"L"</span>"Laurel"</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(c) => view! { <Credential c/> }.into_any(),
-                        Err(AppError::NotFound) => view! { <Unknown/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
-}
-
-#[component]
-fn Unknown() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::set_page_status(&AppError::NotFound);
-    view! {
-        <section class="notice" data-testid="not-found">
-            <h1>"Credential not found"</h1>
-            <p>"No credential has this address. Check the link you were given; if it was copied by hand, a character may be missing."</p>
-        </section>
-    }
+    public_page("Credential", "Credential", data, |c| view! { <Credential c/> })
 }
 
 #[component]
