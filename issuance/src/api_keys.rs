@@ -3,9 +3,6 @@
 //! secret is shown once, when the key is made. (A fast hash is right here:
 //! secrets are 256 random bits, so there is nothing to guess.)
 
-use std::fmt;
-use std::str::FromStr;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -20,65 +17,7 @@ use crate::{clock, ids};
 /// secret scanners.
 pub const SECRET_PREFIX: &str = "lrl_";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Scope {
-    #[serde(rename = "credentials:read")]
-    CredentialsRead,
-    #[serde(rename = "credentials:write")]
-    CredentialsWrite,
-    #[serde(rename = "keys:read")]
-    KeysRead,
-    #[serde(rename = "keys:write")]
-    KeysWrite,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::CredentialsRead, Scope::CredentialsWrite, Scope::KeysRead, Scope::KeysWrite];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::CredentialsRead => "credentials:read",
-            Scope::CredentialsWrite => "credentials:write",
-            Scope::KeysRead => "keys:read",
-            Scope::KeysWrite => "keys:write",
-        }
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Scope {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Scope::ALL.into_iter().find(|x| x.as_str() == s.trim()).ok_or_else(|| {
-            let all = Scope::ALL.map(|x| format!("'{x}'")).join(" | ");
-            format!("expected {all}, got '{s}'")
-        })
-    }
-}
-
-/// Parses `credentials:read,credentials:write` (commas or spaces).
-pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, String> {
-    let mut scopes = Vec::new();
-    for part in list.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
-        let scope: Scope = part.parse()?;
-        if !scopes.contains(&scope) {
-            scopes.push(scope);
-        }
-    }
-    if scopes.is_empty() {
-        return Err("give at least one scope".into());
-    }
-    Ok(scopes)
-}
-
-fn join_scopes(scopes: &[Scope]) -> String {
-    scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
-}
+pub use model::scope::{Scope, join_scopes, parse_scopes};
 
 fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))

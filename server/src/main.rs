@@ -288,7 +288,7 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result
             let items: Vec<api_keys::ImportItem> = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{file}: not a JSON array of keys to import: {e}"))?;
             // The operator at the database may grant any scope.
-            let report = api_keys::batch_import(db, &org, &items, None, &api_keys::Scope::ALL).await?;
+            let report = api_keys::batch_import(db, &org, &items, None, api_keys::Scope::ALL).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.success_count == 0 {
                 anyhow::bail!("no key was imported");

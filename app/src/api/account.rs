@@ -18,7 +18,7 @@ pub async fn get_account_page() -> Result<AccountPage, AppError> {
             .map(|i| InvitationForYouRow {
                 id: i.id,
                 org_name: i.org_name,
-                role: i.role.label().into(),
+                role: i.role,
                 invited_by: i.invited_by,
                 expires_at: i.expires_at,
             })

@@ -18,7 +18,7 @@ pub async fn get_bulk_page(org_id: String) -> Result<BulkPageView, AppError> {
     let badges = issuance::badges::list(&db, &org_id).await?;
     Ok(BulkPageView {
         badges: badges.into_iter().filter(|b| b.archived_at.is_none()).map(super::badges::badge_view).collect(),
-        plan: org.plan.label().into(),
+        plan: org.plan,
         plan_allows_submit: org.plan.allows_bulk_issue(),
     })
 }
@@ -61,7 +61,7 @@ pub async fn get_bulk_review(
         can_submit: false,
         blocker: None,
         rows: Vec::new(),
-        filter: filter.map(|f| f.as_str().to_owned()),
+        filter,
         filtered: 0,
         page: 1,
         pages: 1,
@@ -84,8 +84,7 @@ pub async fn get_bulk_review(
             row: r.row,
             name: r.name.clone(),
             email: r.email.clone(),
-            status: r.status.as_str().into(),
-            label: r.status.label().into(),
+            status: r.status,
             issuable: r.issuable,
             reason: r.reason.clone(),
         })
@@ -93,10 +92,8 @@ pub async fn get_bulk_review(
     view.filtered = matching.len();
     view.page = page;
     view.pages = pages;
-    view.counts = RowStatus::ALL
-        .iter()
-        .map(|s| StatusCount { status: s.as_str().into(), label: s.label().into(), count: review.totals.of(*s) })
-        .collect();
+    view.counts =
+        RowStatus::ALL.iter().map(|&status| StatusCount { status, count: review.totals.of(status) }).collect();
     view.can_submit = review.can_submit() && !view.submitted;
     view.blocker = review.submit_blocker();
     view.badge_name = review.badge_name;

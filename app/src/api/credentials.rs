@@ -66,8 +66,11 @@ pub async fn list_credentials(
     let now = issuance::clock::now();
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let job_id = given(job_id);
+    let status = given(status)
+        .map(|s| s.parse().map_err(|m: String| AppError::Invalid(vec![("status".into(), m)])))
+        .transpose()?;
     let filter = Filter {
-        status: given(status),
+        status,
         credential_type: given(credential_type),
         search: q,
         badge_id: given(badge_id),
@@ -223,12 +226,8 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         .unwrap_or_else(|| kind.clone());
     let status = payload.get("credentialStatus");
     Ok(PublicCredentialView {
-        verdict: match c.status_at(now) {
-            "active" => "valid",
-            other => other,
-        }
-        .to_owned(),
-        revoked_at: c.revoked_at.filter(|_| c.stored_status == "revoked"),
+        status: c.status_at(now),
+        revoked_at: c.revoked_at.filter(|_| c.is_revoked()),
         kind,
         title,
         badge_url: text(achievement.and_then(|a| a.get("id"))),

@@ -13,7 +13,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
     Ok(InvitationView {
         org_name: preview.org_name,
         email: preview.email,
-        role: preview.role.label().into(),
+        role: preview.role,
         has_account: preview.has_account,
         signed_in_as: ssr::current_user().await?.map(|u| u.email),
     })

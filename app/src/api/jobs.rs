@@ -58,7 +58,7 @@ pub async fn get_job_rows(
     state: Option<String>,
     after: Option<i64>,
 ) -> Result<JobRowsView, AppError> {
-    use super::types::{JobItemRow, StatusCount};
+    use super::types::{ItemCount, JobItemRow};
     use crate::ssr;
     use issuance::jobs::{ItemFilter, ItemState};
     use issuance::orgs::Action;
@@ -72,18 +72,14 @@ pub async fn get_job_rows(
         issuance::jobs::items(&db, &org_id, &job_id, &ItemFilter { state: filter, after, limit: ITEMS_PAGE_SIZE + 1 })
             .await?;
     let next_after = (items.len() as i64 > ITEMS_PAGE_SIZE).then(|| items[ITEMS_PAGE_SIZE as usize - 1].idx);
-    let count = |status: &str, label: &str, n: i64| StatusCount {
-        status: status.into(),
-        label: label.into(),
-        count: n.max(0) as usize,
-    };
+    let count = |state: ItemState, n: i64| ItemCount { state, count: n.max(0) as usize };
     Ok(JobRowsView {
         counts: vec![
-            count("succeeded", "Issued", job.succeeded),
-            count("failed", "Failed", job.failed),
-            count("skipped", "Skipped", job.skipped),
-            count("pending", "Pending", job.remaining()),
-            count("cancelled", "Cancelled", job.cancelled_rows()),
+            count(ItemState::Succeeded, job.succeeded),
+            count(ItemState::Failed, job.failed),
+            count(ItemState::Skipped, job.skipped),
+            count(ItemState::Pending, job.remaining()),
+            count(ItemState::Cancelled, job.cancelled_rows()),
         ],
         items: items
             .into_iter()
@@ -100,7 +96,7 @@ pub async fn get_job_rows(
                 email_error: i.email_error,
             })
             .collect(),
-        filter: filter.map(|f| f.as_str().to_owned()),
+        filter,
         after,
         next_after,
     })
@@ -134,7 +130,7 @@ pub mod live {
             badge_name: job.badge_name.clone(),
             filename: job.filename.clone(),
             source: job.source.clone(),
-            status: job.status.as_str().to_owned(),
+            status: job.status,
             submitted_by: job.submitted_by.clone(),
             total: job.total,
             succeeded: job.succeeded,
@@ -167,7 +163,7 @@ pub mod live {
             _ => None,
         };
         Ok(JobSnapshot {
-            status: job.status.as_str().to_owned(),
+            status: job.status,
             total: job.total,
             processed: job.processed,
             succeeded: job.succeeded,

@@ -24,7 +24,7 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
     let pending = if can_manage { invitations::pending(&db, &org_id).await? } else { Vec::new() };
     Ok(MembersPage {
         my_user_id: user.id,
-        my_role: membership.role.label().into(),
+        my_role: membership.role,
         can_manage,
         members: rows
             .into_iter()
@@ -32,7 +32,7 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
                 user_id: m.user_id,
                 email: m.email,
                 display_name: m.display_name,
-                role: m.role.0.as_str().into(),
+                role: m.role,
                 joined_at: m.joined_at,
             })
             .collect(),
@@ -41,7 +41,7 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
             .map(|i| InvitationRow {
                 id: i.id,
                 email: i.email,
-                role: i.role.as_str().into(),
+                role: i.role,
                 invited_by: i.invited_by,
                 expires_at: i.expires_at,
                 delivery: i.delivery,

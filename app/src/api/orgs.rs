@@ -20,10 +20,10 @@ pub async fn get_org_context(org_id: String) -> Result<OrgContext, AppError> {
         invitations_for_me,
         org_id: org.id,
         org_name: org.name,
-        role: membership.role.label().into(),
+        role: membership.role,
         can_manage_members: membership.role.allows(Action::ManageMembers),
         me: Me { user_id: user.id, email: user.email, display_name: user.display_name },
-        orgs: orgs.into_iter().map(|o| OrgLink { id: o.id, name: o.name, role: o.role.label().into() }).collect(),
+        orgs: orgs.into_iter().map(|o| OrgLink { id: o.id, name: o.name, role: o.role }).collect(),
     })
 }
 
@@ -41,7 +41,7 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
     let recent = activity::recent(&db, &org_id, 10).await?;
     Ok(OrgOverview {
         name: org.name,
-        plan: org.plan.label().into(),
+        plan: org.plan,
         approved: org.approved,
         quota_month: usage.month,
         quota_used: usage.used,

@@ -23,10 +23,11 @@ pub async fn get_outbox(
     ssr::authorize(&org_id, Action::ManageOutbox).await?;
     let state = ssr::state()?;
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let status = given(status);
+    let status = given(status)
+        .map(|s| s.parse::<outbox::MailStatus>().map_err(|m| AppError::Invalid(vec![("status".into(), m)])))
+        .transpose()?;
     let counts = outbox::counts(&state.db, &org_id).await?;
-    let mut messages =
-        outbox::list(&state.db, &org_id, status.as_deref(), PAGE_SIZE + 1, given(before).as_deref()).await?;
+    let mut messages = outbox::list(&state.db, &org_id, status, PAGE_SIZE + 1, given(before).as_deref()).await?;
     let more = messages.len() as i64 > PAGE_SIZE;
     messages.truncate(PAGE_SIZE as usize);
     Ok(OutboxView {

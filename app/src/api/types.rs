@@ -1,5 +1,8 @@
-//! What server functions return: plain data the browser can hold.
+//! What server functions return: plain data the browser can hold. Roles,
+//! plans and statuses are `model`'s types, the same on both sides of the
+//! wire; pages ask them for labels rather than comparing strings.
 
+pub use model::{CredentialStatus, ItemState, JobStatus, MailStatus, Plan, Role, RowStatus};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13,7 +16,7 @@ pub struct Me {
 pub struct OrgLink {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// Everything the org frame (header, switcher, nav) needs.
@@ -21,7 +24,7 @@ pub struct OrgLink {
 pub struct OrgContext {
     pub org_id: String,
     pub org_name: String,
-    pub role: String,
+    pub role: Role,
     pub can_manage_members: bool,
     pub me: Me,
     pub orgs: Vec<OrgLink>,
@@ -39,7 +42,7 @@ pub struct ActivityItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrgOverview {
     pub name: String,
-    pub plan: String,
+    pub plan: Plan,
     pub approved: bool,
     pub quota_month: String,
     pub quota_used: i64,
@@ -53,7 +56,7 @@ pub struct MemberRow {
     pub user_id: String,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub joined_at: i64,
 }
 
@@ -61,7 +64,7 @@ pub struct MemberRow {
 pub struct InvitationRow {
     pub id: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub invited_by: Option<String>,
     pub expires_at: i64,
     /// The invitation e-mail's state: `queued`, `sent` or `failed`.
@@ -71,7 +74,7 @@ pub struct InvitationRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MembersPage {
     pub my_user_id: String,
-    pub my_role: String,
+    pub my_role: Role,
     pub can_manage: bool,
     pub members: Vec<MemberRow>,
     pub invitations: Vec<InvitationRow>,
@@ -91,7 +94,7 @@ pub struct InviteResult {
 pub struct InvitationForYouRow {
     pub id: String,
     pub org_name: String,
-    pub role: String,
+    pub role: Role,
     pub invited_by: Option<String>,
     pub expires_at: i64,
 }
@@ -107,7 +110,7 @@ pub struct AccountPage {
 pub struct InvitationView {
     pub org_name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub has_account: bool,
     /// Set when someone is signed in.
     pub signed_in_as: Option<String>,
@@ -158,7 +161,7 @@ pub struct CredentialRow {
     pub about: String,
     /// Recipient e-mail or subject id.
     pub detail: String,
-    pub status: String,
+    pub status: CredentialStatus,
     pub issued_at: i64,
     pub expires_at: Option<i64>,
 }
@@ -189,14 +192,20 @@ pub struct BadgesView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BulkPageView {
     pub badges: Vec<BadgeView>,
-    pub plan: String,
+    pub plan: Plan,
     pub plan_allows_submit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusCount {
-    pub status: String,
-    pub label: String,
+    pub status: RowStatus,
+    pub count: usize,
+}
+
+/// How many of a job's rows are in one state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemCount {
+    pub state: ItemState,
     pub count: usize,
 }
 
@@ -205,8 +214,7 @@ pub struct ReviewRowView {
     pub row: usize,
     pub name: String,
     pub email: String,
-    pub status: String,
-    pub label: String,
+    pub status: RowStatus,
     pub issuable: bool,
     pub reason: Option<String>,
 }
@@ -233,7 +241,7 @@ pub struct BulkReviewView {
     pub can_submit: bool,
     pub blocker: Option<String>,
     pub rows: Vec<ReviewRowView>,
-    pub filter: Option<String>,
+    pub filter: Option<RowStatus>,
     pub filtered: usize,
     pub page: usize,
     pub pages: usize,
@@ -266,8 +274,7 @@ pub struct OutboxMessageView {
     pub to_email: String,
     pub to_name: String,
     pub badge_name: Option<String>,
-    /// `queued`, `sent` or `failed`.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub last_error: Option<String>,
@@ -286,8 +293,7 @@ pub struct CredentialDetailView {
     pub subject_id: Option<String>,
     pub badge_id: Option<String>,
     pub badge_name: Option<String>,
-    /// `active`, `revoked` or `expired`.
-    pub status: String,
+    pub status: CredentialStatus,
     pub revoked_at: Option<i64>,
     pub revocation_reason: Option<String>,
     pub superseded_by: Option<String>,
@@ -313,8 +319,7 @@ pub struct PublicCredentialView {
     /// The badge's public page (`achievement.id`), for badges.
     pub badge_url: Option<String>,
     pub id: String,
-    /// `valid`, `revoked` or `expired`.
-    pub verdict: String,
+    pub status: CredentialStatus,
     pub revoked_at: Option<i64>,
     /// What kind of credential, e.g. "Badge".
     pub kind: String,
@@ -341,7 +346,7 @@ pub struct OutboxView {
     pub sent: i64,
     pub failed: i64,
     pub smtp_configured: bool,
-    pub filter: Option<String>,
+    pub filter: Option<MailStatus>,
     pub messages: Vec<OutboxMessageView>,
     /// Pass as `before` for older messages; `None` on the last page.
     pub next_cursor: Option<String>,
@@ -357,8 +362,7 @@ pub struct JobSummary {
     pub filename: Option<String>,
     /// `dashboard` or `api`.
     pub source: String,
-    /// `pending`, `processing`, `completed`, `failed` or `cancelled`.
-    pub status: String,
+    pub status: JobStatus,
     /// A member's e-mail, or the API key's name.
     pub submitted_by: Option<String>,
     pub total: i64,
@@ -398,7 +402,7 @@ pub struct JobFailure {
 /// server-sent event of `/organizations/{org}/jobs/{job}/events` carries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobSnapshot {
-    pub status: String,
+    pub status: JobStatus,
     pub total: i64,
     pub processed: i64,
     pub succeeded: i64,
@@ -425,12 +429,11 @@ pub struct JobItemRow {
     pub line: i64,
     pub name: String,
     pub email: String,
-    /// `pending`, `succeeded`, `failed`, `skipped` or `cancelled`.
-    pub state: String,
+    pub state: ItemState,
     pub credential_id: Option<String>,
     pub error: Option<String>,
-    /// `queued`, `sent` or `failed`, once the row succeeded.
-    pub email_status: Option<String>,
+    /// Once the row succeeded.
+    pub email_status: Option<MailStatus>,
     pub email_error: Option<String>,
 }
 
@@ -445,12 +448,11 @@ pub struct JobPageView {
 /// One page of a job's rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobRowsView {
-    /// Rows per state (`succeeded`, `failed`, `skipped`, `pending`,
-    /// `cancelled`), for the filter.
-    pub counts: Vec<StatusCount>,
+    /// Rows per state, for the filter.
+    pub counts: Vec<ItemCount>,
     pub items: Vec<JobItemRow>,
     /// The item state the table shows, if filtered.
-    pub filter: Option<String>,
+    pub filter: Option<ItemState>,
     /// The cursor the table starts after, if not on its first page.
     pub after: Option<i64>,
     pub next_after: Option<i64>,

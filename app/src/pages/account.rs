@@ -60,7 +60,7 @@ pub fn Invitations(invitations: Vec<InvitationForYouRow>, decline: ServerAction<
                         {invitations.into_iter().map(|i| { let (accept_id, decline_id) = (i.id.clone(), i.id.clone()); view! {
                             <li>
                                 <div>
-                                    <strong>{i.org_name.clone()}</strong> " invites you as " <strong>{i.role.clone()}</strong>
+                                    <strong>{i.org_name.clone()}</strong> " invites you as " <strong>{i.role.label()}</strong>
                                     <small class="muted">
                                         {i.invited_by.clone().map(|by| format!("From {by}. ")).unwrap_or_default()}
                                         "Open until " {datetime(i.expires_at)}

@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::org_frame::use_org_id;
 use crate::api::bulk::{SubmitBulkUpload, get_bulk_review};
-use crate::api::types::BulkReviewView;
+use crate::api::types::{BulkReviewView, RowStatus};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{month, thousands};
@@ -54,7 +54,7 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
         }
         .into_any();
     }
-    let invalid = r.counts.iter().find(|c| c.status == "invalid").map_or(0, |c| c.count);
+    let invalid = r.counts.iter().find(|c| c.status == RowStatus::Invalid).map_or(0, |c| c.count);
     let total = r.rows_total.max(1);
     view! {
         <div class="page-head">
@@ -67,18 +67,18 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
             <h2>{format!("{} rows", thousands(r.rows_total as i64))}</h2>
             <div class="dist" role="img" aria-label="Rows by status">
                 {r.counts.iter().filter(|c| c.count > 0).map(|c| view! {
-                    <span class=format!("seg st-{}", c.status) style=format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64) title=format!("{}: {}", c.label, c.count)></span>
+                    <span class=format!("seg st-{}", c.status) style=format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64) title=format!("{}: {}", c.status.label(), c.count)></span>
                 }).collect_view()}
             </div>
             <ul class="legend">
                 <li class="legend-sum"><strong data-testid="total-valid">{r.valid}</strong>" valid · "<strong data-testid="total-issuable">{r.issuable}</strong>" to issue"</li>
                 {r.counts.iter().map(|c| {
                     let href = format!("{here}?status={}", c.status);
-                    let active = r.filter.as_deref() == Some(c.status.as_str());
+                    let active = r.filter == Some(c.status);
                     view! {
                         <li>
-                            <a href=href class=if active { "chip active" } else { "chip" } data-status=c.status.clone()>
-                                <span class=format!("dot st-{}", c.status)></span>{c.label.clone()}" "<strong data-testid=format!("count-{}", c.status)>{c.count}</strong>
+                            <a href=href class=if active { "chip active" } else { "chip" } data-status=c.status.as_str()>
+                                <span class=format!("dot st-{}", c.status)></span>{c.status.label()}" "<strong data-testid=format!("count-{}", c.status)>{c.count}</strong>
                             </a>
                         </li>
                     }
@@ -131,17 +131,17 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
                 <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Status"</th><th>"Reason"</th></tr></thead>
                 <tbody>
                     {r.rows.into_iter().map(|row| view! {
-                        <tr data-status=row.status.clone()>
+                        <tr data-status=row.status.as_str()>
                             <td>{row.row}</td>
                             <td>{row.name}</td>
                             <td>{row.email}</td>
-                            <td><span class=format!("pill st-{}", row.status)>{row.label}</span></td>
+                            <td><span class=format!("pill st-{}", row.status)>{row.status.label()}</span></td>
                             <td><small>{row.reason.unwrap_or_default()}</small></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
-            <Pager here=here.clone() filter=r.filter.clone() page=r.page pages=r.pages filtered=r.filtered/>
+            <Pager here=here.clone() filter=r.filter.map(|f| f.as_str().to_owned()) page=r.page pages=r.pages filtered=r.filtered/>
         </section>
     }
     .into_any()

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::credentials::{capitalize, type_label};
+use super::credentials::type_label;
 use super::org_frame::use_org_id;
 use crate::api::credentials::{RevokeCredential, get_credential};
-use crate::api::types::{CredentialDetailView, OutboxMessageView};
+use crate::api::types::{CredentialDetailView, CredentialStatus, OutboxMessageView};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::datetime;
@@ -33,7 +33,7 @@ pub fn CredentialPage() -> impl IntoView {
 fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
     let base = format!("/organizations/{org_id}");
     let credential_link = |id: &str| format!("{base}/credentials/{id}");
-    let revoked = c.status == "revoked";
+    let revoked = c.status == CredentialStatus::Revoked;
     let show_revoke = c.can_revoke && !revoked;
     view! {
         <div class="page-head">
@@ -42,7 +42,7 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
         </div>
         <section class="card credential-summary" data-testid="credential-summary">
             <p class="status-line">
-                <span class=format!("pill big-pill status-{}", c.status) data-testid="status">{capitalize(&c.status)}</span>
+                <span class=format!("pill big-pill status-{}", c.status) data-testid="status">{c.status.label()}</span>
                 {c.revoked_at.map(|at| view! { <span>" on " {datetime(at)}</span> })}
                 {c.revocation_reason.clone().map(|r| view! { <span class="muted" data-testid="revocation-reason">" · " {r}</span> })}
             </p>
@@ -132,7 +132,7 @@ fn Emails(emails: Vec<OutboxMessageView>) -> impl IntoView {
                                 <tr>
                                     <td><div>{e.to_name}</div><small class="muted">{e.to_email}</small></td>
                                     <td>
-                                        <span class=format!("pill mail-{}", e.status) data-testid="email-status">{capitalize(&e.status)}</span>
+                                        <span class=format!("pill mail-{}", e.status) data-testid="email-status">{e.status.label()}</span>
                                         {e.last_error.map(|err| view! { <br/><small class="form-error-text">{err}</small> })}
                                     </td>
                                     <td>{e.attempts}</td>

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::credentials::list_credentials;
-use crate::api::types::CredentialsPageView;
+use crate::api::types::{CredentialStatus, CredentialsPageView};
 use crate::components::loaded;
 use crate::format::{datetime, urlencode};
 
@@ -69,9 +69,9 @@ fn Credentials(view: CredentialsPageView, org_id: String) -> impl IntoView {
             <label><span>"Status"</span>
                 <select name="status">
                     <option value="">"Any"</option>
-                    {["active", "revoked", "expired"].map(|s| view! {
-                        <option value=s selected=status.as_deref() == Some(s)>{capitalize(s)}</option>
-                    })}
+                    {CredentialStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=status.as_deref() == Some(s.as_str())>{s.label()}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <label><span>"Type"</span>
@@ -141,7 +141,7 @@ fn Table(view: crate::api::types::CredentialsView, here: String) -> impl IntoVie
                                 <small class="muted">{c.detail}</small>
                             </td>
                             <td>{type_label(&c.credential_type)}</td>
-                            <td><span class=format!("pill status-{}", c.status)>{capitalize(&c.status)}</span></td>
+                            <td><span class=format!("pill status-{}", c.status)>{c.status.label()}</span></td>
                             <td>{datetime(c.issued_at)}</td>
                             <td>{c.expires_at.map(datetime).unwrap_or_else(|| "Never".into())}</td>
                         </tr>
@@ -156,9 +156,4 @@ fn Table(view: crate::api::types::CredentialsView, here: String) -> impl IntoVie
 
 pub(crate) fn type_label(t: &str) -> &'static str {
     TYPES.iter().find(|(v, _)| *v == t).map(|(_, l)| *l).unwrap_or("Other")
-}
-
-pub(crate) fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

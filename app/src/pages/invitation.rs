@@ -28,7 +28,7 @@ pub fn InvitationPage() -> impl IntoView {
                     view! {
                         <section class="card auth-card">
                             <h1>{format!("Join {}", inv.org_name)}</h1>
-                            <p>"You are invited as " <strong>{inv.role.clone()}</strong> " with " <strong>{inv.email.clone()}</strong> "."</p>
+                            <p>"You are invited as " <strong>{inv.role.label()}</strong> " with " <strong>{inv.email.clone()}</strong> "."</p>
                             <ActionForm action=accept attr:class="stack">
                                 <input type="hidden" name="token" value=token()/>
                                 {if same_person {

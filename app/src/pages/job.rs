@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::org_frame::use_org_id;
 use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
-use crate::api::types::{JobFailure, JobItemRow, JobPageView, JobRowsView, JobSnapshot};
+use crate::api::types::{JobFailure, JobItemRow, JobPageView, JobRowsView, JobSnapshot, JobStatus};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
@@ -57,13 +57,13 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
     let base = format!("/organizations/{org_id}/jobs/{}", v.job.id);
     let jobs = format!("/organizations/{org_id}/jobs");
     let live = RwSignal::new(v.snapshot.clone());
-    let done = move || is_finished(&live.read().status);
+    let done = move || live.read().status.is_finished();
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
 
     // After hydration only (effects do not run on the server): follow the
     // job until it finishes.
     let events = format!("{base}/events");
-    let follow_it = !is_finished(&v.snapshot.status);
+    let follow_it = !v.snapshot.status.is_finished();
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if follow_it {
@@ -102,11 +102,11 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
         </div>
         <p class="muted">{title}" · "{submitted}</p>
 
-        <section class="card job-live" id="job-live" data-job-status=move || live.read().status.clone()>
+        <section class="card job-live" id="job-live" data-job-status=move || live.read().status.as_str()>
             <div class="job-head">
                 <span class=move || format!("pill job-{}", live.read().status) id="job-status"
-                    data-job-status=move || live.read().status.clone()>
-                    {move || status_label(&live.read().status)}
+                    data-job-status=move || live.read().status.as_str()>
+                    {move || live.read().status.label()}
                 </span>
                 <span class="muted job-pace">
                     <span id="job-rate">{move || rate_text(&live.read())}</span>
@@ -201,7 +201,7 @@ fn Failure(f: JobFailure) -> impl IntoView {
 #[component]
 fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoView {
     let link = {
-        let (here, filter) = (here.clone(), r.filter.clone());
+        let (here, filter) = (here.clone(), r.filter);
         move |after: Option<i64>| {
             let mut params = Vec::new();
             if let Some(f) = &filter {
@@ -220,12 +220,12 @@ fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoView {
             <h2>"Rows"</h2>
             <ul class="legend">
                 <li><a href=here.clone() class=if r.filter.is_none() { "chip active" } else { "chip" }>"All"</a></li>
-                {r.counts.iter().filter(|c| c.count > 0 || r.filter.as_deref() == Some(c.status.as_str())).map(|c| {
-                    let active = r.filter.as_deref() == Some(c.status.as_str());
+                {r.counts.iter().filter(|c| c.count > 0 || r.filter == Some(c.state)).map(|c| {
+                    let active = r.filter == Some(c.state);
                     view! {
                         <li>
-                            <a href=format!("{here}?state={}", c.status) class=if active { "chip active" } else { "chip" } data-state=c.status.clone()>
-                                <span class=format!("dot item-{}", c.status)></span>{c.label.clone()}" "<strong>{thousands(c.count as i64)}</strong>
+                            <a href=format!("{here}?state={}", c.state) class=if active { "chip active" } else { "chip" } data-state=c.state.as_str()>
+                                <span class=format!("dot item-{}", c.state)></span>{c.state.label()}" "<strong>{thousands(c.count as i64)}</strong>
                             </a>
                         </li>
                     }
@@ -264,19 +264,19 @@ fn Row(row: JobItemRow, org_id: String) -> impl IntoView {
         (None, Some(error)) => view! { <small>{error.clone()}</small> }.into_any(),
         (None, None) => view! { <small class="muted">"—"</small> }.into_any(),
     };
-    let email = match row.email_status.clone() {
+    let email = match row.email_status {
         Some(status) => view! {
-            <span class=format!("pill mail-{status}") title=row.email_error.clone().unwrap_or_default()>{status_label(&status)}</span>
+            <span class=format!("pill mail-{status}") title=row.email_error.clone().unwrap_or_default()>{status.label()}</span>
         }
         .into_any(),
         None => view! { <small class="muted">"—"</small> }.into_any(),
     };
     view! {
-        <tr data-state=row.state.clone()>
+        <tr data-state=row.state.as_str()>
             <td>{row.line}</td>
             <td>{row.name}</td>
             <td>{row.email}</td>
-            <td><span class=format!("pill state-{}", row.state)>{item_label(&row.state)}</span></td>
+            <td><span class=format!("pill state-{}", row.state)>{row.state.label()}</span></td>
             <td>{details}</td>
             <td>{email}</td>
         </tr>
@@ -306,7 +306,7 @@ fn follow(url: &str, live: RwSignal<JobSnapshot>, rows_stale: RwSignal<u32>) {
                 leptos::logging::warn!("job events: not a snapshot: {text}");
                 return;
             };
-            let over = is_finished(&next.status);
+            let over = next.status.is_finished();
             let fresh = std::mem::take(&mut next.failures);
             live.try_update(move |current| {
                 next.failures = merge_failures(std::mem::take(&mut current.failures), fresh);
@@ -347,35 +347,19 @@ fn merge_failures(mut known: Vec<JobFailure>, fresh: Vec<JobFailure>) -> Vec<Job
     known
 }
 
-pub(crate) fn is_finished(status: &str) -> bool {
-    matches!(status, "completed" | "failed" | "cancelled")
-}
-
-pub(crate) fn status_label(status: &str) -> String {
-    let mut c = status.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-fn item_label(state: &str) -> String {
-    match state {
-        "succeeded" => "Issued".into(),
-        other => status_label(other),
-    }
-}
-
 fn rate_text(s: &JobSnapshot) -> String {
-    match (s.status.as_str(), s.rate) {
-        ("pending", _) => "Waiting to start".into(),
-        ("processing", Some(r)) => format!("{} credentials/s", one_decimal(r)),
-        ("processing", None) => "Starting…".into(),
+    match (s.status, s.rate) {
+        (JobStatus::Pending, _) => "Waiting to start".into(),
+        (JobStatus::Processing, Some(r)) => format!("{} credentials/s", one_decimal(r)),
+        (JobStatus::Processing, None) => "Starting…".into(),
         (_, Some(r)) => format!("{} credentials/s on average", one_decimal(r)),
         (_, None) => String::new(),
     }
 }
 
 fn time_left_text(s: &JobSnapshot) -> String {
-    match (s.status.as_str(), s.seconds_left) {
-        ("processing", Some(secs)) => format!(" · about {} left", duration(secs)),
+    match (s.status, s.seconds_left) {
+        (JobStatus::Processing, Some(secs)) => format!(" · about {} left", duration(secs)),
         _ => String::new(),
     }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::job::{duration, pct, status_label};
+use super::job::{duration, pct};
 use super::org_frame::use_org_id;
 use crate::api::jobs::list_jobs;
 use crate::api::types::{JobSummary, JobsView};
@@ -93,13 +93,13 @@ fn JobRow(job: JobSummary, base: String) -> impl IntoView {
         (None, _) => "—".to_owned(),
     };
     view! {
-        <tr data-job=job.id.clone() data-job-status=job.status.clone()>
+        <tr data-job=job.id.clone() data-job-status=job.status.as_str()>
             <td>
                 <a href=href>{job.badge_name.clone()}</a>
                 {job.filename.clone().map(|f| view! { <div><small class="muted">{f}</small></div> })}
             </td>
             <td>{who}</td>
-            <td><span class=format!("pill job-{}", job.status)>{status_label(&job.status)}</span></td>
+            <td><span class=format!("pill job-{}", job.status)>{job.status.label()}</span></td>
             <td class="jobs-progress">
                 <div class="dist mini" role="img" aria-label=figures.clone()>
                     {seg("item-succeeded", job.succeeded, job.total)}

@@ -3,12 +3,10 @@ use leptos_meta::Title;
 
 use super::org_frame::use_org_id;
 use crate::api::members::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page};
-use crate::api::types::{InviteResult, MemberRow, MembersPage as Data};
+use crate::api::types::{InviteResult, MemberRow, MembersPage as Data, Role};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::datetime;
-
-const ROLES: [(&str, &str); 4] = [("owner", "Owner"), ("admin", "Admin"), ("issuer", "Issuer"), ("viewer", "Viewer")];
 
 /// The actions of this page, shared with its rows.
 #[derive(Clone, Copy)]
@@ -82,7 +80,7 @@ fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
                                     <div>{i.email}</div>
                                     {i.invited_by.map(|by| view! { <small class="muted">"Invited by " {by}</small> })}
                                 </td>
-                                <td>{role_label(&i.role)}</td>
+                                <td>{i.role.label()}</td>
                                 <td>{delivery_label(i.delivery.as_deref())}</td>
                                 <td>{datetime(i.expires_at)}</td>
                                 <td class="actions">
@@ -103,7 +101,7 @@ fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
 
 #[component]
 fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actions: Actions) -> impl IntoView {
-    let role = m.role.clone();
+    let role = m.role;
     let (org_for_remove, user_for_remove) = (org_id.clone(), m.user_id.clone());
     view! {
         <tr>
@@ -118,15 +116,15 @@ fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actio
                             <input type="hidden" name="org_id" value=org_id.clone()/>
                             <input type="hidden" name="user_id" value=m.user_id.clone()/>
                             <select name="role" aria-label=format!("Role of {}", m.email)>
-                                {ROLES.iter().map(|(value, label)| view! {
-                                    <option value=*value selected=role == *value>{*label}</option>
+                                {Role::ALL.iter().map(|r| view! {
+                                    <option value=r.as_str() selected=role == *r>{r.label()}</option>
                                 }).collect_view()}
                             </select>
                             <button type="submit" class="button small secondary">"Save"</button>
                         </ActionForm>
                     }.into_any()
                 } else {
-                    view! { <span>{role_label(&m.role)}</span> }.into_any()
+                    view! { <span>{m.role.label()}</span> }.into_any()
                 }}
             </td>
             <td>{datetime(m.joined_at)}</td>
@@ -154,8 +152,8 @@ fn InviteForm(org_id: String, action: ServerAction<InviteMember>) -> impl IntoVi
                 <label class="grow"><span>"E-mail"</span><input type="email" name="email" required/></label>
                 <label><span>"Role"</span>
                     <select name="role">
-                        {ROLES.iter().map(|(value, label)| view! {
-                            <option value=*value selected=*value == "issuer">{*label}</option>
+                        {Role::ALL.iter().map(|r| view! {
+                            <option value=r.as_str() selected=*r == Role::Issuer>{r.label()}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -185,8 +183,4 @@ fn delivery_label(delivery: Option<&str>) -> &'static str {
         Some(_) => "Waiting to send",
         None => "—",
     }
-}
-
-fn role_label(role: &str) -> &'static str {
-    ROLES.iter().find(|(v, _)| *v == role).map(|(_, l)| *l).unwrap_or("Unknown")
 }

@@ -65,12 +65,12 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             <details class="switcher" data-testid="org-switcher" node_ref=switcher>
                 <summary>
                     <span class="switcher-name">{ctx.org_name.clone()}</span>
-                    <span class="switcher-role">{ctx.role.clone()}</span>
+                    <span class="switcher-role">{ctx.role.label()}</span>
                 </summary>
                 <ul class="switcher-menu" on:click=close_switcher>
                     {others.into_iter().map(|o| view! {
                         <li><a href=format!("/organizations/{}", o.id)>
-                            <span>{o.name}</span><small>{o.role}</small>
+                            <span>{o.name}</span><small>{o.role.label()}</small>
                         </a></li>
                     }).collect_view()}
                     {(ctx.orgs.len() <= 1).then(|| view! { <li class="muted">"No other organisations"</li> })}

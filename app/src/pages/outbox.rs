@@ -2,15 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::credentials::capitalize;
 use super::org_frame::use_org_id;
 use crate::api::outbox::{RetryOutboxMessage, get_outbox};
-use crate::api::types::{OutboxMessageView, OutboxView};
+use crate::api::types::{MailStatus, OutboxMessageView, OutboxView};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
-
-const STATUSES: [(&str, &str); 3] = [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")];
 
 /// The e-mail the org has sent or is about to send to recipients, for
 /// Admins and Owners: how much is waiting, what failed and why, and Retry.
@@ -35,10 +32,10 @@ pub fn OutboxPage() -> impl IntoView {
 fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>) -> impl IntoView {
     let here = format!("/organizations/{org_id}/outbox");
     let total = (o.queued + o.sent + o.failed).max(1);
-    let count = |status: &str| match status {
-        "queued" => o.queued,
-        "sent" => o.sent,
-        _ => o.failed,
+    let count = |status: MailStatus| match status {
+        MailStatus::Queued => o.queued,
+        MailStatus::Sent => o.sent,
+        MailStatus::Failed => o.failed,
     };
     let retry_error = Signal::derive(move || retry.value().get().and_then(Result::err));
     let next = o.next_cursor.clone().map(|cursor| match &o.filter {
@@ -55,18 +52,18 @@ fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>
         <section class="card" data-testid="outbox-totals">
             <h2>{format!("{} messages", thousands(o.queued + o.sent + o.failed))}</h2>
             <div class="dist" role="img" aria-label="Messages by status">
-                {STATUSES.iter().filter(|(s, _)| count(s) > 0).map(|(s, label)| view! {
+                {MailStatus::ALL.iter().copied().filter(|s| count(*s) > 0).map(|s| view! {
                     <span class=format!("seg ob-{s}") style=format!("width: {:.2}%", count(s) as f64 * 100.0 / total as f64)
-                        title=format!("{label}: {}", count(s))></span>
+                        title=format!("{}: {}", s.label(), count(s))></span>
                 }).collect_view()}
             </div>
             <ul class="legend">
-                {STATUSES.iter().map(|(s, label)| {
-                    let active = o.filter.as_deref() == Some(*s);
+                {MailStatus::ALL.iter().copied().map(|s| {
+                    let active = o.filter == Some(s);
                     view! {
                         <li>
-                            <a href=format!("{here}?status={s}") class=if active { "chip active" } else { "chip" } data-status=*s>
-                                <span class=format!("dot ob-{s}")></span>{*label}" "<strong data-testid=format!("count-{s}")>{thousands(count(s))}</strong>
+                            <a href=format!("{here}?status={s}") class=if active { "chip active" } else { "chip" } data-status=s.as_str()>
+                                <span class=format!("dot ob-{s}")></span>{s.label()}" "<strong data-testid=format!("count-{s}")>{thousands(count(s))}</strong>
                             </a>
                         </li>
                     }
@@ -100,18 +97,18 @@ fn Message(
     base: String,
     retry: ServerAction<RetryOutboxMessage>,
 ) -> impl IntoView {
-    let failed = m.status == "failed";
+    let failed = m.status == MailStatus::Failed;
     let badge = match (m.badge_name.clone(), m.credential_id.clone()) {
         (Some(name), Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>{name}</a> }.into_any(),
         (None, Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>"Credential"</a> }.into_any(),
         (name, None) => view! { <span>{name.unwrap_or_default()}</span> }.into_any(),
     };
     view! {
-        <tr data-status=m.status.clone()>
+        <tr data-status=m.status.as_str()>
             <td><div>{m.to_name.clone()}</div><small class="muted">{m.to_email.clone()}</small></td>
             <td>{badge}</td>
             <td>
-                <span class=format!("pill mail-{}", m.status)>{capitalize(&m.status)}</span>
+                <span class=format!("pill mail-{}", m.status)>{m.status.label()}</span>
                 {m.last_error.clone().map(|e| view! { <br/><small class="form-error-text" data-testid="last-error">{e}</small> })}
             </td>
             <td>{m.attempts}</td>

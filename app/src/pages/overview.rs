@@ -25,7 +25,7 @@ fn Overview(o: OrgOverview) -> impl IntoView {
         <div class="grid">
             <section class="card">
                 <h2>"Plan"</h2>
-                <p class="big" data-testid="plan">{o.plan.clone()}</p>
+                <p class="big" data-testid="plan">{o.plan.label()}</p>
                 <p class="muted">
                     {if o.bulk_issue_allowed {
                         "Bulk issuance from CSV is included."

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::credentials::get_public_credential;
-use crate::api::types::PublicCredentialView;
+use crate::api::types::{CredentialStatus, PublicCredentialView};
 use crate::components::public_page;
 use crate::format::datetime;
 
@@ -18,8 +18,8 @@ pub fn PublicCredentialPage() -> impl IntoView {
 
 #[component]
 fn Credential(c: PublicCredentialView) -> impl IntoView {
-    let (headline, detail) = match c.verdict.as_str() {
-        "valid" => (
+    let (headline, detail) = match c.status {
+        CredentialStatus::Active => (
             "Valid",
             format!(
                 "Issued by {} and not revoked. {}",
@@ -30,7 +30,7 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
                 }
             ),
         ),
-        "revoked" => (
+        CredentialStatus::Revoked => (
             "Revoked",
             format!(
                 "{} revoked this credential{}. It is no longer valid.",
@@ -38,7 +38,7 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
                 c.revoked_at.map(|at| format!(" on {}", datetime(at))).unwrap_or_default()
             ),
         ),
-        _ => (
+        CredentialStatus::Expired => (
             "Expired",
             format!(
                 "This credential expired{}.",
@@ -46,8 +46,13 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
             ),
         ),
     };
+    // To a person holding the link, an active credential is "valid".
+    let verdict = match c.status {
+        CredentialStatus::Active => "valid",
+        other => other.as_str(),
+    };
     view! {
-        <section class=format!("verdict verdict-{}", c.verdict) data-testid="verdict" data-verdict=c.verdict.clone() role="status">
+        <section class=format!("verdict verdict-{verdict}") data-testid="verdict" data-verdict=verdict role="status">
             <p class="verdict-word">{headline}</p>
             <p>{detail}</p>
         </section>

@@ -11,71 +11,7 @@ use crate::clock::rfc3339;
 use crate::credentials::request::MAX_RECIPIENT_NAME;
 use crate::email::EmailAddress;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RowStatus {
-    /// First credential of this badge for this recipient.
-    New,
-    /// Their last one expired: issue a new one that supersedes it.
-    Renewal,
-    /// They hold an active, time-limited one: revoke it, issue a new one.
-    ActiveTimeBound,
-    /// They hold an active one that never expires: skip (a duplicate).
-    ActiveNonExpiring,
-    /// Their last one was revoked: issue afresh.
-    Revoked,
-    /// Missing or malformed name or e-mail, or a duplicate row.
-    Invalid,
-    /// Would take the org past its monthly recipient quota.
-    OverQuota,
-}
-
-impl RowStatus {
-    pub const ALL: [RowStatus; 7] = [
-        RowStatus::New,
-        RowStatus::Renewal,
-        RowStatus::ActiveTimeBound,
-        RowStatus::ActiveNonExpiring,
-        RowStatus::Revoked,
-        RowStatus::Invalid,
-        RowStatus::OverQuota,
-    ];
-
-    pub fn issuable(self) -> bool {
-        matches!(self, RowStatus::New | RowStatus::Renewal | RowStatus::ActiveTimeBound | RowStatus::Revoked)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RowStatus::New => "new",
-            RowStatus::Renewal => "renewal",
-            RowStatus::ActiveTimeBound => "active_time_bound",
-            RowStatus::ActiveNonExpiring => "active_non_expiring",
-            RowStatus::Revoked => "revoked",
-            RowStatus::Invalid => "invalid",
-            RowStatus::OverQuota => "over_quota",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RowStatus::New => "New",
-            RowStatus::Renewal => "Expired: renewal",
-            RowStatus::ActiveTimeBound => "Active (time-bound): reissue",
-            RowStatus::ActiveNonExpiring => "Active (non-expiring): skipped",
-            RowStatus::Revoked => "Revoked: fresh issue",
-            RowStatus::Invalid => "Invalid",
-            RowStatus::OverQuota => "Over quota",
-        }
-    }
-}
-
-impl std::str::FromStr for RowStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        RowStatus::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown row status '{s}'"))
-    }
-}
+pub use model::RowStatus;
 
 /// A credential of the badge already held by a recipient.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -111,7 +111,7 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         issuer_did,
         key_id,
         signed_payload,
-        stored_status: "active".into(),
+        stored_status: model::CredentialStatus::Active,
         revoked_at: None,
         revocation_reason: None,
         status_list_id: slot.list_id,

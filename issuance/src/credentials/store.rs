@@ -1,5 +1,6 @@
 //! Issued credentials in the database: reading, listing, revoking.
 
+use model::CredentialStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -22,8 +23,8 @@ pub struct Credential {
     pub issuer_did: String,
     pub key_id: String,
     pub signed_payload: String,
-    /// `active` or `revoked` as stored; see [`Credential::status_at`].
-    pub stored_status: String,
+    /// `Active` or `Revoked`, as stored; see [`Credential::status_at`].
+    pub stored_status: CredentialStatus,
     pub revoked_at: Option<i64>,
     pub revocation_reason: Option<String>,
     pub status_list_id: String,
@@ -35,15 +36,13 @@ pub struct Credential {
 }
 
 impl Credential {
-    /// `revoked`, `expired` or `active` at `now`.
-    pub fn status_at(&self, now: i64) -> &'static str {
-        if self.stored_status == "revoked" {
-            "revoked"
-        } else if self.expires_at.is_some_and(|e| e <= now) {
-            "expired"
-        } else {
-            "active"
-        }
+    /// Where it stands at `now`: revoked, expired or active.
+    pub fn status_at(&self, now: i64) -> CredentialStatus {
+        CredentialStatus::at(self.is_revoked(), self.expires_at, now)
+    }
+
+    pub fn is_revoked(&self) -> bool {
+        self.stored_status == CredentialStatus::Revoked
     }
 
     pub fn kid(&self) -> String {
@@ -65,7 +64,7 @@ struct Row {
     issuer_did: String,
     key_id: String,
     signed_payload: String,
-    status: String,
+    status: CredentialStatus,
     revoked_at: Option<i64>,
     revocation_reason: Option<String>,
     status_list_id: String,
@@ -128,7 +127,7 @@ pub(crate) async fn insert(tx: &mut sqlx::SqliteConnection, c: &Credential) -> C
     .bind(&c.issuer_did)
     .bind(&c.key_id)
     .bind(&c.signed_payload)
-    .bind(&c.stored_status)
+    .bind(c.stored_status)
     .bind(c.revoked_at)
     .bind(&c.revocation_reason)
     .bind(&c.status_list_id)
@@ -167,8 +166,7 @@ pub async fn get_any(db: &Db, id: &str) -> CoreResult<Credential> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Filter {
     pub credential_type: Option<String>,
-    /// `active`, `revoked` or `expired`.
-    pub status: Option<String>,
+    pub status: Option<CredentialStatus>,
     /// Exact subject id or recipient e-mail.
     pub subject: Option<String>,
     pub badge_id: Option<String>,
@@ -197,69 +195,50 @@ pub async fn list(
     now: i64,
 ) -> CoreResult<Page> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let mut sql = format!("SELECT {COLUMNS} FROM credentials WHERE org_id = $1");
-    let mut binds: Vec<Bind> = vec![Bind::Text(org_id.to_owned())];
-    let mut push = |clause: &str, value: Bind, sql: &mut String| {
-        binds.push(value);
-        sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
-    };
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {COLUMNS} FROM credentials WHERE org_id = "));
+    q.push_bind(org_id);
     if let Some(t) = &filter.credential_type {
-        push(" AND credential_type = ?", Bind::Text(t.clone()), &mut sql);
+        q.push(" AND credential_type = ").push_bind(t);
     }
     if let Some(s) = &filter.subject {
-        push(" AND (subject_id = ? ", Bind::Text(s.clone()), &mut sql);
-        push("OR recipient_email = ?)", Bind::Text(s.to_lowercase()), &mut sql);
+        q.push(" AND (subject_id = ").push_bind(s).push(" OR recipient_email = ").push_bind(s.to_lowercase()).push(")");
     }
     if let Some(b) = &filter.badge_id {
-        push(" AND badge_id = ?", Bind::Text(b.clone()), &mut sql);
+        q.push(" AND badge_id = ").push_bind(b);
     }
     if let Some(j) = &filter.job_id {
-        push(" AND job_id = ?", Bind::Text(j.clone()), &mut sql);
+        q.push(" AND job_id = ").push_bind(j);
     }
-    if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
-        push(" AND (LOWER(recipient_name) LIKE ? ", Bind::Text(pattern.clone()), &mut sql);
-        push("OR recipient_email LIKE ? ", Bind::Text(pattern.clone()), &mut sql);
-        push("OR LOWER(subject_id) LIKE ?)", Bind::Text(pattern), &mut sql);
+    if let Some(query) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_'], ""));
+        q.push(" AND (LOWER(recipient_name) LIKE ").push_bind(pattern.clone());
+        q.push(" OR recipient_email LIKE ").push_bind(pattern.clone());
+        q.push(" OR LOWER(subject_id) LIKE ").push_bind(pattern).push(")");
     }
-    match filter.status.as_deref() {
+    // Expired is not stored: it is an active credential past its expiry.
+    match filter.status {
         None => {}
-        Some("revoked") => sql.push_str(" AND status = 'revoked'"),
-        Some("expired") => {
-            push(" AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?", Bind::Int(now), &mut sql)
+        Some(CredentialStatus::Revoked) => {
+            q.push(" AND status = ").push_bind(CredentialStatus::Revoked);
         }
-        Some("active") => {
-            push(" AND status = 'active' AND (expires_at IS NULL OR expires_at > ?)", Bind::Int(now), &mut sql)
+        Some(CredentialStatus::Expired) => {
+            q.push(" AND status = ").push_bind(CredentialStatus::Active);
+            q.push(" AND expires_at IS NOT NULL AND expires_at <= ").push_bind(now);
         }
-        Some(other) => {
-            return Err(CoreError::field(
-                "status",
-                format!("expected 'active' | 'revoked' | 'expired', got '{other}'"),
-            ));
+        Some(CredentialStatus::Active) => {
+            q.push(" AND status = ").push_bind(CredentialStatus::Active);
+            q.push(" AND (expires_at IS NULL OR expires_at > ").push_bind(now).push(")");
         }
     }
     if let Some(cursor) = after {
-        push(" AND id < ?", Bind::Text(cursor.to_owned()), &mut sql);
+        q.push(" AND id < ").push_bind(cursor);
     }
-    push(" ORDER BY id DESC LIMIT ?", Bind::Int(limit + 1), &mut sql);
-
-    let mut query = sqlx::query_as::<_, Row>(&sql);
-    for b in binds {
-        query = match b {
-            Bind::Text(t) => query.bind(t),
-            Bind::Int(i) => query.bind(i),
-        };
-    }
-    let mut rows = query.fetch_all(db).await?;
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+    let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let items = rows.into_iter().map(Credential::try_from).collect::<CoreResult<Vec<_>>>()?;
     Ok(Page { next_cursor: if more { items.last().map(|c| c.id.clone()) } else { None }, items })
-}
-
-enum Bind {
-    Text(String),
-    Int(i64),
 }
 
 /// Where a credential came from and what became of it: the bulk job that

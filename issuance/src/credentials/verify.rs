@@ -185,7 +185,7 @@ pub async fn verify_token(db: &Db, token: &str, now: i64) -> CoreResult<Verifica
             checks.status = Check::Failed;
             return Ok(result("not_issued", format!("this is not the credential {kid_did} issued as '{id}'"), checks));
         }
-        (Some(_), Some(c)) => c.stored_status == "revoked",
+        (Some(_), Some(c)) => c.is_revoked(),
     };
     if revoked {
         checks.status = Check::Failed;

@@ -10,7 +10,9 @@
 //!   superseded, stores the credentials, queues their e-mails and records
 //!   each item's result, so a row is issued exactly once.
 //! - [`read`]: jobs and items as the pages and the API show them.
+//! - [`cancel`]: stopping a job; what was issued stays.
 
+pub mod cancel;
 pub mod create;
 pub mod engine;
 pub mod lease;
@@ -19,91 +21,10 @@ pub mod record;
 pub mod sign;
 pub mod throttle;
 
-use serde::{Deserialize, Serialize};
-
+pub use cancel::cancel;
 pub use create::{NewJob, Source, create};
-pub use read::{ItemFilter, Job, JobItem, cancel, credential_ids, email_counts, failed_rows_csv, get, items, list};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobStatus {
-    /// Waiting for a slot (an org runs at most ten jobs at once).
-    Pending,
-    Processing,
-    Completed,
-    /// Every item failed.
-    Failed,
-    Cancelled,
-}
-
-impl JobStatus {
-    pub const ALL: [JobStatus; 5] =
-        [JobStatus::Pending, JobStatus::Processing, JobStatus::Completed, JobStatus::Failed, JobStatus::Cancelled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Pending => "pending",
-            JobStatus::Processing => "processing",
-            JobStatus::Completed => "completed",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            JobStatus::Pending => "Pending",
-            JobStatus::Processing => "Processing",
-            JobStatus::Completed => "Completed",
-            JobStatus::Failed => "Failed",
-            JobStatus::Cancelled => "Cancelled",
-        }
-    }
-
-    pub fn is_finished(self) -> bool {
-        matches!(self, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
-    }
-}
-
-impl std::str::FromStr for JobStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        JobStatus::ALL.into_iter().find(|j| j.as_str() == s).ok_or_else(|| format!("unknown job status '{s}'"))
-    }
-}
-
-/// What became of one row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    Pending,
-    Succeeded,
-    Failed,
-    Skipped,
-    Cancelled,
-}
-
-impl ItemState {
-    pub const ALL: [ItemState; 5] =
-        [ItemState::Pending, ItemState::Succeeded, ItemState::Failed, ItemState::Skipped, ItemState::Cancelled];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemState::Pending => "pending",
-            ItemState::Succeeded => "succeeded",
-            ItemState::Failed => "failed",
-            ItemState::Skipped => "skipped",
-            ItemState::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::str::FromStr for ItemState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        ItemState::ALL.into_iter().find(|j| j.as_str() == s).ok_or_else(|| format!("unknown item state '{s}'"))
-    }
-}
+pub use model::{ItemState, JobStatus};
+pub use read::{ItemFilter, Job, JobItem, credential_ids, email_counts, failed_rows_csv, get, items, list};
 
 /// Error codes an item can fail with, as the API reports them.
 pub mod codes {

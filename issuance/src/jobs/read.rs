@@ -1,16 +1,16 @@
-//! Jobs and their rows as people and clients see them, cancelling, and the
-//! failed rows as a CSV ready to fix and upload again.
+//! Jobs and their rows as people and clients see them, and the failed rows
+//! as a CSV ready to fix and upload again.
 
 use serde::{Deserialize, Serialize};
+
+use model::{MailStatus, RowStatus};
 
 use super::{ItemState, JobStatus};
 use crate::bulk::csv_file::neutralise;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-use crate::orgs::organizations;
-use crate::{activity, clock};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Job {
     pub id: String,
     pub org_id: String,
@@ -45,52 +45,6 @@ impl Job {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct JobRow {
-    id: String,
-    org_id: String,
-    badge_id: String,
-    badge_name: String,
-    upload_id: Option<String>,
-    filename: Option<String>,
-    source: String,
-    status: String,
-    total: i64,
-    processed: i64,
-    succeeded: i64,
-    failed: i64,
-    skipped: i64,
-    submitted_by: Option<String>,
-    created_at: i64,
-    started_at: Option<i64>,
-    completed_at: Option<i64>,
-}
-
-impl TryFrom<JobRow> for Job {
-    type Error = CoreError;
-    fn try_from(r: JobRow) -> CoreResult<Job> {
-        Ok(Job {
-            status: r.status.parse().map_err(|e: String| anyhow::anyhow!("job {}: {e}", r.id))?,
-            id: r.id,
-            org_id: r.org_id,
-            badge_id: r.badge_id,
-            badge_name: r.badge_name,
-            upload_id: r.upload_id,
-            filename: r.filename,
-            source: r.source,
-            total: r.total,
-            processed: r.processed,
-            succeeded: r.succeeded,
-            failed: r.failed,
-            skipped: r.skipped,
-            submitted_by: r.submitted_by,
-            created_at: r.created_at,
-            started_at: r.started_at,
-            completed_at: r.completed_at,
-        })
-    }
-}
-
 const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
         j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at
@@ -101,28 +55,24 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
 
 /// The org's job `id`; another org's is `NotFound`.
 pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
-    sqlx::query_as::<_, JobRow>(&format!("{SELECT_JOB} WHERE j.id = $1 AND j.org_id = $2"))
+    sqlx::query_as(&format!("{SELECT_JOB} WHERE j.id = $1 AND j.org_id = $2"))
         .bind(id)
         .bind(org_id)
         .fetch_optional(db)
         .await?
-        .ok_or(CoreError::NotFound)?
-        .try_into()
+        .ok_or(CoreError::NotFound)
 }
 
 /// The org's jobs, newest first, `limit` at a time before the cursor.
 pub async fn list(db: &Db, org_id: &str, limit: i64, before: Option<&str>) -> CoreResult<Vec<Job>> {
-    sqlx::query_as::<_, JobRow>(&format!(
+    Ok(sqlx::query_as(&format!(
         "{SELECT_JOB} WHERE j.org_id = $1 AND ($2 IS NULL OR j.id < $2) ORDER BY j.id DESC LIMIT $3"
     ))
     .bind(org_id)
     .bind(before)
     .bind(limit.clamp(1, 200))
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(Job::try_from)
-    .collect()
+    .await?)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -132,16 +82,16 @@ pub struct JobItem {
     pub line: i64,
     pub name: String,
     pub email: String,
-    /// The review's verdict at submit (`bulk::RowStatus`).
-    pub classification: String,
-    pub state: String,
+    /// The review's verdict at submit.
+    pub classification: RowStatus,
+    pub state: ItemState,
     /// Set once the row succeeded.
     pub credential_id: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub finished_at: Option<i64>,
-    /// The e-mail to the recipient: `queued`, `sent` or `failed`.
-    pub email_status: Option<String>,
+    /// The e-mail to the recipient, once the row succeeded.
+    pub email_status: Option<MailStatus>,
     pub email_error: Option<String>,
 }
 
@@ -167,7 +117,7 @@ pub async fn items(db: &Db, org_id: &str, job_id: &str, filter: &ItemFilter) -> 
          ORDER BY i.idx LIMIT $4",
     )
     .bind(job_id)
-    .bind(filter.state.map(ItemState::as_str))
+    .bind(filter.state)
     .bind(filter.after.unwrap_or(-1))
     .bind(if filter.limit <= 0 { 100 } else { filter.limit.min(10_000) })
     .fetch_all(db)
@@ -195,53 +145,6 @@ pub async fn email_counts(db: &Db, org_id: &str, job_id: &str) -> CoreResult<(i6
     .bind(org_id)
     .fetch_one(db)
     .await?)
-}
-
-/// Stops a job: rows not yet issued are cancelled; what was issued stays.
-/// A batch being signed at this moment is thrown away by its worker (the
-/// lease check in [`super::record`] fails).
-pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) -> CoreResult<Job> {
-    let now = clock::now();
-    let mut tx = db.begin().await?;
-    organizations::lock(&mut tx, org_id).await?;
-    let done = sqlx::query(
-        "UPDATE jobs SET status = 'cancelled', completed_at = $1, cancelled_by = $2
-         WHERE id = $3 AND org_id = $4 AND status IN ('pending', 'processing')",
-    )
-    .bind(now)
-    .bind(actor)
-    .bind(job_id)
-    .bind(org_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        drop(tx);
-        let job = get(db, org_id, job_id).await?;
-        return Err(CoreError::conflict(format!(
-            "This job is {} already; only a running job can be cancelled.",
-            job.status.as_str()
-        )));
-    }
-    let cancelled = sqlx::query(
-        "UPDATE job_items SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, finished_at = $1
-         WHERE job_id = $2 AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(job_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    activity::record(
-        &mut *tx,
-        org_id,
-        actor,
-        "job.cancelled",
-        &format!("Bulk job {job_id} cancelled; {cancelled} rows were not issued"),
-    )
-    .await?;
-    tx.commit().await?;
-    super::engine::wake();
-    get(db, org_id, job_id).await
 }
 
 /// The job's failed rows as `name,email,error` CSV: fix them and upload

@@ -27,7 +27,6 @@ use sha2::{Digest, Sha256};
 
 use super::members::{Membership, check_may_manage};
 use super::organizations;
-use super::role::Role;
 use crate::accounts::password::{self, NewPassword};
 use crate::accounts::users::{self, User};
 use crate::db::Db;
@@ -35,6 +34,7 @@ use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
 use crate::keys::MasterKey;
 use crate::{activity, clock, ids, outbox};
+use model::Role;
 
 pub const VALID_FOR_SECS: i64 = 7 * 24 * 3600;
 
@@ -124,7 +124,7 @@ pub async fn invite(db: &Db, links: &LinkKey, actor: &Membership, email: &str, r
     .bind(&id)
     .bind(&actor.org_id)
     .bind(email.as_str())
-    .bind(role.as_str())
+    .bind(role)
     .bind(token_hash(&links.token(&id)))
     .bind(&actor.user_id)
     .bind(now)
@@ -151,11 +151,11 @@ struct OpenRow {
     org_id: String,
     org_name: String,
     email: String,
-    role: String,
+    role: Role,
     created_at: i64,
     expires_at: i64,
     inviter_name: Option<String>,
-    inviter_role: Option<String>,
+    inviter_role: Option<Role>,
     delivery: Option<String>,
 }
 
@@ -169,17 +169,9 @@ const SELECT_OPEN: &str = "SELECT i.id, i.org_id, o.name AS org_name, i.email, i
      WHERE i.accepted_at IS NULL AND i.expires_at > $1";
 
 impl OpenRow {
-    fn role(&self) -> CoreResult<Role> {
-        self.role.parse().map_err(|e: String| CoreError::Internal(anyhow::anyhow!(e)))
-    }
-
     /// Whoever sent it may still grant its role.
     fn stands(&self) -> bool {
-        let inviter = self.inviter_role.as_deref().and_then(|r| r.parse::<Role>().ok());
-        match (inviter, self.role()) {
-            (Some(inviter), Ok(role)) => inviter.may_grant(role),
-            _ => false,
-        }
+        self.inviter_role.is_some_and(|inviter| inviter.may_grant(self.role))
     }
 }
 
@@ -212,7 +204,7 @@ pub async fn pending(db: &Db, org_id: &str) -> CoreResult<Vec<PendingInvitation>
         .into_iter()
         .map(|r| {
             Ok(PendingInvitation {
-                role: r.role()?,
+                role: r.role,
                 id: r.id,
                 email: r.email,
                 invited_by: r.inviter_name,
@@ -225,13 +217,13 @@ pub async fn pending(db: &Db, org_id: &str) -> CoreResult<Vec<PendingInvitation>
 }
 
 pub async fn revoke(db: &Db, actor: &Membership, invitation_id: &str) -> CoreResult<()> {
-    let role: Option<String> =
+    let role: Option<Role> =
         sqlx::query_scalar("SELECT role FROM invitations WHERE id = $1 AND org_id = $2 AND accepted_at IS NULL")
             .bind(invitation_id)
             .bind(&actor.org_id)
             .fetch_optional(db)
             .await?;
-    let role: Role = role.ok_or(CoreError::NotFound)?.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let role = role.ok_or(CoreError::NotFound)?;
     check_may_manage(actor, role)?;
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM outbox WHERE invitation_id = $1 AND status = 'queued'")
@@ -261,7 +253,7 @@ pub async fn for_user(db: &Db, user: &User) -> CoreResult<Vec<InvitationForYou>>
         .into_iter()
         .map(|r| {
             Ok(InvitationForYou {
-                role: r.role()?,
+                role: r.role,
                 id: r.id,
                 org_id: r.org_id,
                 org_name: r.org_name,
@@ -297,7 +289,7 @@ pub async fn preview(db: &Db, token: &str) -> CoreResult<InvitationPreview> {
     let email = EmailAddress::parse(&inv.email).map_err(|e| anyhow::anyhow!(e))?;
     Ok(InvitationPreview {
         has_account: users::find_by_email(db, &email).await?.is_some(),
-        role: inv.role()?,
+        role: inv.role,
         org_name: inv.org_name,
         email: inv.email,
     })
@@ -394,7 +386,7 @@ async fn finish(tx: &mut sqlx::SqliteConnection, invitation_id: &str, user: &Use
         .fetch_optional(&mut *tx)
         .await?;
     let inv = inv.filter(OpenRow::stands).ok_or_else(|| CoreError::Unprocessable(NOT_VALID.into()))?;
-    let role = inv.role()?;
+    let role = inv.role;
     // Marking it accepted first makes a second use of the link a no-op.
     let claimed = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
         .bind(clock::now())
@@ -411,7 +403,7 @@ async fn finish(tx: &mut sqlx::SqliteConnection, invitation_id: &str, user: &Use
     )
     .bind(&inv.org_id)
     .bind(&user.id)
-    .bind(role.as_str())
+    .bind(role)
     .bind(clock::now())
     .execute(&mut *tx)
     .await?;
@@ -446,7 +438,7 @@ pub async fn mail_facts(db: &Db, invitation_id: &str) -> CoreResult<Option<MailF
         return Ok(None);
     };
     Ok(Some(MailFacts {
-        role: inv.role()?,
+        role: inv.role,
         org_name: inv.org_name,
         inviter_name: inv.inviter_name,
         email: inv.email,

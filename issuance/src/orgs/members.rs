@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::organizations;
-use super::role::{Action, Role};
 use crate::activity;
 use crate::clock;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
+use model::{Action, Role};
 
 /// A user's standing in one organisation: the proof, obtained from the
 /// database, that they belong to it.
@@ -24,18 +24,13 @@ impl Membership {
     /// answer as for an org that does not exist, so tenants cannot probe
     /// each other.
     pub async fn of(db: &Db, user_id: &str, org_id: &str) -> CoreResult<Membership> {
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
-                .bind(org_id)
-                .bind(user_id)
-                .fetch_optional(db)
-                .await?;
+        let role: Option<Role> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
         let role = role.ok_or(CoreError::NotFound)?;
-        Ok(Membership {
-            org_id: org_id.to_owned(),
-            user_id: user_id.to_owned(),
-            role: role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
-        })
+        Ok(Membership { org_id: org_id.to_owned(), user_id: user_id.to_owned(), role })
     }
 
     /// Loads the membership and checks that its role allows `action`.
@@ -62,21 +57,8 @@ pub struct Member {
     pub user_id: String,
     pub email: String,
     pub display_name: String,
-    #[sqlx(try_from = "String")]
-    pub role: RoleColumn,
+    pub role: Role,
     pub joined_at: i64,
-}
-
-/// `Role` as read from a TEXT column.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(transparent)]
-pub struct RoleColumn(pub Role);
-
-impl TryFrom<String> for RoleColumn {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        s.parse().map(RoleColumn)
-    }
 }
 
 pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<Member>> {
@@ -104,7 +86,7 @@ where
     )
     .bind(org_id)
     .bind(user_id)
-    .bind(role.as_str())
+    .bind(role)
     .bind(clock::now())
     .execute(executor)
     .await?;
@@ -122,12 +104,12 @@ pub(crate) fn check_may_manage(actor: &Membership, role: Role) -> CoreResult<()>
 }
 
 async fn role_in_tx(tx: &mut sqlx::SqliteConnection, org_id: &str, user_id: &str) -> CoreResult<Role> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+    let role: Option<Role> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
-    role.ok_or(CoreError::NotFound)?.parse().map_err(|e: String| CoreError::Internal(anyhow::anyhow!(e)))
+    role.ok_or(CoreError::NotFound)
 }
 
 async fn owner_count(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<i64> {

@@ -3,10 +3,8 @@
 pub mod invitations;
 pub mod members;
 pub mod organizations;
-pub mod plan;
-pub mod role;
 
 pub use members::Membership;
 pub use organizations::Organization;
-pub use plan::Plan;
-pub use role::{Action, Role};
+// The vocabulary (roles, the role → action table, plans) is in `model`.
+pub use model::{Action, Plan, Role};

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::Plan;
-use super::role::Role;
 use crate::activity;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 use crate::keys::{self, MasterKey};
 use crate::{clock, ids};
+use model::Plan;
+use model::Role;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Organization {
@@ -24,7 +24,7 @@ pub struct Organization {
 struct OrgRow {
     id: String,
     name: String,
-    plan: String,
+    plan: Plan,
     monthly_quota: i64,
     approval_status: String,
     created_at: i64,
@@ -34,7 +34,7 @@ impl TryFrom<OrgRow> for Organization {
     type Error = CoreError;
     fn try_from(r: OrgRow) -> CoreResult<Self> {
         Ok(Organization {
-            plan: r.plan.parse().map_err(|e: String| anyhow::anyhow!("org {}: {e}", r.id))?,
+            plan: r.plan,
             approved: r.approval_status == "approved",
             id: r.id,
             name: r.name,
@@ -73,7 +73,7 @@ pub async fn create(db: &Db, name: &str, plan: Plan) -> CoreResult<Organization>
     )
     .bind(&org.id)
     .bind(&org.name)
-    .bind(plan.as_str())
+    .bind(plan)
     .bind(org.monthly_quota)
     .bind(org.created_at)
     .execute(db)
@@ -140,7 +140,7 @@ pub async fn set_quota(db: &Db, id: &str, monthly_quota: i64) -> CoreResult<()> 
 /// Changes the plan; the quota follows the new plan's default.
 pub async fn set_plan(db: &Db, id: &str, plan: Plan) -> CoreResult<()> {
     let done = sqlx::query("UPDATE organizations SET plan = $1, monthly_quota = $2 WHERE id = $3")
-        .bind(plan.as_str())
+        .bind(plan)
         .bind(plan.default_monthly_quota())
         .bind(id)
         .execute(db)
@@ -152,7 +152,7 @@ pub async fn set_plan(db: &Db, id: &str, plan: Plan) -> CoreResult<()> {
 }
 
 /// An organisation as one of its members sees it in the switcher.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, sqlx::FromRow)]
 pub struct OrgSummary {
     pub id: String,
     pub name: String,
@@ -160,17 +160,12 @@ pub struct OrgSummary {
 }
 
 pub async fn list_for_user(db: &Db, user_id: &str) -> CoreResult<Vec<OrgSummary>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT o.id, o.name, m.role FROM organizations o
          JOIN memberships m ON m.org_id = o.id
          WHERE m.user_id = $1 ORDER BY o.name, o.id",
     )
     .bind(user_id)
     .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|(id, name, role)| {
-            Ok(OrgSummary { role: role.parse().map_err(|e: String| anyhow::anyhow!(e))?, id, name })
-        })
-        .collect()
+    .await?)
 }

@@ -12,6 +12,7 @@
 pub mod message;
 pub mod sender;
 
+pub use model::MailStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
@@ -27,8 +28,7 @@ pub struct OutboxEntry {
     pub to_email: String,
     pub to_name: String,
     pub badge_name: Option<String>,
-    /// `queued`, `sent` or `failed`.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub last_error: Option<String>,
@@ -77,13 +77,10 @@ pub async fn queue_invitation(
 pub async fn list(
     db: &Db,
     org_id: &str,
-    status: Option<&str>,
+    status: Option<MailStatus>,
     limit: i64,
     before: Option<&str>,
 ) -> CoreResult<Vec<OutboxEntry>> {
-    if let Some(s) = status.filter(|s| !["queued", "sent", "failed"].contains(s)) {
-        return Err(CoreError::field("status", format!("expected 'queued' | 'sent' | 'failed', got '{s}'")));
-    }
     Ok(sqlx::query_as(&format!(
         "{SELECT_ENTRY} WHERE o.org_id = $1 AND ($2 IS NULL OR o.status = $2) AND ($3 IS NULL OR o.id < $3)
          ORDER BY o.id DESC LIMIT $4"

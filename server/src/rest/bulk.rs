@@ -90,7 +90,7 @@ pub fn file_error(e: FileError) -> ApiError {
 pub fn review_json(r: &Review) -> Value {
     let mut totals = serde_json::Map::new();
     for s in RowStatus::ALL {
-        totals.insert(s.as_str().into(), r.totals.of(s).into());
+        totals.insert(s.as_str().into(), r.totals.of(*s).into());
     }
     totals.insert("rows".into(), r.totals.rows.into());
     totals.insert("valid".into(), r.totals.valid.into());

@@ -130,10 +130,12 @@ pub async fn list(
     if let Some(limit) = q.limit.filter(|l| !(1..=store::MAX_PAGE).contains(l)) {
         return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", store::MAX_PAGE)));
     }
+    let status =
+        q.status.as_deref().map(str::parse).transpose().map_err(|m: String| ApiError::validation("status", m))?;
     let now = clock::now();
     let filter = store::Filter {
         credential_type: q.credential_type,
-        status: q.status,
+        status,
         subject: q.subject,
         badge_id: q.badge_id,
         search: q.q,

@@ -58,7 +58,7 @@ async fn the_settings_page_shows_the_did_and_admins_create_working_api_keys() {
 async fn only_admins_manage_api_keys_and_only_owners_rotate_signing_keys() {
     let app = spawn_app().await;
     let org = app.org("Acme", Plan::Professional).await;
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let email = format!("{role}@example.com");
         app.member(&org, &email, role).await;
         let c = app.signed_in(&email).await;

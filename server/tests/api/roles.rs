@@ -10,7 +10,7 @@ async fn each_role_is_allowed_exactly_its_actions_and_refused_the_rest() {
     let org = app.org("Acme", Plan::Professional).await;
     let owner_id = app.member(&org, "owner@example.com", Role::Owner).await;
 
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let email = format!("{role}@example.com");
         app.member(&org, &email, role).await;
         let client = app.signed_in(&email).await;

@@ -1,0 +1,54 @@
+//! Stopping a job.
+
+use super::read::{Job, get};
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+use crate::orgs::organizations;
+use crate::{activity, clock};
+
+/// Stops a job: rows not yet issued are cancelled; what was issued stays.
+/// A batch being signed at this moment is thrown away by its worker (the
+/// lease check in [`super::record`] fails).
+pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) -> CoreResult<Job> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    organizations::lock(&mut tx, org_id).await?;
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'cancelled', completed_at = $1, cancelled_by = $2
+         WHERE id = $3 AND org_id = $4 AND status IN ('pending', 'processing')",
+    )
+    .bind(now)
+    .bind(actor)
+    .bind(job_id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        drop(tx);
+        let job = get(db, org_id, job_id).await?;
+        return Err(CoreError::conflict(format!(
+            "This job is {} already; only a running job can be cancelled.",
+            job.status.as_str()
+        )));
+    }
+    let cancelled = sqlx::query(
+        "UPDATE job_items SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, finished_at = $1
+         WHERE job_id = $2 AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    activity::record(
+        &mut *tx,
+        org_id,
+        actor,
+        "job.cancelled",
+        &format!("Bulk job {job_id} cancelled; {cancelled} rows were not issued"),
+    )
+    .await?;
+    tx.commit().await?;
+    super::engine::wake();
+    get(db, org_id, job_id).await
+}

@@ -1,0 +1,48 @@
+//! The database stores every status, role and plan under the same name as
+//! JSON and the pages use: written through `sqlx::Type`, it reads back as
+//! the serde name, and that name reads back as the variant.
+
+use model::{Action, CredentialStatus, ItemState, JobStatus, MailStatus, Plan, Role, RowStatus};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::SqlitePoolOptions;
+
+async fn round_trip<T>(db: &sqlx::SqlitePool, all: &[T])
+where
+    T: Copy + std::fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
+    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+{
+    for &v in all {
+        sqlx::query("DELETE FROM t").execute(db).await.unwrap();
+        sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(v).execute(db).await.unwrap();
+        let stored: String = sqlx::query_scalar("SELECT v FROM t").fetch_one(db).await.unwrap();
+        assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(stored.clone()), "{v:?}");
+        let read: T = sqlx::query_scalar("SELECT v FROM t").fetch_one(db).await.unwrap();
+        assert_eq!(read, v);
+    }
+}
+
+#[tokio::test]
+async fn database_names_are_the_wire_names_for_every_variant() {
+    let db = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+    sqlx::query("CREATE TABLE t (v TEXT NOT NULL)").execute(&db).await.unwrap();
+    round_trip(&db, Role::ALL).await;
+    round_trip(&db, Action::ALL).await;
+    round_trip(&db, Plan::ALL).await;
+    round_trip(&db, JobStatus::ALL).await;
+    round_trip(&db, ItemState::ALL).await;
+    round_trip(&db, RowStatus::ALL).await;
+    round_trip(&db, CredentialStatus::ALL).await;
+    round_trip(&db, MailStatus::ALL).await;
+
+    // And the schema's CHECK lists hold exactly these names.
+    let schema = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/20261122000004_jobs_and_outbox.sql"
+    ))
+    .unwrap();
+    let job_check = JobStatus::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    assert!(schema.contains(&format!("status IN ({job_check})")), "jobs.status CHECK lists {job_check}");
+    let item_check = ItemState::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    assert!(schema.contains(&format!("state IN ({item_check})")), "job_items.state CHECK lists {item_check}");
+}

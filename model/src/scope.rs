@@ -1,0 +1,68 @@
+//! What an API key may do. Scope names have a colon (`credentials:read`),
+//! so each is written out once, in its strum attribute; serde goes through
+//! the same names.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display, strum::VariantArray,
+)]
+pub enum Scope {
+    #[strum(serialize = "credentials:read")]
+    CredentialsRead,
+    #[strum(serialize = "credentials:write")]
+    CredentialsWrite,
+    #[strum(serialize = "keys:read")]
+    KeysRead,
+    #[strum(serialize = "keys:write")]
+    KeysWrite,
+}
+
+impl Scope {
+    pub const ALL: &'static [Scope] = <Scope as strum::VariantArray>::VARIANTS;
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        crate::parse_term(s)
+    }
+}
+
+impl Serialize for Scope {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses `credentials:read,credentials:write` (commas or spaces), each
+/// scope once, at least one.
+pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, String> {
+    let mut scopes = Vec::new();
+    for part in list.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
+        let scope: Scope = part.parse()?;
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    if scopes.is_empty() {
+        return Err("give at least one scope".into());
+    }
+    Ok(scopes)
+}
+
+/// Scopes as stored: their names, space-separated.
+pub fn join_scopes(scopes: &[Scope]) -> String {
+    scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+}

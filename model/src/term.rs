@@ -1,0 +1,54 @@
+//! What every vocabulary type shares: its variants in order, its wire name,
+//! and parsing that names the choices when the input is none of them.
+
+/// Finds the variant whose wire name is `input` (trimmed, any case), or
+/// says what the choices were: `expected 'owner' | 'admin', got 'boss'`.
+pub fn parse_term<T>(input: &str) -> Result<T, String>
+where
+    T: strum::VariantArray + Copy + Into<&'static str>,
+{
+    let wanted = input.trim();
+    T::VARIANTS.iter().copied().find(|v| (*v).into().eq_ignore_ascii_case(wanted)).ok_or_else(|| {
+        let choices: Vec<String> =
+            T::VARIANTS.iter().map(|v| format!("'{}'", Into::<&'static str>::into(*v))).collect();
+        format!("expected {}, got '{input}'", choices.join(" | "))
+    })
+}
+
+/// Declares a vocabulary enum. The naming policy is written here once:
+/// every wire name is the variant's name in snake_case, for serde, for
+/// strum (`as_str`, `Display`) and, with the `sqlx` feature, for the
+/// database; `tests::wire_names_agree` holds the three to it. The enum also
+/// gets `ALL` (its variants, in order) and a `FromStr` whose error lists
+/// the choices.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+            strum::IntoStaticStr, strum::Display, strum::VariantArray,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+        $(#[$meta])*
+        pub enum $name { $($body)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
+
+            /// The wire name: JSON, the database, URLs.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $crate::term::parse_term(s)
+            }
+        }
+    };
+}
+pub(crate) use vocabulary;
