@@ -4,26 +4,15 @@
 use issuance::accounts::User;
 use issuance::accounts::sessions::{self, SessionGrant};
 use issuance::db::Db;
-use issuance::keys::MasterKey;
-use issuance::orgs::invitations::LinkKey;
 use issuance::orgs::{Action, Membership};
 use leptos::prelude::*;
 use tower_sessions::Session;
 
 use crate::error::AppError;
 
-/// What the server hands every page render and server function.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub db: Db,
-    pub master_key: MasterKey,
-    /// Makes the secret links of invitation e-mails.
-    pub invitation_links: LinkKey,
-    /// The externally visible base URL, e.g. `http://127.0.0.1:3000`.
-    pub public_url: String,
-    /// Whether mail is sent (`LAUREL_SMTP_URL` is set); otherwise it waits in the outbox.
-    pub smtp_configured: bool,
-}
+/// What the server hands every page render and server function: the
+/// core's [`issuance::Site`], which the REST API holds too.
+pub use issuance::Site as AppState;
 
 /// Where the session keeps its [`SessionGrant`].
 const GRANT_KEY: &str = "grant";

@@ -24,6 +24,8 @@ pub mod keys;
 pub mod orgs;
 pub mod outbox;
 pub mod quota;
+pub mod site;
 pub mod status_list;
 
 pub use error::{CoreError, FieldError};
+pub use site::Site;

@@ -4,7 +4,9 @@
 //! like every server function.
 
 use app::format::urlencode;
-use app::ssr::AppState;
+use issuance::Site;
+
+use crate::refusal::Refusal;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
@@ -17,7 +19,7 @@ use tower_sessions::Session;
 
 const BASE: &str = "/organizations/{org_id}/credentials/bulk-issue";
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<Site> {
     Router::new()
         .route(&format!("{BASE}/uploads"), post(upload))
         .route(&format!("{BASE}/template.csv"), get(template))
@@ -30,40 +32,20 @@ fn page(org_id: &str) -> String {
     format!("/organizations/{org_id}/credentials/bulk-issue")
 }
 
-/// Why a request was refused, as the page that shows it.
-enum Refusal {
-    SignIn(String),
-    Status(StatusCode, String),
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        match self {
-            Refusal::SignIn(next) => Redirect::to(&format!("/login?next={next}")).into_response(),
-            Refusal::Status(status, message) => (status, message).into_response(),
-        }
-    }
-}
-
-async fn authorize(state: &AppState, session: &Session, org_id: &str, back: &str) -> Result<Membership, Refusal> {
+async fn authorize(state: &Site, session: &Session, org_id: &str, back: &str) -> Result<Membership, Refusal> {
     let user = app::ssr::session_user(&state.db, session)
         .await
         .ok()
         .flatten()
         .ok_or_else(|| Refusal::SignIn(back.to_owned()))?;
-    Membership::authorize(&state.db, &user.id, org_id, Action::Issue).await.map_err(|e| match e {
-        CoreError::Forbidden(m) => Refusal::Status(StatusCode::FORBIDDEN, m),
-        CoreError::NotFound => Refusal::Status(StatusCode::NOT_FOUND, "Not found.".into()),
-        other => {
-            tracing::error!(error = %other, "authorising a bulk upload");
-            Refusal::Status(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.".into())
-        }
-    })
+    Membership::authorize(&state.db, &user.id, org_id, Action::Issue)
+        .await
+        .map_err(|e| Refusal::from_core(e, "authorising a bulk upload"))
 }
 
 /// Stores the chosen file as a draft and shows its review.
 async fn upload(
-    State(state): State<AppState>,
+    State(state): State<Site>,
     session: Session,
     Path(org_id): Path<String>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -131,7 +113,7 @@ async fn template() -> Response {
 /// The invalid rows, ready to fix and upload again: name, email and the
 /// reason, with cells that a spreadsheet would run as formulas neutralised.
 async fn invalid_rows(
-    State(state): State<AppState>,
+    State(state): State<Site>,
     session: Session,
     Path((org_id, upload_id)): Path<(String, String)>,
 ) -> Response {
@@ -142,11 +124,7 @@ async fn invalid_rows(
     let review = match uploads::review(&state.db, &org_id, &upload_id, clock::now()).await {
         Ok((_, Ok(review))) => review,
         Ok((_, Err(file_error))) => return (StatusCode::UNPROCESSABLE_ENTITY, file_error.message).into_response(),
-        Err(CoreError::NotFound) => return (StatusCode::NOT_FOUND, "Not found.").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "building the invalid-rows file");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.").into_response();
-        }
+        Err(e) => return Refusal::from_core(e, "building the invalid-rows file").into_response(),
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let _ = out.write_record(["name", "email", "row", "reason"]);

@@ -23,12 +23,14 @@ use std::time::{Duration, Instant};
 
 use app::api::jobs::live;
 use app::api::types::JobSnapshot;
-use app::ssr::AppState;
+use issuance::Site;
+
+use crate::refusal::Refusal;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::Stream;
 use issuance::db::Db;
@@ -50,41 +52,15 @@ const RATE_WINDOW: Duration = Duration::from_secs(5);
 
 const BASE: &str = "/organizations/{org_id}/jobs/{job_id}";
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<Site> {
     Router::new().route(&format!("{BASE}/events"), get(events)).route(&format!("{BASE}/failed.csv"), get(failed_rows))
-}
-
-/// Why a request was refused.
-enum Refusal {
-    SignIn(String),
-    Status(StatusCode, &'static str),
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        match self {
-            Refusal::SignIn(next) => Redirect::to(&format!("/login?next={next}")).into_response(),
-            Refusal::Status(status, message) => (status, message).into_response(),
-        }
-    }
-}
-
-fn refusal(e: CoreError, doing: &str) -> Refusal {
-    match e {
-        CoreError::NotFound => Refusal::Status(StatusCode::NOT_FOUND, "Not found."),
-        CoreError::Forbidden(_) => Refusal::Status(StatusCode::FORBIDDEN, "Your role does not allow this."),
-        other => {
-            tracing::error!(error = %other, "{doing}");
-            Refusal::Status(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.")
-        }
-    }
 }
 
 /// The signed-in member's job and who they are, or why not. `back` is
 /// where signing in returns to; `None` answers 401 instead (an event stream
 /// cannot follow a redirect to the sign-in page).
 async fn member_job(
-    state: &AppState,
+    state: &Site,
     session: &Session,
     org_id: &str,
     job_id: &str,
@@ -92,17 +68,17 @@ async fn member_job(
 ) -> Result<(String, Job), Refusal> {
     let user = app::ssr::session_user(&state.db, session).await.ok().flatten().ok_or_else(|| match back {
         Some(back) => Refusal::SignIn(back.to_owned()),
-        None => Refusal::Status(StatusCode::UNAUTHORIZED, "Sign in to follow this job."),
+        None => Refusal::status(StatusCode::UNAUTHORIZED, "Sign in to follow this job."),
     })?;
     Membership::authorize(&state.db, &user.id, org_id, Action::ViewOrg)
         .await
-        .map_err(|e| refusal(e, "authorising a job request"))?;
-    let job = jobs::get(&state.db, org_id, job_id).await.map_err(|e| refusal(e, "reading a job"))?;
+        .map_err(|e| Refusal::from_core(e, "authorising a job request"))?;
+    let job = jobs::get(&state.db, org_id, job_id).await.map_err(|e| Refusal::from_core(e, "reading a job"))?;
     Ok((user.id, job))
 }
 
 async fn events(
-    State(state): State<AppState>,
+    State(state): State<Site>,
     session: Session,
     Path((org_id, job_id)): Path<(String, String)>,
 ) -> Response {
@@ -282,7 +258,7 @@ fn recent_rate(samples: &VecDeque<(Instant, i64)>) -> Option<f64> {
 
 /// The failed rows of the job as CSV, formula-like cells neutralised.
 async fn failed_rows(
-    State(state): State<AppState>,
+    State(state): State<Site>,
     session: Session,
     Path((org_id, job_id)): Path<(String, String)>,
 ) -> Response {
@@ -299,6 +275,6 @@ async fn failed_rows(
             body,
         )
             .into_response(),
-        Err(e) => refusal(e, "building the failed-rows file").into_response(),
+        Err(e) => Refusal::from_core(e, "building the failed-rows file").into_response(),
     }
 }

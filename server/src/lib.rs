@@ -10,6 +10,7 @@ pub mod job_events;
 pub mod origin_guard;
 pub mod public_badges;
 pub mod public_credentials;
+pub mod refusal;
 pub mod rest;
 pub mod security_headers;
 pub mod startup;

@@ -4,7 +4,9 @@
 //! Open Badges 3.0 `Achievement` document; a browser gets the badge's page
 //! (the Leptos route of the same path, which this layer lets through).
 
-use app::ssr::AppState;
+use issuance::Site;
+
+use crate::refusal::Refusal;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Method, Request, StatusCode, header};
@@ -13,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use issuance::credentials::vc;
 use issuance::{CoreError, badges, did};
 
-pub async fn answer_json(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+pub async fn answer_json(State(state): State<Site>, request: Request<Body>, next: Next) -> Response {
     let badge_id = request.uri().path().strip_prefix("/badges/").filter(|id| !id.is_empty() && !id.contains('/'));
     let Some(badge_id) = badge_id.filter(|_| request.method() == Method::GET && wants_json(&request)) else {
         return next.run(request).await;
@@ -28,6 +30,7 @@ pub async fn answer_json(State(state): State<AppState>, request: Request<Body>, 
             )
                 .into_response()
         }
+        // A client asked for JSON, so it gets its "not found" as JSON too.
         Err(CoreError::NotFound) => (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({
@@ -35,12 +38,7 @@ pub async fn answer_json(State(state): State<AppState>, request: Request<Body>, 
             })),
         )
             .into_response(),
-        Err(e) => {
-            let reference = issuance::ids::new_id("err");
-            tracing::error!(%reference, error = %e, "reading a public badge");
-            (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side (reference {reference})."))
-                .into_response()
-        }
+        Err(e) => Refusal::from_core(e, "reading a public badge").into_response(),
     }
 }
 

@@ -3,21 +3,22 @@
 //! link holds the credential, and the signed JWT reveals nothing the
 //! recipient was not given (the e-mail address in it is salted and hashed).
 
-use app::ssr::AppState;
+use issuance::Site;
+
+use crate::refusal::Refusal;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use issuance::CoreError;
 use issuance::credentials::store;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<Site> {
     Router::new().route("/credentials/{credential_id}/credential.jwt", get(download))
 }
 
 /// `GET /credentials/{id}/credential.jwt`: the signed JWT, as an attachment.
-async fn download(State(state): State<AppState>, Path(credential_id): Path<String>) -> Response {
+async fn download(State(state): State<Site>, Path(credential_id): Path<String>) -> Response {
     match store::get_any(&state.db, &credential_id).await {
         Ok(c) => {
             // Ids are `cred_` and a ULID; keep the file name to that alphabet regardless.
@@ -33,12 +34,6 @@ async fn download(State(state): State<AppState>, Path(credential_id): Path<Strin
             )
                 .into_response()
         }
-        Err(CoreError::NotFound) => (StatusCode::NOT_FOUND, "No credential has this id.").into_response(),
-        Err(e) => {
-            let reference = issuance::ids::new_id("err");
-            tracing::error!(%reference, error = %e, "reading a credential to download");
-            (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side (reference {reference})."))
-                .into_response()
-        }
+        Err(e) => Refusal::from_core(e, "reading a credential to download").into_response(),
     }
 }

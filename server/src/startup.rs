@@ -2,9 +2,9 @@
 
 use std::net::SocketAddr;
 
-use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
+use issuance::Site;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -14,7 +14,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
-use issuance::orgs::invitations::LinkKey;
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
 
 use crate::config::Config;
@@ -28,7 +27,7 @@ pub const SESSION_COOKIE: &str = "laurel_session";
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    state: AppState,
+    state: Site,
     workers: Option<Workers>,
 }
 
@@ -40,7 +39,7 @@ struct Workers {
 }
 
 impl Workers {
-    fn start(config: &Config, state: &AppState) -> anyhow::Result<Self> {
+    fn start(config: &Config, state: &Site) -> anyhow::Result<Self> {
         let engine = engine::spawn(
             state.db.clone(),
             state.master_key.clone(),
@@ -75,13 +74,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect(&config.database_url).await?;
         let master_key = config.master_key()?;
-        let state = AppState {
-            db,
-            invitation_links: LinkKey::new(&master_key),
-            master_key,
-            public_url: config.public_url.clone(),
-            smtp_configured: config.smtp_url.is_some(),
-        };
+        let state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -94,7 +87,7 @@ impl Application {
         self.listener.local_addr().expect("bound listener has an address")
     }
 
-    pub fn state(&self) -> &AppState {
+    pub fn state(&self) -> &Site {
         &self.state
     }
 
@@ -109,7 +102,7 @@ impl Application {
     }
 }
 
-async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> {
+async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
     let store = SqliteStore::new(state.db.clone());
     store.migrate().await?;
     tokio::spawn(delete_expired_sessions(store.clone()));

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use model::CredentialStatus;
 use serde::{Deserialize, Serialize};
 
 use super::classify::{self, Held, History, ReviewRow, Totals};
@@ -136,7 +137,7 @@ pub(crate) async fn load_held<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
 {
-    let rows: Vec<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<(String, String, CredentialStatus, Option<i64>, i64)> = sqlx::query_as(
         "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
          WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM json_each($3))",
     )
@@ -149,7 +150,7 @@ where
     for (email, id, status, expires_at, issued_at) in rows {
         held.entry(email).or_default().push(Held {
             credential_id: id,
-            revoked: status == "revoked",
+            revoked: status == CredentialStatus::Revoked,
             expires_at,
             issued_at,
         });

@@ -1,7 +1,13 @@
-//! The one issue path. Every way of issuing (dashboard, REST API, bulk
-//! jobs, CLI) comes through [`issue`]: check the org and the request,
-//! count the recipient against the quota, take a status-list slot, sign,
-//! store, all in one transaction, so a failure leaves nothing behind.
+//! Issuing one credential (`POST /v1/credentials`): check the org and the
+//! request, count the recipient against the quota, take a status-list
+//! slot, sign, store, all in one transaction, so a failure leaves nothing
+//! behind.
+//!
+//! Bulk jobs take the same steps a batch at a time in
+//! [`crate::jobs::record`]: the payload comes from the same
+//! [`vc::BadgeTemplate`], but the rows are written by one multi-row INSERT
+//! per batch, since a statement per row cost five times as much there
+//! (55 µs against 11 µs a credential, `benches/bulk_job.rs`).
 
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::codes;
+use super::{ItemState, codes};
 use crate::bulk::{Review, RowStatus};
 use crate::error::CoreResult;
 use crate::ids;
@@ -93,21 +93,21 @@ pub async fn create(
         );
         insert.push_values(chunk.iter().zip(fixed), |mut b, (row, fixed)| {
             let (state, code, finished) = match row.status {
-                s if s.issuable() => ("pending", None, None),
-                RowStatus::ActiveNonExpiring => ("skipped", None, Some(now)),
-                RowStatus::OverQuota => ("failed", Some(codes::QUOTA_EXCEEDED), Some(now)),
-                _ => ("failed", Some(codes::INVALID_ROW), Some(now)),
+                s if s.issuable() => (ItemState::Pending, None, None),
+                RowStatus::ActiveNonExpiring => (ItemState::Skipped, None, Some(now)),
+                RowStatus::OverQuota => (ItemState::Failed, Some(codes::QUOTA_EXCEEDED), Some(now)),
+                _ => (ItemState::Failed, Some(codes::INVALID_ROW), Some(now)),
             };
             b.push_bind(&id)
                 .push_bind((row.row - 1) as i64)
                 .push_bind(row.line as i64)
                 .push_bind(&row.name)
                 .push_bind(&row.email)
-                .push_bind(row.status.as_str())
+                .push_bind(row.status)
                 .push_bind(row.existing_credential_id.as_deref().filter(|_| row.status.issuable()))
                 .push_bind(state)
                 .push_bind(code)
-                .push_bind(if state == "pending" { None } else { row.reason.as_deref() })
+                .push_bind(if state == ItemState::Pending { None } else { row.reason.as_deref() })
                 .push_bind(finished)
                 .push_bind(fixed.as_ref().map(|(c, _)| c.clone()))
                 .push_bind(fixed.as_ref().map(|(_, s)| s.list_id.clone()))

@@ -11,6 +11,8 @@ use std::time::Duration;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
+
+use super::MailStatus;
 use tokio::task::JoinHandle;
 
 use super::message::{self, Facts, InvitationFacts};
@@ -155,7 +157,7 @@ async fn deliver_due(
                                        lease_until = NULL
                      WHERE id = $5",
                 )
-                .bind(if give_up { "failed" } else { "queued" })
+                .bind(if give_up { MailStatus::Failed } else { MailStatus::Queued })
                 .bind(attempts)
                 .bind(reason.chars().take(500).collect::<String>())
                 .bind(clock::now() + delay.min(6 * 3600) as i64)

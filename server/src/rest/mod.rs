@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 
 pub use error::{ApiError, ApiResult};
 
-pub type ApiState = app::ssr::AppState;
+pub type ApiState = issuance::Site;
 
 /// Largest accepted request body: a 1 MB CSV sent as multipart, with room
 /// for the form's framing.

@@ -1,0 +1,31 @@
+//! This deployment, as every request handler needs it: the database, the
+//! keys, and the address people reach it at. The dashboard's server
+//! functions, the REST API and the plain HTTP handlers all hold one.
+
+use crate::db::Db;
+use crate::keys::MasterKey;
+use crate::orgs::invitations::LinkKey;
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub db: Db,
+    pub master_key: MasterKey,
+    /// Makes the secret links of invitation e-mails.
+    pub invitation_links: LinkKey,
+    /// The externally visible base URL, e.g. `http://127.0.0.1:3000`.
+    pub public_url: String,
+    /// Whether mail is sent (`LAUREL_SMTP_URL` is set); otherwise it waits in the outbox.
+    pub smtp_configured: bool,
+}
+
+impl Site {
+    pub fn new(db: Db, master_key: MasterKey, public_url: impl Into<String>, smtp_configured: bool) -> Self {
+        Site {
+            invitation_links: LinkKey::new(&master_key),
+            db,
+            master_key,
+            public_url: public_url.into(),
+            smtp_configured,
+        }
+    }
+}
