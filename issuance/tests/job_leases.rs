@@ -49,7 +49,7 @@ async fn job_of(rows: usize) -> Fixture {
     }
     let upload = uploads::create(&db, &org.id, &badge.id, None, csv.as_bytes(), &owner.id).await.unwrap();
     let now = issuance::clock::now();
-    let job = uploads::submit(&db, &org.id, &upload, &owner.id, now).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(&db, &org.id, &upload, &owner.id, now).await.unwrap().job_id;
     issuance::jobs::lease::promote(&db, now).await.unwrap();
     Fixture { _dir: dir, db, master, org: org.id, job }
 }

@@ -16,7 +16,7 @@
 //! member is removed or signs out. One user holds at most
 //! [`MAX_STREAMS_PER_USER`] streams at once.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -34,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::Stream;
 use issuance::db::Db;
+use issuance::jobs::progress::RecentRate;
 use issuance::jobs::{self, Job};
 use issuance::orgs::{Action, Membership};
 use issuance::{CoreError, clock};
@@ -155,8 +156,7 @@ struct Follow {
     /// The counts of the last event sent, to send only changes.
     last: Option<[i64; 8]>,
     sent_failures: HashSet<i64>,
-    /// `(when, succeeded)`, over the last [`RATE_WINDOW`].
-    samples: VecDeque<(Instant, i64)>,
+    rate: RecentRate,
     opened: Instant,
     over: bool,
 }
@@ -170,7 +170,7 @@ fn snapshots(db: Db, job: Job, watcher: Watcher) -> impl Stream<Item = Result<Ev
         job,
         last: None,
         sent_failures: HashSet::new(),
-        samples: VecDeque::new(),
+        rate: RecentRate::over(RATE_WINDOW),
         opened: Instant::now(),
         over: false,
     };
@@ -210,14 +210,9 @@ fn snapshots(db: Db, job: Job, watcher: Watcher) -> impl Stream<Item = Result<Ev
 
 /// The event for `f.job` if anything changed since the last one.
 async fn next_event(f: &mut Follow) -> Result<Option<Event>, CoreError> {
-    let now = Instant::now();
-    f.samples.push_back((now, f.job.succeeded));
-    while f.samples.front().is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW) {
-        f.samples.pop_front();
-    }
+    f.rate.sample(Instant::now(), f.job.succeeded);
     let finished = f.job.status.is_finished();
-    let average = live::average_rate(&f.job, clock::now());
-    let rate = if finished { average } else { recent_rate(&f.samples).or(average) };
+    let rate = f.rate.for_job(&f.job, clock::now());
     let mut snapshot: JobSnapshot = live::snapshot(&f.db, &f.job, rate).await?;
     let counts = [
         f.job.processed,
@@ -246,14 +241,6 @@ async fn next_event(f: &mut Follow) -> Result<Option<Event>, CoreError> {
         .json_data(&snapshot)
         .map_err(|e| anyhow::anyhow!("serialising a job snapshot: {e}"))?;
     Ok(Some(event))
-}
-
-/// Credentials per second over the sampled window, once it spans at
-/// least a second and saw some issued.
-fn recent_rate(samples: &VecDeque<(Instant, i64)>) -> Option<f64> {
-    let ((t0, n0), (t1, n1)) = (samples.front()?, samples.back()?);
-    let span = t1.duration_since(*t0).as_secs_f64();
-    (span >= 1.0 && n1 > n0).then(|| (n1 - n0) as f64 / span)
 }
 
 /// The failed rows of the job as CSV, formula-like cells neutralised.

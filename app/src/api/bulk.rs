@@ -119,7 +119,7 @@ pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<Str
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
     let submitted =
-        issuance::bulk::uploads::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now())
+        issuance::jobs::submit::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now())
             .await?;
     leptos_axum::redirect(&format!("/organizations/{org_id}/jobs/{}", submitted.job_id));
     Ok(submitted.job_id)

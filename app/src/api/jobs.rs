@@ -44,7 +44,7 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     let db = ssr::state()?.db;
     let now = issuance::clock::now();
     let job = issuance::jobs::get(&db, &org_id, &job_id).await?;
-    let mut snapshot = live::snapshot(&db, &job, live::average_rate(&job, now)).await?;
+    let mut snapshot = live::snapshot(&db, &job, job.average_rate(now)).await?;
     snapshot.failures = live::failures(&db, &job).await?;
     Ok(JobPageView { job: live::summary(&job, now), snapshot, can_cancel: membership.role.allows(Action::Issue) })
 }
@@ -141,15 +141,8 @@ pub mod live {
             created_at: job.created_at,
             started_at: job.started_at,
             completed_at: job.completed_at,
-            duration: job.started_at.map(|s| (job.completed_at.unwrap_or(now) - s).max(0)),
+            duration: job.duration(now),
         }
-    }
-
-    /// Credentials per second from the start until it finished (or now).
-    pub fn average_rate(job: &Job, now: i64) -> Option<f64> {
-        let started = job.started_at?;
-        let elapsed = (job.completed_at.unwrap_or(now) - started).max(1);
-        (job.succeeded > 0).then(|| job.succeeded as f64 / elapsed as f64)
     }
 
     /// The job's counts and e-mails, with `rate` and the time left at that
@@ -157,11 +150,6 @@ pub mod live {
     pub async fn snapshot(db: &Db, job: &Job, rate: Option<f64>) -> CoreResult<JobSnapshot> {
         let (emails_queued, emails_sent, emails_failed) =
             issuance::jobs::email_counts(db, &job.org_id, &job.id).await?;
-        let remaining = job.remaining();
-        let seconds_left = match rate {
-            Some(r) if r > 0.0 && remaining > 0 => Some((remaining as f64 / r).ceil() as i64),
-            _ => None,
-        };
         Ok(JobSnapshot {
             status: job.status,
             total: job.total,
@@ -170,12 +158,12 @@ pub mod live {
             failed: job.failed,
             skipped: job.skipped,
             cancelled: job.cancelled_rows(),
-            remaining,
+            remaining: job.remaining(),
             emails_queued,
             emails_sent,
             emails_failed,
             rate,
-            seconds_left,
+            seconds_left: job.seconds_left(rate),
             failures: Vec::new(),
         })
     }

@@ -2,6 +2,7 @@
 //! /v1/bulk-issue`) becomes a job with one item per row of the file, and
 //! workers ([`engine`]) issue the pending items in batches.
 //!
+//! - [`submit`]: a reviewed file, checked once more, starts its job.
 //! - [`create`]: the job and its items, from a review of the file.
 //! - [`lease`]: which jobs run, and leasing a batch of items to a worker.
 //! - [`throttle`]: the per-org throughput cap.
@@ -10,15 +11,18 @@
 //!   superseded, stores the credentials, queues their e-mails and records
 //!   each item's result, so a row is issued exactly once.
 //! - [`read`]: jobs and items as the pages and the API show them.
+//! - [`progress`]: rate and time left, for the page and its live stream.
 //! - [`cancel`]: stopping a job; what was issued stays.
 
 pub mod cancel;
 pub mod create;
 pub mod engine;
 pub mod lease;
+pub mod progress;
 pub mod read;
 pub mod record;
 pub mod sign;
+pub mod submit;
 pub mod throttle;
 
 pub use cancel::cancel;

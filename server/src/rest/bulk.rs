@@ -204,7 +204,7 @@ pub async fn submit(
 }
 
 async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Upload, now: i64) -> ApiResult<Value> {
-    let submitted = bulk::uploads::submit_file(
+    let submitted = issuance::jobs::submit::submit_file(
         &state.db,
         &key.org_id,
         badge_id,

@@ -77,7 +77,7 @@ async fn job_of(app: &TestApp, org: &str, badge: &str, owner: &str, rows: usize,
     }
     let upload =
         issuance::bulk::uploads::create(&app.db, org, badge, Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
-    issuance::bulk::uploads::submit(&app.db, org, &upload, owner, issuance::clock::now()).await.unwrap().job_id
+    issuance::jobs::submit::submit(&app.db, org, &upload, owner, issuance::clock::now()).await.unwrap().job_id
 }
 
 async fn status_of(app: &TestApp, job: &str) -> String {

@@ -1,0 +1,107 @@
+//! Submitting a reviewed CSV starts its job: from the dashboard (a draft
+//! upload, [`submit`]) or the API (a file sent whole, [`submit_file`]).
+//! Both check the review once more (the plan must allow bulk issuance and
+//! at least one row must be issuable), then create the job in one
+//! transaction with what else they record, and wake the scheduler.
+
+use serde::{Deserialize, Serialize};
+
+use super::{NewJob, Source};
+use crate::activity;
+use crate::bulk::{FileError, Review, review, uploads};
+use crate::db::Db;
+use crate::error::{CoreError, CoreResult};
+
+/// A submitted file and the job issuing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted {
+    pub job_id: String,
+    pub review: Review,
+}
+
+/// Submits a draft after checking it once more (the plan must allow bulk
+/// issuance and at least one row must be issuable) and creates its job,
+/// in one transaction: the upload is submitted with its job or not at all.
+pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> CoreResult<Submitted> {
+    let (upload, review) = uploads::review(db, org_id, id, now).await?;
+    let review = review.map_err(|e| CoreError::Unprocessable(e.message))?;
+    if upload.status != "draft" {
+        return Err(CoreError::conflict("This upload has been submitted already."));
+    }
+    check_submittable(&review)?;
+    let totals = serde_json::to_string(&review.totals).map_err(anyhow::Error::from)?;
+    let mut tx = db.begin().await?;
+    if !uploads::mark_submitted(&mut tx, org_id, id, actor, &totals, now).await? {
+        return Err(CoreError::conflict("This upload has been submitted already."));
+    }
+    let new = NewJob {
+        org_id,
+        upload_id: Some(id),
+        filename: upload.filename.as_deref(),
+        source: Source::Dashboard,
+        created_by: Some(actor),
+        api_key_id: None,
+    };
+    let job_id = start_job(tx, &new, &review, now).await?;
+    Ok(Submitted { job_id, review })
+}
+
+/// Validates a CSV and creates its job at once, for `POST /v1/bulk-issue`:
+/// the same rules as the page (plan, quota, at least one issuable row).
+/// The outer error is the request's; the inner one the file's.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_file(
+    db: &Db,
+    org_id: &str,
+    badge_id: &str,
+    filename: Option<&str>,
+    content: &[u8],
+    api_key_id: Option<&str>,
+    actor: Option<&str>,
+    now: i64,
+) -> CoreResult<Result<Submitted, FileError>> {
+    let review = match review::review(db, org_id, badge_id, content, filename, now).await? {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    check_submittable(&review)?;
+    let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id };
+    let job_id = start_job(db.begin().await?, &new, &review, now).await?;
+    Ok(Ok(Submitted { job_id, review }))
+}
+
+/// Refuses a review that may not be submitted: 403 when the plan does not
+/// allow bulk issuance, 422 when the file has nothing to issue.
+fn check_submittable(review: &Review) -> CoreResult<()> {
+    match review.submit_blocker() {
+        None => Ok(()),
+        Some(why) if review.plan_allows_submit => Err(CoreError::Unprocessable(why)),
+        Some(why) => Err(CoreError::Forbidden(why)),
+    }
+}
+
+/// Creates the job in `tx` with what else the caller wrote there, notes it
+/// in the org's activity, commits, and wakes this process's scheduler.
+async fn start_job(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    new: &NewJob<'_>,
+    review: &Review,
+    now: i64,
+) -> CoreResult<String> {
+    let job_id = super::create(&mut tx, new, review, now).await?;
+    let via = if new.source == Source::Api { " over the API" } else { "" };
+    activity::record(
+        &mut *tx,
+        new.org_id,
+        new.created_by,
+        "bulk.submitted",
+        &format!(
+            "Bulk job {job_id}: {} recipients for “{}” submitted{via} ({} to issue)",
+            review.totals.rows, review.badge_name, review.totals.issuable
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    super::engine::wake();
+    Ok(job_id)
+}
