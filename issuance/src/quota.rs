@@ -1,11 +1,16 @@
 //! The monthly unique-recipient quota: each distinct recipient e-mail counts
-//! once per org per calendar month (UTC), whatever they receive.
+//! once per org per calendar month (UTC), whatever they receive. Every read
+//! and write of the ledger (`recipient_usage`, one row per recipient and
+//! month, and `recipient_months`, their running count) is here.
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::clock;
 use crate::db::Db;
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct QuotaUsage {
@@ -32,4 +37,109 @@ pub async fn usage(db: &Db, org_id: &str, now: i64) -> CoreResult<QuotaUsage> {
     .fetch_one(db)
     .await?;
     Ok(QuotaUsage { month, used, limit })
+}
+
+/// Of the e-mails in `emails_json` (a JSON array, one bound parameter
+/// however many), those already counted in `month`.
+pub async fn counted_among<'c, E>(
+    executor: E,
+    org_id: &str,
+    month: &str,
+    emails_json: &str,
+) -> CoreResult<HashSet<String>>
+where
+    E: sqlx::Executor<'c, Database = Sqlite>,
+{
+    // SQLite's json_each; on PostgreSQL, json_array_elements_text($3::json).
+    Ok(sqlx::query_scalar(
+        "SELECT email FROM recipient_usage
+         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
+    )
+    .bind(org_id)
+    .bind(month)
+    .bind(emails_json)
+    .fetch_all(executor)
+    .await?
+    .into_iter()
+    .collect())
+}
+
+/// How many recipients `month` has counted, in the caller's transaction.
+pub async fn used_in(tx: &mut sqlx::SqliteConnection, org_id: &str, month: &str) -> CoreResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0)")
+        .bind(org_id)
+        .bind(month)
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
+/// Counts `recipient` once this month; refuses a new recipient past
+/// `limit`. For single issue, in its transaction.
+pub async fn count_one(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    recipient: &str,
+    limit: i64,
+    now: i64,
+) -> CoreResult<()> {
+    let month = clock::month_of(now);
+    let added = sqlx::query(
+        "INSERT INTO recipient_usage (org_id, month, email, first_seen) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, month, email) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(&month)
+    .bind(recipient)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Ok(());
+    }
+    let used: i64 = sqlx::query_scalar(
+        "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, 1)
+         ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + 1
+         RETURNING used",
+    )
+    .bind(org_id)
+    .bind(&month)
+    .fetch_one(&mut *tx)
+    .await?;
+    if used > limit {
+        return Err(CoreError::QuotaExceeded(format!(
+            "This would be recipient {used} this month, over the plan's {limit}. Wait for next month or raise the quota."
+        )));
+    }
+    Ok(())
+}
+
+/// Counts recipients new to `month`, already checked against the limit by
+/// the caller (a bulk batch decides each row), in its transaction.
+pub async fn count_new(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    month: &str,
+    new_recipients: &[&str],
+    now: i64,
+) -> CoreResult<()> {
+    if new_recipients.is_empty() {
+        return Ok(());
+    }
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
+    q.push_values(new_recipients, |mut b, email| {
+        b.push_bind(org_id).push_bind(month).push_bind(*email).push_bind(now);
+    });
+    q.push(" ON CONFLICT (org_id, month, email) DO NOTHING");
+    q.build().execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, $3)
+         ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + $3",
+    )
+    .bind(org_id)
+    .bind(month)
+    .bind(new_recipients.len() as i64)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! quota (two queries for the whole file), classify every row. Writes
 //! nothing; the dashboard page and `POST /v1/bulk-issue/validate` share it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use model::CredentialStatus;
 use serde::{Deserialize, Serialize};
@@ -94,17 +94,7 @@ pub async fn review(
         parsed.rows.iter().map(|r| r.email.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
     let held = load_held(db, org_id, badge_id, &emails_json).await?;
-    let counted: HashSet<String> = sqlx::query_scalar(
-        "SELECT email FROM recipient_usage
-         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
-    )
-    .bind(org_id)
-    .bind(&usage.month)
-    .bind(&emails_json)
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .collect();
+    let counted = quota::counted_among(db, org_id, &usage.month, &emails_json).await?;
 
     let history = History { held: &held, counted_this_month: &counted, quota_remaining: usage.remaining(), now };
     let (rows, totals, uses) = classify::classify(&parsed.rows, &history);

@@ -77,7 +77,7 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         )));
     }
 
-    count_recipient(&mut tx, org_id, &request.recipient_key(), quota, now).await?;
+    crate::quota::count_one(&mut tx, org_id, &request.recipient_key(), quota, now).await?;
     let (key_id, key) = keys::active(&mut tx, issuer.master, org_id).await?;
     let slot = status_list::lists::allocate(&mut tx, org_id, 1)
         .await?
@@ -130,44 +130,4 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     store::insert(&mut tx, &credential).await?;
     tx.commit().await?;
     Ok(credential)
-}
-
-/// Counts `recipient` once this month; refuses a new recipient past the
-/// org's monthly quota.
-async fn count_recipient(
-    tx: &mut sqlx::SqliteConnection,
-    org_id: &str,
-    recipient: &str,
-    quota: i64,
-    now: i64,
-) -> CoreResult<()> {
-    let month = clock::month_of(now);
-    let added = sqlx::query(
-        "INSERT INTO recipient_usage (org_id, month, email, first_seen) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (org_id, month, email) DO NOTHING",
-    )
-    .bind(org_id)
-    .bind(&month)
-    .bind(recipient)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if added.rows_affected() == 0 {
-        return Ok(());
-    }
-    let used: i64 = sqlx::query_scalar(
-        "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, 1)
-         ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + 1
-         RETURNING used",
-    )
-    .bind(org_id)
-    .bind(&month)
-    .fetch_one(&mut *tx)
-    .await?;
-    if used > quota {
-        return Err(CoreError::QuotaExceeded(format!(
-            "This would be recipient {used} this month, over the plan's {quota}. Wait for next month or raise the quota."
-        )));
-    }
-    Ok(())
 }

@@ -5,7 +5,9 @@
 //! none does, and the rows' lease is checked inside it, so a row is issued
 //! exactly once even when a worker dies or a job is cancelled mid-batch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use crate::quota;
 
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -198,23 +200,8 @@ async fn decide<'a>(
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
     let held = crate::bulk::review::load_held(&mut *tx, &batch.org_id, &batch.badge.id, &emails_json).await?;
     let month = clock::month_of(now);
-    let counted: HashSet<String> = sqlx::query_scalar(
-        "SELECT email FROM recipient_usage
-         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
-    )
-    .bind(&batch.org_id)
-    .bind(&month)
-    .bind(&emails_json)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .collect();
-    let used: i64 =
-        sqlx::query_scalar("SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0)")
-            .bind(&batch.org_id)
-            .bind(&month)
-            .fetch_one(&mut *tx)
-            .await?;
+    let counted = quota::counted_among(&mut *tx, &batch.org_id, &month, &emails_json).await?;
+    let used = quota::used_in(tx, &batch.org_id, &month).await?;
     let mut room = (quota - used).max(0);
     let mut new_recipients = Vec::new();
 
@@ -262,24 +249,7 @@ async fn decide<'a>(
         outcomes.push(Outcome::Issue { signed: s, supersede });
     }
 
-    if !new_recipients.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
-        q.push_values(&new_recipients, |mut b, email| {
-            b.push_bind(&batch.org_id).push_bind(&month).push_bind(*email).push_bind(now);
-        });
-        q.push(" ON CONFLICT (org_id, month, email) DO NOTHING");
-        q.build().execute(&mut *tx).await?;
-        sqlx::query(
-            "INSERT INTO recipient_months (org_id, month, used) VALUES ($1, $2, $3)
-             ON CONFLICT (org_id, month) DO UPDATE SET used = recipient_months.used + $3",
-        )
-        .bind(&batch.org_id)
-        .bind(&month)
-        .bind(new_recipients.len() as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
+    quota::count_new(tx, &batch.org_id, &month, &new_recipients, now).await?;
     Ok(outcomes)
 }
 
