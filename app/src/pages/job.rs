@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::job_rows::Rows;
 use super::org_frame::use_org_id;
 use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
-use crate::api::types::{JobFailure, JobItemRow, JobPageView, JobRowsView, JobSnapshot, JobStatus};
+use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobStatus};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
@@ -194,92 +195,6 @@ fn Failure(f: JobFailure) -> impl IntoView {
             </span>
             <span class="job-reason">{f.message}</span>
         </li>
-    }
-}
-
-/// The job's rows and what became of each, a page at a time.
-#[component]
-fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoView {
-    let link = {
-        let (here, filter) = (here.clone(), r.filter);
-        move |after: Option<i64>| {
-            let mut params = Vec::new();
-            if let Some(f) = &filter {
-                params.push(format!("state={f}"));
-            }
-            if let Some(a) = after {
-                params.push(format!("after={a}"));
-            }
-            if params.is_empty() { here.clone() } else { format!("{here}?{}", params.join("&")) }
-        }
-    };
-    let empty = r.items.is_empty();
-    let paged = r.after.is_some() || r.next_after.is_some();
-    view! {
-        <section class="card" id="job-rows">
-            <h2>"Rows"</h2>
-            <ul class="legend">
-                <li><a href=here.clone() class=if r.filter.is_none() { "chip active" } else { "chip" }>"All"</a></li>
-                {r.counts.iter().filter(|c| c.count > 0 || r.filter == Some(c.state)).map(|c| {
-                    let active = r.filter == Some(c.state);
-                    view! {
-                        <li>
-                            <a href=format!("{here}?state={}", c.state) class=if active { "chip active" } else { "chip" } data-state=c.state.as_str()>
-                                <span class=format!("dot item-{}", c.state)></span>{c.state.label()}" "<strong>{thousands(c.count as i64)}</strong>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-            {if empty {
-                view! { <p class="muted">"No rows here."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table" data-testid="job-rows">
-                        <thead><tr><th>"Line"</th><th>"Name"</th><th>"E-mail"</th><th>"Result"</th><th>"Details"</th><th>"E-mail to recipient"</th></tr></thead>
-                        <tbody>
-                            {r.items.into_iter().map(|row| view! { <Row row org_id=org_id.clone()/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-            {paged.then(|| view! {
-                <p class="pager">
-                    {r.after.is_some().then(|| view! { <a class="button secondary small" href=link(None)>"← First rows"</a> })}
-                    " "
-                    {r.next_after.map(|a| view! { <a class="button secondary small" href=link(Some(a))>"Next rows →"</a> })}
-                </p>
-            })}
-        </section>
-    }
-}
-
-#[component]
-fn Row(row: JobItemRow, org_id: String) -> impl IntoView {
-    let details = match (&row.credential_id, &row.error) {
-        (Some(id), _) => view! {
-            <a href=format!("/organizations/{org_id}/credentials/{id}") data-testid="credential-link">"View credential"</a>
-        }
-        .into_any(),
-        (None, Some(error)) => view! { <small>{error.clone()}</small> }.into_any(),
-        (None, None) => view! { <small class="muted">"—"</small> }.into_any(),
-    };
-    let email = match row.email_status {
-        Some(status) => view! {
-            <span class=format!("pill mail-{status}") title=row.email_error.clone().unwrap_or_default()>{status.label()}</span>
-        }
-        .into_any(),
-        None => view! { <small class="muted">"—"</small> }.into_any(),
-    };
-    view! {
-        <tr data-state=row.state.as_str()>
-            <td>{row.line}</td>
-            <td>{row.name}</td>
-            <td>{row.email}</td>
-            <td><span class=format!("pill state-{}", row.state)>{row.state.label()}</span></td>
-            <td>{details}</td>
-            <td>{email}</td>
-        </tr>
     }
 }
 

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod home;
 pub mod invitation;
 pub mod job;
+pub mod job_rows;
 pub mod jobs;
 pub mod login;
 pub mod members;

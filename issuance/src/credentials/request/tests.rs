@@ -1,5 +1,6 @@
 use serde_json::{Value, json};
 
+use super::claims::is_iso_duration;
 use super::*;
 
 fn errors(body: Value) -> Vec<String> {

@@ -1,0 +1,116 @@
+//! Bulk jobs: the history, the job page and its live updates.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ItemState, JobStatus, MailStatus};
+
+/// How many of a job's rows are in one state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemCount {
+    pub state: ItemState,
+    pub count: usize,
+}
+
+/// A bulk job as the history lists it and the job page heads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub id: String,
+    pub badge_name: String,
+    pub filename: Option<String>,
+    /// `dashboard` or `api`.
+    pub source: String,
+    pub status: JobStatus,
+    /// A member's e-mail, or the API key's name.
+    pub submitted_by: Option<String>,
+    pub total: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// Rows never processed because the job was cancelled.
+    pub cancelled: i64,
+    pub remaining: i64,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    /// Seconds from start to finish, or until now while it runs.
+    pub duration: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobsView {
+    pub jobs: Vec<JobSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A row that failed, with why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobFailure {
+    /// 0-based data row (orders the list).
+    pub idx: i64,
+    /// The line of the file.
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// How a job stands: what the job page renders first and what every
+/// server-sent event of `/organizations/{org}/jobs/{job}/events` carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSnapshot {
+    pub status: JobStatus,
+    pub total: i64,
+    pub processed: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    pub cancelled: i64,
+    pub remaining: i64,
+    pub emails_queued: i64,
+    pub emails_sent: i64,
+    pub emails_failed: i64,
+    /// Credentials issued per second, lately (while running) or on average.
+    pub rate: Option<f64>,
+    /// Estimated seconds until the job is done, while it runs.
+    pub seconds_left: Option<i64>,
+    /// Failed rows: on the page, the first ones; in an event, those not
+    /// sent before on that connection.
+    pub failures: Vec<JobFailure>,
+}
+
+/// One row of the job's file and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobItemRow {
+    pub idx: i64,
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    pub state: ItemState,
+    pub credential_id: Option<String>,
+    pub error: Option<String>,
+    /// Once the row succeeded.
+    pub email_status: Option<MailStatus>,
+    pub email_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobPageView {
+    pub job: JobSummary,
+    pub snapshot: JobSnapshot,
+    /// The viewer's role may cancel (the job's status decides the rest).
+    pub can_cancel: bool,
+}
+
+/// One page of a job's rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobRowsView {
+    /// Rows per state, for the filter.
+    pub counts: Vec<ItemCount>,
+    pub items: Vec<JobItemRow>,
+    /// The item state the table shows, if filtered.
+    pub filter: Option<ItemState>,
+    /// The cursor the table starts after, if not on its first page.
+    pub after: Option<i64>,
+    pub next_after: Option<i64>,
+}

@@ -1,0 +1,153 @@
+//! The org frame, overview, members, invitations, the account page and settings.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Plan, Role};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgLink {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Everything the org frame (header, switcher, nav) needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgContext {
+    pub org_id: String,
+    pub org_name: String,
+    pub role: Role,
+    pub can_manage_members: bool,
+    pub me: Me,
+    pub orgs: Vec<OrgLink>,
+    /// Open invitations addressed to the signed-in person.
+    pub invitations_for_me: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    pub summary: String,
+    pub actor: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgOverview {
+    pub name: String,
+    pub plan: Plan,
+    pub approved: bool,
+    pub quota_month: String,
+    pub quota_used: i64,
+    pub quota_limit: i64,
+    pub bulk_issue_allowed: bool,
+    pub activity: Vec<ActivityItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub joined_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: Option<String>,
+    pub expires_at: i64,
+    /// The invitation e-mail's state: `queued`, `sent` or `failed`.
+    pub delivery: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MembersPage {
+    pub my_user_id: String,
+    pub my_role: Role,
+    pub can_manage: bool,
+    pub members: Vec<MemberRow>,
+    pub invitations: Vec<InvitationRow>,
+}
+
+/// The same answer whether or not the address has an account: the
+/// invitation went (or waits to go) to the address, never to the inviter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InviteResult {
+    pub email: String,
+    /// False when this server sends no mail: the e-mail waits in the outbox.
+    pub emailed: bool,
+}
+
+/// An invitation addressed to the signed-in person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationForYouRow {
+    pub id: String,
+    pub org_name: String,
+    pub role: Role,
+    pub invited_by: Option<String>,
+    pub expires_at: i64,
+}
+
+/// The signed-in person's own page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub me: Me,
+    pub invitations: Vec<InvitationForYouRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub org_name: String,
+    pub email: String,
+    pub role: Role,
+    pub has_account: bool,
+    /// Set when someone is signed in.
+    pub signed_in_as: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SigningKeyView {
+    pub key_id: String,
+    pub kid: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub name: String,
+    pub hint: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    pub imported: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub did: String,
+    pub did_document_url: String,
+    pub approved: bool,
+    pub keys: Vec<SigningKeyView>,
+    pub can_rotate: bool,
+    pub can_manage_api_keys: bool,
+    pub api_keys: Vec<ApiKeyView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub name: String,
+    pub secret: String,
+}
