@@ -36,7 +36,7 @@ pub async fn session_user(db: &Db, session: &Session) -> Result<Option<User>, Ap
     let Some(grant) = grant else {
         return Ok(None);
     };
-    Ok(sessions::resolve(db, &grant, issuance::clock::now()).await?)
+    Ok(sessions::resolve(db, &grant, state()?.clock.now()).await?)
 }
 
 /// The signed-in user, if any.

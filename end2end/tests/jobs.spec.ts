@@ -151,8 +151,12 @@ test("a job page reloaded mid-job shows the counts so far and Cancel stops the j
   const issued = await figure(page, "job-succeeded");
   expect(issued).toBeGreaterThan(0);
   expect(await figure(page, "job-cancelled")).toBe(3000 - issued);
-  await page.waitForTimeout(700);
+  // What the server says after the cancel is what the live page showed:
+  // nothing was issued after it (no row is left for a worker to take).
+  await page.reload();
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "cancelled");
   expect(await figure(page, "job-succeeded")).toBe(issued);
+  expect(await figure(page, "job-remaining")).toBe(0);
   await expect(page.locator(`a.chip[data-state=cancelled]`)).toBeVisible();
   expect(job).toMatch(/^job_/);
 });

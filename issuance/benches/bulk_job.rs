@@ -12,7 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use issuance::badges::{self, NewBadge};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use issuance::bulk::uploads;
 use issuance::jobs::engine::{self, EngineConfig};
 use issuance::keys::MasterKey;
@@ -20,6 +22,7 @@ use issuance::orgs::{Plan, organizations};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use p256::elliptic_curve::Generate;
+use support::{PUBLIC_URL, Sandbox, recipients_csv};
 
 #[tokio::main]
 async fn main() {
@@ -27,40 +30,20 @@ async fn main() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let rows: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let dir = tempfile::tempdir().unwrap();
-    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
-    let master = MasterKey::generate();
-    let org = organizations::create(&db, "Bench Academy", Plan::Enterprise).await.unwrap();
-    organizations::approve(&db, &master, &org.id).await.unwrap();
-    organizations::set_quota(&db, &org.id, 1_000_000).await.unwrap();
-    let email = issuance::email::EmailAddress::parse("owner@bench.test").unwrap();
-    let owner = issuance::accounts::users::create(&db, &email, "Owner", "not-a-real-hash").await.unwrap();
-    let badge = badges::create(
-        &db,
-        &org.id,
-        NewBadge {
-            name: "Bench Certified".into(),
-            description: "Completed the benchmark course.".into(),
-            criteria_narrative: "Signed ten thousand credentials.".into(),
-            image_url: Some("https://laurel.example/badges/bench.png".into()),
-            validity_days: Some(365),
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    let mut csv = String::from("name,email\n");
-    for i in 0..rows {
-        csv.push_str(&format!("Recipient {i},recipient{i}@example.com\n"));
-    }
-    let upload = uploads::create(&db, &org.id, &badge.id, Some("bench.csv"), csv.as_bytes(), &owner.id).await.unwrap();
-    let engine = engine::spawn(db.clone(), master.clone(), "https://laurel.example", EngineConfig::default());
+    let sandbox = Sandbox::new().await;
+    let (db, master) = (sandbox.db.clone(), sandbox.master.clone());
+    let org = sandbox.org("Bench Academy", Plan::Enterprise).await;
+    organizations::set_quota(&db, &org, 1_000_000).await.unwrap();
+    let owner = sandbox.user("owner@bench.test").await;
+    let badge = sandbox.badge(&org, "Bench Certified", Some(365)).await;
+    let csv = recipients_csv(rows, "example.com");
+    let upload = uploads::create(&db, &org, &badge, Some("bench.csv"), csv.as_bytes(), &owner).await.unwrap();
+    let engine = engine::spawn(db.clone(), master.clone(), PUBLIC_URL, EngineConfig::default());
     let rss_before = peak_rss_kib();
 
     let cpu_before = cpu_secs();
     let started = Instant::now();
-    let submitted =
-        issuance::jobs::submit::submit(&db, &org.id, &upload, &owner.id, issuance::clock::now()).await.unwrap();
+    let submitted = issuance::jobs::submit::submit(&db, &org, &upload, &owner, issuance::clock::now()).await.unwrap();
     let accepted = started.elapsed();
     loop {
         let status: String = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
@@ -111,14 +94,14 @@ async fn main() {
     // and signing it, without the database.
     let (key_id, engine_key) = {
         let mut conn = db.acquire().await.unwrap();
-        issuance::keys::active(&mut conn, &master, &org.id).await.unwrap()
+        issuance::keys::active(&mut conn, &master, &org).await.unwrap()
     };
     let sample = 2_000.min(rows);
     let batch = issuance::jobs::lease::Batch {
         job_id: "job_sample".into(),
-        org_id: org.id.clone(),
-        org_name: org.name.clone(),
-        badge: badge.clone(),
+        org_id: org.clone(),
+        org_name: organizations::get(&db, &org).await.unwrap().name,
+        badge: issuance::badges::get(&db, &org, &badge).await.unwrap(),
         key_id,
         key: engine_key,
         lease_token: "sample".into(),
@@ -134,7 +117,7 @@ async fn main() {
             .collect(),
     };
     let started = Instant::now();
-    let signed = issuance::jobs::sign::sign_batch(&batch, "https://laurel.example", 1);
+    let signed = issuance::jobs::sign::sign_batch(&batch, PUBLIC_URL, 1);
     let stage_us = started.elapsed().as_secs_f64() / sample as f64 * 1e6;
     assert!(signed.iter().all(Result::is_ok));
 
@@ -142,7 +125,7 @@ async fn main() {
     // stages run one after another on one thread (no engine), each timed in
     // process CPU. With signing at raw speed, the other stages show how
     // much room the target leaves.
-    let stages = stage_costs(&db, &master, &org.id, &badge.id, &owner.id, rows).await;
+    let stages = stage_costs(&db, &master, &org, &badge, &owner, rows).await;
 
     let job_rate = rows as f64 / job_secs;
     let raw_rate = rows as f64 / raw_secs;
@@ -190,10 +173,7 @@ async fn stage_costs(
     rows: usize,
 ) -> Vec<(&'static str, f64)> {
     use issuance::jobs::lease::{Claim, ClaimLimits, claim};
-    let mut csv = String::from("name,email\n");
-    for i in 0..rows {
-        csv.push_str(&format!("Second {i},second{i}@example.com\n"));
-    }
+    let csv = recipients_csv(rows, "second.example.com");
     let upload = uploads::create(db, org_id, badge_id, Some("stages.csv"), csv.as_bytes(), owner_id).await.unwrap();
     let per_row = |secs: f64| secs / rows as f64 * 1e6;
 
@@ -211,9 +191,9 @@ async fn stage_costs(
         let now_ms = issuance::clock::now() * 1000;
         let Claim::Batch(batch) = claim(db, master, &job, "stages", &limits, now_ms).await.unwrap() else { break };
         let leased = cpu_secs();
-        let signed = issuance::jobs::sign::sign_batch(&batch, "https://laurel.example", 1);
+        let signed = issuance::jobs::sign::sign_batch(&batch, PUBLIC_URL, 1);
         let signed_at = cpu_secs();
-        let done = issuance::jobs::record::record(db, &batch, &signed, "https://laurel.example").await.unwrap();
+        let done = issuance::jobs::record::record(db, &batch, &signed, PUBLIC_URL).await.unwrap();
         assert!(!done.lease_lost);
         (lease, sign, record) = (lease + leased - before, sign + signed_at - leased, record + cpu_secs() - signed_at);
     }

@@ -7,46 +7,33 @@
 
 use std::time::Instant;
 
-use issuance::badges::{self, NewBadge};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use issuance::bulk::review;
 use issuance::credentials::{self, IssueRequest, Issuer};
-use issuance::keys::MasterKey;
-use issuance::orgs::{Plan, organizations};
+use issuance::orgs::Plan;
 use serde_json::json;
+use support::{PUBLIC_URL, Sandbox};
 
 const EXISTING: i64 = 100_000;
 const ROWS: usize = 10_000;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
-    let master = MasterKey::generate();
-    let org = organizations::create(&db, "Bench", Plan::Enterprise).await.unwrap();
-    organizations::approve(&db, &master, &org.id).await.unwrap();
-    let badge = badges::create(
-        &db,
-        &org.id,
-        NewBadge {
-            name: "Bench".into(),
-            description: "d".into(),
-            criteria_narrative: "c".into(),
-            image_url: None,
-            validity_days: Some(365),
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let sandbox = Sandbox::new().await;
+    let (db, master) = (&sandbox.db, &sandbox.master);
+    let org = sandbox.org("Bench", Plan::Enterprise).await;
+    let badge = sandbox.badge(&org, "Bench", Some(365)).await;
     let now = issuance::clock::now();
 
     // One real credential gives a signing key and a status list; 100,000
     // copies of its row (each with its own recipient, slot and state) make
     // the history, inserted in one statement.
-    let issuer = Issuer { db: &db, master: &master, public_url: "https://laurel.example" };
-    let seed = IssueRequest::parse(&json!({"credential_type": "badge", "badge_id": badge.id, "recipient": {"name": "Seed", "email": "seed@example.com"}})).unwrap();
-    let seed = credentials::issue(issuer, &org.id, seed, now).await.unwrap();
-    sqlx::query("DELETE FROM credentials WHERE id = $1").bind(&seed.id).execute(&db).await.unwrap();
+    let issuer = Issuer { db, master, public_url: PUBLIC_URL };
+    let seed = IssueRequest::parse(&json!({"credential_type": "badge", "badge_id": badge, "recipient": {"name": "Seed", "email": "seed@example.com"}})).unwrap();
+    let seed = credentials::issue(issuer, &org, seed, now).await.unwrap();
+    sqlx::query("DELETE FROM credentials WHERE id = $1").bind(&seed.id).execute(db).await.unwrap();
     let started = Instant::now();
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
@@ -59,12 +46,12 @@ async fn main() {
          FROM n",
     )
     .bind(EXISTING)
-    .bind(&org.id)
-    .bind(&badge.id)
+    .bind(&org)
+    .bind(&badge)
     .bind(&seed.key_id)
     .bind(&seed.status_list_id)
     .bind(now)
-    .execute(&db)
+    .execute(db)
     .await
     .unwrap();
     println!(
@@ -87,7 +74,7 @@ async fn main() {
     let mut last = None;
     for _ in 0..7 {
         let started = Instant::now();
-        let r = review(&db, &org.id, &badge.id, csv.as_bytes(), Some("bench.csv"), now).await.unwrap().unwrap();
+        let r = review(db, &org, &badge, csv.as_bytes(), Some("bench.csv"), now).await.unwrap().unwrap();
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         last = Some(r);
     }

@@ -9,24 +9,25 @@
 
 use std::time::Instant;
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use issuance::credentials::{self, IssueRequest, Issuer};
-use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, organizations};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use p256::elliptic_curve::Generate;
 use serde_json::json;
+use support::{PUBLIC_URL, Sandbox};
 
 #[tokio::main]
 async fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(2_000);
-    let dir = tempfile::tempdir().unwrap();
-    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
-    let master = MasterKey::generate();
-    let org = organizations::create(&db, "Bench", Plan::Enterprise).await.unwrap();
-    organizations::approve(&db, &master, &org.id).await.unwrap();
-    organizations::set_quota(&db, &org.id, i64::MAX / 2).await.unwrap();
-    let issuer = Issuer { db: &db, master: &master, public_url: "https://laurel.example" };
+    let sandbox = Sandbox::new().await;
+    let (db, master) = (&sandbox.db, &sandbox.master);
+    let org = sandbox.org("Bench", Plan::Enterprise).await;
+    organizations::set_quota(db, &org, i64::MAX / 2).await.unwrap();
+    let issuer = Issuer { db, master, public_url: PUBLIC_URL };
 
     let started = Instant::now();
     let mut payload_len = 0;
@@ -37,7 +38,7 @@ async fn main() {
             "claims": {"kyb_status": "approved", "verified_at": "2026-05-20T00:00:00Z", "jurisdiction": "US-DE"}
         });
         let request = IssueRequest::parse(&body).unwrap();
-        let c = credentials::issue(issuer, &org.id, request, issuance::clock::now()).await.unwrap();
+        let c = credentials::issue(issuer, &org, request, issuance::clock::now()).await.unwrap();
         payload_len = c.signed_payload.len();
     }
     let issue_secs = started.elapsed().as_secs_f64();

@@ -1,10 +1,44 @@
 //! Time as the core sees it: unix seconds (portable across SQLite and
 //! PostgreSQL as BIGINT) and calendar months in UTC.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use time::OffsetDateTime;
 
 pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Where a running server's "now" comes from: the system clock or, for a
+/// test that must see a lock run out or a session expire, the system clock
+/// moved on by what the test says (no sleeping). Core functions take `now`
+/// from their callers; the handlers read it here.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset: Option<Arc<AtomicI64>>,
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Clock::default()
+    }
+
+    /// A clock [`Clock::advance`] moves; it starts at the system time.
+    pub fn adjustable() -> Self {
+        Clock { offset: Some(Arc::new(AtomicI64::new(0))) }
+    }
+
+    pub fn now(&self) -> i64 {
+        now() + self.offset.as_ref().map_or(0, |o| o.load(Ordering::Relaxed))
+    }
+
+    /// Moves an adjustable clock on by `secs`; the system clock ignores it.
+    pub fn advance(&self, secs: i64) {
+        if let Some(o) = &self.offset {
+            o.fetch_add(secs, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The quota month of a timestamp, `YYYY-MM` in UTC.

@@ -2,6 +2,7 @@
 //! keys, and the address people reach it at. The dashboard's server
 //! functions, the REST API and the plain HTTP handlers all hold one.
 
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::keys::MasterKey;
 use crate::orgs::invitations::LinkKey;
@@ -16,6 +17,8 @@ pub struct Site {
     pub public_url: String,
     /// Whether mail is sent (`LAUREL_SMTP_URL` is set); otherwise it waits in the outbox.
     pub smtp_configured: bool,
+    /// "Now", for the handlers to pass to the core.
+    pub clock: Clock,
 }
 
 impl Site {
@@ -26,6 +29,7 @@ impl Site {
             master_key,
             public_url: public_url.into(),
             smtp_configured,
+            clock: Clock::system(),
         }
     }
 }

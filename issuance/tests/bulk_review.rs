@@ -1,11 +1,12 @@
 //! The bulk dry run against a real SQLite file: history, quota and months.
 
-use issuance::badges::{self, NewBadge};
+mod support;
+
 use issuance::bulk::{RowStatus, review};
 use issuance::credentials::{self, IssueRequest, Issuer};
-use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, organizations};
 use serde_json::json;
+use support::{PUBLIC_URL, Sandbox};
 
 const DAY: i64 = 86_400;
 /// 2026-10-20T00:00:00Z, well inside October.
@@ -14,34 +15,16 @@ const OCT_20: i64 = 1_792_454_400;
 const NOV_2: i64 = 1_793_577_600;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    db: issuance::db::Db,
-    master: MasterKey,
+    sandbox: Sandbox,
     org: String,
     badge: String,
 }
 
 async fn fixture(plan: Plan, validity_days: Option<i64>) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let master = MasterKey::generate();
-    let org = organizations::create(&db, "Acme", plan).await.unwrap();
-    organizations::approve(&db, &master, &org.id).await.unwrap();
-    let badge = badges::create(
-        &db,
-        &org.id,
-        NewBadge {
-            name: "Safety".into(),
-            description: "d".into(),
-            criteria_narrative: "c".into(),
-            image_url: None,
-            validity_days,
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    Fixture { _dir: dir, db, master, org: org.id, badge: badge.id }
+    let sandbox = Sandbox::new().await;
+    let org = sandbox.org("Acme", plan).await;
+    let badge = sandbox.badge(&org, "Safety", validity_days).await;
+    Fixture { sandbox, org, badge }
 }
 
 impl Fixture {
@@ -51,12 +34,15 @@ impl Fixture {
         if let Some(at) = expires_at {
             body["expires_at"] = json!(issuance::clock::rfc3339(at));
         }
-        let issuer = Issuer { db: &self.db, master: &self.master, public_url: "https://laurel.example" };
+        let issuer = Issuer { db: &self.sandbox.db, master: &self.sandbox.master, public_url: PUBLIC_URL };
         credentials::issue(issuer, &self.org, IssueRequest::parse(&body).unwrap(), now).await.unwrap().id
     }
 
     async fn review(&self, csv: &str, now: i64) -> issuance::bulk::Review {
-        review(&self.db, &self.org, &self.badge, csv.as_bytes(), Some("people.csv"), now).await.unwrap().unwrap()
+        review(&self.sandbox.db, &self.org, &self.badge, csv.as_bytes(), Some("people.csv"), now)
+            .await
+            .unwrap()
+            .unwrap()
     }
 }
 
@@ -68,7 +54,7 @@ async fn every_row_is_classified_against_what_the_badge_holders_already_have() {
     f.issue("timed@example.com", Some(now + 30 * DAY), now - 10 * DAY).await;
     f.issue("lapsed@example.com", Some(now - DAY), now - 10 * DAY).await;
     let revoked = f.issue("revoked@example.com", Some(now + 30 * DAY), now - 10 * DAY).await;
-    credentials::store::revoke(&f.db, &f.org, &revoked, Some("test"), None).await.unwrap();
+    credentials::store::revoke(&f.sandbox.db, &f.org, &revoked, Some("test"), None).await.unwrap();
 
     let csv = "name,email\n\
                New,new@example.com\n\
@@ -93,14 +79,14 @@ async fn every_row_is_classified_against_what_the_badge_holders_already_have() {
     assert_eq!(r.rows[4].existing_credential_id.as_deref(), Some(revoked.as_str()));
     assert_eq!((r.totals.issuable, r.totals.valid, r.totals.invalid), (4, 5, 1));
     assert!(r.can_submit());
-    let untouched: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials").fetch_one(&f.db).await.unwrap();
+    let untouched: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials").fetch_one(&f.sandbox.db).await.unwrap();
     assert_eq!(untouched, 4, "a dry run writes nothing");
 }
 
 #[tokio::test]
 async fn the_quota_counts_this_month_only_and_stops_at_the_limit() {
     let f = fixture(Plan::Professional, Some(365)).await;
-    organizations::set_quota(&f.db, &f.org, 3).await.unwrap();
+    organizations::set_quota(&f.sandbox.db, &f.org, 3).await.unwrap();
     // Two recipients counted in October.
     f.issue("oct1@example.com", None, OCT_20).await;
     f.issue("oct2@example.com", None, OCT_20).await;
@@ -131,13 +117,13 @@ async fn a_free_org_may_validate_but_not_submit() {
 async fn file_problems_and_unknown_badges_are_reported_before_any_row() {
     let f = fixture(Plan::Professional, None).await;
     let file_error =
-        review(&f.db, &f.org, &f.badge, b"name,email\n", Some("x.csv"), OCT_20).await.unwrap().unwrap_err();
+        review(&f.sandbox.db, &f.org, &f.badge, b"name,email\n", Some("x.csv"), OCT_20).await.unwrap().unwrap_err();
     assert_eq!(file_error.code, "no_rows");
-    let not_csv = review(&f.db, &f.org, &f.badge, b"name,email\nA,a@example.com\n", Some("x.xlsx"), OCT_20)
+    let not_csv = review(&f.sandbox.db, &f.org, &f.badge, b"name,email\nA,a@example.com\n", Some("x.xlsx"), OCT_20)
         .await
         .unwrap()
         .unwrap_err();
     assert_eq!(not_csv.code, "not_csv");
-    let err = review(&f.db, &f.org, "bdg_nope", b"name,email\n", None, OCT_20).await.unwrap_err();
+    let err = review(&f.sandbox.db, &f.org, "bdg_nope", b"name,email\n", None, OCT_20).await.unwrap_err();
     assert!(err.to_string().contains("badge_id: no badge 'bdg_nope'"), "{err}");
 }

@@ -2,16 +2,17 @@
 
 use std::collections::HashSet;
 
-use issuance::keys::MasterKey;
-use issuance::orgs::{Plan, organizations};
-use issuance::status_list::{LIST_SIZE, lists};
+mod support;
 
-async fn org() -> (tempfile::TempDir, issuance::db::Db, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let org = organizations::create(&db, "Acme", Plan::Enterprise).await.unwrap();
-    organizations::approve(&db, &MasterKey::generate(), &org.id).await.unwrap();
-    (dir, db, org.id)
+use issuance::orgs::Plan;
+use issuance::status_list::{LIST_SIZE, lists};
+use support::Sandbox;
+
+async fn org() -> (Sandbox, issuance::db::Db, String) {
+    let sandbox = Sandbox::new().await;
+    let org = sandbox.org("Acme", Plan::Enterprise).await;
+    let db = sandbox.db.clone();
+    (sandbox, db, org)
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use issuance::clock::Clock;
 use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 
@@ -40,6 +41,8 @@ pub struct Config {
     pub mail_from: String,
     /// `LAUREL_SMTP_RETRY_SECS`: first retry delay, doubling; default 30.
     pub smtp_retry_secs: u64,
+    /// The system clock; tests move an adjustable one instead of sleeping.
+    pub clock: Clock,
 }
 
 impl std::fmt::Debug for Config {
@@ -101,6 +104,7 @@ impl Config {
                 None => 30,
                 Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_SMTP_RETRY_SECS {v:?}: {e}"))?,
             },
+            clock: Clock::system(),
         })
     }
 

@@ -74,7 +74,8 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect(&config.database_url).await?;
         let master_key = config.master_key()?;
-        let state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
+        let mut state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
+        state.clock = config.clock.clone();
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;

@@ -26,10 +26,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     use crate::ssr;
     use issuance::accounts::{LoginAttempt, authenticate};
 
-    let db = ssr::state()?.db;
+    let state = ssr::state()?;
     let client = ssr::client_addr().await;
-    let user =
-        authenticate(&db, LoginAttempt { email: &email, password: &password, client: client.as_deref() }).await?;
+    let attempt =
+        LoginAttempt { email: &email, password: &password, client: client.as_deref(), now: state.clock.now() };
+    let user = authenticate(&state.db, attempt).await?;
     ssr::sign_in(&user).await?;
     tracing::info!(user_id = %user.id, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));

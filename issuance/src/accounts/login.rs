@@ -2,7 +2,6 @@
 
 use super::throttle::{self, PER_ACCOUNT, PER_ADDRESS};
 use super::{User, password, users};
-use crate::clock;
 use crate::db::Db;
 use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
@@ -16,10 +15,11 @@ pub struct LoginAttempt<'a> {
     pub password: &'a str,
     /// The client's address, when known, for per-address throttling.
     pub client: Option<&'a str>,
+    pub now: i64,
 }
 
 pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User> {
-    let now = clock::now();
+    let now = attempt.now;
     let Ok(email) = EmailAddress::parse(attempt.email) else {
         return Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into()));
     };

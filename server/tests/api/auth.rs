@@ -126,7 +126,7 @@ async fn repeated_failures_lock_the_account_for_a_while_even_for_the_right_passw
     assert!(error_text(locked).await.contains("Wait"));
 
     // The first lock lasts one second; then the right password works again.
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.clock.advance(2);
     assert_eq!(app.login("ada@example.com", PASSWORD).await.status(), StatusCode::OK);
 }
 

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use issuance::api_keys::Scope;
 use issuance::badges::{self, NewBadge};
+use issuance::clock::Clock;
 use issuance::credentials::{self, IssueRequest, Issuer};
 use issuance::db::Db;
 use issuance::jobs::engine::PlanCaps;
@@ -24,6 +25,8 @@ pub struct TestApp {
     pub db_url: String,
     pub db: Db,
     pub master: MasterKey,
+    /// The app's clock: tests move it on instead of sleeping.
+    pub clock: Clock,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
@@ -47,16 +50,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_url: None,
         mail_from: "Laurel Test <no-reply@laurel.test>".into(),
         smtp_retry_secs: 1,
+        clock: Clock::adjustable(),
     };
     adjust(&mut config);
     let db_url = config.database_url.clone();
     let public_url = config.public_url.clone();
+    let clock = config.clock.clone();
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://{}", app.local_addr());
     let db = app.state().db.clone();
     let master = app.state().master_key.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { client: client(), address, public_url, db_url, db, master, _dir: dir }
+    TestApp { client: client(), address, public_url, db_url, db, master, clock, _dir: dir }
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
@@ -238,10 +243,10 @@ pub fn decode_part(token: &str, n: usize) -> Value {
 /// Waits (up to 30 s) for a job to finish and returns its status.
 pub async fn wait_for_job(db: &Db, job_id: &str) -> String {
     for _ in 0..600 {
-        let status: String =
+        let status: issuance::jobs::JobStatus =
             sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job_id).fetch_one(db).await.unwrap();
-        if ["completed", "failed", "cancelled"].contains(&status.as_str()) {
-            return status;
+        if status.is_finished() {
+            return status.as_str().to_owned();
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
