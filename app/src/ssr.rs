@@ -3,7 +3,6 @@
 
 use issuance::accounts::User;
 use issuance::accounts::sessions::{self, SessionGrant};
-use issuance::db::Db;
 use issuance::orgs::{Action, Membership};
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -31,19 +30,18 @@ pub async fn session() -> Result<Session, AppError> {
 /// The user signed in on `session`, if the sign-in still stands (see
 /// `issuance::accounts::sessions`); for axum handlers outside Leptos that
 /// share the session too.
-pub async fn session_user(db: &Db, session: &Session) -> Result<Option<User>, AppError> {
+pub async fn session_user(site: &AppState, session: &Session) -> Result<Option<User>, AppError> {
     let grant: Option<SessionGrant> = session.get(GRANT_KEY).await.map_err(internal)?;
     let Some(grant) = grant else {
         return Ok(None);
     };
-    Ok(sessions::resolve(db, &grant, state()?.clock.now()).await?)
+    Ok(sessions::resolve(&site.db, &grant, site.clock.now()).await?)
 }
 
 /// The signed-in user, if any.
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let session = session().await?;
-    let db = state()?.db;
-    let user = session_user(&db, &session).await?;
+    let user = session_user(&state()?, &session).await?;
     if user.is_none() && session.get::<SessionGrant>(GRANT_KEY).await.ok().flatten().is_some() {
         // Ran out or was ended elsewhere: drop it, so the cookie goes too.
         session.flush().await.map_err(internal)?;

@@ -33,11 +33,8 @@ fn page(org_id: &str) -> String {
 }
 
 async fn authorize(state: &Site, session: &Session, org_id: &str, back: &str) -> Result<Membership, Refusal> {
-    let user = app::ssr::session_user(&state.db, session)
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| Refusal::SignIn(back.to_owned()))?;
+    let user =
+        app::ssr::session_user(state, session).await.ok().flatten().ok_or_else(|| Refusal::SignIn(back.to_owned()))?;
     Membership::authorize(&state.db, &user.id, org_id, Action::Issue)
         .await
         .map_err(|e| Refusal::from_core(e, "authorising a bulk upload"))

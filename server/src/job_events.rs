@@ -67,7 +67,7 @@ async fn member_job(
     job_id: &str,
     back: Option<&str>,
 ) -> Result<(String, Job), Refusal> {
-    let user = app::ssr::session_user(&state.db, session).await.ok().flatten().ok_or_else(|| match back {
+    let user = app::ssr::session_user(state, session).await.ok().flatten().ok_or_else(|| match back {
         Some(back) => Refusal::SignIn(back.to_owned()),
         None => Refusal::status(StatusCode::UNAUTHORIZED, "Sign in to follow this job."),
     })?;
@@ -91,7 +91,7 @@ async fn events(
         return (StatusCode::TOO_MANY_REQUESTS, "Too many live views are open; close some tabs and reload.")
             .into_response();
     };
-    let watcher = Watcher { session, user_id, _slot: slot };
+    let watcher = Watcher { site: state.clone(), session, user_id, _slot: slot };
     Sse::new(snapshots(state.db.clone(), job, watcher)).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -128,6 +128,7 @@ impl Drop for StreamSlot {
 
 /// Who is watching, checked again before every read.
 struct Watcher {
+    site: Site,
     session: Session,
     user_id: String,
     _slot: StreamSlot,
@@ -136,15 +137,16 @@ struct Watcher {
 impl Watcher {
     /// Still signed in as the same user (the session is re-read from the
     /// store, so a sign-out elsewhere counts) and still a member.
-    async fn may_still_watch(&self, db: &Db, org_id: &str) -> bool {
+    async fn may_still_watch(&self, org_id: &str) -> bool {
+        let site = &self.site;
         if self.session.load().await.is_err() {
             return false;
         }
-        match app::ssr::session_user(db, &self.session).await {
+        match app::ssr::session_user(site, &self.session).await {
             Ok(Some(user)) if user.id == self.user_id => {}
             _ => return false,
         }
-        Membership::authorize(db, &self.user_id, org_id, Action::ViewOrg).await.is_ok()
+        Membership::authorize(&site.db, &self.user_id, org_id, Action::ViewOrg).await.is_ok()
     }
 }
 
@@ -184,7 +186,7 @@ fn snapshots(db: Db, job: Job, watcher: Watcher) -> impl Stream<Item = Result<Ev
                 if f.opened.elapsed() > MAX_STREAM {
                     return None;
                 }
-                if !f.watcher.may_still_watch(&f.db, &f.job.org_id).await {
+                if !f.watcher.may_still_watch(&f.job.org_id).await {
                     tracing::info!(job = %f.job.id, "job events: access ended; closing");
                     return None;
                 }
