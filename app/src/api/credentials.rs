@@ -186,63 +186,36 @@ pub async fn revoke_credential(org_id: String, credential_id: String, reason: Op
 #[server(endpoint = "get_public_credential")]
 pub async fn get_public_credential(credential_id: String) -> Result<PublicCredentialView, AppError> {
     use crate::ssr;
+    use issuance::credentials::shown::Shown;
     use issuance::credentials::store;
-    use serde_json::Value;
 
     let state = ssr::state()?;
     let c = store::get_any(&state.db, &credential_id).await?;
     let now = issuance::clock::now();
-    let payload = match issuance::jws::decode(&c.signed_payload) {
-        Ok(d) => d.payload,
-        Err(e) => {
-            let reference = issuance::ids::new_id("err");
-            tracing::error!(%reference, credential_id = %c.id, error = %e, "a stored credential does not decode");
-            return Err(AppError::Internal(reference));
-        }
-    };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    let subject = payload.get("credentialSubject");
-    let achievement = subject.and_then(|s| s.get("achievement"));
-    // Open Badges carries the recipient's name as an unhashed identifier.
-    let recipient_name = subject
-        .and_then(|s| s.get("identifier"))
-        .and_then(Value::as_array)
-        .and_then(|ids| {
-            ids.iter().find(|i| {
-                i.get("identityType").and_then(Value::as_str) == Some("name")
-                    && i.get("hashed").and_then(Value::as_bool) == Some(false)
-            })
-        })
-        .and_then(|i| text(i.get("identityHash")));
-    let kind = payload
-        .get("type")
-        .and_then(Value::as_array)
-        .and_then(|t| t.iter().filter_map(Value::as_str).find(|t| *t != "VerifiableCredential"))
-        .map(kind_label)
-        .unwrap_or_else(|| "Credential".into());
-    let title = text(achievement.and_then(|a| a.get("name")))
-        .or_else(|| text(payload.get("name")))
-        .or_else(|| text(subject.and_then(|s| s.get("name"))))
-        .unwrap_or_else(|| kind.clone());
-    let status = payload.get("credentialStatus");
+    let shown = Shown::of_token(&c.signed_payload).map_err(|e| {
+        tracing::error!(credential_id = %c.id, "a stored credential does not read");
+        AppError::from(e)
+    })?;
+    let kind = shown.kind().map(kind_label).unwrap_or_else(|| "Credential".into());
+    let achievement = shown.achievement();
+    let non_empty = |s: Option<&String>| s.filter(|d| !d.is_empty()).cloned();
     Ok(PublicCredentialView {
         status: c.status_at(now),
         revoked_at: c.revoked_at.filter(|_| c.is_revoked()),
+        title: shown.title().map(str::to_owned).unwrap_or_else(|| kind.clone()),
         kind,
-        title,
-        badge_url: text(achievement.and_then(|a| a.get("id"))),
-        description: text(achievement.and_then(|a| a.get("description"))).filter(|d| !d.is_empty()),
-        criteria: text(achievement.and_then(|a| a.get("criteria")).and_then(|c| c.get("narrative")))
-            .filter(|d| !d.is_empty()),
-        image_url: text(achievement.and_then(|a| a.get("image")).and_then(|i| i.get("id"))),
-        recipient_name: recipient_name.or_else(|| text(subject.and_then(|s| s.get("name")))),
-        issuer_name: text(payload.get("issuer").and_then(|i| i.get("name"))).unwrap_or_else(|| c.issuer_did.clone()),
+        badge_url: achievement.and_then(|a| a.id.clone()),
+        description: non_empty(achievement.and_then(|a| a.description.as_ref())),
+        criteria: non_empty(achievement.and_then(|a| a.criteria.as_ref()).and_then(|c| c.narrative.as_ref())),
+        image_url: achievement.and_then(|a| a.image.as_ref()).and_then(|i| i.id.clone()),
+        recipient_name: shown.recipient_name().map(str::to_owned),
+        issuer_name: shown.issuer.as_ref().and_then(|i| i.name.clone()).unwrap_or_else(|| c.issuer_did.clone()),
         issuer_did: c.issuer_did.clone(),
         issued_at: c.issued_at,
         expires_at: c.expires_at,
+        status_list_url: shown.status.as_ref().and_then(|s| s.list_url.clone()),
+        status_list_index: shown.status.as_ref().and_then(|s| s.index.clone()),
         did_document_url: format!("{}/organizations/{}/did.json", state.public_url, c.org_id),
-        status_list_url: text(status.and_then(|s| s.get("statusListCredential"))),
-        status_list_index: text(status.and_then(|s| s.get("statusListIndex"))),
         download_url: format!("/credentials/{}/credential.jwt", c.id),
         id: c.id,
     })
