@@ -17,7 +17,7 @@ pub mod scope;
 
 pub use credential::CredentialStatus;
 pub use job::{ItemState, JobStatus};
-pub use mail::MailStatus;
+pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use plan::Plan;
 pub use review::RowStatus;
 pub use role::{Action, Role};
@@ -55,6 +55,7 @@ mod tests {
         agree(RowStatus::ALL);
         agree(CredentialStatus::ALL);
         agree(MailStatus::ALL);
+        agree(MailKind::ALL);
         assert_eq!(RowStatus::ActiveNonExpiring.as_str(), "active_non_expiring");
         assert_eq!(Scope::CredentialsWrite.as_str(), "credentials:write");
         assert_eq!(Action::ManageApiKeys.as_str(), "manage_api_keys");

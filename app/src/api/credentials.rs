@@ -25,25 +25,6 @@ fn about(c: &issuance::credentials::Credential) -> (String, String) {
     )
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn outbox_view(e: issuance::outbox::OutboxEntry) -> super::types::OutboxMessageView {
-    super::types::OutboxMessageView {
-        id: e.id,
-        credential_id: e.credential_id,
-        job_id: e.job_id,
-        to_email: e.to_email,
-        to_name: e.to_name,
-        // An invitation has no badge; the column says what the message is.
-        badge_name: if e.kind == "invitation" { Some("Invitation to join".into()) } else { e.badge_name },
-        status: e.status,
-        attempts: e.attempts,
-        next_attempt_at: e.next_attempt_at,
-        last_error: e.last_error,
-        sent_at: e.sent_at,
-        created_at: e.created_at,
-    }
-}
-
 /// The org's credentials, newest first, with the filters of the page:
 /// status, type, badge, job and a search in name and e-mail.
 #[server(endpoint = "list_credentials")]
@@ -153,7 +134,7 @@ pub async fn get_credential(org_id: String, credential_id: String) -> Result<Cre
         replaces: lineage.replaces,
         superseded_by: lineage.superseded_by,
         job_id: lineage.job_id,
-        emails: emails.into_iter().map(outbox_view).collect(),
+        emails,
         id: c.id,
         credential_type: c.credential_type,
         recipient_email: c.recipient_email,

@@ -37,7 +37,7 @@ pub async fn get_outbox(
         smtp_configured: state.smtp_configured,
         filter: status,
         next_cursor: if more { messages.last().map(|m| m.id.clone()) } else { None },
-        messages: messages.into_iter().map(super::credentials::outbox_view).collect(),
+        messages,
     })
 }
 

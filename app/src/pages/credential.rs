@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 use super::credentials::type_label;
 use super::org_frame::use_org_id;
 use crate::api::credentials::{RevokeCredential, get_credential};
-use crate::api::types::{CredentialDetailView, CredentialStatus, OutboxMessageView};
+use crate::api::types::{CredentialDetailView, CredentialStatus, OutboxEntry};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::datetime;
@@ -117,7 +117,7 @@ fn RevokeForm(org_id: String, credential_id: String, revoke: ServerAction<Revoke
 }
 
 #[component]
-fn Emails(emails: Vec<OutboxMessageView>) -> impl IntoView {
+fn Emails(emails: Vec<OutboxEntry>) -> impl IntoView {
     view! {
         <section class="card" data-testid="emails">
             <h2>"E-mail"</h2>

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::outbox::{RetryOutboxMessage, get_outbox};
-use crate::api::types::{MailStatus, OutboxMessageView, OutboxView};
+use crate::api::types::{MailKind, MailStatus, OutboxEntry, OutboxView};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
@@ -91,14 +91,10 @@ fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>
 }
 
 #[component]
-fn Message(
-    m: OutboxMessageView,
-    org_id: String,
-    base: String,
-    retry: ServerAction<RetryOutboxMessage>,
-) -> impl IntoView {
+fn Message(m: OutboxEntry, org_id: String, base: String, retry: ServerAction<RetryOutboxMessage>) -> impl IntoView {
     let failed = m.status == MailStatus::Failed;
     let badge = match (m.badge_name.clone(), m.credential_id.clone()) {
+        _ if m.kind == MailKind::Invitation => view! { <span>"Invitation to join"</span> }.into_any(),
         (Some(name), Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>{name}</a> }.into_any(),
         (None, Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>"Credential"</a> }.into_any(),
         (name, None) => view! { <span>{name.unwrap_or_default()}</span> }.into_any(),

@@ -155,12 +155,7 @@ pub async fn claim(
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
-        let pending: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending')")
-                .bind(job_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if pending {
+        if has_pending(&mut tx, job_id).await? {
             return Ok(Claim::Busy);
         }
         organizations::lock(&mut tx, &org_id).await?;
@@ -206,15 +201,18 @@ pub async fn plan_of(db: &Db, org_id: &str) -> CoreResult<Plan> {
     Ok(organizations::get(db, org_id).await?.plan)
 }
 
+/// Whether any row of the job still waits to be issued (leased or not).
+async fn has_pending(tx: &mut sqlx::SqliteConnection, job_id: &str) -> CoreResult<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending')")
+        .bind(job_id)
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
 /// Closes the job when no row is pending: `failed` if every row failed,
 /// otherwise `completed`. Returns whether it closed.
 pub(crate) async fn finish_if_done(tx: &mut sqlx::SqliteConnection, job_id: &str, now: i64) -> CoreResult<bool> {
-    let pending: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending')")
-            .bind(job_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if pending {
+    if has_pending(tx, job_id).await? {
         return Ok(false);
     }
     let closed = sqlx::query(

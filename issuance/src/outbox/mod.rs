@@ -12,29 +12,11 @@
 pub mod message;
 pub mod sender;
 
-pub use model::MailStatus;
+pub use model::{MailKind, MailStatus, OutboxEntry};
 use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct OutboxEntry {
-    pub id: String,
-    /// `credential_issued` or `invitation`.
-    pub kind: String,
-    pub credential_id: Option<String>,
-    pub job_id: Option<String>,
-    pub to_email: String,
-    pub to_name: String,
-    pub badge_name: Option<String>,
-    pub status: MailStatus,
-    pub attempts: i64,
-    pub next_attempt_at: i64,
-    pub last_error: Option<String>,
-    pub sent_at: Option<i64>,
-    pub created_at: i64,
-}
 
 const SELECT_ENTRY: &str =
     "SELECT o.id, o.kind, o.credential_id, o.job_id, o.to_email, o.to_name, b.name AS badge_name,

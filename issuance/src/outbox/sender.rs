@@ -12,7 +12,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
 
-use super::MailStatus;
+use super::{MailKind, MailStatus};
 use tokio::task::JoinHandle;
 
 use super::message::{self, Facts, InvitationFacts};
@@ -100,7 +100,7 @@ struct Site {
 #[derive(sqlx::FromRow)]
 struct Due {
     id: String,
-    kind: String,
+    kind: MailKind,
     credential_id: Option<String>,
     invitation_id: Option<String>,
     to_email: String,
@@ -170,9 +170,9 @@ async fn deliver_due(
 }
 
 async fn build(db: &Db, m: &Due, from: &Mailbox, site: &Site) -> Result<Message, String> {
-    let rendered = match m.kind.as_str() {
-        "invitation" => invitation(db, m, site).await?,
-        _ => credential_issued(db, m, &site.public_url).await?,
+    let rendered = match m.kind {
+        MailKind::Invitation => invitation(db, m, site).await?,
+        MailKind::CredentialIssued => credential_issued(db, m, &site.public_url).await?,
     };
     let address = m.to_email.parse().map_err(|e| format!("recipient address {}: {e}", m.to_email))?;
     let to = Mailbox::new(Some(m.to_name.clone()).filter(|n| !n.is_empty()), address);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CredentialStatus, MailStatus};
+use super::{CredentialStatus, MailStatus, OutboxEntry};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialRow {
@@ -58,23 +58,6 @@ pub struct CredentialsPageView {
     pub job_label: Option<String>,
 }
 
-/// One e-mail of the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutboxMessageView {
-    pub id: String,
-    pub credential_id: Option<String>,
-    pub job_id: Option<String>,
-    pub to_email: String,
-    pub to_name: String,
-    pub badge_name: Option<String>,
-    pub status: MailStatus,
-    pub attempts: i64,
-    pub next_attempt_at: i64,
-    pub last_error: Option<String>,
-    pub sent_at: Option<i64>,
-    pub created_at: i64,
-}
-
 /// A credential as its org sees it, on its detail page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialDetailView {
@@ -101,7 +84,7 @@ pub struct CredentialDetailView {
     pub claims_json: String,
     pub jwt: String,
     pub public_url: String,
-    pub emails: Vec<OutboxMessageView>,
+    pub emails: Vec<OutboxEntry>,
     pub can_revoke: bool,
 }
 
@@ -140,7 +123,7 @@ pub struct OutboxView {
     pub failed: i64,
     pub smtp_configured: bool,
     pub filter: Option<MailStatus>,
-    pub messages: Vec<OutboxMessageView>,
+    pub messages: Vec<OutboxEntry>,
     /// Pass as `before` for older messages; `None` on the last page.
     pub next_cursor: Option<String>,
 }
