@@ -1,5 +1,9 @@
 //! A bulk job's status, and what became of each of its rows.
 
+use serde::{Deserialize, Serialize};
+
+use crate::mail::MailStatus;
+use crate::review::RowStatus;
 use crate::term::vocabulary;
 
 vocabulary! {
@@ -52,4 +56,27 @@ impl ItemState {
             ItemState::Cancelled => "Cancelled",
         }
     }
+}
+
+/// One row of a job's file and what became of it: what the job page's
+/// table and the API show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct JobItem {
+    /// 0-based data row of the file (the API's `index`).
+    pub idx: i64,
+    pub line: i64,
+    pub name: String,
+    pub email: String,
+    /// The review's verdict at submit.
+    pub classification: RowStatus,
+    pub state: ItemState,
+    /// Set once the row succeeded.
+    pub credential_id: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub finished_at: Option<i64>,
+    /// The e-mail to the recipient, once the row succeeded.
+    pub email_status: Option<MailStatus>,
+    pub email_error: Option<String>,
 }

@@ -16,7 +16,7 @@ pub mod role;
 pub mod scope;
 
 pub use credential::CredentialStatus;
-pub use job::{ItemState, JobStatus};
+pub use job::{ItemState, JobItem, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use plan::Plan;
 pub use review::RowStatus;

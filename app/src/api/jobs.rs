@@ -58,7 +58,7 @@ pub async fn get_job_rows(
     state: Option<String>,
     after: Option<i64>,
 ) -> Result<JobRowsView, AppError> {
-    use super::types::{ItemCount, JobItemRow};
+    use super::types::ItemCount;
     use crate::ssr;
     use issuance::jobs::{ItemFilter, ItemState};
     use issuance::orgs::Action;
@@ -81,21 +81,7 @@ pub async fn get_job_rows(
             count(ItemState::Pending, job.remaining()),
             count(ItemState::Cancelled, job.cancelled_rows()),
         ],
-        items: items
-            .into_iter()
-            .take(ITEMS_PAGE_SIZE as usize)
-            .map(|i| JobItemRow {
-                idx: i.idx,
-                line: i.line,
-                name: i.name,
-                email: i.email,
-                state: i.state,
-                credential_id: i.credential_id,
-                error: i.error_message,
-                email_status: i.email_status,
-                email_error: i.email_error,
-            })
-            .collect(),
+        items: items.into_iter().take(ITEMS_PAGE_SIZE as usize).collect(),
         filter,
         after,
         next_after,

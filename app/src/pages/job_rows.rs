@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::types::{JobItemRow, JobRowsView};
+use crate::api::types::{JobItem, JobRowsView};
 use crate::format::thousands;
 
 /// The job's rows and what became of each, a page at a time.
@@ -64,8 +64,8 @@ pub(super) fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoVie
 }
 
 #[component]
-fn Row(row: JobItemRow, org_id: String) -> impl IntoView {
-    let details = match (&row.credential_id, &row.error) {
+fn Row(row: JobItem, org_id: String) -> impl IntoView {
+    let details = match (&row.credential_id, &row.error_message) {
         (Some(id), _) => view! {
             <a href=format!("/organizations/{org_id}/credentials/{id}") data-testid="credential-link">"View credential"</a>
         }

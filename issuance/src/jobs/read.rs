@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use model::{MailStatus, RowStatus};
+pub use model::JobItem;
 
 use super::{ItemState, JobStatus};
 use crate::bulk::csv_file::neutralise;
@@ -73,26 +73,6 @@ pub async fn list(db: &Db, org_id: &str, limit: i64, before: Option<&str>) -> Co
     .bind(limit.clamp(1, 200))
     .fetch_all(db)
     .await?)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct JobItem {
-    /// 0-based data row of the file (the API's `index`).
-    pub idx: i64,
-    pub line: i64,
-    pub name: String,
-    pub email: String,
-    /// The review's verdict at submit.
-    pub classification: RowStatus,
-    pub state: ItemState,
-    /// Set once the row succeeded.
-    pub credential_id: Option<String>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub finished_at: Option<i64>,
-    /// The e-mail to the recipient, once the row succeeded.
-    pub email_status: Option<MailStatus>,
-    pub email_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

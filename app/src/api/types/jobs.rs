@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ItemState, JobStatus, MailStatus};
+use super::{ItemState, JobItem, JobStatus};
 
 /// How many of a job's rows are in one state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,21 +79,6 @@ pub struct JobSnapshot {
     pub failures: Vec<JobFailure>,
 }
 
-/// One row of the job's file and what became of it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JobItemRow {
-    pub idx: i64,
-    pub line: i64,
-    pub name: String,
-    pub email: String,
-    pub state: ItemState,
-    pub credential_id: Option<String>,
-    pub error: Option<String>,
-    /// Once the row succeeded.
-    pub email_status: Option<MailStatus>,
-    pub email_error: Option<String>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobPageView {
     pub job: JobSummary,
@@ -107,7 +92,7 @@ pub struct JobPageView {
 pub struct JobRowsView {
     /// Rows per state, for the filter.
     pub counts: Vec<ItemCount>,
-    pub items: Vec<JobItemRow>,
+    pub items: Vec<JobItem>,
     /// The item state the table shows, if filtered.
     pub filter: Option<ItemState>,
     /// The cursor the table starts after, if not on its first page.

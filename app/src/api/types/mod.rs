@@ -2,7 +2,9 @@
 //! plans and statuses are `model`'s types, the same on both sides of the
 //! wire; pages ask them for labels rather than comparing strings.
 
-pub use model::{CredentialStatus, ItemState, JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus};
+pub use model::{
+    CredentialStatus, ItemState, JobItem, JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus,
+};
 
 mod bulk;
 mod credentials;
