@@ -69,7 +69,14 @@ pub async fn claim(db: &Db, org_id: &str, key: &str, fingerprint: &str, now: i64
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Proceed);
     }
-    let (hash, state, status, body): (String, String, Option<i64>, Option<String>) = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        request_hash: String,
+        state: String,
+        response_status: Option<i64>,
+        response_body: Option<String>,
+    }
+    let stored: Stored = sqlx::query_as(
         "SELECT request_hash, state, response_status, response_body FROM idempotency_keys
          WHERE org_id = $1 AND idem_key = $2",
     )
@@ -77,12 +84,12 @@ pub async fn claim(db: &Db, org_id: &str, key: &str, fingerprint: &str, now: i64
     .bind(key)
     .fetch_one(db)
     .await?;
-    if hash != fingerprint {
+    if stored.request_hash != fingerprint {
         return Err(CoreError::Unprocessable(
             "This Idempotency-Key was used for a different request. Use a new key for a new request.".into(),
         ));
     }
-    match (state.as_str(), status, body) {
+    match (stored.state.as_str(), stored.response_status, stored.response_body) {
         ("done", Some(status), Some(body)) => Ok(Claim::Replay { status: status as u16, body }),
         _ => {
             Err(CoreError::conflict("A request with this Idempotency-Key is still being processed. Retry in a moment."))

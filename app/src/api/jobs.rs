@@ -134,8 +134,7 @@ pub mod live {
     /// The job's counts and e-mails, with `rate` and the time left at that
     /// rate; no failures (see [`failures`]).
     pub async fn snapshot(db: &Db, job: &Job, rate: Option<f64>) -> CoreResult<JobSnapshot> {
-        let (emails_queued, emails_sent, emails_failed) =
-            issuance::jobs::email_counts(db, &job.org_id, &job.id).await?;
+        let emails = issuance::outbox::counts(db, &job.org_id, Some(&job.id)).await?;
         Ok(JobSnapshot {
             status: job.status,
             total: job.total,
@@ -145,9 +144,9 @@ pub mod live {
             skipped: job.skipped,
             cancelled: job.cancelled_rows(),
             remaining: job.remaining(),
-            emails_queued,
-            emails_sent,
-            emails_failed,
+            emails_queued: emails.queued,
+            emails_sent: emails.sent,
+            emails_failed: emails.failed,
             rate,
             seconds_left: job.seconds_left(rate),
             failures: Vec::new(),

@@ -127,7 +127,15 @@ pub(crate) async fn load_held<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
 {
-    let rows: Vec<(String, String, CredentialStatus, Option<i64>, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct HeldRow {
+        recipient_email: String,
+        id: String,
+        status: CredentialStatus,
+        expires_at: Option<i64>,
+        issued_at: i64,
+    }
+    let rows: Vec<HeldRow> = sqlx::query_as(
         "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
          WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM json_each($3))",
     )
@@ -137,12 +145,12 @@ where
     .fetch_all(db)
     .await?;
     let mut held: HashMap<String, Vec<Held>> = HashMap::new();
-    for (email, id, status, expires_at, issued_at) in rows {
-        held.entry(email).or_default().push(Held {
-            credential_id: id,
-            revoked: status == CredentialStatus::Revoked,
-            expires_at,
-            issued_at,
+    for r in rows {
+        held.entry(r.recipient_email).or_default().push(Held {
+            credential_id: r.id,
+            revoked: r.status == CredentialStatus::Revoked,
+            expires_at: r.expires_at,
+            issued_at: r.issued_at,
         });
     }
     Ok(held)

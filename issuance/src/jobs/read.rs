@@ -113,20 +113,6 @@ pub async fn credential_ids(db: &Db, org_id: &str, job_id: &str) -> CoreResult<V
         .await?)
 }
 
-/// How the job's e-mails stand: `(queued, sent, failed)`.
-pub async fn email_counts(db: &Db, org_id: &str, job_id: &str) -> CoreResult<(i64, i64, i64)> {
-    Ok(sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
-         FROM outbox WHERE job_id = $1 AND org_id = $2",
-    )
-    .bind(job_id)
-    .bind(org_id)
-    .fetch_one(db)
-    .await?)
-}
-
 /// The job's failed rows as `name,email,error` CSV: fix them and upload
 /// the file again (the extra column is ignored by the upload).
 pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<u8>> {

@@ -25,7 +25,7 @@ const SELECT_ENTRY: &str =
      LEFT JOIN credentials c ON c.id = o.credential_id
      LEFT JOIN badges b ON b.id = c.badge_id";
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Counts {
     pub queued: i64,
     pub sent: i64,
@@ -75,17 +75,18 @@ pub async fn list(
     .await?)
 }
 
-pub async fn counts(db: &Db, org_id: &str) -> CoreResult<Counts> {
-    let (queued, sent, failed) = sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
-         FROM outbox WHERE org_id = $1",
+/// How the org's messages stand, or those of one of its jobs.
+pub async fn counts(db: &Db, org_id: &str, job_id: Option<&str>) -> CoreResult<Counts> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
+                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed
+         FROM outbox WHERE org_id = $1 AND ($2 IS NULL OR job_id = $2)",
     )
     .bind(org_id)
+    .bind(job_id)
     .fetch_one(db)
-    .await?;
-    Ok(Counts { queued, sent, failed })
+    .await?)
 }
 
 /// The messages sent about one credential, newest first.

@@ -250,12 +250,12 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
             break;
         }
     }
-    let (queued, sent, failed) = jobs::email_counts(&state.db, &key.org_id, &id).await?;
+    let emails = issuance::outbox::counts(&state.db, &key.org_id, Some(&id)).await?;
     let mut v = job_json(&job);
     let o = v.as_object_mut().expect("object");
     o.insert("credential_ids".into(), credential_ids.into());
     o.insert("errors".into(), errors.into());
-    o.insert("emails".into(), json!({"queued": queued, "sent": sent, "failed": failed}));
+    o.insert("emails".into(), json!(emails));
     Ok(Json(v))
 }
 
