@@ -67,7 +67,8 @@ pub async fn authorize(org_id: &str, action: Action) -> Result<(User, Membership
 /// Starts a fresh session for `user`: a new session id, so that an id
 /// planted before login is worthless after it.
 pub async fn sign_in(user: &User) -> Result<(), AppError> {
-    let grant = sessions::grant(&state()?.db, &user.id, issuance::clock::now()).await?;
+    let site = state()?;
+    let grant = sessions::grant(&site.db, &user.id, site.clock.now()).await?;
     keep_signed_in(grant).await
 }
 
