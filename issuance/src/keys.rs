@@ -220,19 +220,26 @@ pub struct PublicKeyInfo {
 
 /// Every key the org has had, newest first.
 pub async fn public_keys(db: &sqlx::SqlitePool, org_id: &str) -> CoreResult<Vec<PublicKeyInfo>> {
-    let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        public_jwk: String,
+        created_at: i64,
+        retired_at: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, public_jwk, created_at, retired_at FROM signing_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC",
     )
     .bind(org_id)
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|(key_id, jwk, created_at, retired_at)| {
+        .map(|r| {
             Ok(PublicKeyInfo {
-                jwk: serde_json::from_str(&jwk).map_err(|e| anyhow::anyhow!("stored JWK of {key_id}: {e}"))?,
-                key_id,
-                created_at,
-                retired_at,
+                jwk: serde_json::from_str(&r.public_jwk).map_err(|e| anyhow::anyhow!("stored JWK of {}: {e}", r.id))?,
+                key_id: r.id,
+                created_at: r.created_at,
+                retired_at: r.retired_at,
             })
         })
         .collect()

@@ -2,7 +2,10 @@
 //! JSON and the pages use: written through `sqlx::Type`, it reads back as
 //! the serde name, and that name reads back as the variant.
 
-use model::{Action, CredentialStatus, ItemState, JobStatus, MailStatus, Plan, Role, RowStatus};
+use model::{
+    Action, CredentialStatus, CredentialType, ItemState, JobSource, JobStatus, MailKind, MailStatus, Plan, Role,
+    RowStatus,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::SqlitePoolOptions;
@@ -34,6 +37,9 @@ async fn database_names_are_the_wire_names_for_every_variant() {
     round_trip(&db, RowStatus::ALL).await;
     round_trip(&db, CredentialStatus::ALL).await;
     round_trip(&db, MailStatus::ALL).await;
+    round_trip(&db, MailKind::ALL).await;
+    round_trip(&db, JobSource::ALL).await;
+    round_trip(&db, CredentialType::ALL).await;
 
     // And the schema's CHECK lists hold exactly these names.
     let schema = std::fs::read_to_string(concat!(
@@ -45,4 +51,6 @@ async fn database_names_are_the_wire_names_for_every_variant() {
     assert!(schema.contains(&format!("status IN ({job_check})")), "jobs.status CHECK lists {job_check}");
     let item_check = ItemState::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(schema.contains(&format!("state IN ({item_check})")), "job_items.state CHECK lists {item_check}");
+    let source_check = JobSource::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    assert!(schema.contains(&format!("source IN ({source_check})")), "jobs.source CHECK lists {source_check}");
 }

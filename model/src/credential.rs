@@ -30,3 +30,37 @@ impl CredentialStatus {
         }
     }
 }
+
+vocabulary! {
+    /// What a credential attests, as the API's `credential_type` names it.
+    pub enum CredentialType {
+        Business,
+        User,
+        AgentAuthorization,
+        OutcomeAttestation,
+        Badge,
+    }
+}
+
+impl CredentialType {
+    /// The VC `type` besides `VerifiableCredential`.
+    pub fn vc_type(self) -> &'static str {
+        match self {
+            CredentialType::Business => "BusinessCredential",
+            CredentialType::User => "UserCredential",
+            CredentialType::AgentAuthorization => "AgentAuthorizationCredential",
+            CredentialType::OutcomeAttestation => "OutcomeAttestationCredential",
+            CredentialType::Badge => "OpenBadgeCredential",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CredentialType::Business => "Business",
+            CredentialType::User => "User",
+            CredentialType::AgentAuthorization => "Agent authorization",
+            CredentialType::OutcomeAttestation => "Outcome attestation",
+            CredentialType::Badge => "Badge",
+        }
+    }
+}

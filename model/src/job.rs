@@ -36,6 +36,16 @@ impl JobStatus {
 }
 
 vocabulary! {
+    /// Where a job was submitted from.
+    pub enum JobSource {
+        /// A CSV submitted on the bulk-issue page.
+        Dashboard,
+        /// `POST /v1/bulk-issue`.
+        Api,
+    }
+}
+
+vocabulary! {
     /// What became of one row.
     pub enum ItemState {
         Pending,

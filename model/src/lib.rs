@@ -15,8 +15,8 @@ pub mod review;
 pub mod role;
 pub mod scope;
 
-pub use credential::CredentialStatus;
-pub use job::{ItemState, JobItem, JobStatus};
+pub use credential::{CredentialStatus, CredentialType};
+pub use job::{ItemState, JobItem, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use plan::Plan;
 pub use review::RowStatus;
@@ -51,9 +51,11 @@ mod tests {
         agree(Plan::ALL);
         agree(Scope::ALL);
         agree(JobStatus::ALL);
+        agree(JobSource::ALL);
         agree(ItemState::ALL);
         agree(RowStatus::ALL);
         agree(CredentialStatus::ALL);
+        agree(CredentialType::ALL);
         agree(MailStatus::ALL);
         agree(MailKind::ALL);
         assert_eq!(RowStatus::ActiveNonExpiring.as_str(), "active_non_expiring");

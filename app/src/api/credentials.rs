@@ -52,7 +52,9 @@ pub async fn list_credentials(
         .transpose()?;
     let filter = Filter {
         status,
-        credential_type: given(credential_type),
+        credential_type: given(credential_type)
+            .map(|t| t.parse().map_err(|m: String| AppError::Invalid(vec![("type".into(), m)])))
+            .transpose()?,
         search: q,
         badge_id: given(badge_id),
         job_id: job_id.clone(),

@@ -115,7 +115,7 @@ pub mod live {
             id: job.id.clone(),
             badge_name: job.badge_name.clone(),
             filename: job.filename.clone(),
-            source: job.source.clone(),
+            source: job.source,
             status: job.status,
             submitted_by: job.submitted_by.clone(),
             total: job.total,

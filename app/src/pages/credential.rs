@@ -2,7 +2,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::credentials::type_label;
 use super::org_frame::use_org_id;
 use crate::api::credentials::{RevokeCredential, get_credential};
 use crate::api::types::{CredentialDetailView, CredentialStatus, OutboxEntry};
@@ -57,7 +56,7 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
                     {c.subject_id.clone().map(|s| view! { <br/><small class="muted"><code>{s}</code></small> })}
                 </dd>
                 <dt>"Type"</dt>
-                <dd>{type_label(&c.credential_type)}</dd>
+                <dd>{c.credential_type.label()}</dd>
                 {c.badge_name.clone().map(|name| view! { <dt>"Badge"</dt><dd>{name}</dd> })}
                 <dt>"Issued"</dt>
                 <dd>{datetime(c.issued_at)}</dd>

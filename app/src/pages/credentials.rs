@@ -4,17 +4,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::credentials::list_credentials;
-use crate::api::types::{CredentialStatus, CredentialsPageView};
+use crate::api::types::{CredentialStatus, CredentialType, CredentialsPageView};
 use crate::components::loaded;
 use crate::format::{datetime, urlencode};
-
-pub(crate) const TYPES: [(&str, &str); 5] = [
-    ("badge", "Badge"),
-    ("business", "Business"),
-    ("user", "User"),
-    ("agent_authorization", "Agent authorization"),
-    ("outcome_attestation", "Outcome attestation"),
-];
 
 /// Every credential the org has issued, newest first, filterable by status,
 /// type, badge, bulk job and recipient. The filters are a plain GET form,
@@ -77,9 +69,9 @@ fn Credentials(view: CredentialsPageView, org_id: String) -> impl IntoView {
             <label><span>"Type"</span>
                 <select name="type">
                     <option value="">"Any"</option>
-                    {TYPES.map(|(value, label)| view! {
-                        <option value=value selected=kind.as_deref() == Some(value)>{label}</option>
-                    })}
+                    {CredentialType::ALL.iter().map(|t| view! {
+                        <option value=t.as_str() selected=kind.as_deref() == Some(t.as_str())>{t.label()}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <label><span>"Badge"</span>
@@ -140,7 +132,7 @@ fn Table(view: crate::api::types::CredentialsView, here: String) -> impl IntoVie
                                 <div><a href=format!("{here}/{}", c.id) data-testid="credential-link">{c.about}</a></div>
                                 <small class="muted">{c.detail}</small>
                             </td>
-                            <td>{type_label(&c.credential_type)}</td>
+                            <td>{c.credential_type.label()}</td>
                             <td><span class=format!("pill status-{}", c.status)>{c.status.label()}</span></td>
                             <td>{datetime(c.issued_at)}</td>
                             <td>{c.expires_at.map(datetime).unwrap_or_else(|| "Never".into())}</td>
@@ -152,8 +144,4 @@ fn Table(view: crate::api::types::CredentialsView, here: String) -> impl IntoVie
         </section>
     }
     .into_any()
-}
-
-pub(crate) fn type_label(t: &str) -> &'static str {
-    TYPES.iter().find(|(v, _)| *v == t).map(|(_, l)| *l).unwrap_or("Other")
 }

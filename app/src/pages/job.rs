@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
 use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
-use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobStatus};
+use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus};
 use crate::components::error_view::FormError;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
@@ -74,8 +74,10 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
         let _ = (&events, follow_it, live, rows_stale);
     });
 
-    let submitted = match (&v.job.submitted_by, v.job.source.as_str()) {
-        (Some(who), "api") => format!("Submitted over the API with key “{who}”, {}", datetime(v.job.created_at)),
+    let submitted = match (&v.job.submitted_by, v.job.source) {
+        (Some(who), JobSource::Api) => {
+            format!("Submitted over the API with key “{who}”, {}", datetime(v.job.created_at))
+        }
         (Some(who), _) => format!("Submitted by {who}, {}", datetime(v.job.created_at)),
         (None, _) => format!("Submitted {}", datetime(v.job.created_at)),
     };

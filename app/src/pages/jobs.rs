@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use super::job::{duration, pct};
 use super::org_frame::use_org_id;
 use crate::api::jobs::list_jobs;
-use crate::api::types::{JobSummary, JobsView};
+use crate::api::types::{JobSource, JobSummary, JobsView};
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
 
@@ -86,10 +86,10 @@ fn JobRow(job: JobSummary, base: String) -> impl IntoView {
         }
         format!("{} of {}", parts.join(" · "), thousands(job.total))
     };
-    let who = match (job.submitted_by.clone(), job.source.as_str()) {
-        (Some(who), "api") => format!("{who} (API)"),
+    let who = match (job.submitted_by.clone(), job.source) {
+        (Some(who), JobSource::Api) => format!("{who} (API)"),
         (Some(who), _) => who,
-        (None, "api") => "API".to_owned(),
+        (None, JobSource::Api) => "API".to_owned(),
         (None, _) => "—".to_owned(),
     };
     view! {

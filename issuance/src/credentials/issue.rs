@@ -107,7 +107,7 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     let credential = Credential {
         id,
         org_id: org_id.to_owned(),
-        credential_type: request.credential_type.as_str().to_owned(),
+        credential_type: request.credential_type,
         attestation_type: request.attestation_type.clone(),
         subject: Value::Object(request.subject.clone()),
         claims: Value::Object(request.claims.clone()),

@@ -4,10 +4,6 @@
 //! and their enumerations, the wallet delegation rule, and one claims
 //! sub-schema per attestation type.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::check::Checker;
@@ -15,66 +11,7 @@ use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
 use claims::{agent_claims, business_claims, outcome_claims, user_claims};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CredentialType {
-    Business,
-    User,
-    AgentAuthorization,
-    OutcomeAttestation,
-    Badge,
-}
-
-impl CredentialType {
-    pub const ALL: [CredentialType; 5] = [
-        CredentialType::Business,
-        CredentialType::User,
-        CredentialType::AgentAuthorization,
-        CredentialType::OutcomeAttestation,
-        CredentialType::Badge,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CredentialType::Business => "business",
-            CredentialType::User => "user",
-            CredentialType::AgentAuthorization => "agent_authorization",
-            CredentialType::OutcomeAttestation => "outcome_attestation",
-            CredentialType::Badge => "badge",
-        }
-    }
-
-    /// The VC `type` besides `VerifiableCredential`.
-    pub fn vc_type(self) -> &'static str {
-        match self {
-            CredentialType::Business => "BusinessCredential",
-            CredentialType::User => "UserCredential",
-            CredentialType::AgentAuthorization => "AgentAuthorizationCredential",
-            CredentialType::OutcomeAttestation => "OutcomeAttestationCredential",
-            CredentialType::Badge => "OpenBadgeCredential",
-        }
-    }
-}
-
-impl fmt::Display for CredentialType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CredentialType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        CredentialType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("expected {}, got '{s}'", choices(&CredentialType::ALL.map(|t| t.as_str()))))
-    }
-}
-
-fn choices(all: &[&str]) -> String {
-    all.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" | ")
-}
+pub use model::CredentialType;
 
 pub const ATTESTATION_TYPES: [&str; 6] = [
     "transaction_attested",

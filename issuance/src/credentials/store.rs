@@ -1,6 +1,6 @@
 //! Issued credentials in the database: reading, listing, revoking.
 
-use model::CredentialStatus;
+use model::{CredentialStatus, CredentialType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ use crate::{activity, clock, did};
 pub struct Credential {
     pub id: String,
     pub org_id: String,
-    pub credential_type: String,
+    pub credential_type: CredentialType,
     pub attestation_type: Option<String>,
     pub subject: Value,
     pub claims: Value,
@@ -54,7 +54,7 @@ impl Credential {
 struct Row {
     id: String,
     org_id: String,
-    credential_type: String,
+    credential_type: CredentialType,
     attestation_type: Option<String>,
     subject_json: String,
     claims_json: String,
@@ -117,7 +117,7 @@ pub(crate) async fn insert(tx: &mut sqlx::SqliteConnection, c: &Credential) -> C
     ))
     .bind(&c.id)
     .bind(&c.org_id)
-    .bind(&c.credential_type)
+    .bind(c.credential_type)
     .bind(&c.attestation_type)
     .bind(c.subject.to_string())
     .bind(c.claims.to_string())
@@ -165,7 +165,7 @@ pub async fn get_any(db: &Db, id: &str) -> CoreResult<Credential> {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Filter {
-    pub credential_type: Option<String>,
+    pub credential_type: Option<CredentialType>,
     pub status: Option<CredentialStatus>,
     /// Exact subject id or recipient e-mail.
     pub subject: Option<String>,

@@ -9,20 +9,7 @@ use crate::error::CoreResult;
 use crate::ids;
 use crate::status_list::{self, Slot};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    Dashboard,
-    Api,
-}
-
-impl Source {
-    fn as_str(self) -> &'static str {
-        match self {
-            Source::Dashboard => "dashboard",
-            Source::Api => "api",
-        }
-    }
-}
+pub use model::JobSource as Source;
 
 pub struct NewJob<'a> {
     pub org_id: &'a str,
@@ -60,7 +47,7 @@ pub async fn create(
     .bind(&review.badge_id)
     .bind(new.upload_id)
     .bind(new.filename)
-    .bind(new.source.as_str())
+    .bind(new.source)
     .bind(t.rows as i64)
     .bind(failed + skipped)
     .bind(failed)

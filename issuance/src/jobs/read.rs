@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use model::JobItem;
+use model::JobSource;
 
 use super::{ItemState, JobStatus};
 use crate::bulk::csv_file::neutralise;
@@ -18,8 +19,7 @@ pub struct Job {
     pub badge_name: String,
     pub upload_id: Option<String>,
     pub filename: Option<String>,
-    /// `dashboard` or `api`.
-    pub source: String,
+    pub source: JobSource,
     pub status: JobStatus,
     pub total: i64,
     pub processed: i64,

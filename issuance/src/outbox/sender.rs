@@ -202,8 +202,15 @@ async fn invitation(db: &Db, m: &Due, site: &Site) -> Result<message::Rendered, 
 
 async fn credential_issued(db: &Db, m: &Due, public_url: &str) -> Result<message::Rendered, String> {
     let credential_id = m.credential_id.as_deref().ok_or("the message has no credential")?;
-    let facts: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT o.name, b.name, b.description, c.expires_at
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        org_name: String,
+        badge_name: String,
+        description: String,
+        expires_at: Option<i64>,
+    }
+    let facts: Option<Row> = sqlx::query_as(
+        "SELECT o.name AS org_name, b.name AS badge_name, b.description, c.expires_at
          FROM credentials c JOIN organizations o ON o.id = c.org_id JOIN badges b ON b.id = c.badge_id
          WHERE c.id = $1",
     )
@@ -211,7 +218,7 @@ async fn credential_issued(db: &Db, m: &Due, public_url: &str) -> Result<message
     .fetch_optional(db)
     .await
     .map_err(|e| format!("reading the credential: {e}"))?;
-    let (org_name, badge_name, description, expires_at) = facts.ok_or("the credential no longer exists")?;
+    let Row { org_name, badge_name, description, expires_at } = facts.ok_or("the credential no longer exists")?;
     Ok(message::credential_issued(&Facts {
         recipient_name: &m.to_name,
         org_name: &org_name,

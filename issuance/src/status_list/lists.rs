@@ -32,7 +32,7 @@ pub struct StatusList {
 pub async fn allocate(tx: &mut sqlx::SqliteConnection, org_id: &str, count: u32) -> CoreResult<Vec<Slot>> {
     let mut slots = Vec::with_capacity(count as usize);
     while (slots.len() as u32) < count {
-        let open: Option<(String, i64, i64, String)> = sqlx::query_as(
+        let open: Option<OpenList> = sqlx::query_as(
             "SELECT id, next_slot, size, shuffle_key FROM status_lists
              WHERE org_id = $1 AND purpose = 'revocation' AND full_at IS NULL
              ORDER BY created_at, id LIMIT 1",
@@ -40,8 +40,8 @@ pub async fn allocate(tx: &mut sqlx::SqliteConnection, org_id: &str, count: u32)
         .bind(org_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (list_id, next, size, key) = match open {
-            Some(row) => row,
+        let OpenList { id: list_id, next_slot: next, size, shuffle_key: key } = match open {
+            Some(list) => list,
             None => open_list(tx, org_id).await?,
         };
         let wanted = i64::from(count) - slots.len() as i64;
@@ -73,7 +73,16 @@ pub async fn allocate(tx: &mut sqlx::SqliteConnection, org_id: &str, count: u32)
     Ok(slots)
 }
 
-async fn open_list(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<(String, i64, i64, String)> {
+/// The list slots are taken from: the next slot to hand out, of how many.
+#[derive(sqlx::FromRow)]
+struct OpenList {
+    id: String,
+    next_slot: i64,
+    size: i64,
+    shuffle_key: String,
+}
+
+async fn open_list(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<OpenList> {
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
     let key = URL_SAFE_NO_PAD.encode(key);
@@ -89,7 +98,7 @@ async fn open_list(tx: &mut sqlx::SqliteConnection, org_id: &str) -> CoreResult<
     .bind(clock::now())
     .execute(&mut *tx)
     .await?;
-    Ok((id, 0, i64::from(LIST_SIZE), key))
+    Ok(OpenList { id, next_slot: 0, size: i64::from(LIST_SIZE), shuffle_key: key })
 }
 
 pub async fn get(db: &Db, org_id: &str, list_id: &str) -> CoreResult<StatusList> {

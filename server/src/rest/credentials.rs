@@ -124,9 +124,12 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
-    if let Some(t) = &q.credential_type {
-        t.parse::<credentials::CredentialType>().map_err(|m| ApiError::validation("type", m))?;
-    }
+    let credential_type = q
+        .credential_type
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|m: String| ApiError::validation("type", m))?;
     if let Some(limit) = q.limit.filter(|l| !(1..=store::MAX_PAGE).contains(l)) {
         return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", store::MAX_PAGE)));
     }
@@ -134,7 +137,7 @@ pub async fn list(
         q.status.as_deref().map(str::parse).transpose().map_err(|m: String| ApiError::validation("status", m))?;
     let now = clock::now();
     let filter = store::Filter {
-        credential_type: q.credential_type,
+        credential_type,
         status,
         subject: q.subject,
         badge_id: q.badge_id,

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CredentialStatus, MailStatus, OutboxEntry};
+use super::{CredentialStatus, CredentialType, MailStatus, OutboxEntry};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialRow {
     pub id: String,
-    pub credential_type: String,
+    pub credential_type: CredentialType,
     /// Recipient name or subject name/id: who it is about.
     pub about: String,
     /// Recipient e-mail or subject id.
@@ -62,7 +62,7 @@ pub struct CredentialsPageView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialDetailView {
     pub id: String,
-    pub credential_type: String,
+    pub credential_type: CredentialType,
     /// Recipient name or subject name/id.
     pub about: String,
     pub recipient_email: Option<String>,

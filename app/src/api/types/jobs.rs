@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ItemState, JobItem, JobStatus};
+use super::{ItemState, JobItem, JobSource, JobStatus};
 
 /// How many of a job's rows are in one state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,8 +17,7 @@ pub struct JobSummary {
     pub id: String,
     pub badge_name: String,
     pub filename: Option<String>,
-    /// `dashboard` or `api`.
-    pub source: String,
+    pub source: JobSource,
     pub status: JobStatus,
     /// A member's e-mail, or the API key's name.
     pub submitted_by: Option<String>,

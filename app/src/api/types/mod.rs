@@ -3,7 +3,8 @@
 //! wire; pages ask them for labels rather than comparing strings.
 
 pub use model::{
-    CredentialStatus, ItemState, JobItem, JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus,
+    CredentialStatus, CredentialType, ItemState, JobItem, JobSource, JobStatus, MailKind, MailStatus, OutboxEntry,
+    Plan, Role, RowStatus,
 };
 
 mod bulk;
