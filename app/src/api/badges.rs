@@ -46,15 +46,9 @@ pub async fn create_badge(
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
-    let validity_days = parse_days(validity_days.as_deref())?;
+    let (image_url, validity_days) = optional_fields(image_url, validity_days)?;
     let db = ssr::state()?.db;
-    let new = NewBadge {
-        name,
-        description,
-        criteria_narrative,
-        image_url: image_url.filter(|u| !u.trim().is_empty()),
-        validity_days,
-    };
+    let new = NewBadge { name, description, criteria_narrative, image_url, validity_days };
     issuance::badges::create(&db, &org_id, new, Some(&user.id)).await?;
     Ok(())
 }
@@ -89,13 +83,13 @@ pub async fn update_badge(
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::ManageBadges).await?;
-    let validity_days = parse_days(validity_days.as_deref())?;
+    let (image_url, validity_days) = optional_fields(image_url, validity_days)?;
     let db = ssr::state()?.db;
     let patch = BadgePatch {
         name: Some(name),
         description: Some(description),
         criteria_narrative: Some(criteria_narrative),
-        image_url: Some(image_url.filter(|u| !u.trim().is_empty())),
+        image_url: Some(image_url),
         validity_days: Some(validity_days),
         archived: None,
     };
@@ -103,15 +97,20 @@ pub async fn update_badge(
     Ok(())
 }
 
-/// A number of days from a form field; empty is `None` (never expires).
+/// The badge form's optional fields: an empty image URL is none, and an
+/// empty validity a badge that never expires; otherwise a number of days.
 #[cfg(feature = "ssr")]
-fn parse_days(value: Option<&str>) -> Result<Option<i64>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+fn optional_fields(
+    image_url: Option<String>,
+    validity_days: Option<String>,
+) -> Result<(Option<String>, Option<i64>), AppError> {
+    let days = match validity_days.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
             AppError::Invalid(vec![("validity_days".into(), format!("expected a number of days, got '{v}'"))])
-        }),
-    }
+        })?),
+    };
+    Ok((image_url.filter(|u| !u.trim().is_empty()), days))
 }
 
 /// A badge as anyone may see it: where every credential of the badge

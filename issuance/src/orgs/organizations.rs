@@ -131,10 +131,12 @@ pub async fn set_quota(db: &Db, id: &str, monthly_quota: i64) -> CoreResult<()> 
         .bind(id)
         .execute(db)
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
+    one_org(done)
+}
+
+/// An update of one org by id: `NotFound` when there is no such org.
+fn one_org(done: sqlx::sqlite::SqliteQueryResult) -> CoreResult<()> {
+    if done.rows_affected() == 0 { Err(CoreError::NotFound) } else { Ok(()) }
 }
 
 /// Changes the plan; the quota follows the new plan's default.
@@ -145,10 +147,7 @@ pub async fn set_plan(db: &Db, id: &str, plan: Plan) -> CoreResult<()> {
         .bind(id)
         .execute(db)
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
+    one_org(done)
 }
 
 /// An organisation as one of its members sees it in the switcher.
