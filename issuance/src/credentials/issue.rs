@@ -36,12 +36,18 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     let mut tx = issuer.db.begin().await?;
     // First, so that quota counting cannot race.
     crate::orgs::organizations::lock(&mut tx, org_id).await?;
-    let (org_name, approval, quota): (String, String, i64) =
+    #[derive(sqlx::FromRow)]
+    struct OrgRow {
+        name: String,
+        approval_status: String,
+        monthly_quota: i64,
+    }
+    let OrgRow { name: org_name, approval_status, monthly_quota: quota } =
         sqlx::query_as("SELECT name, approval_status, monthly_quota FROM organizations WHERE id = $1")
             .bind(org_id)
             .fetch_one(&mut *tx)
             .await?;
-    if approval != "approved" {
+    if approval_status != "approved" {
         return Err(CoreError::Unprocessable(
             "This organisation is not approved yet, so it cannot issue credentials.".into(),
         ));

@@ -89,7 +89,24 @@ pub enum Claim {
 }
 
 /// `idx, name, email` and, if leased before, `credential_id, list, index`.
-type PendingRow = (i64, String, String, Option<String>, Option<String>, Option<i64>);
+/// A row just leased, as `RETURNING` gives it.
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    idx: i64,
+    name: String,
+    email: String,
+    credential_id: Option<String>,
+    status_list_id: Option<String>,
+    status_list_index: Option<i64>,
+}
+
+/// The job a claim is for.
+#[derive(sqlx::FromRow)]
+struct JobHead {
+    org_id: String,
+    badge_id: String,
+    status: JobStatus,
+}
 
 /// What a claim is allowed to take.
 pub struct ClaimLimits {
@@ -109,13 +126,12 @@ pub async fn claim(
     now_ms: i64,
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
-    let job: Option<(String, String, String)> =
-        sqlx::query_as("SELECT org_id, badge_id, status FROM jobs WHERE id = $1")
-            .bind(job_id)
-            .fetch_optional(db)
-            .await?;
-    let Some((org_id, badge_id, status)) = job else { return Ok(Claim::Done) };
-    if status != JobStatus::Processing.as_str() {
+    let job: Option<JobHead> = sqlx::query_as("SELECT org_id, badge_id, status FROM jobs WHERE id = $1")
+        .bind(job_id)
+        .fetch_optional(db)
+        .await?;
+    let Some(JobHead { org_id, badge_id, status }) = job else { return Ok(Claim::Done) };
+    if status != JobStatus::Processing {
         return Ok(Claim::Done);
     }
 
@@ -164,8 +180,9 @@ pub async fn claim(
         return Ok(Claim::Done);
     }
     let mut items = Vec::with_capacity(rows.len());
-    for (idx, name, email, credential_id, list_id, index) in rows {
-        let (Some(credential_id), Some(list_id), Some(index)) = (credential_id, list_id, index) else {
+    for PendingRow { idx, name, email, credential_id, status_list_id, status_list_index } in rows {
+        let (Some(credential_id), Some(list_id), Some(index)) = (credential_id, status_list_id, status_list_index)
+        else {
             return Err(anyhow::anyhow!("row {idx} of job {job_id} has no credential id or status slot").into());
         };
         items.push(LeasedItem { idx, name, email, credential_id, slot: Slot { list_id, index: index as u32 } });
