@@ -11,12 +11,13 @@ pub fn now() -> i64 {
 }
 
 /// Where a running server's "now" comes from: the system clock or, for a
-/// test that must see a lock run out or a session expire, the system clock
-/// moved on by what the test says (no sleeping). Core functions take `now`
+/// test that must see a lock run out or a session expire, a clock that
+/// stands still until the test moves it (no sleeping, and no second
+/// ticking over between two steps of a test). Core functions take `now`
 /// from their callers; the handlers read it here.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
-    offset: Option<Arc<AtomicI64>>,
+    fixed: Option<Arc<AtomicI64>>,
 }
 
 impl Clock {
@@ -24,19 +25,19 @@ impl Clock {
         Clock::default()
     }
 
-    /// A clock [`Clock::advance`] moves; it starts at the system time.
+    /// A clock stopped at the system time, moved only by [`Clock::advance`].
     pub fn adjustable() -> Self {
-        Clock { offset: Some(Arc::new(AtomicI64::new(0))) }
+        Clock { fixed: Some(Arc::new(AtomicI64::new(now()))) }
     }
 
     pub fn now(&self) -> i64 {
-        now() + self.offset.as_ref().map_or(0, |o| o.load(Ordering::Relaxed))
+        self.fixed.as_ref().map_or_else(now, |t| t.load(Ordering::Relaxed))
     }
 
     /// Moves an adjustable clock on by `secs`; the system clock ignores it.
     pub fn advance(&self, secs: i64) {
-        if let Some(o) = &self.offset {
-            o.fetch_add(secs, Ordering::Relaxed);
+        if let Some(t) = &self.fixed {
+            t.fetch_add(secs, Ordering::Relaxed);
         }
     }
 }
