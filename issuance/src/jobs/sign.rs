@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(signed.expires_at, Some(batch.issued_at + 365 * 24 * 3600));
 
         let decoded = jws::decode(&signed.signed_payload).unwrap();
-        assert!(decoded.verify(key.verifying_key()));
+        assert_eq!(decoded.check_signature(key.verifying_key()), crate::jws::SignatureCheck::Valid);
         let did = did::org_did(url, "org_1");
         assert_eq!(decoded.kid(), Some(did::key_url(&did, "key_1").as_str()));
 

@@ -27,7 +27,7 @@ pub struct Rendered {
 pub fn credential_issued(f: &Facts<'_>) -> Rendered {
     let url = credential_url(f.public_url, f.credential_id);
     let validity = match f.expires_at {
-        Some(at) => format!("It is valid until {}.", clock::rfc3339(at).get(..10).unwrap_or_default()),
+        Some(at) => format!("It is valid until {}.", day(at)),
         None => "It does not expire.".to_owned(),
     };
     let subject = format!("{} awarded you “{}”", f.org_name, f.badge_name);
@@ -44,26 +44,47 @@ pub fn credential_issued(f: &Facts<'_>) -> Rendered {
         description = f.badge_description,
     );
     let e = |s: &str| encode_text(s).into_owned();
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
-         <p>Hello {name},</p>\
+    let html = html_page(&format!(
+        "<p>Hello {name},</p>\
          <p><strong>{org}</strong> has issued you the <strong>“{badge}”</strong> credential.</p>\
          <p style=\"color: #52606d\">{description}</p>\
-         <p><a href=\"{href}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
-         border-radius: 6px; text-decoration: none\">View your credential</a></p>\
+         {button}\
          <p style=\"color: #52606d; font-size: 14px\">{validity} It is a signed W3C Verifiable Credential: anyone you \
          share the link with can check that {org} issued it and that it has not been revoked.</p>\
-         <p style=\"color: #7b8794; font-size: 12px\">{link}</p>\
-         </body></html>",
+         <p style=\"color: #7b8794; font-size: 12px\">{link}</p>",
         name = e(f.recipient_name),
         org = e(f.org_name),
         badge = e(f.badge_name),
         description = e(f.badge_description),
-        href = html_escape::encode_double_quoted_attribute(&url),
+        button = button(&url, "View your credential"),
         validity = e(&validity),
         link = e(&url),
-    );
+    ));
     Rendered { subject, text, html }
+}
+
+/// The date part of a time, as e-mails show it: `2027-01-15`.
+fn day(at: i64) -> String {
+    clock::rfc3339(at).get(..10).unwrap_or_default().to_owned()
+}
+
+/// Every HTML body in the same calm frame (mail clients ignore style
+/// sheets, so the styles are inline).
+fn html_page(body: &str) -> String {
+    format!(
+        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
+         {body}</body></html>"
+    )
+}
+
+/// The one call to action of a message.
+fn button(href: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
+         border-radius: 6px; text-decoration: none\">{}</a></p>",
+        html_escape::encode_double_quoted_attribute(href),
+        encode_text(label)
+    )
 }
 
 /// What an invitation e-mail is rendered from.
@@ -78,7 +99,7 @@ pub struct InvitationFacts<'a> {
 
 pub fn invitation(f: &InvitationFacts<'_>) -> Rendered {
     let who = f.inviter_name.unwrap_or("An administrator");
-    let until = clock::rfc3339(f.expires_at).get(..10).unwrap_or_default().to_owned();
+    let until = day(f.expires_at);
     let subject = format!("Join {} on Laurel", f.org_name);
     let text = format!(
         "Hello,\n\n\
@@ -90,20 +111,17 @@ pub fn invitation(f: &InvitationFacts<'_>) -> Rendered {
         link = f.link,
     );
     let e = |s: &str| encode_text(s).into_owned();
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
-         <p>Hello,</p>\
+    let html = html_page(&format!(
+        "<p>Hello,</p>\
          <p>{who} invites you to join <strong>{org}</strong> on Laurel as <strong>{role}</strong>.</p>\
-         <p><a href=\"{href}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
-         border-radius: 6px; text-decoration: none\">Accept the invitation</a></p>\
+         {button}\
          <p style=\"color: #52606d; font-size: 14px\">The link works once, until {until}. If you did not expect \
-         this, ignore this e-mail: nothing happens unless you accept.</p>\
-         </body></html>",
+         this, ignore this e-mail: nothing happens unless you accept.</p>",
         who = e(who),
         org = e(f.org_name),
         role = e(f.role_label),
-        href = html_escape::encode_double_quoted_attribute(f.link),
-    );
+        button = button(f.link, "Accept the invitation"),
+    ));
     Rendered { subject, text, html }
 }
 

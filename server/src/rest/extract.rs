@@ -7,9 +7,9 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use issuance::CoreError;
 use issuance::accounts::throttle;
 use issuance::api_keys::{self, ApiKey};
-use issuance::{CoreError, clock};
 
 use super::error::ApiError;
 use super::{ApiState, MAX_BODY};
@@ -36,7 +36,7 @@ where
             ));
         };
         let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| format!("api-ip:{}", c.0.ip()));
-        let now = clock::now();
+        let now = state.clock.now();
         if let Some(key) = &client {
             throttle::check(&state.db, key, now).await?;
         }
