@@ -123,4 +123,15 @@ async fn a_session_ends_after_its_absolute_lifetime_however_busy() {
     .await
     .unwrap();
     assert!(sessions::resolve(&app.db, &fresh, now).await.unwrap().is_none(), "a password change ends it");
+
+    // Through the dashboard: a session used every hour still ends at 24 h.
+    let browser = crate::helpers::client();
+    assert!(app.login_as(&browser, "ada@example.com", "another long password").await.status().is_success());
+    let overview = [("org_id", org.as_str())];
+    for _ in 0..23 {
+        app.clock.advance(3600);
+        assert_eq!(app.call_as(&browser, "get_org_overview", &overview).await.status(), StatusCode::OK);
+    }
+    app.clock.advance(3600);
+    assert_eq!(app.call_as(&browser, "get_org_overview", &overview).await.status(), StatusCode::UNAUTHORIZED);
 }
