@@ -22,6 +22,10 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// The action would change something the user may not expect: the page
+    /// asks, and the same request with its confirmation goes through.
+    #[error("{0}")]
+    Confirm(String),
     #[error("Too many attempts. Wait {0} seconds, then try again.")]
     RateLimited(u64),
     #[error(
@@ -41,11 +45,29 @@ impl AppError {
             AppError::Unauthenticated(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::Confirm(_) => 409,
             AppError::Unprocessable(_) => 422,
             AppError::RateLimited(_) => 429,
             AppError::Internal(_) => 500,
             AppError::Request(_) => 400,
+        }
+    }
+
+    /// The error in words for a person: field problems as sentences that
+    /// name the field as a person would ("Image url must start with …"),
+    /// not `image_url: …`.
+    pub fn sentence(&self) -> String {
+        match self {
+            AppError::Invalid(list) => list
+                .iter()
+                .map(|(f, m)| {
+                    let starts_upper = m.chars().next().is_some_and(char::is_uppercase);
+                    let s = if f.is_empty() || starts_upper { m.clone() } else { format!("{} {m}", humanise(f)) };
+                    if s.ends_with('.') { s } else { format!("{s}.") }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
         }
     }
 
@@ -83,4 +105,11 @@ impl From<issuance::CoreError> for AppError {
             }
         }
     }
+}
+
+/// `validity_days` → `Validity days`; a JSON pointer's last segment.
+fn humanise(field: &str) -> String {
+    let last = field.rsplit(['.', '/']).next().unwrap_or(field).replace('_', " ");
+    let mut c = last.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -22,14 +22,20 @@ use crate::pages::{
     account::AccountPage, badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage,
     credential::CredentialPage, credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage,
     jobs::JobsPage, login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame,
-    outbox::OutboxPage, overview::OverviewPage, public_badge::PublicBadgePage, public_credential::PublicCredentialPage,
-    settings::SettingsPage, welcome::WelcomePage,
+    outbox::OutboxPage, overview::OverviewPage, plan::PlanPage, public_badge::PublicBadgePage,
+    public_credential::PublicCredentialPage, settings::SettingsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::set_page_policy();
+    // A failed plain form post's values and error, for the hydrating page
+    // to start from what the server rendered (see `components::form`).
+    #[cfg(feature = "ssr")]
+    let echo = ssr::form_echo().and_then(|e| serde_json::to_string(&e).ok());
+    #[cfg(not(feature = "ssr"))]
+    let echo: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>
+            <body data-echo=echo>
                 <App/>
             </body>
         </html>
@@ -52,6 +58,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    components::form::provide_echo(ssr::form_echo());
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    components::form::provide_echo(
+        document().body().and_then(|b| b.get_attribute("data-echo")).and_then(|json| serde_json::from_str(&json).ok()),
+    );
     // Pages render whole before the response starts (`SsrMode::Async`) so
     // that a 404 or a redirect decided by data reaches the status line.
     view! {
@@ -77,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs/:job_id") view=JobPage/>
                     <Route path=path!("jobs") view=JobsPage/>
                     <Route path=path!("outbox") view=OutboxPage/>
+                    <Route path=path!("plan") view=PlanPage/>
                     <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

@@ -137,3 +137,16 @@ pub fn set_page_policy() {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+/// The failed plain form post the server kept for this render, if any
+/// (`server/src/form_echo.rs` puts it in the request's extensions).
+pub fn form_echo() -> Option<crate::components::form::FormEcho> {
+    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get().cloned())
+}
+
+/// Ends a successful action on `path` with `notice` shown there: a plain
+/// form post is redirected to it, a hydrated page navigates to it.
+pub fn done(path: &str, notice: model::Notice) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{path}{sep}notice={notice}"));
+}

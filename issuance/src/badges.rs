@@ -65,11 +65,16 @@ fn check(badge: &Badge) -> CoreResult<()> {
     if let Some(url) = &badge.image_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
-        errors.push(crate::FieldError::new("image_url", format!("expected an http(s) URL, got '{url}'")));
+        errors.push(crate::FieldError::new(
+            "image_url",
+            format!("must start with https:// (or http://), like https://example.com/badge.png; got '{url}'"),
+        ));
     }
     if badge.validity_days.is_some_and(|d| !(1..=36_500).contains(&d)) {
-        errors
-            .push(crate::FieldError::new("validity_days", "must be 1 to 36500 days, or null for a non-expiring badge"));
+        errors.push(crate::FieldError::new(
+            "validity_days",
+            "must be from 1 to 36500 days, or empty (null) for a badge that never expires",
+        ));
     }
     if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
 }

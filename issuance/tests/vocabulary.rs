@@ -53,4 +53,12 @@ async fn database_names_are_the_wire_names_for_every_variant() {
     assert!(schema.contains(&format!("state IN ({item_check})")), "job_items.state CHECK lists {item_check}");
     let source_check = JobSource::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(schema.contains(&format!("source IN ({source_check})")), "jobs.source CHECK lists {source_check}");
+
+    let outbox = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/20261129000002_operator_trust.sql"
+    ))
+    .unwrap();
+    let mail_check = MailStatus::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    assert!(outbox.contains(&format!("status IN ({mail_check})")), "outbox.status CHECK lists {mail_check}");
 }

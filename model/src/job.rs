@@ -75,6 +75,8 @@ impl ItemState {
 pub struct JobItem {
     /// 0-based data row of the file (the API's `index`).
     pub idx: i64,
+    /// The line of the file the row starts on (kept for the record; people
+    /// are shown [`JobItem::row`]).
     pub line: i64,
     pub name: String,
     pub email: String,
@@ -89,4 +91,12 @@ pub struct JobItem {
     /// The e-mail to the recipient, once the row succeeded.
     pub email_status: Option<MailStatus>,
     pub email_error: Option<String>,
+}
+
+impl JobItem {
+    /// The 1-based data row, the one number every page, download and API
+    /// answer uses for a row (the header and blank lines not counted).
+    pub fn row(&self) -> i64 {
+        self.idx + 1
+    }
 }

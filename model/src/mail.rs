@@ -20,6 +20,8 @@ vocabulary! {
         Queued,
         Sent,
         Failed,
+        /// Never sent: its credential was revoked while it waited.
+        Cancelled,
     }
 }
 
@@ -29,6 +31,7 @@ impl MailStatus {
             MailStatus::Queued => "Queued",
             MailStatus::Sent => "Sent",
             MailStatus::Failed => "Failed",
+            MailStatus::Cancelled => "Cancelled",
         }
     }
 }

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use issuance::bulk::{RowStatus, csv_file, uploads};
 use issuance::orgs::{Action, Membership};
 use issuance::{CoreError, clock};
+use model::UploadRefusal;
 use tower_sessions::Session;
 
 const BASE: &str = "/organizations/{org_id}/credentials/bulk-issue";
@@ -40,7 +41,9 @@ async fn authorize(state: &Site, session: &Session, org_id: &str, back: &str) ->
         .map_err(|e| Refusal::from_core(e, "authorising a bulk upload"))
 }
 
-/// Stores the chosen file as a draft and shows its review.
+/// Stores the chosen file as a draft and shows its review; a file that
+/// cannot be reviewed goes back to the upload page, which says why with
+/// the file's name and its badge still chosen.
 async fn upload(
     State(state): State<Site>,
     session: Session,
@@ -52,47 +55,62 @@ async fn upload(
         Ok(m) => m,
         Err(r) => return r.into_response(),
     };
-    let again = |message: &str| Redirect::to(&format!("{back}?error={}", urlencode(message))).into_response();
-    let Ok(mut form) = form else {
-        return again("The upload did not arrive as a file form. Choose the file again.");
+    let (mut badge_id, mut file) = (None::<String>, None);
+    let mut file_name = None::<String>;
+    let again = |why: UploadRefusal, badge: &Option<String>, name: &Option<String>| {
+        let mut to = format!("{back}?refused={why}");
+        if let Some(b) = badge.as_deref().filter(|b| !b.is_empty()) {
+            to.push_str(&format!("&badge={}", urlencode(b)));
+        }
+        if let Some(n) = name.as_deref().filter(|n| !n.is_empty()) {
+            to.push_str(&format!("&file={}", urlencode(n)));
+        }
+        Redirect::to(&to).into_response()
     };
-    let (mut badge_id, mut file) = (None, None);
+    let Ok(mut form) = form else {
+        return again(UploadRefusal::NotAForm, &None, &None);
+    };
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
                 Some("badge_id") => badge_id = field.text().await.ok(),
                 Some("file") => {
-                    let name = field.file_name().map(str::to_owned);
+                    file_name = field.file_name().map(str::to_owned);
                     match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
+                        Ok(bytes) => file = Some(bytes),
                         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            return again("The file is larger than 1 MB. Split it into smaller files.");
+                            return again(UploadRefusal::TooLarge, &badge_id, &file_name);
                         }
-                        Err(_) => return again("The file could not be read. Choose it again."),
+                        Err(_) => return again(UploadRefusal::Interrupted, &badge_id, &file_name),
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return again("The file is larger than 1 MB. Split it into smaller files.");
+                return again(UploadRefusal::TooLarge, &badge_id, &file_name);
             }
-            Err(_) => return again("The upload was interrupted. Choose the file again."),
+            Err(_) => return again(UploadRefusal::Interrupted, &badge_id, &file_name),
         }
     }
-    let Some(badge_id) = badge_id.filter(|b| !b.is_empty()) else {
-        return again("Pick the badge to issue.");
+    let Some(badge) = badge_id.clone().filter(|b| !b.is_empty()) else {
+        return again(UploadRefusal::NoBadge, &None, &file_name);
     };
-    let Some((filename, bytes)) = file.filter(|(name, bytes)| name.is_some() || !bytes.is_empty()) else {
-        return again("Choose a CSV file to validate.");
+    let Some(bytes) = file.filter(|bytes| file_name.is_some() || !bytes.is_empty()) else {
+        return again(UploadRefusal::NoFile, &badge_id, &None);
     };
-    match uploads::create(&state.db, &org_id, &badge_id, filename.as_deref(), &bytes, &member.user_id).await {
-        Ok(id) => Redirect::to(&format!("{back}/{id}")).into_response(),
-        Err(CoreError::Validation(errors)) => again(&errors[0].to_string()),
+    let id = match uploads::create(&state.db, &org_id, &badge, file_name.as_deref(), &bytes, &member.user_id).await {
+        Ok(id) => id,
+        Err(CoreError::Validation(_)) => return again(UploadRefusal::NoBadge, &None, &file_name),
         Err(e) => {
             tracing::error!(error = %e, "storing a bulk upload");
-            again("The upload could not be stored. Try again.")
+            return again(UploadRefusal::NotStored, &badge_id, &file_name);
         }
+    };
+    match uploads::review(&state.db, &org_id, &id, state.clock.now()).await {
+        Ok((_, Ok(_))) => Redirect::to(&format!("{back}/{id}")).into_response(),
+        Ok((_, Err(_))) => Redirect::to(&format!("{back}?upload={id}")).into_response(),
+        Err(e) => Refusal::from_core(e, "reviewing a bulk upload").into_response(),
     }
 }
 

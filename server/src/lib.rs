@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api_errors;
 pub mod bulk_files;
 pub mod config;
+pub mod form_echo;
 pub mod job_events;
 pub mod origin_guard;
 pub mod public_badges;

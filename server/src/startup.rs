@@ -18,7 +18,8 @@ use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
 
 use crate::config::Config;
 use crate::{
-    api_errors, bulk_files, job_events, origin_guard, public_badges, public_credentials, rest, security_headers,
+    api_errors, bulk_files, form_echo, job_events, origin_guard, public_badges, public_credentials, rest,
+    security_headers,
 };
 
 /// The cookie's name; it carries only an opaque session id.
@@ -142,6 +143,7 @@ async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
     Ok(pages
         .layer(axum::middleware::from_fn_with_state(state, public_badges::answer_json))
         .layer(axum::middleware::from_fn(api_errors::set_status_from_error))
+        .layer(axum::middleware::from_fn(form_echo::keep))
         .layer(axum::middleware::from_fn_with_state(site, origin_guard::refuse_cross_site))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(headers, security_headers::set))

@@ -50,6 +50,7 @@ pub async fn create_badge(
     let db = ssr::state()?.db;
     let new = NewBadge { name, description, criteria_narrative, image_url, validity_days };
     issuance::badges::create(&db, &org_id, new, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/badges"), model::Notice::BadgeCreated);
     Ok(())
 }
 
@@ -107,7 +108,7 @@ fn optional_fields(
     let days = match validity_days.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => Some(v.parse::<i64>().map_err(|_| {
-            AppError::Invalid(vec![("validity_days".into(), format!("expected a number of days, got '{v}'"))])
+            AppError::Invalid(vec![("validity_days".into(), format!("must be a whole number of days, got '{v}'"))])
         })?),
     };
     Ok((image_url.filter(|u| !u.trim().is_empty()), days))

@@ -7,20 +7,91 @@ use crate::error::AppError;
 
 pub const REVIEW_PAGE_SIZE: usize = 50;
 
+/// The upload form, and why the last file could not be used: `upload`, a
+/// draft whose file cannot be reviewed, or `refused`, an upload that never
+/// became a draft (with the `badge` and `file` name it had).
 #[server(endpoint = "get_bulk_page")]
-pub async fn get_bulk_page(org_id: String) -> Result<BulkPageView, AppError> {
+pub async fn get_bulk_page(
+    org_id: String,
+    upload: Option<String>,
+    refused: Option<String>,
+    badge: Option<String>,
+    file: Option<String>,
+) -> Result<BulkPageView, AppError> {
+    use super::types::FileProblemView;
     use crate::ssr;
+    use issuance::bulk::uploads;
     use issuance::orgs::{Action, organizations};
 
     ssr::authorize(&org_id, Action::Issue).await?;
-    let db = ssr::state()?.db;
+    let state = ssr::state()?;
+    let db = state.db;
     let org = organizations::get(&db, &org_id).await?;
-    let badges = issuance::badges::list(&db, &org_id).await?;
-    Ok(BulkPageView {
-        badges: badges.into_iter().filter(|b| b.archived_at.is_none()).map(super::badges::badge_view).collect(),
-        plan: org.plan,
-        plan_allows_submit: org.plan.allows_bulk_issue(),
-    })
+    let badges: Vec<_> = issuance::badges::list(&db, &org_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.archived_at.is_none())
+        .map(super::badges::badge_view)
+        .collect();
+    let badge_name = |id: &str| badges.iter().find(|b| b.id == id).map(|b| b.name.clone());
+    let mut badge_id = badge.filter(|b| badge_name(b).is_some());
+    let mut problem = None;
+    if let Some(upload_id) = upload.filter(|u| !u.is_empty()) {
+        let (upload, review) = uploads::review(&db, &org_id, &upload_id, state.clock.now()).await?;
+        if let Err(e) = review {
+            problem = Some(FileProblemView {
+                upload_id: Some(upload.id),
+                badge_name: badge_name(&upload.badge_id),
+                filename: upload.filename,
+                code: e.code.as_str().to_owned(),
+                message: e.message,
+                columns: e.columns,
+                guess_name: e.guess.name,
+                guess_email: e.guess.email,
+            });
+            badge_id = Some(upload.badge_id);
+        }
+    } else if let Some(why) = refused.and_then(|r| r.parse::<model::UploadRefusal>().ok()) {
+        problem = Some(FileProblemView {
+            upload_id: None,
+            badge_name: badge_id.as_deref().and_then(badge_name),
+            filename: file.filter(|f| !f.is_empty()),
+            code: why.as_str().to_owned(),
+            message: why.message().to_owned(),
+            columns: Vec::new(),
+            guess_name: None,
+            guess_email: None,
+        });
+    }
+    Ok(BulkPageView { badges, plan: org.plan, plan_allows_submit: org.plan.allows_bulk_issue(), badge_id, problem })
+}
+
+/// Says which columns of the upload's file hold the name and the e-mail;
+/// the organisation's next files with these headers read at once.
+#[server(endpoint = "map_columns")]
+pub async fn map_columns(
+    org_id: String,
+    upload_id: String,
+    name_column: String,
+    email_column: String,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::bulk::{column_aliases, uploads};
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let state = ssr::state()?;
+    let (_, review) = uploads::review(&state.db, &org_id, &upload_id, state.clock.now()).await?;
+    let columns = match review {
+        Err(e) if !e.columns.is_empty() => e.columns,
+        // Already readable (mapped in another tab, say): straight to it.
+        _ => Vec::new(),
+    };
+    if !columns.is_empty() {
+        column_aliases::remember(&state.db, &org_id, &columns, &name_column, &email_column, &user.id).await?;
+    }
+    ssr::done(&format!("/organizations/{org_id}/credentials/bulk-issue/{upload_id}"), model::Notice::ColumnsRemembered);
+    Ok(())
 }
 
 /// The review of an upload, one page of rows at a time, optionally only
@@ -59,6 +130,7 @@ pub async fn get_bulk_review(
         quota_uses: 0,
         warnings: Vec::new(),
         can_submit: false,
+        plan_blocked: false,
         blocker: None,
         rows: Vec::new(),
         filter,
@@ -96,6 +168,7 @@ pub async fn get_bulk_review(
         RowStatus::ALL.iter().map(|&status| StatusCount { status, count: review.totals.of(status) }).collect();
     view.can_submit = review.can_submit() && !view.submitted;
     view.blocker = review.submit_blocker();
+    view.plan_blocked = !review.plan_allows_submit;
     view.badge_name = review.badge_name;
     view.rows_total = review.totals.rows;
     view.valid = review.totals.valid;

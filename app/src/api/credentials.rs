@@ -152,14 +152,39 @@ pub async fn get_credential(org_id: String, credential_id: String) -> Result<Cre
 
 /// Revokes one of the org's credentials, with an optional reason; Issuers
 /// and above.
+/// The reasons offered when revoking; "other" takes a typed one.
+pub const REVOCATION_REASONS: &[&str] = &[
+    "Issued in error",
+    "The recipient did not meet the criteria",
+    "Replaced by a corrected credential",
+    "Requested by the recipient",
+];
+
+/// Revokes a credential from the dashboard, where a reason is required
+/// (one of [`REVOCATION_REASONS`], or `other` with `reason_other`).
 #[server(endpoint = "revoke_credential")]
-pub async fn revoke_credential(org_id: String, credential_id: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn revoke_credential(
+    org_id: String,
+    credential_id: String,
+    reason: Option<String>,
+    reason_other: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
     let db = ssr::state()?.db;
-    issuance::credentials::store::revoke(&db, &org_id, &credential_id, reason.as_deref(), Some(&user.id)).await?;
+    // Another org's credential is not found, whatever the form says.
+    issuance::credentials::store::get(&db, &org_id, &credential_id).await?;
+    let reason = match reason.as_deref().map(str::trim) {
+        Some("other") => reason_other.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).ok_or_else(|| {
+            AppError::Invalid(vec![("reason_other".into(), "Say why the credential is revoked.".into())])
+        })?,
+        Some(r) if REVOCATION_REASONS.contains(&r) => r.to_owned(),
+        _ => return Err(AppError::Invalid(vec![("reason".into(), "Choose why the credential is revoked.".into())])),
+    };
+    issuance::credentials::store::revoke(&db, &org_id, &credential_id, Some(&reason), Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/credentials/{credential_id}"), model::Notice::CredentialRevoked);
     Ok(())
 }
 

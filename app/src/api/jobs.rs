@@ -97,6 +97,7 @@ pub async fn cancel_job(org_id: String, job_id: String) -> Result<(), AppError> 
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
     issuance::jobs::cancel(&ssr::state()?.db, &org_id, &job_id, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{job_id}"), model::Notice::JobCancelled);
     Ok(())
 }
 
@@ -147,6 +148,7 @@ pub mod live {
             emails_queued: emails.queued,
             emails_sent: emails.sent,
             emails_failed: emails.failed,
+            emails_cancelled: emails.cancelled,
             rate,
             seconds_left: job.seconds_left(rate),
             failures: Vec::new(),
@@ -163,8 +165,8 @@ pub mod live {
             .await?
             .into_iter()
             .map(|i| JobFailure {
+                row: i.row(),
                 idx: i.idx,
-                line: i.line,
                 name: i.name,
                 email: i.email,
                 code: i.error_code,

@@ -23,6 +23,7 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
     // Only those who can act on invitations see the pending list.
     let pending = if can_manage { invitations::pending(&db, &org_id).await? } else { Vec::new() };
     Ok(MembersPage {
+        org_name: issuance::orgs::organizations::get(&db, &org_id).await?.name,
         my_user_id: user.id,
         my_role: membership.role,
         can_manage,
@@ -53,13 +54,37 @@ pub async fn get_members_page(org_id: String) -> Result<MembersPage, AppError> {
 /// Invites by e-mail. The link goes only to the address (see
 /// `issuance::orgs::invitations`); the inviter learns nothing about whether
 /// the address has an account.
+///
+/// Inviting an address that already has a pending invitation replaces it,
+/// which may change the role it offers: that is asked first (`replace`).
 #[server(endpoint = "invite_member")]
-pub async fn invite_member(org_id: String, email: String, role: String) -> Result<InviteResult, AppError> {
+pub async fn invite_member(
+    org_id: String,
+    email: String,
+    role: String,
+    replace: Option<String>,
+) -> Result<InviteResult, AppError> {
     use crate::ssr;
     use issuance::orgs::{Action, invitations};
 
     let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
     let state = ssr::state()?;
+    let wanted = email.trim().to_lowercase();
+    if replace.is_none()
+        && let Some(p) = invitations::pending(&state.db, &org_id).await?.into_iter().find(|p| p.email == wanted)
+    {
+        let role = parse_role(&role)?;
+        let change = if p.role == role {
+            "Send it again?".to_owned()
+        } else {
+            format!("Replace it with an invitation as {}?", role.label())
+        };
+        return Err(AppError::Confirm(format!(
+            "{} is already invited as {}. {change} The pending invitation's link stops working.",
+            p.email,
+            p.role.label()
+        )));
+    }
     let invited =
         invitations::invite(&state.db, &state.invitation_links, &membership, &email, parse_role(&role)?).await?;
     Ok(InviteResult { email: invited.email, emailed: state.smtp_configured })
@@ -72,6 +97,7 @@ pub async fn change_member_role(org_id: String, user_id: String, role: String) -
 
     let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
     members::change_role(&ssr::state()?.db, &membership, &user_id, parse_role(&role)?).await?;
+    ssr::done(&format!("/organizations/{org_id}/members"), model::Notice::RoleChanged);
     Ok(())
 }
 
@@ -85,6 +111,8 @@ pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppErr
     members::remove(&ssr::state()?.db, &membership, &user_id).await?;
     if user.id == user_id {
         leptos_axum::redirect("/");
+    } else {
+        ssr::done(&format!("/organizations/{org_id}/members"), model::Notice::MemberRemoved);
     }
     Ok(())
 }
@@ -96,5 +124,6 @@ pub async fn revoke_invitation(org_id: String, invitation_id: String) -> Result<
 
     let (_, membership) = ssr::authorize(&org_id, Action::ManageMembers).await?;
     invitations::revoke(&ssr::state()?.db, &membership, &invitation_id).await?;
+    ssr::done(&format!("/organizations/{org_id}/members"), model::Notice::InvitationRevoked);
     Ok(())
 }

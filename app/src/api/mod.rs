@@ -15,5 +15,6 @@ pub mod jobs;
 pub mod members;
 pub mod orgs;
 pub mod outbox;
+pub mod plan;
 pub mod settings;
 pub mod types;

@@ -7,21 +7,25 @@ use crate::error::AppError;
 
 #[server(endpoint = "get_org_context")]
 pub async fn get_org_context(org_id: String) -> Result<OrgContext, AppError> {
-    use super::types::{Me, OrgLink};
+    use super::types::{CurrentOrg, Me, OrgLink};
     use crate::ssr;
     use issuance::orgs::{Action, organizations};
 
-    let (user, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let user = ssr::require_user().await?;
+    let current = match ssr::authorize(&org_id, Action::ViewOrg).await {
+        Ok((_, membership)) => {
+            let org = organizations::get(&ssr::state()?.db, &org_id).await?;
+            Some(CurrentOrg { org_id: org.id, org_name: org.name, role: membership.role })
+        }
+        Err(AppError::NotFound) => None,
+        Err(other) => return Err(other),
+    };
     let db = ssr::state()?.db;
-    let org = organizations::get(&db, &org_id).await?;
     let orgs = organizations::list_for_user(&db, &user.id).await?;
     let invitations_for_me = issuance::orgs::invitations::for_user(&db, &user).await?.len();
     Ok(OrgContext {
         invitations_for_me,
-        org_id: org.id,
-        org_name: org.name,
-        role: membership.role,
-        can_manage_members: membership.role.allows(Action::ManageMembers),
+        current,
         me: Me { user_id: user.id, email: user.email, display_name: user.display_name },
         orgs: orgs.into_iter().map(|o| OrgLink { id: o.id, name: o.name, role: o.role }).collect(),
     })

@@ -34,6 +34,7 @@ pub async fn get_outbox(
         queued: counts.queued,
         sent: counts.sent,
         failed: counts.failed,
+        cancelled: counts.cancelled,
         smtp_configured: state.smtp_configured,
         filter: status,
         next_cursor: if more { messages.last().map(|m| m.id.clone()) } else { None },

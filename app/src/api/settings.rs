@@ -58,6 +58,7 @@ pub async fn rotate_signing_key(org_id: String) -> Result<(), AppError> {
     let (user, _) = ssr::authorize(&org_id, Action::ManageSettings).await?;
     let state = ssr::state()?;
     issuance::keys::rotate(&state.db, &state.master_key, &org_id, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/settings"), model::Notice::KeyRotated);
     Ok(())
 }
 
@@ -98,5 +99,6 @@ pub async fn revoke_api_key(org_id: String, key_id: String) -> Result<(), AppErr
     let (user, _) = ssr::authorize(&org_id, Action::ManageApiKeys).await?;
     let state = ssr::state()?;
     issuance::api_keys::revoke(&state.db, &org_id, &key_id, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/settings"), model::Notice::ApiKeyRevoked);
     Ok(())
 }

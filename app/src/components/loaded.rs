@@ -30,3 +30,23 @@ where
         </Transition>
     }
 }
+
+/// Like [`loaded`], but shows nothing when `data` fails: for a second part
+/// of a page whose first part already says what went wrong.
+pub fn loaded_or_nothing<T, V>(
+    data: Resource<Result<T, AppError>>,
+    content: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let content = content.clone();
+                Suspend::new(async move { data.await.ok().map(|value| content(value).into_any()) })
+            }}
+        </Transition>
+    }
+}

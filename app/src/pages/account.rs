@@ -6,6 +6,7 @@ use crate::api::auth::Logout;
 use crate::api::invitations::{AcceptMyInvitation, DeclineMyInvitation};
 use crate::api::types::{AccountPage as Data, InvitationForYouRow};
 use crate::components::error_view::FormError;
+use crate::components::form::action;
 use crate::components::loaded;
 use crate::format::datetime;
 
@@ -13,10 +14,10 @@ use crate::format::datetime;
 /// needed: signing in as the address is the proof) and their password.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let decline = ServerAction::<DeclineMyInvitation>::new();
-    let change = ServerAction::<ChangePassword>::new();
+    let decline = action::<DeclineMyInvitation>();
+    let change = action::<ChangePassword>();
     let data = Resource::new(move || decline.version().get(), |_| get_account_page());
-    let logout = ServerAction::<Logout>::new();
+    let logout = action::<Logout>();
     view! {
         <Title text="Your account"/>
         <header class="topbar">
@@ -46,7 +47,7 @@ fn Account(d: Data, decline: ServerAction<DeclineMyInvitation>, change: ServerAc
 /// The invitations addressed to the signed-in person; also on the welcome page.
 #[component]
 pub fn Invitations(invitations: Vec<InvitationForYouRow>, decline: ServerAction<DeclineMyInvitation>) -> impl IntoView {
-    let accept = ServerAction::<AcceptMyInvitation>::new();
+    let accept = action::<AcceptMyInvitation>();
     let accept_error = Signal::derive(move || accept.value().get().and_then(Result::err));
     let decline_error = Signal::derive(move || decline.value().get().and_then(Result::err));
     view! {

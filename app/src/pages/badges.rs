@@ -1,10 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::org_frame::use_org_id;
+use super::org_frame::{Allowed, use_org_id};
 use crate::api::badges::{CreateBadge, SetBadgeArchived, UpdateBadge, get_badges};
 use crate::api::types::BadgesView;
 use crate::components::error_view::FormError;
+use crate::components::form::{Field, FormProblems, InputKind, Typed, action, form_action, reset_on_success};
+use model::Action;
+
+const BADGE_FIELDS: &[&str] = &["name", "description", "criteria_narrative", "image_url", "validity_days"];
 use crate::components::loaded;
 
 /// The org's badges: what can be issued. Admins and Owners create and
@@ -12,9 +16,9 @@ use crate::components::loaded;
 #[component]
 pub fn BadgesPage() -> impl IntoView {
     let org_id = use_org_id();
-    let create = ServerAction::<CreateBadge>::new();
-    let archive = ServerAction::<SetBadgeArchived>::new();
-    let edit = ServerAction::<UpdateBadge>::new();
+    let (create, typed) = form_action::<CreateBadge>();
+    let archive = action::<SetBadgeArchived>();
+    let edit = action::<UpdateBadge>();
     let data = Resource::new(
         move || (org_id.get(), create.version().get(), archive.version().get(), edit.version().get()),
         |(org, ..)| get_badges(org),
@@ -23,9 +27,11 @@ pub fn BadgesPage() -> impl IntoView {
         <Title text="Badges"/>
         <div class="page-head">
             <h1>"Badges"</h1>
-            <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
+            <Allowed action=Action::Issue>
+                <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get()) data-testid="bulk-issue-button">"Bulk issue"</a>
+            </Allowed>
         </div>
-        {loaded(data, move |v| view! { <Badges v org_id=org_id.get_untracked() create archive edit/> })}
+        {loaded(data, move |v| view! { <Badges v org_id=org_id.get_untracked() create typed=typed.clone() archive edit/> })}
     }
 }
 
@@ -34,10 +40,13 @@ fn Badges(
     v: BadgesView,
     org_id: String,
     create: ServerAction<CreateBadge>,
+    typed: Typed,
     archive: ServerAction<SetBadgeArchived>,
     edit: ServerAction<UpdateBadge>,
 ) -> impl IntoView {
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(create, form);
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let can_manage = v.can_manage;
     let archive_org = org_id.clone();
@@ -45,18 +54,24 @@ fn Badges(
         {can_manage.then(|| view! {
             <section class="card">
                 <h2>"New badge"</h2>
-                <ActionForm action=create attr:class="stack" attr:id="badge-form">
+                // Checked on the server only, so every message is ours and
+                // stands beside its field, with or without JavaScript.
+                <ActionForm action=create node_ref=form attr:class="stack" attr:id="badge-form" attr:novalidate=true>
                     <input type="hidden" name="org_id" value=org_id.clone()/>
-                    <label><span>"Name"</span><input name="name" required maxlength="200"/></label>
-                    <label><span>"Description"</span><input name="description" maxlength="5000"/></label>
-                    <label><span>"Criteria"</span><input name="criteria_narrative" maxlength="10000" placeholder="What the recipient did to earn it"/></label>
+                    <Field form="badge-form" label="Name" name="name" error=create_error value=typed.or("name", "")
+                        input=InputKind::text().maxlength(200)/>
+                    <Field form="badge-form" label="Description" name="description" error=create_error value=typed.or("description", "")/>
+                    <Field form="badge-form" label="Criteria" name="criteria_narrative" error=create_error value=typed.or("criteria_narrative", "")
+                        input=InputKind::text().placeholder("What the recipient did to earn it")/>
                     <div class="row">
-                        <label class="grow"><span>"Image URL (optional)"</span><input type="url" name="image_url" placeholder="https://…"/></label>
-                        <label><span>"Valid for (days)"</span><input type="number" name="validity_days" min="1" max="36500" placeholder="Never expires"/></label>
+                        <Field form="badge-form" label="Image URL" name="image_url" error=create_error value=typed.or("image_url", "")
+                            input=InputKind::url().placeholder("https://… (optional)") class="grow"/>
+                        <Field form="badge-form" label="Validity" name="validity_days" error=create_error value=typed.or("validity_days", "")
+                            input=InputKind::number(1, 36500).placeholder("Days; empty: never expires")/>
                     </div>
                     <div><button type="submit" class="button">"Create badge"</button></div>
                 </ActionForm>
-                <FormError error=create_error/>
+                <FormProblems error=create_error fields=BADGE_FIELDS/>
             </section>
         })}
         <section class="card">

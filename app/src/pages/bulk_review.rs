@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::org_frame::use_org_id;
 use crate::api::bulk::{SubmitBulkUpload, get_bulk_review};
 use crate::api::types::{BulkReviewView, RowStatus};
 use crate::components::error_view::FormError;
+use crate::components::form::action;
 use crate::components::loaded;
 use crate::format::{month, thousands};
 
@@ -17,7 +19,7 @@ pub fn BulkReviewPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let upload_id = move || params.read().get("upload_id").unwrap_or_default();
-    let submit = ServerAction::<SubmitBulkUpload>::new();
+    let submit = action::<SubmitBulkUpload>();
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -43,16 +45,10 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
     let here = format!("{base}/{}", r.upload_id);
     let submit_error = Signal::derive(move || submit.value().get().and_then(Result::err));
     let title = format!("{} · {}", r.badge_name, r.filename.clone().unwrap_or_else(|| "upload".into()));
-    if let Some(error) = r.file_error.clone() {
-        return view! {
-            <h1>"Review"</h1>
-            <section class="notice notice-error" role="alert">
-                <h2>"This file cannot be used"</h2>
-                <p data-testid="file-error">{error}</p>
-                <p><a class="button" href=base>"Choose another file"</a></p>
-            </section>
-        }
-        .into_any();
+    // File-level problems are said on the upload page, with the file name
+    // and badge kept (and the column choice when that is all it takes).
+    if r.file_error.is_some() {
+        return view! { <Redirect path=format!("{base}?upload={}", r.upload_id)/> }.into_any();
     }
     let invalid = r.counts.iter().find(|c| c.status == RowStatus::Invalid).map_or(0, |c| c.count);
     let total = r.rows_total.max(1);
@@ -109,6 +105,7 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
             } else {
                 let upload_id = r.upload_id.clone();
                 let org_id = org_id.clone();
+                let plans = format!("/organizations/{org_id}/plan");
                 view! {
                     <ActionForm action=submit attr:class="row submit-row">
                         <input type="hidden" name="org_id" value=org_id/>
@@ -117,6 +114,9 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
                             {format!("Submit {} credential{}", r.issuable, if r.issuable == 1 { "" } else { "s" })}
                         </button>
                         {r.blocker.clone().map(|b| view! { <span class="muted" data-testid="submit-blocked">{b}</span> })}
+                        {r.plan_blocked.then(|| view! {
+                            <a class="button secondary" href=plans data-testid="see-plans">"Compare plans and upgrade"</a>
+                        })}
                     </ActionForm>
                     <FormError error=submit_error/>
                 }.into_any()

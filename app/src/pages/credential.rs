@@ -3,9 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::org_frame::use_org_id;
+use crate::api::credentials::REVOCATION_REASONS;
 use crate::api::credentials::{RevokeCredential, get_credential};
-use crate::api::types::{CredentialDetailView, CredentialStatus, OutboxEntry};
+use crate::api::types::{CredentialDetailView, CredentialStatus, MailStatus, OutboxEntry};
+use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
 use crate::components::error_view::FormError;
+use crate::components::form::action;
 use crate::components::loaded;
 use crate::format::datetime;
 
@@ -17,7 +20,7 @@ pub fn CredentialPage() -> impl IntoView {
     let org_id = use_org_id();
     let params = use_params_map();
     let credential_id = move || params.read().get("credential_id").unwrap_or_default();
-    let revoke = ServerAction::<RevokeCredential>::new();
+    let revoke = action::<RevokeCredential>();
     let data = Resource::new(
         move || (org_id.get(), credential_id(), revoke.version().get()),
         |(org, id, _)| get_credential(org, id),
@@ -78,7 +81,7 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
                 <dd><a href=c.public_url.clone() data-testid="public-link">{c.public_url.clone()}</a></dd>
             </dl>
         </section>
-        {show_revoke.then(|| view! { <RevokeForm org_id=org_id.clone() credential_id=c.id.clone() revoke/> })}
+        {show_revoke.then(|| view! { <Revoke org_id=org_id.clone() c=c.clone() revoke/> })}
         <Emails emails=c.emails.clone()/>
         <section class="card">
             <h2>"Signed credential (JWT)"</h2>
@@ -95,23 +98,51 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
     }
 }
 
+/// Revoking is final, so the button only asks: the dialog says what will
+/// happen and takes the reason, which is required.
 #[component]
-fn RevokeForm(org_id: String, credential_id: String, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
+fn Revoke(org_id: String, c: CredentialDetailView, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
     let error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    let open = confirming("revoke");
+    let queued = c.emails.iter().filter(|e| e.status == MailStatus::Queued).count();
+    let what = match &c.badge_name {
+        Some(badge) => format!("{}’s “{badge}” credential", c.about),
+        None => format!("the credential about {}", c.about),
+    };
+    let dialog = move || {
+        let (org_id, credential_id) = (org_id.clone(), c.id.clone());
+        let what = what.clone();
+        open.get().then(|| view! {
+            <ConfirmDialog title="Revoke this credential?">
+                <p>{format!("You are about to revoke {what}. Verifiers will see it revoked within a minute and its public page will say so. This cannot be undone.")}</p>
+                {(queued > 0).then(|| view! { <p data-testid="revoke-cancels-email">"Its e-mail has not been sent yet; it will be cancelled."</p> })}
+                <ActionForm action=revoke attr:class="stack" attr:id="revoke-form">
+                    <input type="hidden" name="org_id" value=org_id/>
+                    <input type="hidden" name="credential_id" value=credential_id/>
+                    <fieldset class="choices">
+                        <legend>"Reason (shown on the public page)"</legend>
+                        {REVOCATION_REASONS.iter().enumerate().map(|(i, r)| view! {
+                            <label class="choice"><input type="radio" name="reason" value=*r required=true autofocus=i == 0/>{*r}</label>
+                        }).collect_view()}
+                        <label class="choice"><input type="radio" name="reason" value="other"/>"Other:"</label>
+                        <input name="reason_other" maxlength="500" aria-label="Other reason" placeholder="Say why, in a few words"/>
+                    </fieldset>
+                    <FormError error/>
+                    <div class="row">
+                        <button type="submit" class="button danger-fill" data-testid="confirm-revoke">"Revoke credential"</button>
+                        <CancelLink/>
+                    </div>
+                </ActionForm>
+            </ConfirmDialog>
+        })
+    };
     view! {
         <section class="card">
             <h2>"Revoke"</h2>
             <p class="muted">"Revoking is final: verifiers see it in the status list within a minute, and the public page says so."</p>
-            <ActionForm action=revoke attr:class="row" attr:id="revoke-form">
-                <input type="hidden" name="org_id" value=org_id/>
-                <input type="hidden" name="credential_id" value=credential_id/>
-                <label class="grow"><span>"Reason"</span>
-                    <input name="reason" maxlength="500" placeholder="e.g. Issued in error"/>
-                </label>
-                <button type="submit" class="button danger-fill">"Revoke credential"</button>
-            </ActionForm>
-            <FormError error/>
+            <a class="button danger" href=ask_href("revoke", &[]) data-testid="revoke">"Revoke credential…"</a>
         </section>
+        {dialog}
     }
 }
 

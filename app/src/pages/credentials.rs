@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::org_frame::use_org_id;
+use super::org_frame::{Allowed, use_org_id};
 use crate::api::credentials::list_credentials;
 use crate::api::types::{CredentialStatus, CredentialType, CredentialsPageView};
 use crate::components::loaded;
 use crate::format::{datetime, urlencode};
+use model::Action;
 
 /// Every credential the org has issued, newest first, filterable by status,
 /// type, badge, bulk job and recipient. The filters are a plain GET form,
@@ -26,7 +27,9 @@ pub fn CredentialsPage() -> impl IntoView {
         <Title text="Credentials"/>
         <div class="page-head">
             <h1>"Credentials"</h1>
-            <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
+            <Allowed action=Action::Issue>
+                <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get()) data-testid="bulk-issue-button">"Bulk issue"</a>
+            </Allowed>
         </div>
         {loaded(data, move |view| view! { <Credentials view org_id=org_id.get_untracked()/> })}
     }

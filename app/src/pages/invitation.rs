@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::invitations::{AcceptInvitation, get_invitation};
 use crate::components::ErrorView;
 use crate::components::error_view::FormError;
+use crate::components::form::action;
 
 /// Where an invitation link lands: join with a new account, or as the
 /// account you are signed in with.
@@ -13,7 +14,7 @@ pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let details = Resource::new(token, get_invitation);
-    let accept = ServerAction::<AcceptInvitation>::new();
+    let accept = action::<AcceptInvitation>();
     let error = Signal::derive(move || accept.value().get().and_then(Result::err));
     view! {
         <Title text="Invitation"/>

@@ -6,8 +6,10 @@ use super::job_rows::Rows;
 use super::org_frame::use_org_id;
 use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
 use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus};
+use crate::components::confirm::{ConfirmDialog, ask_href, back_href, confirming};
 use crate::components::error_view::FormError;
-use crate::components::loaded;
+use crate::components::form::action;
+use crate::components::loaded::{loaded, loaded_or_nothing};
 use crate::format::{datetime, thousands};
 
 /// One bulk job as it runs: counts, a progress bar, pace and time left,
@@ -18,13 +20,16 @@ use crate::format::{datetime, thousands};
 /// (`/organizations/{org}/jobs/{job}/events`) and updates in place. The
 /// rows table has data of its own, reloaded every few seconds while the
 /// job runs and once when it finishes.
+/// How often a running job's page reloads itself without JavaScript.
+const NO_SCRIPT_REFRESH_SECS: u32 = 2;
+
 #[component]
 pub fn JobPage() -> impl IntoView {
     let org_id = use_org_id();
     let params = use_params_map();
     let query = use_query_map();
     let job_id = move || params.read().get("job_id").unwrap_or_default();
-    let cancel = ServerAction::<CancelJob>::new();
+    let cancel = action::<CancelJob>();
     // Bumped by the live updates to reload the rows (as is Cancel).
     let rows_stale = RwSignal::new(0u32);
     let data =
@@ -45,7 +50,8 @@ pub fn JobPage() -> impl IntoView {
     view! {
         <Title text="Bulk job"/>
         {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel rows_stale/> })}
-        {loaded(rows, move |r| {
+        // The job's own error is shown once, above; this part stays quiet.
+        {loaded_or_nothing(rows, move |r| {
             let job = params.read_untracked().get("job_id").unwrap_or_default();
             let here = format!("/organizations/{}/jobs/{job}", org_id.get_untracked());
             view! { <Rows r here org_id=org_id.get_untracked()/> }
@@ -92,6 +98,12 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
             format!("width: {:.2}%", pct(f(&s), s.total))
         }
     };
+    // Without JavaScript nothing follows the job, so while it runs the
+    // page reloads itself every few seconds. Inside <noscript> the browser
+    // ignores it when scripts run; as inner HTML, hydration leaves it be.
+    let reload_while_running = follow_it.then(|| {
+        view! { <noscript inner_html=format!(r#"<meta http-equiv="refresh" content="{NO_SCRIPT_REFRESH_SECS}">"#)></noscript> }
+    });
     let job_id = v.job.id.clone();
     let issued_href = format!("/organizations/{org_id}/credentials?job={job_id}");
 
@@ -103,6 +115,7 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
                 <a class="button secondary" href=jobs.clone()>"All jobs"</a>
             </div>
         </div>
+        {reload_while_running}
         <p class="muted">{title}" · "{submitted}</p>
 
         <section class="card job-live" id="job-live" data-job-status=move || live.read().status.as_str()>
@@ -139,18 +152,39 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
                 <span><span id="job-emails-queued">{count(|s| s.emails_queued)}</span>" queued"</span>
                 <span><span id="job-emails-sent">{count(|s| s.emails_sent)}</span>" sent"</span>
                 <span><span id="job-emails-failed">{count(|s| s.emails_failed)}</span>" failed"</span>
+                <span class:job-hidden=move || live.read().emails_cancelled == 0>
+                    <span id="job-emails-cancelled">{count(|s| s.emails_cancelled)}</span>" cancelled (revoked before sending)"
+                </span>
             </p>
             {v.can_cancel.then(|| {
                 let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                let open = confirming("cancel");
                 move || (!done()).then(|| {
                     let (org_id, job_id) = (org_id.clone(), job_id.clone());
                     view! {
-                        <ActionForm action=cancel attr:class="inline job-cancel">
-                            <input type="hidden" name="org_id" value=org_id/>
-                            <input type="hidden" name="job_id" value=job_id/>
-                            <button type="submit" class="button secondary danger" data-testid="cancel-job">"Cancel job"</button>
+                        <p class="inline job-cancel">
+                            <a class="button secondary danger" href=ask_href("cancel", &[]) data-testid="cancel-job">"Cancel job…"</a>
                             <small class="muted">"Rows not yet issued are dropped; issued credentials stay."</small>
-                        </ActionForm>
+                        </p>
+                        {move || open.get().then(|| {
+                            let s = live.read();
+                            let body = format!(
+                                "{} of {} rows are not issued yet; they will not be. The {} credentials already issued stay valid, and their e-mails still go out.",
+                                thousands(s.remaining), thousands(s.total), thousands(s.succeeded)
+                            );
+                            let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                            view! {
+                                <ConfirmDialog title="Cancel this job?">
+                                    <p data-testid="cancel-summary">{body}</p>
+                                    <ActionForm action=cancel attr:class="row">
+                                        <input type="hidden" name="org_id" value=org_id/>
+                                        <input type="hidden" name="job_id" value=job_id/>
+                                        <button type="submit" class="button danger-fill" autofocus data-testid="confirm-cancel-job">"Cancel job"</button>
+                                        <a class="button secondary" href=back_href()>"Keep it running"</a>
+                                    </ActionForm>
+                                </ConfirmDialog>
+                            }
+                        })}
                     }
                 })
             })}
@@ -189,8 +223,8 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
 #[component]
 fn Failure(f: JobFailure) -> impl IntoView {
     view! {
-        <li data-line=f.line.to_string() data-code=f.code.clone().unwrap_or_default()>
-            <span class="muted job-line">{format!("Line {}", f.line)}</span>
+        <li data-row=f.row.to_string() data-code=f.code.clone().unwrap_or_default()>
+            <span class="muted job-row">{format!("Row {}", f.row)}</span>
             <span class="job-who">
                 <strong>{if f.name.is_empty() { "(no name)".to_owned() } else { f.name }}</strong>
                 " "<span class="muted">{f.email}</span>
@@ -304,7 +338,7 @@ mod tests {
     use super::*;
 
     fn failure(idx: i64) -> JobFailure {
-        JobFailure { idx, line: idx + 2, name: "n".into(), email: "e".into(), code: None, message: "m".into() }
+        JobFailure { idx, row: idx + 1, name: "n".into(), email: "e".into(), code: None, message: "m".into() }
     }
 
     #[test]

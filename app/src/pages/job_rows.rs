@@ -45,7 +45,7 @@ pub(super) fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoVie
             } else {
                 view! {
                     <table class="table" data-testid="job-rows">
-                        <thead><tr><th>"Line"</th><th>"Name"</th><th>"E-mail"</th><th>"Result"</th><th>"Details"</th><th>"E-mail to recipient"</th></tr></thead>
+                        <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Result"</th><th>"Details"</th><th>"E-mail to recipient"</th></tr></thead>
                         <tbody>
                             {r.items.into_iter().map(|row| view! { <Row row org_id=org_id.clone()/> }).collect_view()}
                         </tbody>
@@ -82,7 +82,7 @@ fn Row(row: JobItem, org_id: String) -> impl IntoView {
     };
     view! {
         <tr data-state=row.state.as_str()>
-            <td>{row.line}</td>
+            <td>{row.row()}</td>
             <td>{row.name}</td>
             <td>{row.email}</td>
             <td><span class=format!("pill state-{}", row.state)>{row.state.label()}</span></td>

@@ -3,11 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::job::{duration, pct};
-use super::org_frame::use_org_id;
+use super::org_frame::{Allowed, use_org_id};
 use crate::api::jobs::list_jobs;
 use crate::api::types::{JobSource, JobSummary, JobsView};
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
+use model::Action;
 
 /// Every bulk job of the org, newest first: what it issued, who submitted
 /// it, how it went and how long it took.
@@ -23,7 +24,9 @@ pub fn JobsPage() -> impl IntoView {
         <Title text="Bulk jobs"/>
         <div class="page-head">
             <h1>"Bulk jobs"</h1>
-            <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get())>"Bulk issue"</a>
+            <Allowed action=Action::Issue>
+                <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get()) data-testid="bulk-issue-button">"Bulk issue"</a>
+            </Allowed>
         </div>
         {loaded(data, move |view| view! { <History view org_id=org_id.get_untracked()/> })}
     }

@@ -4,12 +4,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
 use crate::components::error_view::FormError;
+use crate::components::form::form_action;
 
 /// The sign-in form. It is a plain HTML form posting to the server, so it
 /// works before the page's JavaScript has loaded, or without it.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
+    let (login, typed) = form_action::<Login>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
@@ -23,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next/>
                     <label>
                         <span>"E-mail"</span>
-                        <input type="email" name="email" autocomplete="username" required autofocus/>
+                        <input type="email" name="email" autocomplete="username" required autofocus value=typed.or("email", "")/>
                     </label>
                     <label>
                         <span>"Password"</span>

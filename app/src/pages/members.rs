@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::members::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page};
 use crate::api::types::{InviteResult, MemberRow, MembersPage as Data, Role};
+use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
 use crate::components::error_view::FormError;
+use crate::components::form::{Field, FormProblems, InputKind, Typed, action, form_action, reset_on_success};
 use crate::components::loaded;
+use crate::error::AppError;
 use crate::format::datetime;
 
 /// The actions of this page, shared with its rows.
@@ -22,12 +26,8 @@ struct Actions {
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let org_id = use_org_id();
-    let actions = Actions {
-        invite: ServerAction::new(),
-        change: ServerAction::new(),
-        remove: ServerAction::new(),
-        revoke: ServerAction::new(),
-    };
+    let (invite, typed) = form_action::<InviteMember>();
+    let actions = Actions { invite, change: action(), remove: action(), revoke: action() };
     let data = Resource::new(
         move || {
             (
@@ -43,18 +43,55 @@ pub fn MembersPage() -> impl IntoView {
     view! {
         <Title text="Members"/>
         <h1>"Members"</h1>
-        {loaded(data, move |d| view! { <Members d org_id=org_id.get_untracked() actions/> })}
+        {loaded(data, move |d| view! { <Members d org_id=org_id.get_untracked() actions typed=typed.clone()/> })}
     }
 }
 
 #[component]
-fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
+fn Members(d: Data, org_id: String, actions: Actions, typed: Typed) -> impl IntoView {
     let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
     let remove_error = Signal::derive(move || actions.remove.value().get().and_then(Result::err));
     let can_manage = d.can_manage;
     let me = d.my_user_id.clone();
+    let confirm_remove = {
+        let (members, me, org_id, org_name) = (d.members.clone(), me.clone(), org_id.clone(), d.org_name.clone());
+        let open = confirming("remove");
+        let query = use_query_map();
+        move || {
+            let wanted = query.read().get("member")?;
+            let m = members.iter().find(|m| m.user_id == wanted && open.get())?.clone();
+            let leaving = m.user_id == me;
+            let (title, body) = if leaving {
+                (
+                    format!("Leave {org_name}?"),
+                    "You lose access at once; only an invitation brings you back.".to_owned(),
+                )
+            } else {
+                (
+                    format!("Remove {} from {org_name}?", m.display_name),
+                    format!(
+                        "{} ({}) loses access at once, and invitations they sent stop working. Credentials they issued stay valid.",
+                        m.display_name, m.email
+                    ),
+                )
+            };
+            let org_id = org_id.clone();
+            Some(view! {
+                <ConfirmDialog title>
+                    <p>{body}</p>
+                    <ActionForm action=actions.remove attr:class="row">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="user_id" value=m.user_id.clone()/>
+                        <button type="submit" class="button danger-fill" autofocus data-testid="confirm-remove">{if leaving { "Leave" } else { "Remove member" }}</button>
+                        <CancelLink/>
+                    </ActionForm>
+                </ConfirmDialog>
+            })
+        }
+    };
     view! {
-        {can_manage.then(|| view! { <InviteForm org_id=org_id.clone() action=actions.invite/> })}
+        {confirm_remove}
+        {can_manage.then(|| view! { <InviteForm org_id=org_id.clone() action=actions.invite typed/> })}
         <section class="card">
             <FormError error=change_error/>
             <FormError error=remove_error/>
@@ -102,7 +139,7 @@ fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
 #[component]
 fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actions: Actions) -> impl IntoView {
     let role = m.role;
-    let (org_for_remove, user_for_remove) = (org_id.clone(), m.user_id.clone());
+    let user_for_remove = m.user_id.clone();
     view! {
         <tr>
             <td>
@@ -130,11 +167,9 @@ fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actio
             <td>{datetime(m.joined_at)}</td>
             <td class="actions">
                 {(can_manage || is_me).then(|| view! {
-                    <ActionForm action=actions.remove>
-                        <input type="hidden" name="org_id" value=org_for_remove/>
-                        <input type="hidden" name="user_id" value=user_for_remove/>
-                        <button type="submit" class="button link danger">{if is_me { "Leave" } else { "Remove" }}</button>
-                    </ActionForm>
+                    <a class="button link danger" href=ask_href("remove", &[("member", &user_for_remove)]) data-testid="remove">
+                        {if is_me { "Leave…" } else { "Remove…" }}
+                    </a>
                 })}
             </td>
         </tr>
@@ -142,24 +177,40 @@ fn MemberLine(m: MemberRow, org_id: String, can_manage: bool, is_me: bool, actio
 }
 
 #[component]
-fn InviteForm(org_id: String, action: ServerAction<InviteMember>) -> impl IntoView {
+fn InviteForm(org_id: String, action: ServerAction<InviteMember>, typed: Typed) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let asks = move || match error.get() {
+        Some(AppError::Confirm(question)) => Some(question),
+        _ => None,
+    };
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(action, form);
+    let chosen = typed.get("role").and_then(|r| r.parse::<Role>().ok()).unwrap_or(Role::Issuer);
     view! {
         <section class="card">
             <h2>"Invite someone"</h2>
-            <ActionForm action attr:class="row" attr:id="invite-form">
+            <ActionForm action node_ref=form attr:class="stack" attr:id="invite-form">
                 <input type="hidden" name="org_id" value=org_id/>
-                <label class="grow"><span>"E-mail"</span><input type="email" name="email" required/></label>
-                <label><span>"Role"</span>
-                    <select name="role">
-                        {Role::ALL.iter().map(|r| view! {
-                            <option value=r.as_str() selected=*r == Role::Issuer>{r.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button type="submit" class="button">"Invite"</button>
+                <div class="row">
+                    <Field form="invite-form" label="E-mail" name="email" error value=typed.or("email", "")
+                        input=InputKind { kind: "email", required: true, ..InputKind::default() } class="grow"/>
+                    <label><span>"Role"</span>
+                        <select name="role">
+                            {Role::ALL.iter().map(|r| view! {
+                                <option value=r.as_str() selected=*r == chosen>{r.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                {move || asks().map(|question| view! {
+                    <div class="notice notice-warn" role="alert" data-testid="invite-confirm">
+                        <p>{question}</p>
+                        <label class="check"><input type="checkbox" name="replace" value="true" required/>"Yes, replace the pending invitation"</label>
+                    </div>
+                })}
+                <div><button type="submit" class="button">"Invite"</button></div>
             </ActionForm>
-            <FormError error/>
+            {move || (asks().is_none()).then(|| view! { <FormProblems error fields=&["email"]/> })}
             {move || action.value().get().and_then(Result::ok).map(|InviteResult { email, emailed }| view! {
                 <div class="notice notice-ok" role="status" data-testid="invite-result">
                     <p>{if emailed {

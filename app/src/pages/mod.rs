@@ -17,6 +17,7 @@ pub mod not_found;
 pub mod org_frame;
 pub mod outbox;
 pub mod overview;
+pub mod plan;
 pub mod public_badge;
 pub mod public_credential;
 pub mod settings;

@@ -5,12 +5,41 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::api::auth::Logout;
 use crate::api::orgs::get_org_context;
 use crate::api::types::OrgContext;
+use crate::components::NoticeBanner;
+use crate::components::form::action;
 use crate::error::AppError;
+use model::Action;
 
 /// The org id from the URL, for the pages inside the frame.
 pub fn use_org_id() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("org_id").unwrap_or_default())
+}
+
+/// The frame's data, for the parts of pages that depend on the viewer's
+/// role (see [`Allowed`]).
+#[derive(Clone, Copy)]
+pub struct FrameContext(Resource<Result<OrgContext, AppError>>);
+
+/// Shows `children` only to a role that may take `action`: a button a role
+/// cannot use is not shown to it (the server refuses it anyway).
+#[component]
+pub fn Allowed(action: Action, children: ChildrenFn) -> impl IntoView {
+    let context = use_context::<FrameContext>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let allowed = match context {
+                        Some(FrameContext(c)) => c.await.is_ok_and(|ctx| ctx.current.is_some_and(|o| o.role.allows(action))),
+                        None => false,
+                    };
+                    allowed.then(|| children())
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// The frame around every org page: brand, org switcher, navigation and the
@@ -25,6 +54,7 @@ pub fn use_org_id() -> Memo<String> {
 pub fn OrgFrame() -> impl IntoView {
     let org_id = use_org_id();
     let context = Resource::new(move || org_id.get(), get_org_context);
+    provide_context(FrameContext(context));
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand"><span class="brand-mark">"L"</span>"Laurel"</span></header> }>
@@ -41,6 +71,7 @@ pub fn OrgFrame() -> impl IntoView {
             })}
         </Suspense>
         <main class="page">
+            <NoticeBanner/>
             <Outlet/>
         </main>
     }
@@ -48,9 +79,10 @@ pub fn OrgFrame() -> impl IntoView {
 
 #[component]
 fn Frame(ctx: OrgContext) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    let base = format!("/organizations/{}", ctx.org_id);
-    let others: Vec<_> = ctx.orgs.iter().filter(|o| o.id != ctx.org_id).cloned().collect();
+    let logout = action::<Logout>();
+    let current = ctx.current.clone();
+    let others: Vec<_> =
+        ctx.orgs.iter().filter(|o| current.as_ref().is_none_or(|c| o.id != c.org_id)).cloned().collect();
     // The frame stays in place when the client router moves to another org,
     // so the menu is closed by hand once an org is picked.
     let switcher = NodeRef::<leptos::html::Details>::new();
@@ -59,13 +91,17 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             details.set_open(false);
         }
     };
+    let (name, role) = match &current {
+        Some(c) => (c.org_name.clone(), c.role.label()),
+        None => ("Choose an organisation".to_owned(), ""),
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/"><span class="brand-mark">"L"</span>"Laurel"</a>
             <details class="switcher" data-testid="org-switcher" node_ref=switcher>
                 <summary>
-                    <span class="switcher-name">{ctx.org_name.clone()}</span>
-                    <span class="switcher-role">{ctx.role.label()}</span>
+                    <span class="switcher-name">{name}</span>
+                    <span class="switcher-role">{role}</span>
                 </summary>
                 <ul class="switcher-menu" on:click=close_switcher>
                     {others.into_iter().map(|o| view! {
@@ -73,18 +109,25 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                             <span>{o.name}</span><small>{o.role.label()}</small>
                         </a></li>
                     }).collect_view()}
-                    {(ctx.orgs.len() <= 1).then(|| view! { <li class="muted">"No other organisations"</li> })}
+                    {(ctx.orgs.len() <= 1 && current.is_some()).then(|| view! { <li class="muted">"No other organisations"</li> })}
+                    {ctx.orgs.is_empty().then(|| view! { <li class="muted">"You belong to no organisation yet"</li> })}
                 </ul>
             </details>
-            <nav class="tabs">
-                <A href=base.clone() exact=true>"Overview"</A>
-                <A href=format!("{base}/credentials")>"Credentials"</A>
-                <A href=format!("{base}/jobs")>"Bulk jobs"</A>
-                <A href=format!("{base}/badges")>"Badges"</A>
-                <A href=format!("{base}/members")>"Members"</A>
-                <A href=format!("{base}/outbox")>"Outbox"</A>
-                <A href=format!("{base}/settings")>"Settings"</A>
-            </nav>
+            {current.map(|c| {
+                let base = format!("/organizations/{}", c.org_id);
+                let may = move |a: Action| c.role.allows(a);
+                view! {
+                    <nav class="tabs">
+                        <A href=base.clone() exact=true>"Overview"</A>
+                        <A href=format!("{base}/credentials")>"Credentials"</A>
+                        <A href=format!("{base}/jobs")>"Bulk jobs"</A>
+                        <A href=format!("{base}/badges")>"Badges"</A>
+                        <A href=format!("{base}/members")>"Members"</A>
+                        {may(Action::ManageOutbox).then(|| view! { <A href=format!("{base}/outbox")>"Outbox"</A> })}
+                        <A href=format!("{base}/settings")>"Settings"</A>
+                    </nav>
+                }
+            })}
             <div class="user">
                 <a class="user-account" href="/account" title=format!("{}: your account", ctx.me.display_name)>
                     <span class="user-email">{ctx.me.email.clone()}</span>

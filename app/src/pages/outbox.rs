@@ -6,6 +6,7 @@ use super::org_frame::use_org_id;
 use crate::api::outbox::{RetryOutboxMessage, get_outbox};
 use crate::api::types::{MailKind, MailStatus, OutboxEntry, OutboxView};
 use crate::components::error_view::FormError;
+use crate::components::form::action;
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
 
@@ -16,7 +17,7 @@ pub fn OutboxPage() -> impl IntoView {
     let org_id = use_org_id();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
-    let retry = ServerAction::<RetryOutboxMessage>::new();
+    let retry = action::<RetryOutboxMessage>();
     let data = Resource::new(
         move || (org_id.get(), param("status"), param("before"), retry.version().get()),
         |(org, status, before, _)| get_outbox(org, status, before),
@@ -31,12 +32,14 @@ pub fn OutboxPage() -> impl IntoView {
 #[component]
 fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>) -> impl IntoView {
     let here = format!("/organizations/{org_id}/outbox");
-    let total = (o.queued + o.sent + o.failed).max(1);
     let count = |status: MailStatus| match status {
         MailStatus::Queued => o.queued,
         MailStatus::Sent => o.sent,
         MailStatus::Failed => o.failed,
+        MailStatus::Cancelled => o.cancelled,
     };
+    let all = o.queued + o.sent + o.failed + o.cancelled;
+    let total = all.max(1);
     let retry_error = Signal::derive(move || retry.value().get().and_then(Result::err));
     let next = o.next_cursor.clone().map(|cursor| match &o.filter {
         Some(f) => format!("{here}?status={f}&before={cursor}"),
@@ -50,7 +53,7 @@ fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>
             </p>
         })}
         <section class="card" data-testid="outbox-totals">
-            <h2>{format!("{} messages", thousands(o.queued + o.sent + o.failed))}</h2>
+            <h2>{format!("{} messages", thousands(all))}</h2>
             <div class="dist" role="img" aria-label="Messages by status">
                 {MailStatus::ALL.iter().copied().filter(|s| count(*s) > 0).map(|s| view! {
                     <span class=format!("seg ob-{s}") style=format!("width: {:.2}%", count(s) as f64 * 100.0 / total as f64)

@@ -1,10 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
 use crate::api::settings::{CreateApiKey, RevokeApiKey, RotateSigningKey, get_settings};
 use crate::api::types::SettingsView;
+use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
+use crate::components::copy::CopyField;
 use crate::components::error_view::FormError;
+use crate::components::form::{action, reset_on_success};
 use crate::components::loaded;
 use crate::format::datetime;
 
@@ -19,7 +23,7 @@ struct Actions {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let org_id = use_org_id();
-    let actions = Actions { rotate: ServerAction::new(), create: ServerAction::new(), revoke: ServerAction::new() };
+    let actions = Actions { rotate: action(), create: action(), revoke: action() };
     let data = Resource::new(
         move || {
             (
@@ -46,7 +50,7 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
         <section class="card">
             <h2>"Issuer identity"</h2>
             <p>"Credentials are signed as this DID. Verifiers fetch its public keys from the DID document."</p>
-            <input class="copy" readonly value=s.did.clone() data-testid="did" aria-label="Issuer DID"/>
+            <CopyField value=s.did.clone() label="Issuer DID" testid="did"/>
             <p><a href=s.did_document_url.clone()>"DID document"</a></p>
         </section>
         <section class="card">
@@ -73,12 +77,22 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
                     <p class="muted">"Retired keys stay in the DID document, so credentials they signed keep verifying."</p>
                 }.into_any()
             }}
-            {s.can_rotate.then(move || view! {
-                <ActionForm action=actions.rotate>
-                    <input type="hidden" name="org_id" value=rotate_org/>
-                    <button type="submit" class="button secondary">"Rotate signing key"</button>
-                </ActionForm>
-                <FormError error=rotate_error/>
+            {s.can_rotate.then(move || {
+                let open = confirming("rotate");
+                view! {
+                    <a class="button secondary" href=ask_href("rotate", &[]) data-testid="rotate">"Rotate signing key…"</a>
+                    <FormError error=rotate_error/>
+                    {move || open.get().then(|| { let rotate_org = rotate_org.clone(); view! {
+                        <ConfirmDialog title="Rotate the signing key?">
+                            <p>"From now on, credentials are signed with a new key. The current key is retired but stays in the DID document, so every credential it signed keeps verifying. Verifiers that cache the DID document pick up the new key when their cache expires (at most an hour)."</p>
+                            <ActionForm action=actions.rotate attr:class="row">
+                                <input type="hidden" name="org_id" value=rotate_org/>
+                                <button type="submit" class="button danger-fill" autofocus data-testid="confirm-rotate">"Rotate key"</button>
+                                <CancelLink/>
+                            </ActionForm>
+                        </ConfirmDialog>
+                    }})}
+                }
             })}
         </section>
         {s.can_manage_api_keys.then(|| view! { <ApiKeys keys=s.api_keys org_id=org_id.clone() actions/> })}
@@ -88,11 +102,34 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
 #[component]
 fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Actions) -> impl IntoView {
     let create_error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
-    let revoke_org = org_id.clone();
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(actions.create, form);
+    let confirm_revoke = {
+        let (keys, org_id) = (keys.clone(), org_id.clone());
+        let open = confirming("revoke-key");
+        let query = use_query_map();
+        move || {
+            let wanted = query.read().get("key")?;
+            let k = keys.iter().find(|k| k.id == wanted && !k.revoked && open.get())?.clone();
+            let org_id = org_id.clone();
+            Some(view! {
+                <ConfirmDialog title=format!("Revoke the API key “{}”?", k.name)>
+                    <p>{format!("Every request made with it ({}…) is refused from the moment you revoke it. Scripts using it stop working until they are given a new key.", k.hint)}</p>
+                    <ActionForm action=actions.revoke attr:class="row">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="key_id" value=k.id.clone()/>
+                        <button type="submit" class="button danger-fill" autofocus data-testid="confirm-revoke-key">"Revoke key"</button>
+                        <CancelLink/>
+                    </ActionForm>
+                </ConfirmDialog>
+            })
+        }
+    };
     view! {
         <section class="card">
             <h2>"API keys"</h2>
-            <ActionForm action=actions.create attr:class="stack" attr:id="api-key-form">
+            {confirm_revoke}
+            <ActionForm action=actions.create node_ref=form attr:class="stack" attr:id="api-key-form">
                 <input type="hidden" name="org_id" value=org_id/>
                 <label><span>"Name"</span><input name="name" required placeholder="e.g. HR system sync"/></label>
                 <fieldset class="scopes">
@@ -108,14 +145,14 @@ fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Ac
             {move || actions.create.value().get().and_then(Result::ok).map(|k| view! {
                 <div class="notice notice-ok" role="status">
                     <p>"Key \u{201c}" {k.name} "\u{201d} created. Copy the secret now: it is not shown again."</p>
-                    <input class="copy" readonly value=k.secret data-testid="api-key-secret"/>
+                    <CopyField value=k.secret label="API key secret" testid="api-key-secret"/>
                 </div>
             })}
             {(!keys.is_empty()).then(move || view! {
                 <table class="table" data-testid="api-keys">
                     <thead><tr><th>"Name"</th><th>"Scopes"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
                     <tbody>
-                        {keys.into_iter().map(|k| { let revoke_org = revoke_org.clone(); view! {
+                        {keys.into_iter().map(|k| view! {
                             <tr class=k.revoked.then_some("revoked")>
                                 <td>
                                     <div>{k.name}{k.imported.then(|| view! { <span class="pill">"imported"</span> })}</div>
@@ -129,16 +166,12 @@ fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Ac
                                         view! { <span class="pill">"Revoked"</span> }.into_any()
                                     } else {
                                         view! {
-                                            <ActionForm action=actions.revoke>
-                                                <input type="hidden" name="org_id" value=revoke_org/>
-                                                <input type="hidden" name="key_id" value=k.id/>
-                                                <button type="submit" class="button link danger">"Revoke"</button>
-                                            </ActionForm>
+                                            <a class="button link danger" href=ask_href("revoke-key", &[("key", &k.id)]) data-testid="revoke-key">"Revoke…"</a>
                                         }.into_any()
                                     }}
                                 </td>
                             </tr>
-                        }}).collect_view()}
+                        }).collect_view()}
                     </tbody>
                 </table>
             })}

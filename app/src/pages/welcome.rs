@@ -5,14 +5,15 @@ use super::account::Invitations;
 use crate::api::account::get_account_page;
 use crate::api::auth::Logout;
 use crate::api::invitations::DeclineMyInvitation;
+use crate::components::form::action;
 use crate::components::loaded;
 
 /// For a signed-in person who belongs to no organisation (yet): the
 /// invitations addressed to them, if any.
 #[component]
 pub fn WelcomePage() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    let decline = ServerAction::<DeclineMyInvitation>::new();
+    let logout = action::<Logout>();
+    let decline = action::<DeclineMyInvitation>();
     let data = Resource::new(move || decline.version().get(), |_| get_account_page());
     view! {
         <Title text="Welcome"/>

@@ -51,7 +51,8 @@ pub struct ReviewRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     pub rows: usize,
-    /// Rows with a usable name and e-mail (everything but `invalid`).
+    /// Rows with a usable name and e-mail (everything but `invalid`;
+    /// in-file duplicates included).
     pub valid: usize,
     pub issuable: usize,
     pub new: usize,
@@ -60,6 +61,7 @@ pub struct Totals {
     pub active_non_expiring: usize,
     pub revoked: usize,
     pub invalid: usize,
+    pub duplicate: usize,
     pub over_quota: usize,
 }
 
@@ -73,6 +75,7 @@ impl Totals {
             RowStatus::ActiveNonExpiring => &mut self.active_non_expiring,
             RowStatus::Revoked => &mut self.revoked,
             RowStatus::Invalid => &mut self.invalid,
+            RowStatus::Duplicate => &mut self.duplicate,
             RowStatus::OverQuota => &mut self.over_quota,
         };
         *slot += 1;
@@ -92,6 +95,7 @@ impl Totals {
             RowStatus::ActiveNonExpiring => self.active_non_expiring,
             RowStatus::Revoked => self.revoked,
             RowStatus::Invalid => self.invalid,
+            RowStatus::Duplicate => self.duplicate,
             RowStatus::OverQuota => self.over_quota,
         }
     }
@@ -174,7 +178,12 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
     }
     let email = email.expect("checked above");
     if let Some(first) = first_row_of.get(&email) {
-        return (RowStatus::Invalid, Some(format!("Duplicate of row {first} (same e-mail).")), None, email);
+        return (
+            RowStatus::Duplicate,
+            Some(format!("Duplicate in file: issued once, with row {first} (same e-mail).")),
+            None,
+            email,
+        );
     }
     first_row_of.insert(email.clone(), r.row);
 

@@ -4,6 +4,7 @@
 //! ([`review`]).
 
 pub mod classify;
+pub mod column_aliases;
 pub mod csv_file;
 pub mod review;
 pub mod uploads;

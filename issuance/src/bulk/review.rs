@@ -77,10 +77,8 @@ pub async fn review(
     if badge.archived_at.is_some() {
         return Err(CoreError::Unprocessable(format!("Badge '{}' is archived; pick an active badge.", badge.name)));
     }
-    if let Err(e) = csv_file::check_name(filename) {
-        return Ok(Err(e));
-    }
-    let parsed = match csv_file::parse(bytes) {
+    let aliases = super::column_aliases::load(db, org_id).await?;
+    let parsed = match csv_file::read(filename, bytes, &aliases) {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };

@@ -269,7 +269,8 @@ pub async fn lineage(db: &Db, org_id: &str, id: &str) -> CoreResult<Lineage> {
 }
 
 /// Revokes the org's credential `id`: its status bit flips in the next
-/// status list anyone fetches. Revoking twice is refused.
+/// status list anyone fetches, and its e-mail, if still queued, is
+/// cancelled in the same transaction. Revoking twice is refused.
 pub async fn revoke(
     db: &Db,
     org_id: &str,
@@ -304,6 +305,7 @@ pub async fn revoke(
             None => CoreError::NotFound,
         });
     }
+    crate::outbox::cancel_for_credentials(&mut tx, org_id, &[id]).await?;
     activity::record(
         &mut *tx,
         org_id,

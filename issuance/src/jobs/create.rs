@@ -25,8 +25,8 @@ const ROWS_PER_INSERT: usize = 2_000;
 
 /// Creates the job (pending) with one item per row of `review`. Rows that
 /// cannot be issued are finished at once: invalid and over-quota rows as
-/// failed (with the reason the review gave), active non-expiring ones as
-/// skipped. Returns the job id.
+/// failed (with the reason the review gave), active non-expiring ones and
+/// in-file duplicates as skipped (the row they repeat is issued). Returns the job id.
 pub async fn create(
     tx: &mut sqlx::SqliteConnection,
     new: &NewJob<'_>,
@@ -36,7 +36,7 @@ pub async fn create(
     let id = ids::new_id("job");
     let t = &review.totals;
     let failed = (t.invalid + t.over_quota) as i64;
-    let skipped = t.active_non_expiring as i64;
+    let skipped = (t.active_non_expiring + t.duplicate) as i64;
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,
                            failed, skipped, created_by, api_key_id, created_at)
@@ -81,7 +81,7 @@ pub async fn create(
         insert.push_values(chunk.iter().zip(fixed), |mut b, (row, fixed)| {
             let (state, code, finished) = match row.status {
                 s if s.issuable() => (ItemState::Pending, None, None),
-                RowStatus::ActiveNonExpiring => (ItemState::Skipped, None, Some(now)),
+                RowStatus::ActiveNonExpiring | RowStatus::Duplicate => (ItemState::Skipped, None, Some(now)),
                 RowStatus::OverQuota => (ItemState::Failed, Some(codes::QUOTA_EXCEEDED), Some(now)),
                 _ => (ItemState::Failed, Some(codes::INVALID_ROW), Some(now)),
             };

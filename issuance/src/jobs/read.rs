@@ -113,12 +113,12 @@ pub async fn credential_ids(db: &Db, org_id: &str, job_id: &str) -> CoreResult<V
         .await?)
 }
 
-/// The job's failed rows as `name,email,error` CSV: fix them and upload
-/// the file again (the extra column is ignored by the upload).
+/// The job's failed rows as `name,email,row,error` CSV: fix them and
+/// upload the file again (the extra columns are ignored by the upload).
 pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let write = |out: &mut csv::Writer<Vec<u8>>, r: [&str; 3]| out.write_record(r).map_err(anyhow::Error::from);
-    write(&mut out, ["name", "email", "error"])?;
+    let write = |out: &mut csv::Writer<Vec<u8>>, r: [&str; 4]| out.write_record(r).map_err(anyhow::Error::from);
+    write(&mut out, ["name", "email", "row", "error"])?;
     // A 1 MB file can hold some 30,000 rows: read them a page at a time.
     let mut after = None;
     loop {
@@ -127,8 +127,9 @@ pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<
         let Some(last) = rows.last() else { break };
         after = Some(last.idx);
         for r in rows {
+            let row = r.row().to_string();
             let error = r.error_message.unwrap_or_default();
-            write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &neutralise(&error)])?;
+            write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &row, &neutralise(&error)])?;
         }
     }
     Ok(out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?)

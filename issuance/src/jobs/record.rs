@@ -139,6 +139,8 @@ pub async fn record(
         .push_bind(&batch.org_id)
         .push(" AND id IN (SELECT old FROM v)");
         q.build().execute(&mut *tx).await?;
+        let revoked: Vec<&str> = replaced.iter().filter(|(.., revoke)| *revoke).map(|(old, ..)| *old).collect();
+        crate::outbox::cancel_for_credentials(&mut tx, &batch.org_id, &revoked).await?;
     }
 
     if !issued.is_empty() {

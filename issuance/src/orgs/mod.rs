@@ -3,6 +3,7 @@
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod upgrade;
 
 pub use members::Membership;
 pub use organizations::Organization;

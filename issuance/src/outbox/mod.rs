@@ -30,6 +30,46 @@ pub struct Counts {
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl Counts {
+    pub fn of(&self, status: MailStatus) -> i64 {
+        match status {
+            MailStatus::Queued => self.queued,
+            MailStatus::Sent => self.sent,
+            MailStatus::Failed => self.failed,
+            MailStatus::Cancelled => self.cancelled,
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        self.queued + self.sent + self.failed + self.cancelled
+    }
+}
+
+/// Cancels the e-mails still waiting for `credential_ids`, in the
+/// transaction that revokes them: a recipient must never be told about a
+/// credential that no longer stands. Returns how many were cancelled.
+pub async fn cancel_for_credentials(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    credential_ids: &[&str],
+) -> CoreResult<u64> {
+    if credential_ids.is_empty() {
+        return Ok(0);
+    }
+    let ids = serde_json::to_string(credential_ids).map_err(anyhow::Error::from)?;
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
+                           last_error = 'Not sent: the credential was revoked first.'
+         WHERE org_id = $1 AND status = 'queued' AND credential_id IN (SELECT value FROM json_each($2))",
+    )
+    .bind(org_id)
+    .bind(ids)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Queues the invitation e-mail for `invitation_id`, in the inviting
@@ -80,7 +120,8 @@ pub async fn counts(db: &Db, org_id: &str, job_id: Option<&str>) -> CoreResult<C
     Ok(sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
                 COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
-                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+                COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled
          FROM outbox WHERE org_id = $1 AND ($2 IS NULL OR job_id = $2)",
     )
     .bind(org_id)

@@ -155,7 +155,7 @@ async fn deliver_due(
                 sqlx::query(
                     "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, next_attempt_at = $4,
                                        lease_until = NULL
-                     WHERE id = $5",
+                     WHERE id = $5 AND status = 'queued'",
                 )
                 .bind(if give_up { MailStatus::Failed } else { MailStatus::Queued })
                 .bind(attempts)

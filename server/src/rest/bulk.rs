@@ -225,7 +225,8 @@ async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Up
 const ERROR_PAGE: i64 = 5_000;
 
 /// `GET /v1/bulk-issue/{job_id}`: the job, the credentials it issued (in
-/// file order) and every failed row with its 0-based index.
+/// file order) and every failed row with its 0-based index and its 1-based
+/// `row`, the number the dry run and the dashboard show.
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let job = jobs::get(&state.db, &key.org_id, &id).await?;
@@ -240,6 +241,7 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
         errors.extend(page.into_iter().map(|i| {
             json!({
                 "index": i.idx,
+                "row": i.row(),
                 "line": i.line,
                 "email": i.email,
                 "code": i.error_code,

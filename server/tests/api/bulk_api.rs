@@ -123,7 +123,8 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
     assert_eq!(status, StatusCode::OK, "{r}");
     assert_eq!(r["totals"]["new"], 1);
     assert_eq!(r["totals"]["active_non_expiring"], 1);
-    assert_eq!(r["totals"]["invalid"], 2);
+    assert_eq!(r["totals"]["invalid"], 1);
+    assert_eq!(r["totals"]["duplicate"], 1);
     assert_eq!(r["totals"]["over_quota"], 0);
     let rows = r["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
@@ -133,7 +134,8 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
     );
     assert_eq!(rows[1]["status"], "active_non_expiring");
     assert_eq!(rows[1]["issuable"], false);
-    assert_eq!(rows[3]["reason"], "Duplicate of row 1 (same e-mail).");
+    assert_eq!(rows[3]["status"], "duplicate");
+    assert_eq!(rows[3]["reason"], "Duplicate in file: issued once, with row 1 (same e-mail).");
     assert_eq!(r["warnings"][0], "Columns ignored: Team. Only name and email are used.");
     assert_eq!(r["can_submit"], true);
 
@@ -180,7 +182,7 @@ async fn validate_accepts_the_multipart_field_file() {
         .unwrap();
     let (status, body) = json(r).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"]["message"].as_str().unwrap().contains("not a .csv file"));
+    assert!(body["error"]["message"].as_str().unwrap().contains("is not a CSV file"), "{body}");
 }
 
 #[tokio::test]

@@ -130,16 +130,28 @@ async fn viewers_cannot_upload_and_other_orgs_cannot_see_an_upload() {
 }
 
 #[tokio::test]
-async fn a_file_error_is_shown_instead_of_a_table() {
+async fn a_file_error_is_shown_on_the_upload_page_with_the_file_name_and_badge_kept() {
     let app = spawn_app().await;
     let (org, badge) = org_with_badge(&app, Plan::Professional).await;
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let issuer = app.signed_in("issuer@example.com").await;
-    let url = upload_csv(&app, &issuer, &org, &badge, "name,mail\nJane,jane@example.com\n").await.headers()[LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let url =
+        upload_csv(&app, &issuer, &org, &badge, "name\nJane\n").await.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(url.starts_with(&format!("/organizations/{org}/credentials/bulk-issue?upload=upl_")), "{url}");
     let page = html(&app, &issuer, &url).await;
-    assert!(page.contains("This file cannot be used") && page.contains("no 'email' column"));
+    assert!(page.contains("This file cannot be used") && page.contains("no 'email' column"), "{page}");
+    assert!(page.contains("people.csv"), "the file is named");
+    assert!(page.contains(&format!(r#"<option value="{badge}" selected"#)), "the badge stays chosen");
     assert!(!page.contains("data-testid=\"review\""));
+
+    // Its review address sends back to the same place.
+    let id = url.rsplit('=').next().unwrap();
+    let r = issuer
+        .get(app.url(&format!("/organizations/{org}/credentials/bulk-issue/{id}")))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert_eq!(r.headers()[LOCATION].to_str().unwrap(), url);
 }

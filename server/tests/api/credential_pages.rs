@@ -75,7 +75,7 @@ async fn the_detail_page_shows_the_decoded_header_and_claims_and_the_signed_jwt(
     assert!(page.contains("ES256") && page.contains("credentialSubject"), "the decoded JWT is on the page");
     assert!(page.contains("Jane Doe") && page.contains("jane@example.com") && page.contains("Safety"));
     assert!(page.contains(&format!("http://laurel.test/credentials/{id}")), "it links to the public page");
-    assert!(!page.contains("revoke-form"), "a Viewer sees no Revoke form");
+    assert!(!page.contains("revoke-form") && !page.contains(r#"data-testid="revoke""#), "a Viewer sees no Revoke");
 }
 
 #[tokio::test]
@@ -84,7 +84,14 @@ async fn an_issuer_revokes_with_a_reason_and_the_detail_and_public_pages_then_sa
     let (org, badge, issuer) = org_with(&app, "issuer@example.com", Role::Issuer).await;
     let id = issue_badge(&app, &org, &badge, "Jane Doe", "jane@example.com").await;
     let page = html(&app, &issuer, &format!("/organizations/{org}/credentials/{id}")).await;
-    assert!(page.contains("revoke-form"), "an Issuer is offered Revoke");
+    assert!(page.contains(r#"data-testid="revoke""#), "an Issuer is offered Revoke");
+    assert!(!page.contains("revoke-form"), "which only asks first");
+    let asking = html(&app, &issuer, &format!("/organizations/{org}/credentials/{id}?confirm=revoke")).await;
+    assert!(asking.contains("revoke-form") && asking.contains("Revoke this credential?"), "the confirmation");
+    assert!(asking.contains("cannot be undone"));
+
+    let no_reason = app.call_as(&issuer, "revoke_credential", &[("org_id", &org), ("credential_id", &id)]).await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST, "the dashboard requires a reason");
 
     let r = app
         .call_as(
@@ -107,7 +114,13 @@ async fn an_issuer_revokes_with_a_reason_and_the_detail_and_public_pages_then_sa
     assert!(public.contains(r#"data-verdict="revoked""#), "{public}");
     assert!(public.contains("Revoked"));
 
-    let again = app.call_as(&issuer, "revoke_credential", &[("org_id", &org), ("credential_id", &id)]).await;
+    let again = app
+        .call_as(
+            &issuer,
+            "revoke_credential",
+            &[("org_id", &org), ("credential_id", &id), ("reason", "Issued in error")],
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "revoking twice is refused");
     let (actor, summary): (Option<String>, String) =
         sqlx::query_as("SELECT actor_id, summary FROM activity WHERE org_id = $1 AND kind = 'credential.revoked'")
@@ -130,11 +143,23 @@ async fn without_javascript_the_revoke_form_posts_and_returns_to_the_credential(
     let back = format!("/organizations/{org}/credentials/{id}");
 
     let r = app
-        .form_post("revoke_credential", &[("org_id", &org), ("credential_id", &id), ("reason", "Left")], &back)
+        .form_post(
+            "revoke_credential",
+            &[("org_id", &org), ("credential_id", &id), ("reason", "other"), ("reason_other", "Left the course")],
+            &format!("{back}?confirm=revoke"),
+        )
         .await;
     assert!(r.status().is_redirection(), "{}", r.status());
     let location = r.headers()[LOCATION].to_str().unwrap();
-    assert!(location.trim_end_matches('?').ends_with(&back), "back to the credential: {location}");
+    assert_eq!(location, format!("{back}?notice=credential_revoked"), "back to the credential, with a message");
+    let page = app.get(location).await.text().await.unwrap();
+    assert!(page.contains(r#"data-notice="credential_revoked""#), "the success message is on the page");
+    let reason: String = sqlx::query_scalar("SELECT revocation_reason FROM credentials WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reason, "Left the course", "a typed reason");
     let status: String =
         sqlx::query_scalar("SELECT status FROM credentials WHERE id = $1").bind(&id).fetch_one(&app.db).await.unwrap();
     assert_eq!(status, "revoked");

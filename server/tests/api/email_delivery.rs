@@ -231,7 +231,7 @@ async fn a_bulk_job_mails_each_recipient_a_link_to_their_credential_over_smtp() 
         assert!(r.sent_at.is_some());
     }
     let (_, job) = json(app.get_json(&format!("/v1/bulk-issue/{job_id}"), &key).await).await;
-    assert_eq!(job["emails"], json!({"queued": 0, "sent": 2, "failed": 0}));
+    assert_eq!(job["emails"], json!({"queued": 0, "sent": 2, "failed": 0, "cancelled": 0}));
 
     let messages = smtp.messages(2).await;
     assert_eq!(messages.len(), 2, "one message per recipient, none twice");

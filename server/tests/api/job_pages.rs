@@ -280,10 +280,7 @@ async fn a_viewer_watches_a_running_job_but_cannot_cancel_it() {
     let page = format!("/organizations/{org}/jobs/{job}");
     let r = app.form_post("cancel_job", &[("org_id", &org), ("job_id", &job)], &page).await;
     assert_eq!(r.status(), StatusCode::FOUND);
-    assert!(
-        r.headers()[LOCATION].to_str().unwrap().starts_with(&format!("{}{page}", app.public_url)),
-        "back to the job page"
-    );
+    assert_eq!(r.headers()[LOCATION].to_str().unwrap(), format!("{page}?notice=job_cancelled"), "back to the job page");
     assert_eq!(counts(&app, &job).await.0, "cancelled");
 }
 
@@ -309,12 +306,17 @@ async fn the_failed_rows_file_lists_the_invalid_rows_with_their_errors_and_neutr
     assert!(r.headers()[CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"));
     let body = r.text().await.unwrap();
     let mut rows = csv::Reader::from_reader(body.as_bytes());
-    assert_eq!(rows.headers().unwrap(), vec!["name", "email", "error"]);
+    assert_eq!(rows.headers().unwrap(), vec!["name", "email", "row", "error"]);
     let rows: Vec<Vec<String>> = rows.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
     assert_eq!(rows.len(), 2, "{body}");
     assert_eq!(rows[0][0], "'=HYPERLINK(\"http://evil.test\")", "a formula is neutralised");
     assert_eq!(rows[0][1], "not-an-email");
-    assert!(!rows[0][2].is_empty() && !rows[1][2].is_empty(), "each row says why it failed: {rows:?}");
+    assert_eq!(
+        (rows[0][2].as_str(), rows[1][2].as_str()),
+        ("2", "3"),
+        "data rows, numbered as the review numbers them"
+    );
+    assert!(!rows[0][3].is_empty() && !rows[1][3].is_empty(), "each row says why it failed: {rows:?}");
     assert_eq!(rows[1][1], "nameless@example.com");
     assert!(!body.contains("jane@example.com"), "issued rows are not in the file");
 }

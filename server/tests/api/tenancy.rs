@@ -17,8 +17,12 @@ async fn a_member_of_one_org_gets_404_for_another_orgs_pages_and_functions() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(!r.text().await.unwrap().contains("Org B"), "{path} leaks the org's name");
     }
+    // The frame still answers, with the viewer's own orgs and nothing of B.
+    let frame = app.call("get_org_context", &[("org_id", b.as_str())]).await;
+    assert_eq!(frame.status(), StatusCode::OK);
+    let frame = frame.text().await.unwrap();
+    assert!(frame.contains(r#""current":null"#) && !frame.contains("Org B"), "{frame}");
     for (name, form) in [
-        ("get_org_context", vec![("org_id", b.as_str())]),
         ("get_org_overview", vec![("org_id", b.as_str())]),
         ("get_members_page", vec![("org_id", b.as_str())]),
         ("invite_member", vec![("org_id", b.as_str()), ("email", "x@example.com"), ("role", "viewer")]),

@@ -121,6 +121,7 @@ pub struct OutboxView {
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
+    pub cancelled: i64,
     pub smtp_configured: bool,
     pub filter: Option<MailStatus>,
     pub messages: Vec<OutboxEntry>,

@@ -46,8 +46,8 @@ pub struct JobsView {
 pub struct JobFailure {
     /// 0-based data row (orders the list).
     pub idx: i64,
-    /// The line of the file.
-    pub line: i64,
+    /// 1-based data row, as the review and every download number it.
+    pub row: i64,
     pub name: String,
     pub email: String,
     pub code: Option<String>,
@@ -69,6 +69,8 @@ pub struct JobSnapshot {
     pub emails_queued: i64,
     pub emails_sent: i64,
     pub emails_failed: i64,
+    /// Not sent because the credential was revoked first.
+    pub emails_cancelled: i64,
     /// Credentials issued per second, lately (while running) or on average.
     pub rate: Option<f64>,
     /// Estimated seconds until the job is done, while it runs.

@@ -21,14 +21,21 @@ pub struct OrgLink {
 /// Everything the org frame (header, switcher, nav) needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrgContext {
-    pub org_id: String,
-    pub org_name: String,
-    pub role: Role,
-    pub can_manage_members: bool,
     pub me: Me,
     pub orgs: Vec<OrgLink>,
     /// Open invitations addressed to the signed-in person.
     pub invitations_for_me: usize,
+    /// The org in the URL, `None` when the viewer is not a member of it
+    /// (or it does not exist: the two look the same). The frame still
+    /// shows the header and the viewer's own orgs then.
+    pub current: Option<CurrentOrg>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentOrg {
+    pub org_id: String,
+    pub org_name: String,
+    pub role: Role,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,6 +79,7 @@ pub struct InvitationRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MembersPage {
+    pub org_name: String,
     pub my_user_id: String,
     pub my_role: Role,
     pub can_manage: bool,
@@ -150,4 +158,25 @@ pub struct SettingsView {
 pub struct NewApiKey {
     pub name: String,
     pub secret: String,
+}
+
+/// The plan page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanPageView {
+    pub plan: Plan,
+    pub quota_limit: i64,
+    pub quota_used: i64,
+    pub quota_month: String,
+    /// Owners may ask for a bigger plan.
+    pub can_request: bool,
+    /// Who to talk to: the org's Owners.
+    pub owners: Vec<String>,
+    pub last_request: Option<PlanRequest>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanRequest {
+    pub summary: String,
+    pub by: Option<String>,
+    pub at: i64,
 }

@@ -89,7 +89,7 @@ fn a_credential_expiring_exactly_now_counts_as_expired() {
 }
 
 #[test]
-fn duplicates_differing_in_case_and_whitespace_are_invalid_and_name_the_first_row() {
+fn duplicates_differing_in_case_and_whitespace_are_their_own_status_and_name_the_first_row() {
     let rows = vec![
         row(1, "Jane", "jane@example.com"),
         row(2, "Sam", "sam@example.com"),
@@ -97,10 +97,11 @@ fn duplicates_differing_in_case_and_whitespace_are_invalid_and_name_the_first_ro
     ];
     let (out, totals, _) = run(&rows, HashMap::new(), &[], 100);
     assert_eq!(out[0].status, RowStatus::New, "the first occurrence stays valid");
-    assert_eq!(out[2].status, RowStatus::Invalid);
-    assert_eq!(out[2].reason.as_deref(), Some("Duplicate of row 1 (same e-mail)."));
+    assert_eq!(out[2].status, RowStatus::Duplicate);
+    assert!(!out[2].issuable);
+    assert_eq!(out[2].reason.as_deref(), Some("Duplicate in file: issued once, with row 1 (same e-mail)."));
     assert_eq!(out[2].email, "jane@example.com");
-    assert_eq!(totals.invalid, 1);
+    assert_eq!((totals.invalid, totals.duplicate, totals.valid), (0, 1, 3), "a duplicate is neutral, not invalid");
 }
 
 #[test]

@@ -1,0 +1,55 @@
+//! What a page says after an action succeeded: the `?notice=` its server
+//! function redirects to, so the message shows with or without JavaScript
+//! and only these sentences can ever be shown.
+
+use crate::term::vocabulary;
+
+vocabulary! {
+    pub enum Notice {
+        CredentialRevoked,
+        MemberRemoved,
+        RoleChanged,
+        InvitationSent,
+        InvitationRoleChanged,
+        InvitationRevoked,
+        KeyRotated,
+        ApiKeyCreated,
+        ApiKeyRevoked,
+        JobCancelled,
+        BadgeCreated,
+        BadgeSaved,
+        BadgeArchived,
+        BadgeRestored,
+        ColumnsRemembered,
+        UpgradeRequested,
+    }
+}
+
+impl Notice {
+    pub fn message(self) -> &'static str {
+        match self {
+            Notice::CredentialRevoked => {
+                "Credential revoked. Verifiers see it in the status list, and its e-mail, if not yet sent, was cancelled."
+            }
+            Notice::MemberRemoved => "Member removed. They no longer have access to this organisation.",
+            Notice::RoleChanged => "Role changed.",
+            Notice::InvitationSent => "Invitation sent. It is on its way to their inbox.",
+            Notice::InvitationRoleChanged => {
+                "The pending invitation now offers the new role; a fresh e-mail is on its way."
+            }
+            Notice::InvitationRevoked => "Invitation withdrawn. Its link no longer works.",
+            Notice::KeyRotated => {
+                "Signing key rotated. New credentials are signed with the new key; those already issued stay valid."
+            }
+            Notice::ApiKeyCreated => "API key created. Copy the secret now: it is shown only once.",
+            Notice::ApiKeyRevoked => "API key revoked. Requests with it are refused from now on.",
+            Notice::JobCancelled => "Job cancelled. Rows not yet issued will not be; what was issued stays.",
+            Notice::BadgeCreated => "Badge created.",
+            Notice::BadgeSaved => "Badge saved.",
+            Notice::BadgeArchived => "Badge archived. Its credentials stay valid; it can no longer be issued.",
+            Notice::BadgeRestored => "Badge restored.",
+            Notice::ColumnsRemembered => "Columns remembered for this organisation's next files.",
+            Notice::UpgradeRequested => "Upgrade requested. We will contact the organisation's Owners by e-mail.",
+        }
+    }
+}
