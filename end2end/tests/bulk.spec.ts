@@ -1,11 +1,6 @@
-import { execFileSync } from "child_process";
 import { APIRequestContext, Page, expect } from "@playwright/test";
-import { CLI_ENV, LAUREL_BIN } from "./env";
+import { laurel } from "./fixtures";
 import { DEMO, hydrated, signIn, test } from "./helpers";
-
-function laurel(...args: string[]): string {
-  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
-}
 
 function keyFor(org: string): string {
   return JSON.parse(laurel("keys", "issue", "bulk-e2e", "--org", org, "--scopes", "credentials:read,credentials:write", "--format", "json"))

@@ -1,11 +1,7 @@
-import { execFileSync } from "child_process";
 import { APIRequestContext, expect } from "@playwright/test";
-import { BASE_URL, CLI_ENV, LAUREL_BIN } from "./env";
+import { BASE_URL } from "./env";
+import { laurel } from "./fixtures";
 import { DEMO, hydrated, signIn, test } from "./helpers";
-
-function laurel(...args: string[]): string {
-  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
-}
 
 async function issueBadge(request: APIRequestContext, key: string, badge: string, name: string, email: string) {
   const res = await request.post("/v1/credentials", {
@@ -45,9 +41,14 @@ test("an owner opens a credential from the list, revokes it, and its public page
   await expect(page.getByTestId("jwt-claims")).toContainText(`"jti": "${BASE_URL}/credentials/${id}"`);
   await hydrated(page);
 
-  await page.getByLabel("Reason").fill("Issued to the wrong pilot");
-  await page.getByRole("button", { name: "Revoke credential" }).click();
+  await page.getByTestId("revoke").click();
+  await expect(page.getByTestId("confirm")).toContainText("Revoke this credential?");
+  await page.getByLabel("Other:").check();
+  await page.getByLabel("Other reason").fill("Issued to the wrong pilot");
+  await page.getByTestId("confirm-revoke").click();
   await expect(page.getByTestId("status")).toHaveText("Revoked");
+  await expect(page.getByTestId("notice")).toContainText("Credential revoked");
+  await expect(page.getByTestId("confirm")).toHaveCount(0);
   await expect(page.getByTestId("revocation-reason")).toContainText("Issued to the wrong pilot");
 
   await page.goto(`/credentials/${id}`);

@@ -1,50 +1,6 @@
-import { execFileSync } from "child_process";
-import { APIRequestContext, Page, expect } from "@playwright/test";
-import { CLI_ENV, LAUREL_BIN } from "./env";
+import { expect } from "@playwright/test";
+import { figure, orgWithBadge, people, submitCsv } from "./fixtures";
 import { hydrated, signIn, test } from "./helpers";
-
-function laurel(...args: string[]): string {
-  return execFileSync(LAUREL_BIN, args, { env: CLI_ENV, encoding: "utf8" }).trim();
-}
-
-/** A Professional org (issues at most 100 credentials a second) with an owner and a badge. */
-async function orgWithBadge(request: APIRequestContext, name: string, owner: string): Promise<{ org: string; badge: string }> {
-  const org = laurel("admin", "create-org", "--name", name, "--plan", "professional");
-  laurel("admin", "approve-org", org);
-  laurel("admin", "create-user", "--org", org, "--email", owner, "--password", "jobs-owner-password", "--role", "owner");
-  const key = JSON.parse(
-    laurel("keys", "issue", "jobs-e2e", "--org", org, "--scopes", "credentials:read,credentials:write", "--format", "json"),
-  ).secret;
-  const res = await request.post("/v1/badges", {
-    headers: { "X-Api-Key": key },
-    data: { name: "First Aid", description: "Knows first aid", criteria_narrative: "Passed the course", validity_days: 365 },
-  });
-  expect(res.status()).toBe(201);
-  return { org, badge: (await res.json()).id };
-}
-
-function people(n: number, prefix: string): string {
-  const rows = ["name,email"];
-  for (let i = 0; i < n; i++) rows.push(`Person ${i},${prefix}${i}@example.com`);
-  return rows.join("\n");
-}
-
-/** Uploads the CSV, submits it from the hydrated review page, and lands on the job page. */
-async function submitCsv(page: Page, org: string, badge: string, csv: string): Promise<string> {
-  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
-  await page.getByLabel("Badge").selectOption(badge);
-  await page.getByLabel("Recipients CSV").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.getByRole("button", { name: "Validate" }).click();
-  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
-  await hydrated(page);
-  await page.getByTestId("submit").click();
-  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+$`), { timeout: 15_000 });
-  return page.url().split("/").pop()!;
-}
-
-async function figure(page: Page, id: string): Promise<number> {
-  return Number((await page.locator(`#${id}`).innerText()).replace(/,/g, ""));
-}
 
 test("the whole flow: upload, review, submit, live progress to completed, find a credential, public page valid, revoke, revoked", async ({
   page,
@@ -120,10 +76,11 @@ test("the whole flow: upload, review, submit, live progress to completed, find a
   await expect(publicPage.getByTestId("verdict")).toContainText("Valid");
   await expect(publicPage.getByTestId("recipient")).toHaveText("Person 7");
 
-  // Revoke it, with a reason; the public page then says revoked.
+  // Revoke it, with a reason, after saying yes; the public page then says revoked.
   await hydrated(page);
-  await page.getByLabel("Reason").fill("Issued by mistake");
-  await page.getByRole("button", { name: "Revoke credential" }).click();
+  await page.getByTestId("revoke").click();
+  await page.getByLabel("Issued in error").check();
+  await page.getByTestId("confirm-revoke").click();
   await expect(page.getByTestId("status")).toHaveText("Revoked");
   await publicPage.reload();
   await expect(publicPage.getByTestId("verdict")).toContainText("Revoked");
@@ -146,6 +103,10 @@ test("a job page reloaded mid-job shows the counts so far and Cancel stops the j
   await expect.poll(() => figure(page, "job-succeeded"), { timeout: 10_000 }).toBeGreaterThan(before);
 
   await page.getByTestId("cancel-job").click();
+  await expect(page.getByTestId("confirm")).toContainText("Cancel this job?");
+  await expect(page.getByTestId("cancel-summary")).toContainText("are not issued yet; they will not be");
+  await page.getByTestId("confirm-cancel-job").click();
+  await expect(page.getByTestId("notice")).toContainText("Job cancelled");
   await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "cancelled");
   await expect(page.getByTestId("cancel-job")).toHaveCount(0);
   const issued = await figure(page, "job-succeeded");

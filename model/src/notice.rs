@@ -9,11 +9,8 @@ vocabulary! {
         CredentialRevoked,
         MemberRemoved,
         RoleChanged,
-        InvitationSent,
-        InvitationRoleChanged,
         InvitationRevoked,
         KeyRotated,
-        ApiKeyCreated,
         ApiKeyRevoked,
         JobCancelled,
         BadgeCreated,
@@ -33,15 +30,10 @@ impl Notice {
             }
             Notice::MemberRemoved => "Member removed. They no longer have access to this organisation.",
             Notice::RoleChanged => "Role changed.",
-            Notice::InvitationSent => "Invitation sent. It is on its way to their inbox.",
-            Notice::InvitationRoleChanged => {
-                "The pending invitation now offers the new role; a fresh e-mail is on its way."
-            }
             Notice::InvitationRevoked => "Invitation withdrawn. Its link no longer works.",
             Notice::KeyRotated => {
                 "Signing key rotated. New credentials are signed with the new key; those already issued stay valid."
             }
-            Notice::ApiKeyCreated => "API key created. Copy the secret now: it is shown only once.",
             Notice::ApiKeyRevoked => "API key revoked. Requests with it are refused from now on.",
             Notice::JobCancelled => "Job cancelled. Rows not yet issued will not be; what was issued stays.",
             Notice::BadgeCreated => "Badge created.",
@@ -49,7 +41,9 @@ impl Notice {
             Notice::BadgeArchived => "Badge archived. Its credentials stay valid; it can no longer be issued.",
             Notice::BadgeRestored => "Badge restored.",
             Notice::ColumnsRemembered => "Columns remembered for this organisation's next files.",
-            Notice::UpgradeRequested => "Upgrade requested. We will contact the organisation's Owners by e-mail.",
+            Notice::UpgradeRequested => {
+                "Upgrade requested. The people who run this Laurel server see it in the organisation's activity."
+            }
         }
     }
 }

@@ -64,6 +64,8 @@ pub async fn set_badge_archived(org_id: String, badge_id: String, archived: bool
     let db = ssr::state()?.db;
     let patch = BadgePatch { archived: Some(archived), ..BadgePatch::default() };
     issuance::badges::update(&db, &org_id, &badge_id, patch, Some(&user.id)).await?;
+    let notice = if archived { model::Notice::BadgeArchived } else { model::Notice::BadgeRestored };
+    ssr::done(&format!("/organizations/{org_id}/badges"), notice);
     Ok(())
 }
 
@@ -95,6 +97,7 @@ pub async fn update_badge(
         archived: None,
     };
     issuance::badges::update(&db, &org_id, &badge_id, patch, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/badges"), model::Notice::BadgeSaved);
     Ok(())
 }
 

@@ -174,9 +174,11 @@ pub fn Field(
     let error_id = format!("{id}-error");
     let message = Memo::new(move |_| field_message(&error.get(), name));
     let label_for = id.clone();
+    // The message stands outside the label, so the field's name stays its
+    // label alone; aria-describedby ties the message to it.
     view! {
-        <label class=class for=label_for>
-            <span>{label}</span>
+        <div class=format!("field {}", class.unwrap_or_default())>
+            <label for=label_for>{label}</label>
             <input
                 id=id
                 name=name
@@ -199,7 +201,7 @@ pub fn Field(
                     <small class="field-error" id=error_id.clone() data-field=name>{format!("{label} {m}")}</small>
                 })
             }
-        </label>
+        </div>
     }
 }
 

@@ -31,7 +31,10 @@ pub fn BadgesPage() -> impl IntoView {
                 <a class="button" href=move || format!("/organizations/{}/credentials/bulk-issue", org_id.get()) data-testid="bulk-issue-button">"Bulk issue"</a>
             </Allowed>
         </div>
-        {loaded(data, move |v| view! { <Badges v org_id=org_id.get_untracked() create typed=typed.clone() archive edit/> })}
+        <Allowed action=Action::ManageBadges>
+            <NewBadge org_id=org_id.get_untracked() create typed=typed.clone()/>
+        </Allowed>
+        {loaded(data, move |v| view! { <Badges v org_id=org_id.get_untracked() archive edit/> })}
     }
 }
 
@@ -39,41 +42,13 @@ pub fn BadgesPage() -> impl IntoView {
 fn Badges(
     v: BadgesView,
     org_id: String,
-    create: ServerAction<CreateBadge>,
-    typed: Typed,
     archive: ServerAction<SetBadgeArchived>,
     edit: ServerAction<UpdateBadge>,
 ) -> impl IntoView {
-    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(create, form);
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let can_manage = v.can_manage;
     let archive_org = org_id.clone();
     view! {
-        {can_manage.then(|| view! {
-            <section class="card">
-                <h2>"New badge"</h2>
-                // Checked on the server only, so every message is ours and
-                // stands beside its field, with or without JavaScript.
-                <ActionForm action=create node_ref=form attr:class="stack" attr:id="badge-form" attr:novalidate=true>
-                    <input type="hidden" name="org_id" value=org_id.clone()/>
-                    <Field form="badge-form" label="Name" name="name" error=create_error value=typed.or("name", "")
-                        input=InputKind::text().maxlength(200)/>
-                    <Field form="badge-form" label="Description" name="description" error=create_error value=typed.or("description", "")/>
-                    <Field form="badge-form" label="Criteria" name="criteria_narrative" error=create_error value=typed.or("criteria_narrative", "")
-                        input=InputKind::text().placeholder("What the recipient did to earn it")/>
-                    <div class="row">
-                        <Field form="badge-form" label="Image URL" name="image_url" error=create_error value=typed.or("image_url", "")
-                            input=InputKind::url().placeholder("https://… (optional)") class="grow"/>
-                        <Field form="badge-form" label="Validity" name="validity_days" error=create_error value=typed.or("validity_days", "")
-                            input=InputKind::number(1, 36500).placeholder("Days; empty: never expires")/>
-                    </div>
-                    <div><button type="submit" class="button">"Create badge"</button></div>
-                </ActionForm>
-                <FormProblems error=create_error fields=BADGE_FIELDS/>
-            </section>
-        })}
         <section class="card">
             <FormError error=edit_error/>
             {if v.badges.is_empty() {
@@ -121,6 +96,38 @@ fn Badges(
                     </table>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The new-badge form. It stands outside the list's data, so reloading the
+/// list after an attempt never rebuilds it and loses what was typed.
+#[component]
+fn NewBadge(org_id: String, create: ServerAction<CreateBadge>, typed: Typed) -> impl IntoView {
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(create, form);
+    view! {
+        <section class="card">
+            <h2>"New badge"</h2>
+            // Checked on the server only, so every message is ours and
+            // stands beside its field, with or without JavaScript.
+            <ActionForm action=create node_ref=form attr:class="stack" attr:id="badge-form" attr:novalidate=true>
+                <input type="hidden" name="org_id" value=org_id/>
+                <Field form="badge-form" label="Name" name="name" error=create_error value=typed.or("name", "")
+                    input=InputKind::text().maxlength(200)/>
+                <Field form="badge-form" label="Description" name="description" error=create_error value=typed.or("description", "")/>
+                <Field form="badge-form" label="Criteria" name="criteria_narrative" error=create_error value=typed.or("criteria_narrative", "")
+                    input=InputKind::text().placeholder("What the recipient did to earn it")/>
+                <div class="row">
+                    <Field form="badge-form" label="Image URL" name="image_url" error=create_error value=typed.or("image_url", "")
+                        input=InputKind::url().placeholder("https://… (optional)") class="grow"/>
+                    <Field form="badge-form" label="Validity" name="validity_days" error=create_error value=typed.or("validity_days", "")
+                        input=InputKind::number(1, 36500).placeholder("Days; empty: never expires")/>
+                </div>
+                <div><button type="submit" class="button">"Create badge"</button></div>
+            </ActionForm>
+            <FormProblems error=create_error fields=BADGE_FIELDS/>
         </section>
     }
 }

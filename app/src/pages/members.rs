@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::org_frame::use_org_id;
+use super::org_frame::{Allowed, use_org_id};
 use crate::api::members::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, get_members_page};
 use crate::api::types::{InviteResult, MemberRow, MembersPage as Data, Role};
 use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
@@ -11,6 +11,7 @@ use crate::components::form::{Field, FormProblems, InputKind, Typed, action, for
 use crate::components::loaded;
 use crate::error::AppError;
 use crate::format::datetime;
+use model::Action;
 
 /// The actions of this page, shared with its rows.
 #[derive(Clone, Copy)]
@@ -43,12 +44,17 @@ pub fn MembersPage() -> impl IntoView {
     view! {
         <Title text="Members"/>
         <h1>"Members"</h1>
-        {loaded(data, move |d| view! { <Members d org_id=org_id.get_untracked() actions typed=typed.clone()/> })}
+        // Outside the list's data, so reloading the list after an attempt
+        // never rebuilds the form and loses what was typed.
+        <Allowed action=Action::ManageMembers>
+            <InviteForm org_id=org_id.get_untracked() action=actions.invite typed=typed.clone()/>
+        </Allowed>
+        {loaded(data, move |d| view! { <Members d org_id=org_id.get_untracked() actions/> })}
     }
 }
 
 #[component]
-fn Members(d: Data, org_id: String, actions: Actions, typed: Typed) -> impl IntoView {
+fn Members(d: Data, org_id: String, actions: Actions) -> impl IntoView {
     let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
     let remove_error = Signal::derive(move || actions.remove.value().get().and_then(Result::err));
     let can_manage = d.can_manage;
@@ -91,7 +97,6 @@ fn Members(d: Data, org_id: String, actions: Actions, typed: Typed) -> impl Into
     };
     view! {
         {confirm_remove}
-        {can_manage.then(|| view! { <InviteForm org_id=org_id.clone() action=actions.invite typed/> })}
         <section class="card">
             <FormError error=change_error/>
             <FormError error=remove_error/>

@@ -59,7 +59,7 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
                 view! { <p class="muted">"No key yet: the organisation gets its first key when it is approved."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table">
+                    <table class="table" data-testid="signing-keys">
                         <thead><tr><th>"Key"</th><th>"Created"</th><th>"State"</th></tr></thead>
                         <tbody>
                             {s.keys.into_iter().map(|k| view! {

@@ -20,6 +20,7 @@ mod idempotency;
 mod job_pages;
 mod members;
 mod ob3_conformance;
+mod operator_trust;
 mod roles;
 mod security;
 mod tenancy;
