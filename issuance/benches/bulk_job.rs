@@ -101,7 +101,7 @@ async fn main() {
         job_id: "job_sample".into(),
         org_id: org.clone(),
         org_name: organizations::get(&db, &org).await.unwrap().name,
-        badge: issuance::badges::get(&db, &org, &badge).await.unwrap(),
+        badge: Some(issuance::badges::get(&db, &org, &badge).await.unwrap()),
         key_id,
         key: engine_key,
         lease_token: "sample".into(),
@@ -113,6 +113,7 @@ async fn main() {
                 email: format!("recipient{i}@example.com"),
                 credential_id: issuance::ids::new_id("cred"),
                 slot: issuance::status_list::Slot { list_id: "sl_sample".into(), index: i as u32 },
+                request: None,
             })
             .collect(),
     };

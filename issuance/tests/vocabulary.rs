@@ -51,8 +51,12 @@ async fn database_names_are_the_wire_names_for_every_variant() {
     assert!(schema.contains(&format!("status IN ({job_check})")), "jobs.status CHECK lists {job_check}");
     let item_check = ItemState::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(schema.contains(&format!("state IN ({item_check})")), "job_items.state CHECK lists {item_check}");
+    let batches =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/20261129000003_json_batches.sql"))
+            .unwrap();
     let source_check = JobSource::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
-    assert!(schema.contains(&format!("source IN ({source_check})")), "jobs.source CHECK lists {source_check}");
+    assert!(batches.contains(&format!("source IN ({source_check})")), "jobs.source CHECK lists {source_check}");
+    assert!(batches.contains(&format!("status IN ({job_check})")), "the rebuilt jobs.status CHECK lists {job_check}");
 
     let outbox = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -42,6 +42,43 @@ vocabulary! {
         Dashboard,
         /// `POST /v1/bulk-issue`.
         Api,
+        /// `POST /v1/credentials/batch-issue`: a JSON batch of single-issue
+        /// bodies, of any credential type.
+        ApiBatch,
+    }
+}
+
+impl JobSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            JobSource::Dashboard => "CSV upload",
+            JobSource::Api => "CSV over the API",
+            JobSource::ApiBatch => "API batch",
+        }
+    }
+}
+
+vocabulary! {
+    /// A job's status as `POST /v1/credentials/batch-issue` names it (the
+    /// reference API's words): a pending job is `queued`.
+    pub enum BatchStatus {
+        Queued,
+        Processing,
+        Completed,
+        Failed,
+        Cancelled,
+    }
+}
+
+impl From<JobStatus> for BatchStatus {
+    fn from(s: JobStatus) -> Self {
+        match s {
+            JobStatus::Pending => BatchStatus::Queued,
+            JobStatus::Processing => BatchStatus::Processing,
+            JobStatus::Completed => BatchStatus::Completed,
+            JobStatus::Failed => BatchStatus::Failed,
+            JobStatus::Cancelled => BatchStatus::Cancelled,
+        }
     }
 }
 

@@ -17,7 +17,7 @@ pub mod role;
 pub mod scope;
 
 pub use credential::{CredentialStatus, CredentialType};
-pub use job::{ItemState, JobItem, JobSource, JobStatus};
+pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use notice::Notice;
 pub use plan::Plan;
@@ -54,6 +54,7 @@ mod tests {
         agree(Scope::ALL);
         agree(JobStatus::ALL);
         agree(JobSource::ALL);
+        agree(BatchStatus::ALL);
         agree(ItemState::ALL);
         agree(RowStatus::ALL);
         agree(CredentialStatus::ALL);

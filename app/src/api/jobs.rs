@@ -25,7 +25,7 @@ pub async fn list_jobs(org_id: String, before: Option<String>) -> Result<JobsVie
     ssr::authorize(&org_id, Action::ViewOrg).await?;
     let db = ssr::state()?.db;
     let before = before.filter(|b| !b.is_empty());
-    let jobs = issuance::jobs::list(&db, &org_id, JOBS_PAGE_SIZE + 1, before.as_deref()).await?;
+    let jobs = issuance::jobs::list(&db, &org_id, None, JOBS_PAGE_SIZE + 1, before.as_deref()).await?;
     let now = issuance::clock::now();
     let next_cursor = (jobs.len() as i64 > JOBS_PAGE_SIZE).then(|| jobs[JOBS_PAGE_SIZE as usize - 1].id.clone());
     Ok(JobsView {
@@ -114,7 +114,8 @@ pub mod live {
     pub fn summary(job: &Job, now: i64) -> JobSummary {
         JobSummary {
             id: job.id.clone(),
-            badge_name: job.badge_name.clone(),
+            // A JSON batch has no one badge: it is named for what it is.
+            badge_name: job.badge_name.clone().unwrap_or_else(|| format!("API batch of {} credentials", job.total)),
             filename: job.filename.clone(),
             source: job.source,
             status: job.status,

@@ -81,8 +81,8 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
     });
 
     let submitted = match (&v.job.submitted_by, v.job.source) {
-        (Some(who), JobSource::Api) => {
-            format!("Submitted over the API with key “{who}”, {}", datetime(v.job.created_at))
+        (Some(who), JobSource::Api | JobSource::ApiBatch) => {
+            format!("{} submitted with the API key “{who}”, {}", v.job.source.label(), datetime(v.job.created_at))
         }
         (Some(who), _) => format!("Submitted by {who}, {}", datetime(v.job.created_at)),
         (None, _) => format!("Submitted {}", datetime(v.job.created_at)),

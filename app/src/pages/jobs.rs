@@ -90,9 +90,9 @@ fn JobRow(job: JobSummary, base: String) -> impl IntoView {
         format!("{} of {}", parts.join(" · "), thousands(job.total))
     };
     let who = match (job.submitted_by.clone(), job.source) {
-        (Some(who), JobSource::Api) => format!("{who} (API)"),
+        (Some(who), JobSource::Api | JobSource::ApiBatch) => format!("{who} ({})", job.source.label()),
         (Some(who), _) => who,
-        (None, JobSource::Api) => "API".to_owned(),
+        (None, JobSource::Api | JobSource::ApiBatch) => job.source.label().to_owned(),
         (None, _) => "—".to_owned(),
     };
     view! {

@@ -36,23 +36,70 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     let mut tx = issuer.db.begin().await?;
     // First, so that quota counting cannot race.
     crate::orgs::organizations::lock(&mut tx, org_id).await?;
-    #[derive(sqlx::FromRow)]
-    struct OrgRow {
-        name: String,
-        approval_status: String,
-        monthly_quota: i64,
-    }
-    let OrgRow { name: org_name, approval_status, monthly_quota: quota } =
-        sqlx::query_as("SELECT name, approval_status, monthly_quota FROM organizations WHERE id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if approval_status != "approved" {
-        return Err(CoreError::Unprocessable(
-            "This organisation is not approved yet, so it cannot issue credentials.".into(),
-        ));
-    }
+    let org = IssuingOrg::load(&mut tx, issuer.master, org_id).await?;
+    let slot = status_list::lists::allocate(&mut tx, org_id, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no status slot allocated"))?;
+    let credential =
+        issue_in(&mut tx, &org, issuer.public_url, request, Fixed { id: ids::new_id("cred"), slot }, now).await?;
+    tx.commit().await?;
+    Ok(credential)
+}
 
+/// What every credential an org issues needs, read once under the org
+/// lock: a JSON batch reads it once per batch.
+pub struct IssuingOrg {
+    pub org_id: String,
+    pub name: String,
+    pub monthly_quota: i64,
+    pub key_id: String,
+    pub key: p256::ecdsa::SigningKey,
+}
+
+impl IssuingOrg {
+    /// Refuses an org that is not approved; unseals its signing key.
+    pub async fn load(tx: &mut sqlx::SqliteConnection, master: &MasterKey, org_id: &str) -> CoreResult<IssuingOrg> {
+        #[derive(sqlx::FromRow)]
+        struct OrgRow {
+            name: String,
+            approval_status: String,
+            monthly_quota: i64,
+        }
+        let OrgRow { name, approval_status, monthly_quota } =
+            sqlx::query_as("SELECT name, approval_status, monthly_quota FROM organizations WHERE id = $1")
+                .bind(org_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if approval_status != "approved" {
+            return Err(CoreError::Unprocessable(
+                "This organisation is not approved yet, so it cannot issue credentials.".into(),
+            ));
+        }
+        let (key_id, key) = keys::active(&mut *tx, master, org_id).await?;
+        Ok(IssuingOrg { org_id: org_id.to_owned(), name, monthly_quota, key_id, key })
+    }
+}
+
+/// The credential id and status slot a credential gets, fixed before it is
+/// issued (a batch item keeps both across retries).
+pub struct Fixed {
+    pub id: String,
+    pub slot: status_list::Slot,
+}
+
+/// Issues `request` in the caller's transaction, which holds the org lock:
+/// badge, expiry, quota, sign, store. An error leaves the transaction for
+/// the caller to roll back (a batch item rolls back to its savepoint).
+pub async fn issue_in(
+    tx: &mut sqlx::SqliteConnection,
+    org: &IssuingOrg,
+    public_url: &str,
+    request: IssueRequest,
+    fixed: Fixed,
+    now: i64,
+) -> CoreResult<Credential> {
+    let org_id = org.org_id.as_str();
     let badge = match (&request.credential_type, &request.badge_id) {
         (CredentialType::Badge, Some(badge_id)) => {
             let badge = badges::get(&mut *tx, org_id, badge_id).await.map_err(|e| match e {
@@ -76,30 +123,19 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         (None, Some(b)) => b.validity_days.map(|d| now + d * 24 * 3600),
         (None, None) => Some(now + DEFAULT_VALIDITY_SECS),
     };
-    if let Some(at) = expires_at.filter(|at| *at <= now) {
-        return Err(CoreError::Unprocessable(format!(
-            "expires_at ({}) is in the past; give a future date or leave it out.",
-            clock::rfc3339(at)
-        )));
-    }
+    check_expiry(expires_at, now)?;
 
-    crate::quota::count_one(&mut tx, org_id, &request.recipient_key(), quota, now).await?;
-    let (key_id, key) = keys::active(&mut tx, issuer.master, org_id).await?;
-    let slot = status_list::lists::allocate(&mut tx, org_id, 1)
-        .await?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("no status slot allocated"))?;
-
-    let id = ids::new_id("cred");
-    let issuer_did = did::org_did(issuer.public_url, org_id);
-    let kid = did::key_url(&issuer_did, &key_id);
+    crate::quota::count_one(&mut *tx, org_id, &request.recipient_key(), org.monthly_quota, now).await?;
+    let Fixed { id, slot } = fixed;
+    let issuer_did = did::org_did(public_url, org_id);
+    let kid = did::key_url(&issuer_did, &org.key_id);
     let payload = vc::payload(
         &request,
         &Envelope {
             credential_id: &id,
-            public_url: issuer.public_url,
+            public_url,
             issuer_did: &issuer_did,
-            issuer_name: &org_name,
+            issuer_name: &org.name,
             org_id,
             slot: &slot,
             issued_at: now,
@@ -108,7 +144,7 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         },
     );
     let payload = serde_json::to_vec(&payload).map_err(anyhow::Error::from)?;
-    let signed_payload = jws::sign(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid }, &payload, &key);
+    let signed_payload = jws::sign(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid }, &payload, &org.key);
 
     let credential = Credential {
         id,
@@ -121,7 +157,7 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         recipient_name: request.recipient.as_ref().map(|r| r.name.clone()),
         badge_id: badge.as_ref().map(|b| b.id.clone()),
         issuer_did,
-        key_id,
+        key_id: org.key_id.clone(),
         signed_payload,
         stored_status: model::CredentialStatus::Active,
         revoked_at: None,
@@ -133,7 +169,17 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         created_at: now,
         updated_at: now,
     };
-    store::insert(&mut tx, &credential).await?;
-    tx.commit().await?;
+    store::insert(&mut *tx, &credential).await?;
     Ok(credential)
+}
+
+/// A credential must not be born expired.
+pub fn check_expiry(expires_at: Option<i64>, now: i64) -> CoreResult<()> {
+    match expires_at.filter(|at| *at <= now) {
+        Some(at) => Err(CoreError::Unprocessable(format!(
+            "expires_at ({}) is in the past; give a future date or leave it out.",
+            clock::rfc3339(at)
+        ))),
+        None => Ok(()),
+    }
 }

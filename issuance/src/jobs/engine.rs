@@ -12,12 +12,14 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use super::issue_items;
 use super::lease::{self, Batch, Claim, ClaimLimits};
 use super::record::{self, Recorded};
 use super::sign::{self, Signed};
 use crate::db::Db;
 use crate::keys::MasterKey;
 use crate::orgs::Plan;
+use model::JobSource;
 
 /// Credentials per second per org, by plan; `None` is uncapped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +164,18 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
     let limits = ClaimLimits { max_items, lease: shared.config.lease, per_sec };
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
+    match sqlx::query_scalar::<_, JobSource>("SELECT source FROM jobs WHERE id = $1")
+        .bind(&job_id)
+        .fetch_one(&shared.db)
+        .await
+    {
+        Ok(JobSource::ApiBatch) => return run_requests(&shared, &job_id, &token, &limits).await,
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(job = %job_id, error = %e, "could not read the job's source");
+            return;
+        }
+    }
 
     // Two tasks: this one leases and writes, a signer signs between them.
     // Leasing and writing share one task because SQLite has one writer: a
@@ -250,6 +264,44 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
     }
     drop(leased_tx);
     let _ = signer.await;
+    tracing::info!(job = %job_id, "job runner stopped");
+}
+
+/// Runs a JSON batch job: lease, then issue each item in one transaction
+/// (signing there too: items differ in type, so nothing is shared to
+/// prepare, and each is signed as the single-issue path signs it).
+async fn run_requests(shared: &Shared, job_id: &str, token: &str, limits: &ClaimLimits) {
+    loop {
+        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        let wait = match lease::claim(&shared.db, &shared.master, job_id, token, limits, now_ms).await {
+            Ok(Claim::Batch(batch)) => {
+                for attempt in 1..=5u32 {
+                    let now = crate::clock::now();
+                    match issue_items::issue_items(&shared.db, &shared.master, &batch, &shared.public_url, now).await {
+                        Ok(recorded) => {
+                            if recorded.finished_job {
+                                tracing::info!(job = %job_id, "job finished");
+                            }
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::warn!(job = %job_id, attempt, error = %e, "could not issue a batch's items");
+                            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                        }
+                    }
+                }
+                continue;
+            }
+            Ok(Claim::Throttled(d)) => d.min(shared.config.poll * 5),
+            Ok(Claim::Busy) => shared.config.poll,
+            Ok(Claim::Done) => break,
+            Err(e) => {
+                tracing::warn!(job = %job_id, error = %e, "could not lease items; retrying");
+                Duration::from_secs(1)
+            }
+        };
+        tokio::time::sleep(wait).await;
+    }
     tracing::info!(job = %job_id, "job runner stopped");
 }
 

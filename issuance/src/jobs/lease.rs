@@ -63,6 +63,8 @@ pub struct LeasedItem {
     pub email: String,
     pub credential_id: String,
     pub slot: Slot,
+    /// A JSON batch item's single-issue body.
+    pub request: Option<String>,
 }
 
 /// A batch of one job's rows, with what signing them needs.
@@ -70,7 +72,8 @@ pub struct Batch {
     pub job_id: String,
     pub org_id: String,
     pub org_name: String,
-    pub badge: Badge,
+    /// The badge of a CSV job; a JSON batch has none (each item says).
+    pub badge: Option<Badge>,
     pub key_id: String,
     pub key: SigningKey,
     pub lease_token: String,
@@ -98,13 +101,14 @@ struct PendingRow {
     credential_id: Option<String>,
     status_list_id: Option<String>,
     status_list_index: Option<i64>,
+    request_json: Option<String>,
 }
 
 /// The job a claim is for.
 #[derive(sqlx::FromRow)]
 struct JobHead {
     org_id: String,
-    badge_id: String,
+    badge_id: Option<String>,
     status: JobStatus,
 }
 
@@ -161,7 +165,7 @@ pub async fn claim(
                  WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
                  ORDER BY idx LIMIT $5)
            AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
-         RETURNING idx, name, email, credential_id, status_list_id, status_list_index",
+         RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json",
     )
     .bind(token)
     .bind(lease_until)
@@ -180,12 +184,13 @@ pub async fn claim(
         return Ok(Claim::Done);
     }
     let mut items = Vec::with_capacity(rows.len());
-    for PendingRow { idx, name, email, credential_id, status_list_id, status_list_index } in rows {
+    for PendingRow { idx, name, email, credential_id, status_list_id, status_list_index, request_json } in rows {
         let (Some(credential_id), Some(list_id), Some(index)) = (credential_id, status_list_id, status_list_index)
         else {
             return Err(anyhow::anyhow!("row {idx} of job {job_id} has no credential id or status slot").into());
         };
-        items.push(LeasedItem { idx, name, email, credential_id, slot: Slot { list_id, index: index as u32 } });
+        let slot = Slot { list_id, index: index as u32 };
+        items.push(LeasedItem { idx, name, email, credential_id, slot, request: request_json });
     }
     items.sort_by_key(|i| i.idx);
     if let Some(per_sec) = limits.per_sec {
@@ -197,7 +202,10 @@ pub async fn claim(
     // the org and badge again, under the org lock.
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&org_id).fetch_one(db).await?;
-    let badge = badges::get(db, &org_id, &badge_id).await?;
+    let badge = match badge_id {
+        Some(badge_id) => Some(badges::get(db, &org_id, &badge_id).await?),
+        None => None,
+    };
     let mut conn = db.acquire().await?;
     let (key_id, key) = keys::active(&mut conn, master, &org_id).await?;
     Ok(Claim::Batch(Box::new(Batch {

@@ -13,10 +13,15 @@
 //! - [`read`]: jobs and items as the pages and the API show them.
 //! - [`progress`]: rate and time left, for the page and its live stream.
 //! - [`cancel`]: stopping a job; what was issued stays.
+//! - [`batch_submit`]: a JSON batch of single-issue bodies becomes a job.
+//! - [`issue_items`]: the workers' step for a JSON batch: each item issued
+//!   as `POST /v1/credentials` would, one savepoint each.
 
+pub mod batch_submit;
 pub mod cancel;
 pub mod create;
 pub mod engine;
+pub mod issue_items;
 pub mod lease;
 pub mod progress;
 pub mod read;

@@ -15,8 +15,9 @@ use crate::error::{CoreError, CoreResult};
 pub struct Job {
     pub id: String,
     pub org_id: String,
-    pub badge_id: String,
-    pub badge_name: String,
+    /// A CSV job's badge; a JSON batch has none (its items say).
+    pub badge_id: Option<String>,
+    pub badge_name: Option<String>,
     pub upload_id: Option<String>,
     pub filename: Option<String>,
     pub source: JobSource,
@@ -49,7 +50,7 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
         j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at
      FROM jobs j
-     JOIN badges b ON b.id = j.badge_id
+     LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by
      LEFT JOIN api_keys k ON k.id = j.api_key_id";
 
@@ -63,14 +64,23 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
         .ok_or(CoreError::NotFound)
 }
 
-/// The org's jobs, newest first, `limit` at a time before the cursor.
-pub async fn list(db: &Db, org_id: &str, limit: i64, before: Option<&str>) -> CoreResult<Vec<Job>> {
+/// The org's jobs, newest first, `limit` at a time before the cursor;
+/// only those from `source` when given.
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    source: Option<JobSource>,
+    limit: i64,
+    before: Option<&str>,
+) -> CoreResult<Vec<Job>> {
     Ok(sqlx::query_as(&format!(
-        "{SELECT_JOB} WHERE j.org_id = $1 AND ($2 IS NULL OR j.id < $2) ORDER BY j.id DESC LIMIT $3"
+        "{SELECT_JOB} WHERE j.org_id = $1 AND ($2 IS NULL OR j.id < $2) AND ($4 IS NULL OR j.source = $4)
+         ORDER BY j.id DESC LIMIT $3"
     ))
     .bind(org_id)
     .bind(before)
-    .bind(limit.clamp(1, 200))
+    .bind(limit.clamp(1, 1000))
+    .bind(source)
     .fetch_all(db)
     .await?)
 }

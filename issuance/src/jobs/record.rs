@@ -156,6 +156,19 @@ pub async fn record(
         finished_job: false,
         lease_lost: false,
     };
+    let finished_job = advance(&mut tx, &batch.job_id, &recorded, now).await?;
+    tx.commit().await?;
+    Ok(Recorded { finished_job, ..recorded })
+}
+
+/// Adds a batch's results to its job's counts and closes the job when no
+/// item is left; returns whether it closed.
+pub(crate) async fn advance(
+    tx: &mut sqlx::SqliteConnection,
+    job_id: &str,
+    recorded: &Recorded,
+    now: i64,
+) -> CoreResult<bool> {
     sqlx::query(
         "UPDATE jobs SET processed = processed + $1, succeeded = succeeded + $2, failed = failed + $3,
                          skipped = skipped + $4
@@ -165,12 +178,10 @@ pub async fn record(
     .bind(recorded.succeeded as i64)
     .bind(recorded.failed as i64)
     .bind(recorded.skipped as i64)
-    .bind(&batch.job_id)
+    .bind(job_id)
     .execute(&mut *tx)
     .await?;
-    let finished_job = finish_if_done(&mut tx, &batch.job_id, now).await?;
-    tx.commit().await?;
-    Ok(Recorded { finished_job, ..recorded })
+    finish_if_done(tx, job_id, now).await
 }
 
 /// Decides every row against the state as it is now (the org, the badge,
@@ -187,20 +198,20 @@ async fn decide<'a>(
             .fetch_one(&mut *tx)
             .await?;
     let archived: Option<i64> = sqlx::query_scalar("SELECT archived_at FROM badges WHERE id = $1")
-        .bind(&batch.badge.id)
+        .bind(&badge_of(batch)?.id)
         .fetch_one(&mut *tx)
         .await?;
     let blocked = if approval != "approved" {
         Some("The organisation is no longer approved to issue.".to_owned())
     } else if archived.is_some() {
-        Some(format!("Badge “{}” was archived while the job ran.", batch.badge.name))
+        Some(format!("Badge “{}” was archived while the job ran.", badge_of(batch)?.name))
     } else {
         None
     };
 
     let emails: Vec<&str> = signed.iter().filter_map(|s| s.as_ref().ok()).map(|s| s.email.as_str()).collect();
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
-    let held = crate::bulk::review::load_held(&mut *tx, &batch.org_id, &batch.badge.id, &emails_json).await?;
+    let held = crate::bulk::review::load_held(&mut *tx, &batch.org_id, &badge_of(batch)?.id, &emails_json).await?;
     let month = clock::month_of(now);
     let counted = quota::counted_among(&mut *tx, &batch.org_id, &month, &emails_json).await?;
     let used = quota::used_in(tx, &batch.org_id, &month).await?;
@@ -281,7 +292,7 @@ async fn insert_credentials(
         );
         q.push_bind(&batch.org_id)
             .push(", 'badge', column2, '{}', column3, column4, ")
-            .push_bind(&batch.badge.id)
+            .push_bind(&badge_of(batch)?.id)
             .push(", ")
             .push_bind(issuer_did.as_str())
             .push(", ")
@@ -352,4 +363,10 @@ pub(crate) fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: im
         list.push_bind(v);
     }
     list.push_unseparated(")");
+}
+
+/// A CSV job's batch carries its badge; JSON batches are recorded by
+/// `issue_items` instead.
+fn badge_of(batch: &Batch) -> CoreResult<&crate::badges::Badge> {
+    batch.badge.as_ref().ok_or_else(|| anyhow::anyhow!("batch of job {} has no badge", batch.job_id).into())
 }

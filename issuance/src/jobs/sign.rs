@@ -26,21 +26,18 @@ pub struct Signed {
 /// An item that cannot be built (it should not happen: rows were checked
 /// at submit) comes back as its index and the reason.
 pub fn sign_batch(batch: &Batch, public_url: &str, threads: usize) -> Vec<Result<Signed, (i64, String)>> {
+    let Some(badge) = &batch.badge else {
+        // JSON batches are issued item by item (`issue_items`), never here.
+        return batch.items.iter().map(|i| Err((i.idx, "This job has no badge to sign with.".to_owned()))).collect();
+    };
     // Everything the rows share is prepared once: the issuer, the badge
     // (the bulk of each payload) and the encoded JWS header.
-    let expires_at = batch.badge.validity_days.map(|d| batch.issued_at + d * 24 * 3600);
+    let expires_at = badge.validity_days.map(|d| batch.issued_at + d * 24 * 3600);
     let issuer_did = did::org_did(public_url, &batch.org_id);
     let kid = did::key_url(&issuer_did, &batch.key_id);
     let header = jws::EncodedHeader::new(&jws::Header { alg: "ES256", typ: "vc+jwt", kid: &kid });
-    let template = BadgeTemplate::new(
-        public_url,
-        &issuer_did,
-        &batch.org_name,
-        &batch.org_id,
-        &batch.badge,
-        batch.issued_at,
-        expires_at,
-    );
+    let template =
+        BadgeTemplate::new(public_url, &issuer_did, &batch.org_name, &batch.org_id, badge, batch.issued_at, expires_at);
     let shared = Shared { batch, template, header, expires_at };
     let chunk = batch.items.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
@@ -109,7 +106,7 @@ mod tests {
             job_id: "job_1".into(),
             org_id: "org_1".into(),
             org_name: "Acme Academy".into(),
-            badge: Badge {
+            badge: Some(Badge {
                 id: "bdg_1".into(),
                 org_id: "org_1".into(),
                 name: "Rust 101".into(),
@@ -120,7 +117,7 @@ mod tests {
                 archived_at: None,
                 created_at: 0,
                 updated_at: 0,
-            },
+            }),
             key_id: "key_1".into(),
             key,
             lease_token: "t".into(),
@@ -131,6 +128,7 @@ mod tests {
                 email: "Ada@Example.com".into(),
                 credential_id: "cred_1".into(),
                 slot: Slot { list_id: "sl_1".into(), index: 42 },
+                request: None,
             }],
         }
     }
@@ -181,7 +179,7 @@ mod tests {
                 slot: &batch.items[0].slot,
                 issued_at: batch.issued_at,
                 expires_at: signed.expires_at,
-                badge: Some(&batch.badge),
+                badge: batch.badge.as_ref(),
             },
         );
         assert_eq!(without_salt(decoded.payload.clone()), without_salt(expected));

@@ -284,10 +284,10 @@ pub async fn list(
         return Err(ApiError::validation("limit", format!("must be 1 to {MAX_PAGE}, got {limit}")));
     }
     let after = q.after.filter(|a| !a.is_empty());
-    let page = jobs::list(&state.db, &key.org_id, limit, after.as_deref()).await?;
+    let page = jobs::list(&state.db, &key.org_id, None, limit, after.as_deref()).await?;
     let next_cursor = match page.last() {
         Some(last) if page.len() as i64 == limit => {
-            let more = jobs::list(&state.db, &key.org_id, 1, Some(&last.id)).await?;
+            let more = jobs::list(&state.db, &key.org_id, None, 1, Some(&last.id)).await?;
             (!more.is_empty()).then(|| last.id.clone())
         }
         _ => None,

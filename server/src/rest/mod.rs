@@ -3,6 +3,7 @@
 //! handler checks the key's scope, then calls the issuance core.
 
 mod badges;
+mod batch;
 mod bulk;
 mod credentials;
 mod error;
@@ -42,6 +43,13 @@ pub fn router() -> Router<ApiState> {
             ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY));
+    // Batches may be 25 MB; every other route keeps the limit above.
+    let batches = Router::new()
+        .route("/credentials/batch-issue", post(batch::submit).get(batch::list))
+        .route("/credentials/batch-issue/{job_id}", get(batch::get))
+        .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
+        .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
+    let v1 = batches.merge(v1);
     Router::new()
         .nest("/v1", v1)
         .route("/organizations/{org_id}/did.json", get(public::did_document))

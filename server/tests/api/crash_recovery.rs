@@ -202,3 +202,91 @@ async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly
     // One e-mail per new credential, none for the rows that failed.
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM outbox WHERE job_id = $1", &job).await, ISSUABLE as i64);
 }
+
+#[tokio::test]
+async fn a_json_batch_killed_mid_way_resumes_after_restart_and_issues_each_valid_item_exactly_once() {
+    const ITEMS: usize = 5_000;
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
+    let db = issuance::db::connect(&db_url).await.unwrap();
+    let master = MasterKey::from_base64(TEST_MASTER_KEY).unwrap();
+    let org = organizations::create(&db, "Crash Batch Co", Plan::Professional).await.unwrap().id;
+    organizations::approve(&db, &master, &org).await.unwrap();
+    organizations::set_quota(&db, &org, 100_000).await.unwrap();
+
+    let mut items: Vec<serde_json::Value> = (0..ITEMS)
+        .map(|i| {
+            json!({"credential_type": "business",
+                   "subject": {"id": format!("biz_{i}"), "type": "organisation", "name": format!("Business {i}")},
+                   "claims": {"kyb_status": "approved", "jurisdiction": "US-DE"}})
+        })
+        .collect();
+    items.insert(
+        1234,
+        json!({"credential_type": "business", "subject": {"id": "biz_bad", "type": "organisation"},
+                              "claims": {"kyb_status": "verified"}}),
+    );
+    let origin = issuance::jobs::batch_submit::BatchOrigin { api_key_id: None, api_key_name: None };
+    let job =
+        issuance::jobs::batch_submit::submit_batch(&db, &org, &items, &origin, issuance::clock::now()).await.unwrap();
+
+    let mut server = start_server(dir.path(), &db_url);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, _, succeeded, _, _) = counts(&db, &job).await;
+        if succeeded >= (ITEMS / 3) as i64 {
+            server.start_kill().expect("SIGKILL sent");
+            server.wait().await.unwrap();
+            break;
+        }
+        assert!(Instant::now() < deadline, "the batch made no progress");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, total, processed, ..) = counts(&db, &job).await;
+    assert_eq!(status, "processing", "killed mid-batch");
+    assert!(processed < total, "items were left to do at the kill ({processed} of {total})");
+
+    let mut server = start_server(dir.path(), &db_url);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let (status, total, processed, succeeded, failed, _) = loop {
+        let c = counts(&db, &job).await;
+        if c.0 != "processing" && c.0 != "pending" {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "the batch did not resume after restart: {c:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    server.start_kill().unwrap();
+    assert_eq!(status, "completed");
+    assert_eq!((total, processed), ((ITEMS + 1) as i64, (ITEMS + 1) as i64));
+    assert_eq!((succeeded, failed), (ITEMS as i64, 1));
+
+    // Exactly one credential per valid item: its own, with its own subject.
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE org_id = $1")
+        .bind(&org)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let subjects: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT json_extract(subject_json, '$.id')) FROM credentials WHERE job_id = $1",
+    )
+    .bind(&job)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let matched = scalar(
+        &db,
+        "SELECT COUNT(*) FROM job_items i JOIN credentials c ON c.id = i.credential_id
+         WHERE i.job_id = $1 AND i.state = 'succeeded'",
+        &job,
+    )
+    .await;
+    assert_eq!((issued, subjects, matched), (ITEMS as i64, ITEMS as i64, ITEMS as i64));
+    let slots = scalar(
+        &db,
+        "SELECT COUNT(DISTINCT status_list_id || ':' || status_list_index) FROM credentials WHERE job_id = $1",
+        &job,
+    )
+    .await;
+    assert_eq!(slots, ITEMS as i64, "no status slot serves two credentials");
+}

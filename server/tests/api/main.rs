@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod auth;
+mod batch_issue;
 mod bulk_api;
 mod bulk_issue_api;
 mod bulk_jobs;

@@ -1,0 +1,181 @@
+//! `/v1/credentials/batch-issue`: a JSON batch of up to 10,000 single-issue
+//! bodies, of any credential types, answered at once (202) and issued in
+//! the background on the same engine as CSV jobs. Follow, list and cancel
+//! its job here; an invalid item fails alone, with its field path.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use issuance::api_keys::{ApiKey, Scope};
+use issuance::clock;
+use issuance::jobs::batch_submit::{self, BatchOrigin, MAX_ITEMS};
+use issuance::jobs::{self, ItemFilter, ItemState, Job};
+use model::{BatchStatus, JobSource};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::Caller;
+use super::{ApiError, ApiResult, ApiState, idempotent};
+
+/// A batch's largest body: 10,000 items of a few hundred bytes, with room.
+pub const MAX_BATCH_BODY: usize = 25 * 1024 * 1024;
+
+const BASE: &str = "/v1/credentials/batch-issue";
+
+/// The API's view of a batch job, in the reference API's words.
+pub fn batch_json(job: &Job) -> Value {
+    let link = format!("{BASE}/{}", job.id);
+    json!({
+        "job_id": job.id,
+        "status": BatchStatus::from(job.status),
+        "total": job.total,
+        "processed": job.processed,
+        "succeeded": job.succeeded,
+        "failed": job.failed,
+        "cancelled": job.cancelled_rows(),
+        "created_at": clock::rfc3339(job.created_at),
+        "started_at": job.started_at.map(clock::rfc3339),
+        "completed_at": job.completed_at.map(clock::rfc3339),
+        "submitted_by": job.submitted_by,
+        "links": {"self": link, "cancel": format!("{link}/cancel")},
+    })
+}
+
+/// `POST /v1/credentials/batch-issue`, honouring `Idempotency-Key`: the
+/// same key and body within 24 hours answer with the original job.
+pub async fn submit(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    key.require(Scope::CredentialsWrite)?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(MAX_BATCH_BODY)
+        } else {
+            ApiError::validation("body", e.body_text())
+        }
+    })?;
+    let work = submit_once(&state, &key, &body, clock::now());
+    let answer =
+        idempotent::once(&state, &key.org_id, &headers, ("POST", BASE, &body[..]), StatusCode::ACCEPTED, work).await?;
+    let job_id = serde_json::from_str::<Value>(&answer.body)
+        .ok()
+        .and_then(|v| v["job_id"].as_str().map(str::to_owned))
+        .filter(|_| answer.status.is_success());
+    let mut response = answer.into_response();
+    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("{BASE}/{id}")).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+async fn submit_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> ApiResult<Value> {
+    #[derive(Deserialize)]
+    struct Body {
+        credentials: Vec<Value>,
+    }
+    let Body { credentials } = serde_json::from_slice(body).map_err(|e| {
+        ApiError::validation("credentials", format!("the body must be {{\"credentials\": [ ... ]}}: {e}"))
+    })?;
+    if credentials.len() > MAX_ITEMS {
+        return Err(ApiError::validation(
+            "credentials",
+            format!("holds {} items; a batch holds at most {MAX_ITEMS}. Split it.", credentials.len()),
+        ));
+    }
+    let origin = BatchOrigin { api_key_id: Some(&key.id), api_key_name: Some(&key.name) };
+    let job_id = batch_submit::submit_batch(&state.db, &key.org_id, &credentials, &origin, now).await?;
+    tracing::info!(%job_id, org_id = %key.org_id, api_key = %key.id, items = credentials.len(), "batch submitted");
+    let job = jobs::get(&state.db, &key.org_id, &job_id).await?;
+    Ok(batch_json(&job))
+}
+
+/// The org's JSON batch job `id`; a CSV job's id is not one.
+async fn batch(state: &ApiState, key: &ApiKey, id: &str) -> ApiResult<Job> {
+    let job = jobs::get(&state.db, &key.org_id, id).await?;
+    if job.source != JobSource::ApiBatch {
+        return Err(issuance::CoreError::NotFound.into());
+    }
+    Ok(job)
+}
+
+/// Failed items read per query when listing a batch's errors.
+const ERROR_PAGE: i64 = 5_000;
+
+/// `GET /v1/credentials/batch-issue/{job_id}`: the job, its credentials in
+/// item order, and every failed item with its 0-based `index` in the
+/// submitted array, `code` and `message`.
+pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let job = batch(&state, &key, &id).await?;
+    let credential_ids = jobs::credential_ids(&state.db, &key.org_id, &id).await?;
+    let mut errors = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = ItemFilter { state: Some(ItemState::Failed), after, limit: ERROR_PAGE };
+        let page = jobs::items(&state.db, &key.org_id, &id, &filter).await?;
+        after = page.last().map(|i| i.idx);
+        let full = page.len() as i64 == ERROR_PAGE;
+        errors.extend(
+            page.into_iter().map(|i| json!({"index": i.idx, "code": i.error_code, "message": i.error_message})),
+        );
+        if !full {
+            break;
+        }
+    }
+    let mut v = batch_json(&job);
+    let o = v.as_object_mut().expect("object");
+    o.insert("credential_ids".into(), credential_ids.into());
+    o.insert("errors".into(), errors.into());
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+/// `GET /v1/credentials/batch-issue`: the org's batch jobs, newest first;
+/// `after` is the previous page's `next_cursor`.
+pub async fn list(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=super::bulk::MAX_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", super::bulk::MAX_PAGE)));
+    }
+    let after = q.after.filter(|a| !a.is_empty());
+    let source = Some(JobSource::ApiBatch);
+    let page = jobs::list(&state.db, &key.org_id, source, limit + 1, after.as_deref()).await?;
+    let has_more = page.len() as i64 > limit;
+    let page = &page[..page.len().min(limit as usize)];
+    Ok(Json(json!({
+        "data": page.iter().map(batch_json).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "next_cursor": if has_more { page.last().map(|j| j.id.clone()) } else { None },
+    })))
+}
+
+/// `POST /v1/credentials/batch-issue/{job_id}/cancel`: stops a queued or
+/// running batch; what was issued stays. A finished one is 409.
+pub async fn cancel(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    batch(&state, &key, &id).await?;
+    let job = jobs::cancel(&state.db, &key.org_id, &id, None).await?;
+    tracing::info!(job_id = %id, api_key = %key.id, "batch cancelled");
+    Ok(Json(batch_json(&job)))
+}
