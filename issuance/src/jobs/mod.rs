@@ -33,7 +33,7 @@ pub mod throttle;
 pub use cancel::cancel;
 pub use create::{NewJob, Source, create};
 pub use model::{ItemState, JobStatus};
-pub use read::{ItemFilter, Job, JobItem, credential_ids, failed_rows_csv, get, items, list};
+pub use read::{ItemFilter, Job, JobItem, credential_ids, failed_items, failed_rows_csv, get, items, list};
 
 /// Error codes an item can fail with, as the API reports them.
 pub mod codes {

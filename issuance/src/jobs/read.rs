@@ -114,6 +114,23 @@ pub async fn items(db: &Db, org_id: &str, job_id: &str, filter: &ItemFilter) -> 
     .await?)
 }
 
+/// Every failed item of the job, in order, read a page at a time.
+pub async fn failed_items(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<JobItem>> {
+    const PAGE: i64 = 5_000;
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page =
+            items(db, org_id, job_id, &ItemFilter { state: Some(ItemState::Failed), after, limit: PAGE }).await?;
+        after = page.last().map(|i| i.idx);
+        let full = page.len() as i64 == PAGE;
+        all.extend(page);
+        if !full {
+            return Ok(all);
+        }
+    }
+}
+
 /// The credentials the job issued, in file order.
 pub async fn credential_ids(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<String>> {
     get(db, org_id, job_id).await?;

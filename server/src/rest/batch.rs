@@ -7,12 +7,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::clock;
 use issuance::jobs::batch_submit::{self, BatchOrigin, MAX_ITEMS};
-use issuance::jobs::{self, ItemFilter, ItemState, Job};
+use issuance::jobs::{self, Job};
 use model::{BatchStatus, JobSource};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,15 +63,7 @@ pub async fn submit(
     let work = submit_once(&state, &key, &body, clock::now());
     let answer =
         idempotent::once(&state, &key.org_id, &headers, ("POST", BASE, &body[..]), StatusCode::ACCEPTED, work).await?;
-    let job_id = serde_json::from_str::<Value>(&answer.body)
-        .ok()
-        .and_then(|v| v["job_id"].as_str().map(str::to_owned))
-        .filter(|_| answer.status.is_success());
-    let mut response = answer.into_response();
-    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("{BASE}/{id}")).ok()) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(answer.located(BASE))
 }
 
 async fn submit_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> ApiResult<Value> {
@@ -104,9 +96,6 @@ async fn batch(state: &ApiState, key: &ApiKey, id: &str) -> ApiResult<Job> {
     Ok(job)
 }
 
-/// Failed items read per query when listing a batch's errors.
-const ERROR_PAGE: i64 = 5_000;
-
 /// `GET /v1/credentials/batch-issue/{job_id}`: the job, its credentials in
 /// item order, and every failed item with its 0-based `index` in the
 /// submitted array, `code` and `message`.
@@ -114,20 +103,11 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     key.require(Scope::CredentialsRead)?;
     let job = batch(&state, &key, &id).await?;
     let credential_ids = jobs::credential_ids(&state.db, &key.org_id, &id).await?;
-    let mut errors = Vec::new();
-    let mut after = None;
-    loop {
-        let filter = ItemFilter { state: Some(ItemState::Failed), after, limit: ERROR_PAGE };
-        let page = jobs::items(&state.db, &key.org_id, &id, &filter).await?;
-        after = page.last().map(|i| i.idx);
-        let full = page.len() as i64 == ERROR_PAGE;
-        errors.extend(
-            page.into_iter().map(|i| json!({"index": i.idx, "code": i.error_code, "message": i.error_message})),
-        );
-        if !full {
-            break;
-        }
-    }
+    let errors: Vec<Value> = jobs::failed_items(&state.db, &key.org_id, &id)
+        .await?
+        .into_iter()
+        .map(|i| json!({"index": i.idx, "code": i.error_code, "message": i.error_message}))
+        .collect();
     let mut v = batch_json(&job);
     let o = v.as_object_mut().expect("object");
     o.insert("credential_ids".into(), credential_ids.into());

@@ -6,12 +6,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::bulk::{self, FileError, Review, RowStatus};
 use issuance::clock;
-use issuance::jobs::{self, ItemFilter, ItemState, Job};
+use issuance::jobs::{self, Job};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -192,15 +192,7 @@ pub async fn submit(
         work,
     )
     .await?;
-    let job_id = serde_json::from_str::<Value>(&answer.body)
-        .ok()
-        .and_then(|v| v["job_id"].as_str().map(str::to_owned))
-        .filter(|_| answer.status.is_success());
-    let mut response = answer.into_response();
-    if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("/v1/bulk-issue/{id}")).ok()) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(answer.located("/v1/bulk-issue"))
 }
 
 async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Upload, now: i64) -> ApiResult<Value> {
@@ -221,9 +213,6 @@ async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Up
     Ok(job_json(&job))
 }
 
-/// Failed rows read per query when listing a job's errors.
-const ERROR_PAGE: i64 = 5_000;
-
 /// `GET /v1/bulk-issue/{job_id}`: the job, the credentials it issued (in
 /// file order) and every failed row with its 0-based index and its 1-based
 /// `row`, the number the dry run and the dashboard show.
@@ -231,14 +220,10 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     key.require(Scope::CredentialsRead)?;
     let job = jobs::get(&state.db, &key.org_id, &id).await?;
     let credential_ids = jobs::credential_ids(&state.db, &key.org_id, &id).await?;
-    let mut errors = Vec::new();
-    let mut after = None;
-    loop {
-        let filter = ItemFilter { state: Some(ItemState::Failed), after, limit: ERROR_PAGE };
-        let page = jobs::items(&state.db, &key.org_id, &id, &filter).await?;
-        after = page.last().map(|i| i.idx);
-        let full = page.len() as i64 == ERROR_PAGE;
-        errors.extend(page.into_iter().map(|i| {
+    let errors: Vec<Value> = jobs::failed_items(&state.db, &key.org_id, &id)
+        .await?
+        .into_iter()
+        .map(|i| {
             json!({
                 "index": i.idx,
                 "row": i.row(),
@@ -247,11 +232,8 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
                 "code": i.error_code,
                 "message": i.error_message,
             })
-        }));
-        if !full {
-            break;
-        }
-    }
+        })
+        .collect();
     let emails = issuance::outbox::counts(&state.db, &key.org_id, Some(&id)).await?;
     let mut v = job_json(&job);
     let o = v.as_object_mut().expect("object");

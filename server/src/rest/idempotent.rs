@@ -20,6 +20,21 @@ pub struct Answer {
     pub replayed: bool,
 }
 
+impl Answer {
+    /// The response, with `Location: {base}/{job_id}` when it created a job.
+    pub fn located(self, base: &str) -> Response {
+        let job_id = serde_json::from_str::<Value>(&self.body)
+            .ok()
+            .and_then(|v| v["job_id"].as_str().map(str::to_owned))
+            .filter(|_| self.status.is_success());
+        let mut response = self.into_response();
+        if let Some(location) = job_id.and_then(|id| HeaderValue::from_str(&format!("{base}/{id}")).ok()) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        response
+    }
+}
+
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
         let mut response = (self.status, [(header::CONTENT_TYPE, "application/json")], self.body).into_response();
