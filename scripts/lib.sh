@@ -78,7 +78,8 @@ need_aiosmtpd() {
 # The Open Badges 3.0 conformance test judges our badges with verifiers
 # nobody here wrote: openbadgeslib's OB3Verifier and the jsonschema library
 # (applying 1EdTech's schema), both from PyPI, pinned.
-OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0")
+# With the Open Badges judges: standardwebhooks, the judge of our webhook signatures.
+OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0")
 need_ob3_checkers() {
   python3 - "${OB3_CHECKERS[@]}" <<'PY' 2>/dev/null && return
 import sys
@@ -87,7 +88,7 @@ for pin in sys.argv[1:]:
     name, want = pin.split("==")
     assert version(name) == want, pin
 PY
-  say "Installing openbadgeslib and jsonschema (PyPI) for the Open Badges conformance test"
+  say "Installing openbadgeslib, jsonschema and standardwebhooks (PyPI): the outside judges of conformance"
   python3 -m pip install --user --quiet "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --user --quiet --break-system-packages "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --quiet "${OB3_CHECKERS[@]}"

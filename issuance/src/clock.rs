@@ -10,6 +10,11 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Unix milliseconds, where seconds are too coarse (webhook retries).
+pub fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 /// Where a running server's "now" comes from: the system clock or, for a
 /// test that must see a lock run out or a session expire, a clock that
 /// stands still until the test moves it (no sleeping, and no second

@@ -68,7 +68,7 @@ impl MasterKey {
         mac.finalize().into_bytes().into()
     }
 
-    fn seal(&self, plaintext: &[u8], aad: &str) -> CoreResult<String> {
+    pub(crate) fn seal(&self, plaintext: &[u8], aad: &str) -> CoreResult<String> {
         let cipher = Aes256Gcm::new_from_slice(&self.0).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
@@ -78,7 +78,7 @@ impl MasterKey {
         Ok(format!("v1.{}.{}", URL_SAFE_NO_PAD.encode(nonce), URL_SAFE_NO_PAD.encode(sealed)))
     }
 
-    fn open(&self, sealed: &str, aad: &str) -> CoreResult<Vec<u8>> {
+    pub(crate) fn open(&self, sealed: &str, aad: &str) -> CoreResult<Vec<u8>> {
         let bad =
             || CoreError::Internal(anyhow::anyhow!("a sealed signing key is malformed or the master key is wrong"));
         let mut parts = sealed.split('.');

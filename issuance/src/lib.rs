@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod quota;
 pub mod site;
 pub mod status_list;
+pub mod webhooks;
 
 pub use error::{CoreError, FieldError};
 pub use site::Site;

@@ -19,6 +19,9 @@ pub struct Site {
     pub smtp_configured: bool,
     /// "Now", for the handlers to pass to the core.
     pub clock: Clock,
+    /// `LAUREL_WEBHOOKS_ALLOW_PRIVATE`: audit streams may use plain http
+    /// and private addresses.
+    pub webhooks_allow_private: bool,
 }
 
 impl Site {
@@ -30,6 +33,7 @@ impl Site {
             public_url: public_url.into(),
             smtp_configured,
             clock: Clock::system(),
+            webhooks_allow_private: false,
         }
     }
 }

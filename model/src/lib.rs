@@ -15,6 +15,7 @@ pub mod plan;
 pub mod review;
 pub mod role;
 pub mod scope;
+pub mod webhook;
 
 pub use credential::{CredentialStatus, CredentialType};
 pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
@@ -25,6 +26,7 @@ pub use review::{RowStatus, UploadRefusal};
 pub use role::{Action, Role};
 pub use scope::Scope;
 pub use term::parse_term;
+pub use webhook::{DeliveryStatus, EventType, StreamStatus, Subscription};
 
 #[cfg(test)]
 mod tests {
@@ -62,6 +64,9 @@ mod tests {
         agree(MailStatus::ALL);
         agree(MailKind::ALL);
         agree(Notice::ALL);
+        agree(EventType::ALL);
+        agree(StreamStatus::ALL);
+        agree(DeliveryStatus::ALL);
         agree(UploadRefusal::ALL);
         assert_eq!(RowStatus::ActiveNonExpiring.as_str(), "active_non_expiring");
         assert_eq!(Scope::CredentialsWrite.as_str(), "credentials:write");

@@ -16,6 +16,12 @@ pub enum Scope {
     KeysRead,
     #[strum(serialize = "keys:write")]
     KeysWrite,
+    #[strum(serialize = "webhooks:read")]
+    WebhooksRead,
+    #[strum(serialize = "webhooks:write")]
+    WebhooksWrite,
+    #[strum(serialize = "audit:read")]
+    AuditRead,
 }
 
 impl Scope {

@@ -41,6 +41,13 @@ pub struct Config {
     pub mail_from: String,
     /// `LAUREL_SMTP_RETRY_SECS`: first retry delay, doubling; default 30.
     pub smtp_retry_secs: u64,
+    /// `LAUREL_WEBHOOKS_ALLOW_PRIVATE=true`: audit streams may use plain
+    /// http and private or loopback addresses (tests, on-premise); default
+    /// off: https to public addresses only.
+    pub webhooks_allow_private: bool,
+    /// `LAUREL_WEBHOOK_RETRY_MS`: the first retry's delay, four times
+    /// longer each time after; default 5000.
+    pub webhook_retry_ms: u64,
     /// The system clock; tests move an adjustable one instead of sleeping.
     pub clock: Clock,
 }
@@ -60,6 +67,8 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_userinfo))
             .field("mail_from", &self.mail_from)
             .field("smtp_retry_secs", &self.smtp_retry_secs)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
+            .field("webhook_retry_ms", &self.webhook_retry_ms)
             .finish()
     }
 }
@@ -103,6 +112,14 @@ impl Config {
             smtp_retry_secs: match var("LAUREL_SMTP_RETRY_SECS") {
                 None => 30,
                 Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_SMTP_RETRY_SECS {v:?}: {e}"))?,
+            },
+            webhooks_allow_private: matches!(
+                var("LAUREL_WEBHOOKS_ALLOW_PRIVATE").as_deref(),
+                Some("true" | "1" | "on")
+            ),
+            webhook_retry_ms: match var("LAUREL_WEBHOOK_RETRY_MS") {
+                None => 5_000,
+                Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_WEBHOOK_RETRY_MS {v:?}: {e}"))?,
             },
             clock: Clock::system(),
         })

@@ -15,6 +15,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
+use issuance::webhooks::sender::{self as webhook_sender, WebhookConfig, WebhookSenderHandle};
 
 use crate::config::Config;
 use crate::{
@@ -37,6 +38,7 @@ pub struct Application {
 struct Workers {
     engine: EngineHandle,
     sender: Option<SenderHandle>,
+    webhooks: WebhookSenderHandle,
 }
 
 impl Workers {
@@ -58,11 +60,21 @@ impl Workers {
                 Some(sender::spawn(state.db.clone(), state.invitation_links.clone(), &state.public_url, mail)?)
             }
         };
-        Ok(Self { engine, sender })
+        let webhooks = webhook_sender::spawn(
+            state.db.clone(),
+            state.master_key.clone(),
+            WebhookConfig {
+                allow_private: config.webhooks_allow_private,
+                retry_base: std::time::Duration::from_millis(config.webhook_retry_ms),
+                ..WebhookConfig::default()
+            },
+        );
+        Ok(Self { engine, sender, webhooks })
     }
 
     async fn stop(self) {
         self.engine.stop().await;
+        self.webhooks.stop().await;
         if let Some(sender) = self.sender {
             sender.stop().await;
         }
@@ -77,6 +89,7 @@ impl Application {
         let master_key = config.master_key()?;
         let mut state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
         state.clock = config.clock.clone();
+        state.webhooks_allow_private = config.webhooks_allow_private;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;

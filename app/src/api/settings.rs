@@ -63,6 +63,7 @@ pub async fn rotate_signing_key(org_id: String) -> Result<(), AppError> {
 }
 
 /// Checkbox fields arrive as `Some("on")` when ticked.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(
     org_id: String,
@@ -71,6 +72,9 @@ pub async fn create_api_key(
     credentials_write: Option<String>,
     keys_read: Option<String>,
     keys_write: Option<String>,
+    webhooks_read: Option<String>,
+    webhooks_write: Option<String>,
+    audit_read: Option<String>,
 ) -> Result<NewApiKey, AppError> {
     use crate::ssr;
     use issuance::api_keys::{self, Scope};
@@ -82,6 +86,9 @@ pub async fn create_api_key(
         (credentials_write, Scope::CredentialsWrite),
         (keys_read, Scope::KeysRead),
         (keys_write, Scope::KeysWrite),
+        (webhooks_read, Scope::WebhooksRead),
+        (webhooks_write, Scope::WebhooksWrite),
+        (audit_read, Scope::AuditRead),
     ]
     .into_iter()
     .filter_map(|(ticked, scope)| ticked.map(|_| scope))

@@ -138,6 +138,9 @@ fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Ac
                     <label class="check"><input type="checkbox" name="credentials_write"/>"credentials:write"</label>
                     <label class="check"><input type="checkbox" name="keys_read"/>"keys:read"</label>
                     <label class="check"><input type="checkbox" name="keys_write"/>"keys:write"</label>
+                    <label class="check"><input type="checkbox" name="webhooks_read"/>"webhooks:read"</label>
+                    <label class="check"><input type="checkbox" name="webhooks_write"/>"webhooks:write"</label>
+                    <label class="check"><input type="checkbox" name="audit_read"/>"audit:read"</label>
                 </fieldset>
                 <div><button type="submit" class="button">"Create key"</button></div>
             </ActionForm>

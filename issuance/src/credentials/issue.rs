@@ -43,6 +43,12 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         .ok_or_else(|| anyhow::anyhow!("no status slot allocated"))?;
     let credential =
         issue_in(&mut tx, &org, issuer.public_url, request, Fixed { id: ids::new_id("cred"), slot }, now).await?;
+    let data = serde_json::json!({
+        "credential_id": credential.id, "credential_type": credential.credential_type,
+        "subject_id": credential.subject.get("id"), "badge_id": credential.badge_id,
+        "expires_at": credential.expires_at.map(clock::rfc3339),
+    });
+    crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialIssued, data, now).await?;
     tx.commit().await?;
     Ok(credential)
 }

@@ -306,6 +306,8 @@ pub async fn revoke(
         });
     }
     crate::outbox::cancel_for_credentials(&mut tx, org_id, &[id]).await?;
+    let data = serde_json::json!({"credential_id": id, "reason": reason, "revoked_at": clock::rfc3339(now)});
+    crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialRevoked, data, now).await?;
     activity::record(
         &mut *tx,
         org_id,

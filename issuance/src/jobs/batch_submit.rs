@@ -169,6 +169,9 @@ pub async fn submit_batch(
         ),
     )
     .await?;
+    if valid == 0 {
+        super::lease::announce_finished(&mut tx, &job_id, now).await?;
+    }
     tx.commit().await?;
     super::engine::wake();
     Ok(job_id)

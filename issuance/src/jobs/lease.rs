@@ -248,5 +248,39 @@ pub(crate) async fn finish_if_done(tx: &mut sqlx::SqliteConnection, job_id: &str
     .bind(job_id)
     .execute(&mut *tx)
     .await?;
+    if closed.rows_affected() == 1 {
+        announce_finished(tx, job_id, now).await?;
+    }
     Ok(closed.rows_affected() == 1)
+}
+
+/// Tells the org's audit streams that a job finished, with its counts: one
+/// event per job, however many credentials it issued.
+pub(crate) async fn announce_finished(tx: &mut sqlx::SqliteConnection, job_id: &str, now: i64) -> CoreResult<()> {
+    #[derive(sqlx::FromRow)]
+    struct Done {
+        org_id: String,
+        status: JobStatus,
+        source: model::JobSource,
+        total: i64,
+        succeeded: i64,
+        failed: i64,
+        skipped: i64,
+    }
+    let d: Done =
+        sqlx::query_as("SELECT org_id, status, source, total, succeeded, failed, skipped FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let event = if d.status == JobStatus::Failed {
+        crate::webhooks::EventType::BatchFailed
+    } else {
+        crate::webhooks::EventType::BatchCompleted
+    };
+    let data = serde_json::json!({
+        "job_id": job_id, "status": d.status, "source": d.source, "total": d.total,
+        "succeeded": d.succeeded, "failed": d.failed, "skipped": d.skipped,
+    });
+    crate::webhooks::emit(tx, &d.org_id, event, data, now).await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ mod extract;
 mod idempotent;
 mod keys;
 mod public;
+mod streams;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -39,6 +40,8 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))
+        .route("/audit/streams", post(streams::create).get(streams::list))
+        .route("/audit/streams/{id}", get(streams::get).delete(streams::delete))
         .fallback(|| async {
             ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
         })

@@ -50,6 +50,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_url: None,
         mail_from: "Laurel Test <no-reply@laurel.test>".into(),
         smtp_retry_secs: 1,
+        // The receivers the webhook tests start listen on loopback.
+        webhooks_allow_private: true,
+        webhook_retry_ms: 100,
         clock: Clock::adjustable(),
     };
     adjust(&mut config);
