@@ -12,5 +12,8 @@ export LAUREL_DATABASE_URL="sqlite://$data/laurel.db"
 export LAUREL_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
 export RUST_LOG="${RUST_LOG:-warn}"
+# The webhook receivers the tests start listen on loopback.
+export LAUREL_WEBHOOKS_ALLOW_PRIVATE=true
+export LAUREL_WEBHOOK_RETRY_MS=200
 "$bin" admin seed-demo >/dev/null
 exec "$bin" serve

@@ -23,7 +23,7 @@ use crate::pages::{
     credential::CredentialPage, credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage,
     jobs::JobsPage, login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame,
     outbox::OutboxPage, overview::OverviewPage, plan::PlanPage, public_badge::PublicBadgePage,
-    public_credential::PublicCredentialPage, settings::SettingsPage, welcome::WelcomePage,
+    public_credential::PublicCredentialPage, settings::SettingsPage, streams::StreamsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs") view=JobsPage/>
                     <Route path=path!("outbox") view=OutboxPage/>
                     <Route path=path!("plan") view=PlanPage/>
+                    <Route path=path!("streams") view=StreamsPage/>
                     <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

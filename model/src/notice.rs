@@ -19,6 +19,10 @@ vocabulary! {
         BadgeRestored,
         ColumnsRemembered,
         UpgradeRequested,
+        StreamPaused,
+        StreamResumed,
+        StreamDeleted,
+        DeliveryResent,
     }
 }
 
@@ -41,6 +45,10 @@ impl Notice {
             Notice::BadgeArchived => "Badge archived. Its credentials stay valid; it can no longer be issued.",
             Notice::BadgeRestored => "Badge restored.",
             Notice::ColumnsRemembered => "Columns remembered for this organisation's next files.",
+            Notice::StreamPaused => "Stream paused. Events are not sent to it until it is resumed.",
+            Notice::StreamResumed => "Stream resumed. Waiting deliveries go out now.",
+            Notice::StreamDeleted => "Stream deleted. Nothing more is sent to it.",
+            Notice::DeliveryResent => "Delivery queued again. It goes out in a moment, with the same webhook-id.",
             Notice::UpgradeRequested => {
                 "Upgrade requested. The people who run this Laurel server see it in the organisation's activity."
             }

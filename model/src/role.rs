@@ -30,6 +30,11 @@ vocabulary! {
         ManageSettings,
         /// See the e-mail outbox and retry failed messages.
         ManageOutbox,
+        /// Create, pause and delete audit streams (webhooks); see and resend
+        /// their deliveries.
+        ManageStreams,
+        /// Read the audit log.
+        ViewAudit,
     }
 }
 
@@ -70,7 +75,18 @@ mod tests {
         let expect = |role: Role| -> Vec<Action> {
             match role {
                 Role::Owner => Action::ALL.to_vec(),
-                Role::Admin => vec![ViewOrg, Issue, ManageMembers, ManageBadges, ManageApiKeys, ManageOutbox],
+                Role::Admin => {
+                    vec![
+                        ViewOrg,
+                        Issue,
+                        ManageMembers,
+                        ManageBadges,
+                        ManageApiKeys,
+                        ManageOutbox,
+                        ManageStreams,
+                        ViewAudit,
+                    ]
+                }
                 Role::Issuer => vec![ViewOrg, Issue],
                 Role::Viewer => vec![ViewOrg],
             }

@@ -17,4 +17,5 @@ pub mod orgs;
 pub mod outbox;
 pub mod plan;
 pub mod settings;
+pub mod streams;
 pub mod types;

@@ -21,4 +21,5 @@ pub mod plan;
 pub mod public_badge;
 pub mod public_credential;
 pub mod settings;
+pub mod streams;
 pub mod welcome;

@@ -160,6 +160,14 @@ pub async fn set_active(db: &Db, org_id: &str, id: &str, active: bool, actor: Op
     if done.rows_affected() == 0 {
         return Err(CoreError::NotFound);
     }
+    if active {
+        sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE stream_id = $2 AND status = 'pending'")
+            .bind(clock::now_ms())
+            .bind(id)
+            .execute(db)
+            .await?;
+        super::sender::wake();
+    }
     let what = if active { "resumed" } else { "paused" };
     activity::record(db, org_id, actor, &format!("stream.{what}"), &format!("Audit stream {id} {what}")).await?;
     get(db, org_id, id).await

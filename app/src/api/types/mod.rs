@@ -3,16 +3,18 @@
 //! wire; pages ask them for labels rather than comparing strings.
 
 pub use model::{
-    CredentialStatus, CredentialType, ItemState, JobItem, JobSource, JobStatus, MailKind, MailStatus, OutboxEntry,
-    Plan, Role, RowStatus,
+    CredentialStatus, CredentialType, DeliveryStatus, EventType, ItemState, JobItem, JobSource, JobStatus, MailKind,
+    MailStatus, OutboxEntry, Plan, Role, RowStatus, StreamStatus,
 };
 
 mod bulk;
 mod credentials;
 mod jobs;
 mod org;
+mod streams;
 
 pub use bulk::*;
 pub use credentials::*;
 pub use jobs::*;
 pub use org::*;
+pub use streams::*;
