@@ -19,11 +19,12 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    account::AccountPage, badges::BadgesPage, bulk_issue::BulkIssuePage, bulk_review::BulkReviewPage,
-    credential::CredentialPage, credentials::CredentialsPage, home::HomePage, invitation::InvitationPage, job::JobPage,
-    jobs::JobsPage, login::LoginPage, members::MembersPage, not_found::NotFound, org_frame::OrgFrame,
-    outbox::OutboxPage, overview::OverviewPage, plan::PlanPage, public_badge::PublicBadgePage,
-    public_credential::PublicCredentialPage, settings::SettingsPage, streams::StreamsPage, welcome::WelcomePage,
+    account::AccountPage, activity::ActivityPage, badges::BadgesPage, bulk_issue::BulkIssuePage,
+    bulk_review::BulkReviewPage, credential::CredentialPage, credentials::CredentialsPage, home::HomePage,
+    invitation::InvitationPage, job::JobPage, jobs::JobsPage, login::LoginPage, members::MembersPage,
+    not_found::NotFound, org_frame::OrgFrame, outbox::OutboxPage, overview::OverviewPage, plan::PlanPage,
+    public_badge::PublicBadgePage, public_credential::PublicCredentialPage, settings::SettingsPage,
+    streams::StreamsPage, welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("outbox") view=OutboxPage/>
                     <Route path=path!("plan") view=PlanPage/>
                     <Route path=path!("streams") view=StreamsPage/>
+                    <Route path=path!("activity") view=ActivityPage/>
                     <Route path=path!("badges") view=BadgesPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

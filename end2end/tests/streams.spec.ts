@@ -69,4 +69,15 @@ test("an admin creates a stream on the page, a job runs, and its delivery is lis
   await expect.poll(() => hook.deliveries.length, { timeout: 15_000 }).toBe(2);
   expect(hook.deliveries[1].verified).toBe(true);
   hook.close();
+
+  // The Activity page has the job's events, filtered like the API's.
+  await page.getByRole("link", { name: "Activity" }).click();
+  await page.getByLabel("Action").selectOption("job.completed");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=job.completed/);
+  const events = page.getByTestId("events").locator("tbody tr");
+  await expect(events).toHaveCount(1);
+  await expect(events.first()).toContainText(`Job ${job} completed (5 issued`);
+  await events.first().getByRole("link", { name: job }).click();
+  await expect(page.getByTestId("events").locator("tbody tr")).toHaveCount(2);
 });

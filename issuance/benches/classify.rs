@@ -30,7 +30,7 @@ async fn main() {
     // One real credential gives a signing key and a status list; 100,000
     // copies of its row (each with its own recipient, slot and state) make
     // the history, inserted in one statement.
-    let issuer = Issuer { db, master, public_url: PUBLIC_URL };
+    let issuer = Issuer { db, master, public_url: PUBLIC_URL, api_key_id: None };
     let seed = IssueRequest::parse(&json!({"credential_type": "badge", "badge_id": badge, "recipient": {"name": "Seed", "email": "seed@example.com"}})).unwrap();
     let seed = credentials::issue(issuer, &org, seed, now).await.unwrap();
     sqlx::query("DELETE FROM credentials WHERE id = $1").bind(&seed.id).execute(db).await.unwrap();

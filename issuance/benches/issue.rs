@@ -27,7 +27,7 @@ async fn main() {
     let (db, master) = (&sandbox.db, &sandbox.master);
     let org = sandbox.org("Bench", Plan::Enterprise).await;
     organizations::set_quota(db, &org, i64::MAX / 2).await.unwrap();
-    let issuer = Issuer { db, master, public_url: PUBLIC_URL };
+    let issuer = Issuer { db, master, public_url: PUBLIC_URL, api_key_id: None };
 
     let started = Instant::now();
     let mut payload_len = 0;

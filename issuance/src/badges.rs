@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-use crate::{activity, clock, ids};
+use crate::{clock, ids};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, sqlx::FromRow)]
 pub struct Badge {
@@ -124,7 +125,13 @@ pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch, actor: O
     .bind(org_id)
     .execute(db)
     .await?;
-    activity::record(db, org_id, actor, &format!("badge.{what}"), &format!("Badge “{}” {what}", badge.name)).await?;
+    let action = match what {
+        "archived" => AuditAction::BadgeArchived,
+        "restored" => AuditAction::BadgeRestored,
+        _ => AuditAction::BadgeEdited,
+    };
+    let entry = Entry::new(Actor::user(actor), action, Some(&badge.id), format!("Badge “{}” {what}", badge.name));
+    audit::record(db, org_id, entry).await?;
     Ok(badge)
 }
 
@@ -157,7 +164,13 @@ pub async fn create(db: &Db, org_id: &str, new: NewBadge, actor: Option<&str>) -
         .bind(badge.updated_at)
         .execute(db)
         .await?;
-    activity::record(db, org_id, actor, "badge.created", &format!("Badge “{}” created", badge.name)).await?;
+    let entry = Entry::new(
+        Actor::user(actor),
+        AuditAction::BadgeCreated,
+        Some(&badge.id),
+        format!("Badge “{}” created", badge.name),
+    );
+    audit::record(db, org_id, entry).await?;
     Ok(badge)
 }
 

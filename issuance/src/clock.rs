@@ -61,6 +61,11 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Unix seconds of an RFC 3339 time.
+pub fn parse_rfc3339(text: &str) -> Result<i64, time::error::Parse> {
+    Ok(OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)?.unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

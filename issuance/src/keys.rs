@@ -203,8 +203,13 @@ pub async fn rotate(
         .execute(&mut *tx)
         .await?;
     let key_id = provision(&mut tx, master, org_id).await?;
-    crate::activity::record(&mut *tx, org_id, actor, "key.rotated", &format!("Signing key rotated; new key {key_id}"))
-        .await?;
+    let entry = crate::audit::Entry::new(
+        crate::audit::Actor::user(actor),
+        crate::audit::AuditAction::SigningKeyRotated,
+        Some(&key_id),
+        format!("Signing key rotated; new key {key_id}"),
+    );
+    crate::audit::record(&mut *tx, org_id, entry).await?;
     tx.commit().await?;
     Ok(key_id)
 }

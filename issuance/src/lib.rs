@@ -6,8 +6,8 @@
 //! a database pool and plain values, and get plain values or a [`CoreError`].
 
 pub mod accounts;
-pub mod activity;
 pub mod api_keys;
+pub mod audit;
 pub mod badges;
 pub mod bulk;
 pub mod clock;

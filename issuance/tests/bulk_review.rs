@@ -34,7 +34,8 @@ impl Fixture {
         if let Some(at) = expires_at {
             body["expires_at"] = json!(issuance::clock::rfc3339(at));
         }
-        let issuer = Issuer { db: &self.sandbox.db, master: &self.sandbox.master, public_url: PUBLIC_URL };
+        let issuer =
+            Issuer { db: &self.sandbox.db, master: &self.sandbox.master, public_url: PUBLIC_URL, api_key_id: None };
         credentials::issue(issuer, &self.org, IssueRequest::parse(&body).unwrap(), now).await.unwrap().id
     }
 

@@ -7,6 +7,8 @@
 
 mod term;
 
+pub mod audit;
+
 pub mod credential;
 pub mod job;
 pub mod mail;
@@ -17,6 +19,7 @@ pub mod role;
 pub mod scope;
 pub mod webhook;
 
+pub use audit::AuditAction;
 pub use credential::{CredentialStatus, CredentialType};
 pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
@@ -65,6 +68,7 @@ mod tests {
         agree(MailKind::ALL);
         agree(Notice::ALL);
         agree(EventType::ALL);
+        agree(AuditAction::ALL);
         agree(StreamStatus::ALL);
         agree(DeliveryStatus::ALL);
         agree(UploadRefusal::ALL);

@@ -6,6 +6,7 @@
 //! logs can refer to them.
 
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod badges;
 pub mod bulk;

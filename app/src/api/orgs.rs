@@ -36,13 +36,13 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
     use super::types::ActivityItem;
     use crate::ssr;
     use issuance::orgs::{Action, organizations};
-    use issuance::{activity, clock, quota};
+    use issuance::{audit, clock, quota};
 
     ssr::authorize(&org_id, Action::ViewOrg).await?;
     let db = ssr::state()?.db;
     let org = organizations::get(&db, &org_id).await?;
     let usage = quota::usage(&db, &org_id, clock::now()).await?;
-    let recent = activity::recent(&db, &org_id, 10).await?;
+    let recent = audit::recent(&db, &org_id, 10).await?;
     Ok(OrgOverview {
         name: org.name,
         plan: org.plan,
@@ -53,7 +53,11 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
         bulk_issue_allowed: org.plan.allows_bulk_issue(),
         activity: recent
             .into_iter()
-            .map(|a| ActivityItem { summary: a.summary, actor: a.actor_email, at: a.created_at })
+            .map(|a| ActivityItem {
+                summary: a.summary,
+                actor: a.actor_email.or(a.api_key_name.map(|k| format!("API key “{k}”"))),
+                at: a.created_at,
+            })
             .collect(),
     })
 }

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod activity;
 pub mod badges;
 pub mod bulk_issue;
 pub mod bulk_review;

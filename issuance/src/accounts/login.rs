@@ -48,6 +48,27 @@ pub async fn authenticate(db: &Db, attempt: LoginAttempt<'_>) -> CoreResult<User
             }
             users::find_by_id(db, &id).await?.ok_or_else(|| CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
         }
+        (false, Some(id)) => {
+            record_failure(db, &id, attempt.client).await?;
+            Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into()))
+        }
         _ => Err(CoreError::Unauthenticated(WRONG_CREDENTIALS.into())),
     }
+}
+
+/// A wrong password for a real account goes in the audit log of each org
+/// the account belongs to (an unknown address belongs to no org), with the
+/// client's address: the trail an Owner looks for after a lockout.
+async fn record_failure(db: &Db, user_id: &str, client: Option<&str>) -> CoreResult<()> {
+    use crate::audit::{self, Actor, AuditAction, Entry};
+    let orgs: Vec<String> =
+        sqlx::query_scalar("SELECT org_id FROM memberships WHERE user_id = $1").bind(user_id).fetch_all(db).await?;
+    for org in orgs {
+        let summary =
+            format!("A sign-in with a wrong password{}", client.map(|c| format!(" from {c}")).unwrap_or_default());
+        let entry = Entry::new(Actor::system(), AuditAction::LoginFailed, Some(user_id), summary)
+            .with(serde_json::json!({"client": client}));
+        audit::record(db, &org, entry).await?;
+    }
+    Ok(())
 }

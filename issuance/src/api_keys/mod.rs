@@ -109,8 +109,14 @@ pub async fn create(
     rand::rng().fill_bytes(&mut raw);
     let secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
     let key = insert(db, org_id, &parse_name(name)?, &secret, scopes, None, false, created_by).await?;
-    crate::activity::record(db, org_id, created_by, "api_key.created", &format!("API key “{}” created", key.name))
-        .await?;
+    let entry = crate::audit::Entry::new(
+        crate::audit::Actor::user(created_by),
+        crate::audit::AuditAction::ApiKeyCreated,
+        Some(&key.id),
+        format!("API key “{}” created", key.name),
+    )
+    .with(serde_json::json!({"scopes": key.scopes}));
+    crate::audit::record(db, org_id, entry).await?;
     Ok(IssuedKey { key, secret })
 }
 
@@ -182,7 +188,13 @@ pub async fn revoke(db: &Db, org_id: &str, key_id: &str, actor: Option<&str>) ->
     if done.rows_affected() == 0 {
         return Err(CoreError::NotFound);
     }
-    crate::activity::record(db, org_id, actor, "api_key.revoked", &format!("API key {key_id} revoked")).await?;
+    let entry = crate::audit::Entry::new(
+        crate::audit::Actor::user(actor),
+        crate::audit::AuditAction::ApiKeyRevoked,
+        Some(key_id),
+        format!("API key {key_id} revoked"),
+    );
+    crate::audit::record(db, org_id, entry).await?;
     Ok(())
 }
 

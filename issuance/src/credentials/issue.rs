@@ -30,6 +30,8 @@ pub struct Issuer<'a> {
     pub master: &'a MasterKey,
     /// The deployment's public base URL (for the DID and links).
     pub public_url: &'a str,
+    /// The API key asking, for the audit log.
+    pub api_key_id: Option<&'a str>,
 }
 
 pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now: i64) -> CoreResult<Credential> {
@@ -48,7 +50,16 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
         "subject_id": credential.subject.get("id"), "badge_id": credential.badge_id,
         "expires_at": credential.expires_at.map(clock::rfc3339),
     });
-    crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialIssued, data, now).await?;
+    crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialIssued, data.clone(), now).await?;
+    let summary = format!("Credential {} ({}) issued", credential.id, credential.credential_type);
+    let entry = crate::audit::Entry::new(
+        crate::audit::Actor::api_key(issuer.api_key_id),
+        crate::audit::AuditAction::CredentialIssued,
+        Some(&credential.id),
+        summary,
+    )
+    .with(data);
+    crate::audit::record(&mut *tx, org_id, entry).await?;
     tx.commit().await?;
     Ok(credential)
 }

@@ -4,9 +4,10 @@ use model::{CredentialStatus, CredentialType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-use crate::{activity, clock, did};
+use crate::{clock, did};
 
 /// A stored credential, as the API and the dashboard show it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -308,14 +309,10 @@ pub async fn revoke(
     crate::outbox::cancel_for_credentials(&mut tx, org_id, &[id]).await?;
     let data = serde_json::json!({"credential_id": id, "reason": reason, "revoked_at": clock::rfc3339(now)});
     crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialRevoked, data, now).await?;
-    activity::record(
-        &mut *tx,
-        org_id,
-        actor,
-        "credential.revoked",
-        &format!("Credential {id} was revoked{}", reason.map(|r| format!(": {r}")).unwrap_or_default()),
-    )
-    .await?;
+    let summary = format!("Credential {id} was revoked{}", reason.map(|r| format!(": {r}")).unwrap_or_default());
+    let entry = Entry::new(Actor::user(actor), AuditAction::CredentialRevoked, Some(id), summary)
+        .with(serde_json::json!({"reason": reason}));
+    audit::record(&mut *tx, org_id, entry).await?;
     tx.commit().await?;
     get(db, org_id, id).await
 }

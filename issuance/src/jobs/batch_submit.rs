@@ -10,7 +10,7 @@ use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{ItemState, JobStatus};
-use crate::activity;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::credentials::issue::check_expiry;
 use crate::credentials::request::IssueRequest;
 use crate::db::Db;
@@ -157,18 +157,15 @@ pub async fn submit_batch(
         });
         insert.build().execute(&mut *tx).await?;
     }
-    activity::record(
-        &mut *tx,
-        org_id,
-        None,
-        "batch.submitted",
-        &format!(
-            "API batch {job_id}: {} credentials submitted{} ({valid} to issue, {failed} refused)",
-            items.len(),
-            origin.api_key_name.map(|k| format!(" with key “{k}”")).unwrap_or_default()
-        ),
-    )
-    .await?;
+    let summary = format!(
+        "API batch {job_id}: {} credentials submitted{} ({valid} to issue, {failed} refused)",
+        items.len(),
+        origin.api_key_name.map(|k| format!(" with key “{k}”")).unwrap_or_default()
+    );
+    let data = serde_json::json!({"total": items.len(), "to_issue": valid, "refused": failed, "source": "api_batch"});
+    let entry =
+        Entry::new(Actor::api_key(origin.api_key_id), AuditAction::JobCreated, Some(&job_id), summary).with(data);
+    audit::record(&mut *tx, org_id, entry).await?;
     if valid == 0 {
         super::lease::announce_finished(&mut tx, &job_id, now).await?;
     }

@@ -1,10 +1,11 @@
 //! Stopping a job.
 
 use super::read::{Job, get};
+use crate::audit::{self, Actor, AuditAction, Entry};
+use crate::clock;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 use crate::orgs::organizations;
-use crate::{activity, clock};
 
 /// Stops a job: rows not yet issued are cancelled; what was issued stays.
 /// A batch being signed at this moment is thrown away by its worker (the
@@ -40,14 +41,10 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    activity::record(
-        &mut *tx,
-        org_id,
-        actor,
-        "job.cancelled",
-        &format!("Bulk job {job_id} cancelled; {cancelled} rows were not issued"),
-    )
-    .await?;
+    let summary = format!("Bulk job {job_id} cancelled; {cancelled} rows were not issued");
+    let entry = Entry::new(Actor::user(actor), AuditAction::JobCancelled, Some(job_id), summary)
+        .with(serde_json::json!({"not_issued": cancelled}));
+    audit::record(&mut *tx, org_id, entry).await?;
     tx.commit().await?;
     super::engine::wake();
     get(db, org_id, job_id).await

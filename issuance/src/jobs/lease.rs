@@ -281,6 +281,13 @@ pub(crate) async fn announce_finished(tx: &mut sqlx::SqliteConnection, job_id: &
         "job_id": job_id, "status": d.status, "source": d.source, "total": d.total,
         "succeeded": d.succeeded, "failed": d.failed, "skipped": d.skipped,
     });
-    crate::webhooks::emit(tx, &d.org_id, event, data, now).await?;
-    Ok(())
+    crate::webhooks::emit(&mut *tx, &d.org_id, event, data.clone(), now).await?;
+    let (action, verb) = if d.status == JobStatus::Failed {
+        (crate::audit::AuditAction::JobFailed, "failed: no item could be issued")
+    } else {
+        (crate::audit::AuditAction::JobCompleted, "completed")
+    };
+    let summary = format!("Job {job_id} {verb} ({} issued, {} failed, {} skipped)", d.succeeded, d.failed, d.skipped);
+    let entry = crate::audit::Entry::new(crate::audit::Actor::system(), action, Some(job_id), summary).with(data);
+    crate::audit::record(&mut *tx, &d.org_id, entry).await
 }

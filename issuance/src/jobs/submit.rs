@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{NewJob, Source};
-use crate::activity;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::bulk::{FileError, Review, review, uploads};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
@@ -90,17 +90,17 @@ async fn start_job(
 ) -> CoreResult<String> {
     let job_id = super::create(&mut tx, new, review, now).await?;
     let via = if new.source == Source::Api { " over the API" } else { "" };
-    activity::record(
-        &mut *tx,
-        new.org_id,
-        new.created_by,
-        "bulk.submitted",
-        &format!(
-            "Bulk job {job_id}: {} recipients for “{}” submitted{via} ({} to issue)",
-            review.totals.rows, review.badge_name, review.totals.issuable
-        ),
-    )
-    .await?;
+    let summary = format!(
+        "Bulk job {job_id}: {} recipients for “{}” submitted{via} ({} to issue)",
+        review.totals.rows, review.badge_name, review.totals.issuable
+    );
+    let actor = Actor { user_id: new.created_by, api_key_id: new.api_key_id };
+    let data = serde_json::json!({
+        "total": review.totals.rows, "to_issue": review.totals.issuable, "badge_id": review.badge_id,
+        "source": new.source,
+    });
+    audit::record(&mut *tx, new.org_id, Entry::new(actor, AuditAction::JobCreated, Some(&job_id), summary).with(data))
+        .await?;
     tx.commit().await?;
     super::engine::wake();
     Ok(job_id)

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::organizations;
-use crate::activity;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::clock;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
@@ -135,14 +135,14 @@ pub async fn change_role(db: &Db, actor: &Membership, target_user: &str, new_rol
     }
     upsert(&mut *tx, &actor.org_id, target_user, new_role).await?;
     let email = email_of(&mut tx, target_user).await?;
-    activity::record(
-        &mut *tx,
-        &actor.org_id,
-        Some(&actor.user_id),
-        "member.role_changed",
-        &format!("{email} is now {}", new_role.label()),
+    let entry = Entry::new(
+        Actor::user(Some(&actor.user_id)),
+        AuditAction::MemberRoleChanged,
+        Some(target_user),
+        format!("{email} is now {}", new_role.label()),
     )
-    .await?;
+    .with(serde_json::json!({"role": new_role}));
+    audit::record(&mut *tx, &actor.org_id, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -164,8 +164,13 @@ pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResul
         .bind(target_user)
         .execute(&mut *tx)
         .await?;
-    activity::record(&mut *tx, &actor.org_id, Some(&actor.user_id), "member.removed", &format!("{email} was removed"))
-        .await?;
+    let entry = Entry::new(
+        Actor::user(Some(&actor.user_id)),
+        AuditAction::MemberRemoved,
+        Some(target_user),
+        format!("{email} was removed"),
+    );
+    audit::record(&mut *tx, &actor.org_id, entry).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::activity;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 use crate::keys::{self, MasterKey};
@@ -116,7 +116,13 @@ pub async fn approve(db: &Db, master: &MasterKey, id: &str) -> CoreResult<Organi
     .await?;
     if updated.rows_affected() == 1 {
         keys::provision(&mut tx, master, id).await?;
-        activity::record(&mut *tx, id, None, "org.approved", "Organisation approved; signing key created").await?;
+        let entry = Entry::new(
+            Actor::system(),
+            AuditAction::OrgApproved,
+            Some(id),
+            "Organisation approved; signing key created",
+        );
+        audit::record(&mut *tx, id, entry).await?;
     }
     tx.commit().await?;
     get(db, id).await

@@ -1,16 +1,14 @@
 //! Asking for a bigger plan. Plans are changed by the operator
 //! (`laurel admin set-plan`); an Owner's request is recorded in the org's
-//! activity, where the operator and the other Owners see it.
+//! audit log (`plan.upgrade_requested`), where the operator and the other
+//! Owners see it.
 
 use model::{Action, Plan};
 
 use super::{Membership, organizations};
-use crate::activity;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
-
-/// The activity kind of an upgrade request.
-pub const REQUESTED: &str = "plan.upgrade_requested";
 
 /// Records `actor`'s request to move the org to `plan`, with an optional
 /// note (who to talk to, how many recipients). Only Owners may ask, and
@@ -30,30 +28,21 @@ pub async fn request(db: &Db, actor: &Membership, plan: Plan, note: Option<&str>
             format!("must be above the current plan ({}); to move down, contact support", org.plan.label()),
         ));
     }
-    activity::record(
-        db,
-        &actor.org_id,
-        Some(&actor.user_id),
-        REQUESTED,
-        &format!(
-            "An upgrade from {} to {} was requested{}",
-            org.plan.label(),
-            plan.label(),
-            note.map(|n| format!(": {n}")).unwrap_or_default()
-        ),
-    )
-    .await
+    let summary = format!(
+        "An upgrade from {} to {} was requested{}",
+        org.plan.label(),
+        plan.label(),
+        note.map(|n| format!(": {n}")).unwrap_or_default()
+    );
+    let actor_id = Some(actor.user_id.as_str());
+    let entry = Entry::new(Actor::user(actor_id), AuditAction::PlanUpgradeRequested, Some(&actor.org_id), summary)
+        .with(serde_json::json!({"from": org.plan, "to": plan, "note": note}));
+    audit::record(db, &actor.org_id, entry).await
 }
 
 /// The org's latest upgrade request, if any.
-pub async fn last_request(db: &Db, org_id: &str) -> CoreResult<Option<activity::Activity>> {
-    Ok(sqlx::query_as(
-        "SELECT a.kind, a.summary, u.email AS actor_email, a.created_at
-         FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-         WHERE a.org_id = $1 AND a.kind = $2 ORDER BY a.created_at DESC, a.id DESC LIMIT 1",
-    )
-    .bind(org_id)
-    .bind(REQUESTED)
-    .fetch_optional(db)
-    .await?)
+pub async fn last_request(db: &Db, org_id: &str) -> CoreResult<Option<audit::Activity>> {
+    let filter =
+        audit::Filter { action: Some(AuditAction::PlanUpgradeRequested), limit: 1, ..audit::Filter::default() };
+    Ok(audit::list(db, org_id, &filter).await?.pop())
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DeliveryStatus, StreamStatus, Subscription, destination, signature};
-use crate::activity;
+use crate::audit::{self, AuditAction};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 use crate::keys::MasterKey;
@@ -102,14 +102,11 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    activity::record(
-        &mut *tx,
-        org_id,
-        new.user_id,
-        "stream.created",
-        &format!("Audit stream to {} created", new.url.trim()),
-    )
-    .await?;
+    let actor = audit::Actor { user_id: new.user_id, api_key_id: new.api_key_id };
+    let summary = format!("Audit stream to {} created", new.url.trim());
+    let entry = audit::Entry::new(actor, AuditAction::StreamCreated, Some(&id), summary)
+        .with(serde_json::json!({"url": new.url.trim(), "actions": subscription.names()}));
+    audit::record(&mut *tx, org_id, entry).await?;
     tx.commit().await?;
     Ok((get(db, org_id, &id).await?, secret))
 }
@@ -169,7 +166,9 @@ pub async fn set_active(db: &Db, org_id: &str, id: &str, active: bool, actor: Op
         super::sender::wake();
     }
     let what = if active { "resumed" } else { "paused" };
-    activity::record(db, org_id, actor, &format!("stream.{what}"), &format!("Audit stream {id} {what}")).await?;
+    let action = if active { AuditAction::StreamResumed } else { AuditAction::StreamPaused };
+    let entry = audit::Entry::new(audit::Actor::user(actor), action, Some(id), format!("Audit stream {id} {what}"));
+    audit::record(db, org_id, entry).await?;
     get(db, org_id, id).await
 }
 
@@ -182,7 +181,13 @@ pub async fn delete(db: &Db, org_id: &str, id: &str, actor: Option<&str>) -> Cor
     if done.rows_affected() == 0 {
         return Err(CoreError::NotFound);
     }
-    activity::record(db, org_id, actor, "stream.deleted", &format!("Audit stream {id} deleted")).await
+    let entry = audit::Entry::new(
+        audit::Actor::user(actor),
+        AuditAction::StreamDeleted,
+        Some(id),
+        format!("Audit stream {id} deleted"),
+    );
+    audit::record(db, org_id, entry).await
 }
 
 /// One delivery, as the stream's page lists it.

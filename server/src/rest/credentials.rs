@@ -92,7 +92,8 @@ pub async fn issue(
 
 async fn issue_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> ApiResult<Value> {
     let request = IssueRequest::parse(&parse_json(body)?)?;
-    let issuer = Issuer { db: &state.db, master: &state.master_key, public_url: &state.public_url };
+    let issuer =
+        Issuer { db: &state.db, master: &state.master_key, public_url: &state.public_url, api_key_id: Some(&key.id) };
     let credential = credentials::issue(issuer, &key.org_id, request, now).await?;
     tracing::info!(credential_id = %credential.id, org_id = %key.org_id, api_key = %key.id, "issued");
     Ok(credential_json(&credential, &state.public_url, now))

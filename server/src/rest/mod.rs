@@ -2,6 +2,7 @@
 //! public documents verifiers fetch (DID documents, status lists). Each
 //! handler checks the key's scope, then calls the issuance core.
 
+mod audit;
 mod badges;
 mod batch;
 mod bulk;
@@ -40,6 +41,7 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))
+        .route("/audit/events", get(audit::list))
         .route("/audit/streams", post(streams::create).get(streams::list))
         .route("/audit/streams/{id}", get(streams::get).delete(streams::delete))
         .fallback(|| async {

@@ -80,7 +80,7 @@ async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly
 
     // The first HOLDING recipients already hold an active time-bound
     // credential of the badge: the job must revoke each and reissue.
-    let issuer = Issuer { db: &db, master: &master, public_url: "http://laurel.test" };
+    let issuer = Issuer { db: &db, master: &master, public_url: "http://laurel.test", api_key_id: None };
     let mut held = Vec::new();
     for i in 0..HOLDING {
         let request = IssueRequest::parse(&json!({

@@ -292,7 +292,7 @@ pub async fn issue_badge(app: &TestApp, org: &str, badge: &str, name: &str, emai
         "recipient": {"name": name, "email": email},
     }))
     .unwrap();
-    let issuer = Issuer { db: &app.db, master: &app.master, public_url: "http://laurel.test" };
+    let issuer = Issuer { db: &app.db, master: &app.master, public_url: "http://laurel.test", api_key_id: None };
     credentials::issue(issuer, org, request, issuance::clock::now()).await.unwrap().id
 }
 

@@ -2,6 +2,7 @@
 //! file per test, real HTTP through reqwest.
 
 mod api_keys;
+mod audit_events;
 mod audit_streams;
 mod auth;
 mod batch_issue;

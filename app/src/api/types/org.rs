@@ -180,3 +180,26 @@ pub struct PlanRequest {
     pub by: Option<String>,
     pub at: i64,
 }
+
+/// The Activity page: the audit log with its filters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityPageView {
+    pub events: Vec<AuditEventView>,
+    pub action: Option<model::AuditAction>,
+    pub target: Option<String>,
+    /// `YYYY-MM-DD`, as the date field gives it.
+    pub since: Option<String>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEventView {
+    pub id: String,
+    pub action: model::AuditAction,
+    /// The member's e-mail, or the API key's name, or "Laurel".
+    pub actor: String,
+    pub target: Option<String>,
+    pub summary: String,
+    pub data: Option<String>,
+    pub at: i64,
+}

@@ -8,11 +8,12 @@ use super::link::token_hash;
 use super::{OpenRow, SELECT_OPEN, open_rows};
 use crate::accounts::password::{self, NewPassword};
 use crate::accounts::users::{self, User};
+use crate::audit::{self, Actor, AuditAction, Entry};
+use crate::clock;
 use crate::db::Db;
 use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
 use crate::orgs::organizations;
-use crate::{activity, clock};
 use model::Role;
 
 /// An invitation as the invited person sees it.
@@ -123,14 +124,13 @@ pub async fn decline(db: &Db, invitation_id: &str, user: &User) -> CoreResult<()
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM invitations WHERE id = $1").bind(&inv.id).execute(&mut *tx).await?;
-    activity::record(
-        &mut *tx,
-        &inv.org_id,
+    let entry = Entry::new(
+        Actor::user(Some(&user.id)),
+        AuditAction::MemberDeclined,
         Some(&user.id),
-        "member.declined",
-        &format!("{} declined the invitation", inv.email),
-    )
-    .await?;
+        format!("{} declined the invitation", inv.email),
+    );
+    audit::record(&mut *tx, &inv.org_id, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -190,13 +190,13 @@ async fn finish(tx: &mut sqlx::SqliteConnection, invitation_id: &str, user: &Use
     if joined.rows_affected() == 0 {
         return Err(CoreError::conflict(format!("You are already a member of {}.", inv.org_name)));
     }
-    activity::record(
-        &mut *tx,
-        &inv.org_id,
+    let entry = Entry::new(
+        Actor::user(Some(&user.id)),
+        AuditAction::MemberJoined,
         Some(&user.id),
-        "member.joined",
-        &format!("{} accepted the invitation as {}", inv.email, role.label()),
+        format!("{} accepted the invitation as {}", inv.email, role.label()),
     )
-    .await?;
+    .with(serde_json::json!({"role": role}));
+    audit::record(&mut *tx, &inv.org_id, entry).await?;
     Ok(())
 }

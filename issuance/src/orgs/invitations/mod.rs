@@ -36,10 +36,11 @@ use model::Role;
 
 use super::members::{Membership, check_may_manage};
 use super::organizations;
+use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
 use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
-use crate::{activity, clock, ids, outbox};
+use crate::{clock, ids, outbox};
 
 pub const VALID_FOR_SECS: i64 = 7 * 24 * 3600;
 
@@ -104,14 +105,14 @@ pub async fn invite(db: &Db, links: &LinkKey, actor: &Membership, email: &str, r
     .execute(&mut *tx)
     .await?;
     outbox::queue_invitation(&mut tx, &actor.org_id, &id, email.as_str(), now).await?;
-    activity::record(
-        &mut *tx,
-        &actor.org_id,
-        Some(&actor.user_id),
-        "member.invited",
-        &format!("{email} was invited as {}", role.label()),
+    let entry = Entry::new(
+        Actor::user(Some(&actor.user_id)),
+        AuditAction::MemberInvited,
+        Some(&id),
+        format!("{email} was invited as {}", role.label()),
     )
-    .await?;
+    .with(serde_json::json!({"role": role}));
+    audit::record(&mut *tx, &actor.org_id, entry).await?;
     tx.commit().await?;
     Ok(Invited { id, email: email.to_string(), role, expires_at })
 }

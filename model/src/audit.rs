@@ -1,0 +1,116 @@
+//! The audit log's actions. Each name has a dot (`job.completed`), so it is
+//! written once, in its strum attribute; serde and the database go through
+//! the same names.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display, strum::VariantArray,
+)]
+pub enum AuditAction {
+    #[strum(serialize = "job.created")]
+    JobCreated,
+    #[strum(serialize = "job.completed")]
+    JobCompleted,
+    #[strum(serialize = "job.failed")]
+    JobFailed,
+    #[strum(serialize = "job.cancelled")]
+    JobCancelled,
+    /// One credential issued through `POST /v1/credentials` (a job's
+    /// credentials are counted in its `job.completed`).
+    #[strum(serialize = "credential.issued")]
+    CredentialIssued,
+    #[strum(serialize = "credential.revoked")]
+    CredentialRevoked,
+    #[strum(serialize = "badge.created")]
+    BadgeCreated,
+    #[strum(serialize = "badge.edited")]
+    BadgeEdited,
+    #[strum(serialize = "badge.archived")]
+    BadgeArchived,
+    #[strum(serialize = "badge.restored")]
+    BadgeRestored,
+    #[strum(serialize = "member.invited")]
+    MemberInvited,
+    #[strum(serialize = "member.joined")]
+    MemberJoined,
+    #[strum(serialize = "member.declined")]
+    MemberDeclined,
+    #[strum(serialize = "member.role_changed")]
+    MemberRoleChanged,
+    #[strum(serialize = "member.removed")]
+    MemberRemoved,
+    #[strum(serialize = "api_key.created")]
+    ApiKeyCreated,
+    #[strum(serialize = "api_key.revoked")]
+    ApiKeyRevoked,
+    #[strum(serialize = "stream.created")]
+    StreamCreated,
+    #[strum(serialize = "stream.paused")]
+    StreamPaused,
+    #[strum(serialize = "stream.resumed")]
+    StreamResumed,
+    #[strum(serialize = "stream.deleted")]
+    StreamDeleted,
+    #[strum(serialize = "signing_key.rotated")]
+    SigningKeyRotated,
+    #[strum(serialize = "login.failed")]
+    LoginFailed,
+    #[strum(serialize = "org.approved")]
+    OrgApproved,
+    #[strum(serialize = "plan.upgrade_requested")]
+    PlanUpgradeRequested,
+}
+
+impl AuditAction {
+    pub const ALL: &'static [AuditAction] = <AuditAction as strum::VariantArray>::VARIANTS;
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::str::FromStr for AuditAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        crate::parse_term(s)
+    }
+}
+
+impl Serialize for AuditAction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditAction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "sqlx")]
+mod db {
+    use super::AuditAction;
+    use sqlx::encode::IsNull;
+    use sqlx::error::BoxDynError;
+    use sqlx::sqlite::{Sqlite, SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
+
+    impl sqlx::Type<Sqlite> for AuditAction {
+        fn type_info() -> SqliteTypeInfo {
+            <&str as sqlx::Type<Sqlite>>::type_info()
+        }
+    }
+
+    impl<'q> sqlx::Encode<'q, Sqlite> for AuditAction {
+        fn encode_by_ref(&self, buf: &mut Vec<SqliteArgumentValue<'q>>) -> Result<IsNull, BoxDynError> {
+            <&str as sqlx::Encode<'q, Sqlite>>::encode(self.as_str(), buf)
+        }
+    }
+
+    impl<'r> sqlx::Decode<'r, Sqlite> for AuditAction {
+        fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+            Ok(<&str as sqlx::Decode<'r, Sqlite>>::decode(value)?.parse::<AuditAction>()?)
+        }
+    }
+}

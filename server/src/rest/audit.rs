@@ -1,0 +1,76 @@
+//! `GET /v1/audit/events`: the org's audit log, newest first, filtered by
+//! `action`, `target` and `since` (RFC 3339), paged with `after` (the
+//! previous page's `next_cursor`).
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use issuance::api_keys::Scope;
+use issuance::audit::{self, Activity, AuditAction, Filter};
+use issuance::clock;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::Caller;
+use super::{ApiError, ApiResult, ApiState};
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    action: Option<String>,
+    target: Option<String>,
+    since: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+pub fn event_json(a: &Activity) -> Value {
+    let actor = match (&a.actor_email, &a.api_key_id) {
+        (Some(email), _) => json!({"type": "user", "email": email}),
+        (None, Some(key)) => json!({"type": "api_key", "id": key, "name": a.api_key_name}),
+        (None, None) => json!({"type": "system"}),
+    };
+    json!({
+        "id": a.id,
+        "action": a.kind,
+        "actor": actor,
+        "target": a.target,
+        "data": a.data_json.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok()),
+        "summary": a.summary,
+        "occurred_at": clock::rfc3339(a.created_at),
+    })
+}
+
+pub async fn list(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::AuditRead)?;
+    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let action =
+        given(q.action).map(|a| a.parse::<AuditAction>().map_err(|m| ApiError::validation("action", m))).transpose()?;
+    let since = given(q.since)
+        .map(|s| {
+            clock::parse_rfc3339(&s).map_err(|_| {
+                ApiError::validation(
+                    "since",
+                    format!("expected an RFC 3339 time such as 2026-11-01T00:00:00Z, got '{s}'"),
+                )
+            })
+        })
+        .transpose()?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=super::bulk::MAX_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", super::bulk::MAX_PAGE)));
+    }
+    let filter = Filter { action, target: given(q.target), since, before: given(q.after), limit: limit + 1 };
+    let mut page = audit::list(&state.db, &key.org_id, &filter).await?;
+    let has_more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    Ok(Json(json!({
+        "data": page.iter().map(event_json).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "next_cursor": if has_more { page.last().map(|a| a.id.clone()) } else { None },
+    })))
+}
