@@ -2,8 +2,6 @@
 //! written once, in its strum attribute; serde and the database go through
 //! the same names.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display, strum::VariantArray,
 )]
@@ -62,32 +60,7 @@ pub enum AuditAction {
     PlanUpgradeRequested,
 }
 
-impl AuditAction {
-    pub const ALL: &'static [AuditAction] = <AuditAction as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-impl std::str::FromStr for AuditAction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        crate::parse_term(s)
-    }
-}
-
-impl Serialize for AuditAction {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AuditAction {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::term::named_terms!(AuditAction);
 
 #[cfg(feature = "sqlx")]
 mod db {

@@ -2,8 +2,6 @@
 //! so each is written out once, in its strum attribute; serde goes through
 //! the same names.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display, strum::VariantArray,
 )]
@@ -24,33 +22,7 @@ pub enum Scope {
     AuditRead,
 }
 
-impl Scope {
-    pub const ALL: &'static [Scope] = <Scope as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-impl std::str::FromStr for Scope {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        crate::parse_term(s)
-    }
-}
-
-impl Serialize for Scope {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Scope {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::term::named_terms!(Scope);
 
 /// Parses `credentials:read,credentials:write` (commas or spaces), each
 /// scope once, at least one.

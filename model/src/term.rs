@@ -52,3 +52,42 @@ macro_rules! vocabulary {
     };
 }
 pub(crate) use vocabulary;
+
+/// For a vocabulary whose wire names are not the variants' snake_case
+/// (`credentials:read`, `job.completed`): each variant's name is written
+/// once, in its `#[strum(serialize = "…")]`, and this gives the type `ALL`,
+/// `as_str`, parsing that names the choices, and serde through the same
+/// names. The enum derives `strum::IntoStaticStr`, `strum::Display` and
+/// `strum::VariantArray`.
+macro_rules! named_terms {
+    ($name:ident) => {
+        impl $name {
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
+
+            /// The wire name: JSON, the database, URLs.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $crate::term::parse_term(s)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use named_terms;

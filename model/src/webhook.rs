@@ -1,8 +1,6 @@
 //! Audit streams (webhooks): the events they carry, and how a stream and
 //! each delivery stand.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use crate::term::vocabulary;
 
 /// An event a stream can subscribe to. Event names have a dot
@@ -26,13 +24,9 @@ pub enum EventType {
     BatchFailed,
 }
 
+crate::term::named_terms!(EventType);
+
 impl EventType {
-    pub const ALL: &'static [EventType] = <EventType as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             EventType::CredentialIssued => "A credential is issued (single)",
@@ -40,25 +34,6 @@ impl EventType {
             EventType::BatchCompleted => "A bulk job completes",
             EventType::BatchFailed => "A bulk job fails",
         }
-    }
-}
-
-impl std::str::FromStr for EventType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        crate::parse_term(s)
-    }
-}
-
-impl Serialize for EventType {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EventType {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
