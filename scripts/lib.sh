@@ -79,7 +79,7 @@ need_aiosmtpd() {
 # nobody here wrote: openbadgeslib's OB3Verifier and the jsonschema library
 # (applying 1EdTech's schema), both from PyPI, pinned.
 # With the Open Badges judges: standardwebhooks, the judge of our webhook signatures.
-OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0")
+OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0" "openapi-spec-validator==0.9.0")
 need_ob3_checkers() {
   python3 - "${OB3_CHECKERS[@]}" <<'PY' 2>/dev/null && return
 import sys

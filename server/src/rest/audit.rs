@@ -12,14 +12,24 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::extract::Caller;
+use super::openapi::{AuditActionName, AuditEventList, ErrorResponse};
 use super::{ApiError, ApiResult, ApiState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
+    /// Only events of this action.
+    #[param(value_type = Option<AuditActionName>, inline)]
     action: Option<String>,
+    /// Only events about this target (e.g. a credential or job id).
     target: Option<String>,
+    /// Only events at or after this time (RFC 3339, e.g. `2026-11-01T00:00:00Z`).
+    #[param(format = DateTime)]
     since: Option<String>,
+    /// The previous page's `next_cursor`.
     after: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -40,6 +50,21 @@ pub fn event_json(a: &Activity) -> Value {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/audit/events",
+    tag = "audit",
+    operation_id = "listAuditEvents",
+    summary = "Read the audit log",
+    description = "The organisation's audit events, newest first, filtered by `action`, `target` and `since`, \
+        paged with `after`.",
+    params(EventsQuery),
+    responses(
+        (status = 200, description = "A page of events.", body = AuditEventList),
+        (status = 400, description = "`validation_failed`: `action` is not an audit action, `since` is not RFC 3339, or `limit` is not 1 to 200.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["audit:read"])),
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,

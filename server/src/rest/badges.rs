@@ -10,6 +10,7 @@ use issuance::{CoreError, FieldError, clock};
 use serde_json::{Map, Value, json};
 
 use super::extract::{ApiJson, Caller};
+use super::openapi::{Badge as BadgeDoc, BadgeList, BadgePatchRequest, ErrorResponse, NewBadgeRequest, TOO_LARGE};
 use super::{ApiResult, ApiState};
 
 pub fn badge_json(b: &Badge) -> Value {
@@ -103,6 +104,20 @@ fn nullable<T>(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/badges",
+    tag = "badges",
+    operation_id = "createBadge",
+    summary = "Create a badge",
+    request_body(content = NewBadgeRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The new badge.", body = BadgeDoc),
+        (status = 400, description = "`validation_failed`: `name` is missing, a field has the wrong type, or a field is unknown.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -129,17 +144,58 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(badge_json(&badge))).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/badges",
+    tag = "badges",
+    operation_id = "listBadges",
+    summary = "List badges",
+    description = "Every badge of the organisation, archived ones included.",
+    responses((status = 200, description = "The badges.", body = BadgeList)),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn list(State(state): State<ApiState>, Caller(key): Caller) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let all = badges::list(&state.db, &key.org_id).await?;
     Ok(Json(json!({ "data": all.iter().map(badge_json).collect::<Vec<_>>() })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/badges/{id}",
+    tag = "badges",
+    operation_id = "getBadge",
+    summary = "Read a badge",
+    params(("id" = String, Path, description = "The badge's id.")),
+    responses(
+        (status = 200, description = "The badge.", body = BadgeDoc),
+        (status = 404, description = "`not_found`: no such badge in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     Ok(Json(badge_json(&badges::get(&state.db, &key.org_id, &id).await?)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/badges/{id}",
+    tag = "badges",
+    operation_id = "updateBadge",
+    summary = "Change or archive a badge",
+    description = "Changes the fields given; the others stay. `{\"archived\": true}` archives the badge (it can no \
+        longer be issued), `false` restores it.",
+    params(("id" = String, Path, description = "The badge's id.")),
+    request_body(content = BadgePatchRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The changed badge.", body = BadgeDoc),
+        (status = 400, description = "`validation_failed`: a field has the wrong type, or is unknown.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such badge in this organisation.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn update(
     State(state): State<ApiState>,
     Caller(key): Caller,

@@ -18,6 +18,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::extract::Caller;
+use super::openapi::{
+    BatchIssueRequest, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
+};
 use super::{ApiError, ApiResult, ApiState, idempotent};
 
 /// A batch's largest body: 10,000 items of a few hundred bytes, with room.
@@ -46,6 +49,31 @@ pub fn batch_json(job: &Job) -> Value {
 
 /// `POST /v1/credentials/batch-issue`, honouring `Idempotency-Key`: the
 /// same key and body within 24 hours answer with the original job.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/batch-issue",
+    tag = "batch-issue",
+    operation_id = "submitBatchIssue",
+    summary = "Issue up to 10,000 credentials as one JSON batch",
+    description = "Answers 202 at once with the job; the credentials are issued in the background (follow \
+        `GET /v1/credentials/batch-issue/{job_id}`). Each item is a single-issue body, of any credential type, \
+        checked on its own: an invalid item fails alone, with its index and field path, not the batch. \
+        The body may be up to 25 MB. Needs the Professional or Enterprise plan.",
+    params(IdempotencyKey),
+    request_body(content = BatchIssueRequest, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Accepted: the job, queued.", body = BatchJob, headers(
+            ("Location" = String, description = "The job: `/v1/credentials/batch-issue/{job_id}`."),
+            ("Idempotent-Replayed" = String, description = "`true` on the stored answer to an earlier request with the same `Idempotency-Key`."),
+        )),
+        (status = 400, description = "`validation_failed`: the body is not `{\"credentials\": [...]}`, or holds no item or more than 10,000.", body = ErrorResponse),
+        (status = 403, description = "`forbidden`: the organisation's plan issues one credential at a time (or the key lacks the scope).", body = ErrorResponse),
+        (status = 409, description = "`idempotency_conflict`: the first request with this `Idempotency-Key` is still running.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity` (the organisation is not approved yet) or `idempotency_key_reused`.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn submit(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -99,6 +127,21 @@ async fn batch(state: &ApiState, key: &ApiKey, id: &str) -> ApiResult<Job> {
 /// `GET /v1/credentials/batch-issue/{job_id}`: the job, its credentials in
 /// item order, and every failed item with its 0-based `index` in the
 /// submitted array, `code` and `message`.
+#[utoipa::path(
+    get,
+    path = "/v1/credentials/batch-issue/{job_id}",
+    tag = "batch-issue",
+    operation_id = "getBatchIssue",
+    summary = "Follow a JSON batch",
+    description = "The job's counts as they stand, its credentials in item order, and every failed item with \
+        its 0-based `index` in the submitted array, `code` and `message`.",
+    params(("job_id" = String, Path, description = "The batch's job id.")),
+    responses(
+        (status = 200, description = "The batch job.", body = BatchJobDetail),
+        (status = 404, description = "`not_found`: no such JSON batch in this organisation (a CSV job's id is not one).", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let job = batch(&state, &key, &id).await?;
@@ -115,14 +158,32 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     Ok(Json(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// The previous page's `next_cursor`.
     after: Option<String>,
 }
 
 /// `GET /v1/credentials/batch-issue`: the org's batch jobs, newest first;
 /// `after` is the previous page's `next_cursor`.
+#[utoipa::path(
+    get,
+    path = "/v1/credentials/batch-issue",
+    tag = "batch-issue",
+    operation_id = "listBatchIssues",
+    summary = "List JSON batches",
+    description = "The organisation's JSON batch jobs, newest first.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of batch jobs.", body = BatchJobList),
+        (status = 400, description = "`validation_failed`: `limit` is not 1 to 200.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -148,6 +209,21 @@ pub async fn list(
 
 /// `POST /v1/credentials/batch-issue/{job_id}/cancel`: stops a queued or
 /// running batch; what was issued stays. A finished one is 409.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/batch-issue/{job_id}/cancel",
+    tag = "batch-issue",
+    operation_id = "cancelBatchIssue",
+    summary = "Cancel a JSON batch",
+    description = "Stops a queued or running batch; what was issued stays issued.",
+    params(("job_id" = String, Path, description = "The batch's job id.")),
+    responses(
+        (status = 200, description = "The cancelled job.", body = BatchJob),
+        (status = 404, description = "`not_found`: no such JSON batch in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the batch has finished.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn cancel(
     State(state): State<ApiState>,
     Caller(key): Caller,

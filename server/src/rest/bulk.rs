@@ -18,10 +18,14 @@ use serde_json::{Value, json};
 use super::error::Detail;
 use super::extract::Caller;
 use super::idempotent;
+use super::openapi::{BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, ErrorResponse, IdempotencyKey};
 use super::{ApiError, ApiResult, ApiState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BadgeQuery {
+    /// The badge to issue (required: its absence is a 400).
+    #[param(required = true, value_type = String)]
     badge_id: Option<String>,
 }
 
@@ -115,6 +119,29 @@ pub fn review_json(r: &Review) -> Value {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/bulk-issue/validate",
+    tag = "bulk-issue",
+    operation_id = "validateBulkIssue",
+    summary = "Dry-run a recipients CSV",
+    description = "Reads the CSV (columns `name`, `email`; at most 1 MB) as `POST /v1/bulk-issue` would and \
+        says, row by row, what it would do: issue, renew, replace, skip, or refuse, with `totals` per status and \
+        the month's quota. Writes nothing. Send the CSV as the body (`text/csv`) or as the multipart field `file`.",
+    params(BadgeQuery),
+    request_body(content(
+        (String = "text/csv"),
+        (CsvUpload = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, description = "The dry run.", body = BulkReview),
+        (status = 400, description = "`validation_failed`: `badge_id` is missing or not a badge of this organisation, \
+            or the file is not a CSV of recipients (empty, a spreadsheet, not UTF-8, malformed, no rows).", body = ErrorResponse),
+        (status = 413, description = "`payload_too_large`: the file is over 1 MB.", body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity`: the badge is archived.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn validate(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -162,6 +189,34 @@ pub fn job_json(job: &Job) -> Value {
 /// in one call. Answers 202 at once; the job runs in the background (poll
 /// `GET /v1/bulk-issue/{job_id}`). Honours `Idempotency-Key`: the same key
 /// with the same badge and file answers with the same job.
+#[utoipa::path(
+    post,
+    path = "/v1/bulk-issue",
+    tag = "bulk-issue",
+    operation_id = "submitBulkIssue",
+    summary = "Issue a badge to every recipient of a CSV",
+    description = "Validates the CSV as the dry run does and starts its job in one call. Answers 202 at once; \
+        the job issues in the background (poll `GET /v1/bulk-issue/{job_id}`). Rows that are not issuable are \
+        skipped. Send the CSV as the body (`text/csv`) or as the multipart field `file`.",
+    params(BadgeQuery, IdempotencyKey),
+    request_body(content(
+        (String = "text/csv"),
+        (CsvUpload = "multipart/form-data"),
+    )),
+    responses(
+        (status = 202, description = "Accepted: the job, pending.", body = BulkJob, headers(
+            ("Location" = String, description = "The job: `/v1/bulk-issue/{job_id}`."),
+            ("Idempotent-Replayed" = String, description = "`true` on the stored answer to an earlier request with the same `Idempotency-Key`."),
+        )),
+        (status = 400, description = "`validation_failed`: `badge_id` is missing or unknown, or the file is not a CSV of recipients.", body = ErrorResponse),
+        (status = 403, description = "`forbidden`: the organisation's plan (Free) cannot bulk issue (or the key lacks the scope).", body = ErrorResponse),
+        (status = 409, description = "`idempotency_conflict`: the first request with this `Idempotency-Key` is still running.", body = ErrorResponse),
+        (status = 413, description = "`payload_too_large`: the file is over 1 MB.", body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity` (no row is issuable, or the badge is archived) or \
+            `idempotency_key_reused` (the key was used within 24 h for a different request).", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn submit(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -216,6 +271,21 @@ async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Up
 /// `GET /v1/bulk-issue/{job_id}`: the job, the credentials it issued (in
 /// file order) and every failed row with its 0-based index and its 1-based
 /// `row`, the number the dry run and the dashboard show.
+#[utoipa::path(
+    get,
+    path = "/v1/bulk-issue/{job_id}",
+    tag = "bulk-issue",
+    operation_id = "getBulkIssue",
+    summary = "Follow a job",
+    description = "The job's counts as they stand, the credentials it issued (in file order), every failed row \
+        (its 0-based `index` and the 1-based `row` the dry run shows) and its award e-mails by state.",
+    params(("job_id" = String, Path, description = "The job's id.")),
+    responses(
+        (status = 200, description = "The job.", body = BulkJobDetail),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let job = jobs::get(&state.db, &key.org_id, &id).await?;
@@ -243,9 +313,13 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     Ok(Json(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// The previous page's `next_cursor`.
     after: Option<String>,
 }
 
@@ -254,6 +328,20 @@ pub const MAX_PAGE: i64 = 200;
 
 /// `GET /v1/bulk-issue`: the org's jobs, newest first; `after` is the
 /// previous page's `next_cursor`.
+#[utoipa::path(
+    get,
+    path = "/v1/bulk-issue",
+    tag = "bulk-issue",
+    operation_id = "listBulkIssues",
+    summary = "List jobs",
+    description = "The organisation's jobs (CSV uploads and JSON batches), newest first.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of jobs.", body = BulkJobList),
+        (status = 400, description = "`validation_failed`: `limit` is not 1 to 200.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -283,6 +371,21 @@ pub async fn list(
 
 /// `POST /v1/bulk-issue/{job_id}/cancel`: stops a pending or running job;
 /// what was issued stays issued. A finished job is 409.
+#[utoipa::path(
+    post,
+    path = "/v1/bulk-issue/{job_id}/cancel",
+    tag = "bulk-issue",
+    operation_id = "cancelBulkIssue",
+    summary = "Cancel a job",
+    description = "Stops a pending or running job; what was issued stays issued.",
+    params(("job_id" = String, Path, description = "The job's id.")),
+    responses(
+        (status = 200, description = "The cancelled job.", body = BulkJob),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the job has finished.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn cancel(
     State(state): State<ApiState>,
     Caller(key): Caller,

@@ -14,6 +14,11 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, Caller};
 use super::idempotent;
+use super::openapi::{
+    BatchVerifyRequest, BatchVerifyResponse, Credential as CredentialDoc, CredentialList, CredentialStatusName,
+    CredentialTypeName, ErrorResponse, IdempotencyKey, IssueCredentialRequest, TOO_LARGE,
+    Verification as VerificationDoc, VerifyRequest,
+};
 use super::{ApiError, ApiResult, ApiState, MAX_BODY};
 
 /// The API's view of a credential (the reference API's fields, plus a few).
@@ -68,6 +73,29 @@ fn parse_json(bytes: &[u8]) -> ApiResult<Value> {
 }
 
 /// `POST /v1/credentials`, honouring `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials",
+    tag = "credentials",
+    operation_id = "issueCredential",
+    summary = "Issue one credential",
+    description = "Checks the body, signs one credential (a JWT VC, ES256) and answers it. Every problem with \
+        the body is reported at once, each with its field path.",
+    params(IdempotencyKey),
+    request_body(content = IssueCredentialRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Issued.", body = CredentialDoc, headers(
+            ("Idempotent-Replayed" = String, description = "`true` on the stored answer to an earlier request with the same `Idempotency-Key`."),
+        )),
+        (status = 400, description = "`validation_failed`: the body is not a valid single-issue request; `details` names each field.", body = ErrorResponse),
+        (status = 409, description = "`idempotency_conflict`: the first request with this `Idempotency-Key` is still running.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity` (the organisation is not approved yet, the badge is archived, \
+            `expires_at` is past), `quota_exceeded` (the month's quota is used up), or `idempotency_key_reused` \
+            (the key was used within 24 h for a different request).", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn issue(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -99,25 +127,64 @@ async fn issue_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> Ap
     Ok(credential_json(&credential, &state.public_url, now))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/credentials/{id}",
+    tag = "credentials",
+    operation_id = "getCredential",
+    summary = "Read one credential",
+    params(("id" = String, Path, description = "The credential's id.")),
+    responses(
+        (status = 200, description = "The credential.", body = CredentialDoc),
+        (status = 404, description = "`not_found`: no such credential in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let c = store::get(&state.db, &key.org_id, &id).await?;
     Ok(Json(credential_json(&c, &state.public_url, clock::now())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only credentials of this type.
     #[serde(rename = "type")]
+    #[param(value_type = Option<CredentialTypeName>, inline)]
     credential_type: Option<String>,
+    /// Only credentials with this status now.
+    #[param(value_type = Option<CredentialStatusName>, inline)]
     status: Option<String>,
+    /// Only credentials about this subject id.
     subject: Option<String>,
+    /// Only credentials of this badge.
     badge_id: Option<String>,
+    /// Only credentials issued by this job (CSV or JSON batch).
     job_id: Option<String>,
+    /// Search: the subject's or recipient's name, e-mail or id.
     q: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// The previous page's `next_cursor`.
     after: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/credentials",
+    tag = "credentials",
+    operation_id = "listCredentials",
+    summary = "List credentials",
+    description = "The organisation's credentials, newest first, filtered and paged.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of credentials.", body = CredentialList),
+        (status = 400, description = "`validation_failed`: a query parameter is not valid (`type`, `status`, `limit`).", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -153,11 +220,33 @@ pub async fn list(
     })))
 }
 
-#[derive(Deserialize, Default)]
+/// An optional body: why the credential is revoked.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = RevokeRequest)]
 pub struct RevokeBody {
+    /// Why; kept with the credential and shown as `revocation_reason`.
     reason: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/{id}/revoke",
+    tag = "credentials",
+    operation_id = "revokeCredential",
+    summary = "Revoke a credential",
+    description = "Sets the credential's bit in its status list, so verifiers see it revoked. Its award e-mail, \
+        if not sent yet, is cancelled. The body is optional.",
+    params(("id" = String, Path, description = "The credential's id.")),
+    request_body(content = Option<RevokeBody>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The revoked credential.", body = CredentialDoc),
+        (status = 400, description = "`validation_failed`: the body is not `{\"reason\"}`.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such credential in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the credential is already revoked.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
 pub async fn revoke(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -196,6 +285,22 @@ async fn verify_item(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/verify",
+    tag = "credentials",
+    operation_id = "verifyCredential",
+    summary = "Verify a credential",
+    description = "Checks signature, issuer, validity period and revocation status, each reported on its own. \
+        A credential that fails a check is still a 200, with `is_valid: false` and an `error_code`.",
+    request_body(content = VerifyRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verification.", body = VerificationDoc),
+        (status = 400, description = "`validation_failed`: not valid JSON, or not exactly one of `signed_payload` and `credential_id`.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn verify(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -214,6 +319,22 @@ pub struct BatchVerifyBody {
 
 /// Results come back in request order; a bad item is reported in its place
 /// and never fails the batch.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/batch-verify",
+    tag = "credentials",
+    operation_id = "batchVerifyCredentials",
+    summary = "Verify up to 100 credentials",
+    description = "Verifies each item as `POST /v1/credentials/verify` does. Results come back in request order; \
+        a malformed item is reported in its place (`invalid_item`) and never fails the batch.",
+    request_body(content = BatchVerifyRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per item, in order.", body = BatchVerifyResponse),
+        (status = 400, description = "`validation_failed`: not `{\"credentials\": [...]}`, or not 1 to 100 items.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
 pub async fn batch_verify(
     State(state): State<ApiState>,
     Caller(key): Caller,

@@ -18,7 +18,10 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+/// One problem of a request: the field's path (`claims.kyb_status`,
+/// `credentials[3]`, `file`) and what is wrong with it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
 pub struct Detail {
     pub path: String,
     pub message: String,

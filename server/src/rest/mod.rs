@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod idempotent;
 mod keys;
+pub mod openapi;
 mod public;
 mod streams;
 
@@ -44,6 +45,8 @@ pub fn router() -> Router<ApiState> {
         .route("/audit/events", get(audit::list))
         .route("/audit/streams", post(streams::create).get(streams::list))
         .route("/audit/streams/{id}", get(streams::get).delete(streams::delete))
+        // Public, like the documents below: it takes no `Caller`.
+        .route("/openapi.json", get(openapi::document))
         .fallback(|| async {
             ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
         })

@@ -7,8 +7,23 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use issuance::{clock, did, keys, orgs, status_list};
 
+use super::openapi::ErrorResponse;
 use super::{ApiResult, ApiState};
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/did.json",
+    tag = "public",
+    operation_id = "getDidDocument",
+    summary = "An issuer's DID document",
+    description = "The organisation's `did:web` document: the public keys (JWK) its credentials are signed with. \
+        Public: needs no API key. Cacheable for 5 minutes.",
+    params(("org_id" = String, Path, description = "The organisation's id.")),
+    responses(
+        (status = 200, description = "The DID document.", content_type = "application/did+json", body = Object),
+        (status = 404, description = "`not_found`: no such organisation.", body = ErrorResponse),
+    ),
+)]
 pub async fn did_document(State(state): State<ApiState>, Path(org_id): Path<String>) -> ApiResult<Response> {
     orgs::organizations::get(&state.db, &org_id).await?;
     let keys = keys::public_keys(&state.db, &org_id).await?;
@@ -21,6 +36,24 @@ pub async fn did_document(State(state): State<ApiState>, Path(org_id): Path<Stri
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{org_id}/status-lists/{list_id}",
+    tag = "public",
+    operation_id = "getStatusList",
+    summary = "A signed status list",
+    description = "The status list credential that holds the revocation bits of the organisation's credentials \
+        (each credential's `status_list_credential`), signed, as a compact JWS. Public: needs no API key. \
+        Cacheable for 30 seconds.",
+    params(
+        ("org_id" = String, Path, description = "The organisation's id."),
+        ("list_id" = String, Path, description = "The status list's id."),
+    ),
+    responses(
+        (status = 200, description = "The signed status list credential.", content_type = "application/vc+jwt", body = String),
+        (status = 404, description = "`not_found`: no such status list.", body = ErrorResponse),
+    ),
+)]
 pub async fn status_list(
     State(state): State<ApiState>,
     Path((org_id, list_id)): Path<(String, String)>,

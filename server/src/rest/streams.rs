@@ -12,6 +12,9 @@ use issuance::webhooks::{Delivery, NewStream, Stream, streams};
 use serde_json::{Value, json};
 
 use super::extract::{ApiJson, Caller};
+use super::openapi::{
+    AuditStreamCreated, AuditStreamDetail, AuditStreamList, ErrorResponse, NewStreamRequest, TOO_LARGE,
+};
 use super::{ApiError, ApiResult, ApiState};
 
 fn stream_json(s: &Stream) -> Value {
@@ -41,6 +44,22 @@ fn delivery_json(d: &Delivery) -> Value {
 
 /// `POST /v1/audit/streams` with `{"url", "actions": [...]}`: 201 with the
 /// stream and its `secret`, shown this once.
+#[utoipa::path(
+    post,
+    path = "/v1/audit/streams",
+    tag = "audit",
+    operation_id = "createAuditStream",
+    summary = "Subscribe a URL to audit events",
+    description = "Creates an audit stream (a webhook): the events named in `actions` are POSTed to `url`, signed \
+        per the Standard Webhooks specification with the stream's `secret`, which this answer shows once.",
+    request_body(content = NewStreamRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The stream, with its signing secret.", body = AuditStreamCreated),
+        (status = 400, description = "`validation_failed`: `url` is missing or not an allowed URL, or `actions` is missing or names an unknown event.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["webhooks:write"])),
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Caller(key): Caller,
@@ -69,6 +88,15 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/audit/streams",
+    tag = "audit",
+    operation_id = "listAuditStreams",
+    summary = "List audit streams",
+    responses((status = 200, description = "The organisation's streams.", body = AuditStreamList)),
+    security(("api_key" = ["webhooks:read"])),
+)]
 pub async fn list(State(state): State<ApiState>, Caller(key): Caller) -> ApiResult<Json<Value>> {
     key.require(Scope::WebhooksRead)?;
     let all = streams::list(&state.db, &key.org_id).await?;
@@ -76,6 +104,20 @@ pub async fn list(State(state): State<ApiState>, Caller(key): Caller) -> ApiResu
 }
 
 /// One stream with its latest deliveries.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/streams/{id}",
+    tag = "audit",
+    operation_id = "getAuditStream",
+    summary = "Read an audit stream",
+    description = "The stream and its latest 50 deliveries, newest first.",
+    params(("id" = String, Path, description = "The stream's id.")),
+    responses(
+        (status = 200, description = "The stream.", body = AuditStreamDetail),
+        (status = 404, description = "`not_found`: no such stream in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["webhooks:read"])),
+)]
 pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     key.require(Scope::WebhooksRead)?;
     let stream = streams::get(&state.db, &key.org_id, &id).await?;
@@ -85,6 +127,19 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     Ok(Json(v))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/audit/streams/{id}",
+    tag = "audit",
+    operation_id = "deleteAuditStream",
+    summary = "Delete an audit stream",
+    params(("id" = String, Path, description = "The stream's id.")),
+    responses(
+        (status = 204, description = "Deleted; nothing more is sent to it."),
+        (status = 404, description = "`not_found`: no such stream in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["webhooks:write"])),
+)]
 pub async fn delete(
     State(state): State<ApiState>,
     Caller(key): Caller,

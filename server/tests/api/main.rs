@@ -23,6 +23,7 @@ mod idempotency;
 mod job_pages;
 mod members;
 mod ob3_conformance;
+mod openapi;
 mod operator_trust;
 mod roles;
 mod security;
