@@ -56,3 +56,20 @@ pub async fn migrate(pool: &Db) -> CoreResult<()> {
     sqlx::migrate!("../migrations").run(pool).await?;
     Ok(())
 }
+
+/// Whether a list query is built to run or to be explained: the tests ask
+/// SQLite's planner how each list would run (`src/list_plans.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Explain {
+    No,
+    QueryPlan,
+}
+
+impl std::fmt::Display for Explain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Explain::No => Ok(()),
+            Explain::QueryPlan => f.write_str("EXPLAIN QUERY PLAN "),
+        }
+    }
+}

@@ -21,6 +21,8 @@ pub mod ids;
 pub mod jobs;
 pub mod jws;
 pub mod keys;
+#[cfg(test)]
+mod list_plans;
 pub mod orgs;
 pub mod outbox;
 pub mod quota;

@@ -21,6 +21,9 @@ use base64::Engine;
 use tower_sessions::Session;
 
 const ECHO_KEY: &str = "form_echo";
+/// Says an echo waits in the session, so that every other page view leaves
+/// the session alone.
+const MARKER: &str = "laurel_echo";
 /// Dashboard forms are short; anything longer is passed on untouched.
 const MAX_FORM: usize = 64 * 1024;
 
@@ -64,6 +67,9 @@ pub async fn keep(session: Session, request: Request<Body>, next: Next) -> Respo
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+        .headers_mut()
+        .append(header::SET_COOKIE, http::HeaderValue::from_static("laurel_echo=1; Path=/; HttpOnly; SameSite=Lax"));
+    response
 }
 
 /// The redirect's clean address (path and query without `__path` and
@@ -93,10 +99,24 @@ fn take_apart(location: &str, values: Vec<(String, String)>) -> Option<(String, 
 /// Gives the page being rendered the echo its form left, once.
 async fn hand_to_page(session: Session, mut request: Request<Body>, next: Next) -> Response {
     let is_page = !request.uri().path().starts_with("/api/") && !request.uri().path().starts_with("/pkg/");
-    if is_page && let Ok(Some(echo)) = session.remove::<FormEcho>(ECHO_KEY).await {
+    let marked = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(';').any(|c| c.trim().starts_with(&format!("{MARKER}="))));
+    if !(is_page && marked) {
+        return next.run(request).await;
+    }
+    if let Ok(Some(echo)) = session.remove::<FormEcho>(ECHO_KEY).await {
         request.extensions_mut().insert(echo);
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        http::HeaderValue::from_static("laurel_echo=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    );
+    response
 }
 
 #[cfg(test)]

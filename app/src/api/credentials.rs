@@ -11,18 +11,15 @@ pub const PAGE_SIZE: i64 = 50;
 /// Who or what a credential is about, and the detail under it (e-mail or
 /// subject id).
 #[cfg(feature = "ssr")]
-fn about(c: &issuance::credentials::Credential) -> (String, String) {
-    let subject_name = c.subject.get("name").map(|n| match n {
+fn about(subject: &serde_json::Value, name: Option<&String>, email: Option<&String>) -> (String, String) {
+    let subject_name = subject.get("name").map(|n| match n {
         serde_json::Value::String(s) => s.clone(),
         other => other
             .as_object()
             .map_or_else(String::new, |o| o.values().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" ")),
     });
-    let subject_id = c.subject.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    (
-        c.recipient_name.clone().or(subject_name).unwrap_or_else(|| subject_id.clone()),
-        c.recipient_email.clone().unwrap_or(subject_id),
-    )
+    let subject_id = subject.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    (name.cloned().or(subject_name).unwrap_or_else(|| subject_id.clone()), email.cloned().unwrap_or(subject_id))
 }
 
 /// The org's credentials, newest first, with the filters of the page:
@@ -60,7 +57,8 @@ pub async fn list_credentials(
         job_id: job_id.clone(),
         ..Filter::default()
     };
-    let page = store::list(&db, &org_id, &filter, PAGE_SIZE, given(after).as_deref(), now).await?;
+    let (items, next_cursor) =
+        store::list_brief(&db, &org_id, &filter, PAGE_SIZE, given(after).as_deref(), now).await?;
     let badges = issuance::badges::list(&db, &org_id).await?;
     let job_label = match &job_id {
         None => None,
@@ -72,11 +70,10 @@ pub async fn list_credentials(
     };
     Ok(CredentialsPageView {
         list: CredentialsView {
-            items: page
-                .items
+            items: items
                 .into_iter()
                 .map(|c| {
-                    let (about, detail) = about(&c);
+                    let (about, detail) = about(&c.subject(), c.recipient_name.as_ref(), c.recipient_email.as_ref());
                     CredentialRow {
                         status: c.status_at(now).to_owned(),
                         about,
@@ -88,7 +85,7 @@ pub async fn list_credentials(
                     }
                 })
                 .collect(),
-            next_cursor: page.next_cursor,
+            next_cursor,
         },
         badges: badges.into_iter().map(|b| BadgeOption { id: b.id, name: b.name }).collect(),
         job_id,
@@ -122,7 +119,7 @@ pub async fn get_credential(org_id: String, credential_id: String) -> Result<Cre
             (String::new(), String::new())
         }
     };
-    let (about, _) = about(&c);
+    let (about, _) = about(&c.subject, c.recipient_name.as_ref(), c.recipient_email.as_ref());
     Ok(CredentialDetailView {
         status: c.status_at(now).to_owned(),
         about,

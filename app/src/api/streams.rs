@@ -6,15 +6,15 @@ use leptos::prelude::*;
 use super::types::{NewStreamView, StreamsView};
 use crate::error::AppError;
 
-/// Deliveries listed per stream.
-const RECENT: i64 = 20;
-
 #[server(endpoint = "get_streams_page")]
 pub async fn get_streams_page(org_id: String) -> Result<StreamsView, AppError> {
     use super::types::{DeliveryView, StreamView};
     use crate::ssr;
     use issuance::orgs::Action;
     use issuance::webhooks::streams;
+
+    /// Deliveries listed per stream.
+    const RECENT: i64 = 20;
 
     ssr::authorize(&org_id, Action::ManageStreams).await?;
     let db = ssr::state()?.db;

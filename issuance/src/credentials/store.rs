@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{self, Actor, AuditAction, Entry};
-use crate::db::Db;
+use crate::db::{Db, Explain};
 use crate::error::{CoreError, CoreResult};
 use crate::{clock, did};
 
@@ -171,7 +171,8 @@ pub struct Filter {
     /// Exact subject id or recipient e-mail.
     pub subject: Option<String>,
     pub badge_id: Option<String>,
-    /// Case-insensitive search in recipient name and e-mail.
+    /// Words (or their beginnings) of the recipient's name or e-mail or the
+    /// subject id, any case or accent.
     pub search: Option<String>,
     /// The bulk job that issued it.
     pub job_id: Option<String>,
@@ -187,6 +188,7 @@ pub struct Page {
 pub const MAX_PAGE: i64 = 200;
 
 /// Newest first, `limit` at a time; `after` is the previous page's cursor.
+/// Every credential whole, as the API lists them.
 pub async fn list(
     db: &Db,
     org_id: &str,
@@ -196,25 +198,106 @@ pub async fn list(
     now: i64,
 ) -> CoreResult<Page> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {COLUMNS} FROM credentials WHERE org_id = "));
+    let mut rows: Vec<Row> =
+        listing(Explain::No, COLUMNS, org_id, filter, limit, after, now).build_query_as().fetch_all(db).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let items = rows.into_iter().map(Credential::try_from).collect::<CoreResult<Vec<_>>>()?;
+    Ok(Page { next_cursor: if more { items.last().map(|c| c.id.clone()) } else { None }, items })
+}
+
+/// A credential as a list shows it: who and what it is about, and where it
+/// stands; not its claims nor its signed payload (kilobytes a row).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, sqlx::FromRow)]
+pub struct Listed {
+    pub id: String,
+    pub credential_type: CredentialType,
+    pub subject_json: String,
+    pub recipient_email: Option<String>,
+    pub recipient_name: Option<String>,
+    pub status: CredentialStatus,
+    pub issued_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+impl Listed {
+    pub fn status_at(&self, now: i64) -> CredentialStatus {
+        CredentialStatus::at(self.status == CredentialStatus::Revoked, self.expires_at, now)
+    }
+
+    pub fn subject(&self) -> Value {
+        serde_json::from_str(&self.subject_json).unwrap_or_default()
+    }
+}
+
+const LISTED_COLUMNS: &str =
+    "id, credential_type, subject_json, recipient_email, recipient_name, status, issued_at, expires_at";
+
+/// Like [`list`], reading only what a list row shows (the dashboard's).
+pub async fn list_brief(
+    db: &Db,
+    org_id: &str,
+    filter: &Filter,
+    limit: i64,
+    after: Option<&str>,
+    now: i64,
+) -> CoreResult<(Vec<Listed>, Option<String>)> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    let mut rows: Vec<Listed> =
+        listing(Explain::No, LISTED_COLUMNS, org_id, filter, limit, after, now).build_query_as().fetch_all(db).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more { rows.last().map(|c| c.id.clone()) } else { None };
+    Ok((rows, next))
+}
+
+/// The list query: one page plus one row (to know whether there is more),
+/// newest first from the cursor. Each filter has an index in id order
+/// (migration 20261129000006), so a page reads about a page of index
+/// entries whatever the org's size. A subject or a search first finds its
+/// few matches through their own index and sorts those, never the org.
+pub(crate) fn listing<'a>(
+    explain: Explain,
+    columns: &str,
+    org_id: &'a str,
+    filter: &'a Filter,
+    limit: i64,
+    after: Option<&'a str>,
+    now: i64,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q =
+        sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("{explain}SELECT {columns} FROM credentials WHERE org_id = "));
     q.push_bind(org_id);
     if let Some(t) = &filter.credential_type {
         q.push(" AND credential_type = ").push_bind(t);
     }
     if let Some(s) = &filter.subject {
-        q.push(" AND (subject_id = ").push_bind(s).push(" OR recipient_email = ").push_bind(s.to_lowercase()).push(")");
+        q.push(" AND id IN (SELECT id FROM credentials WHERE org_id = ").push_bind(org_id);
+        q.push(" AND subject_id = ").push_bind(s.as_str());
+        q.push(" UNION ALL SELECT id FROM credentials WHERE org_id = ").push_bind(org_id);
+        q.push(" AND recipient_email = ").push_bind(s.to_lowercase()).push(")");
     }
     if let Some(b) = &filter.badge_id {
-        q.push(" AND badge_id = ").push_bind(b);
+        q.push(" AND badge_id = ").push_bind(b.as_str());
     }
     if let Some(j) = &filter.job_id {
-        q.push(" AND job_id = ").push_bind(j);
+        q.push(" AND job_id = ").push_bind(j.as_str());
     }
-    if let Some(query) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_'], ""));
-        q.push(" AND (LOWER(recipient_name) LIKE ").push_bind(pattern.clone());
-        q.push(" OR recipient_email LIKE ").push_bind(pattern.clone());
-        q.push(" OR LOWER(subject_id) LIKE ").push_bind(pattern).push(")");
+    if let Some(typed) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        match search_query(typed) {
+            Some(query) => {
+                // By id, like the subject filter: the planner then walks the
+                // matches in id order instead of the org's index.
+                q.push(" AND id IN (SELECT id FROM credentials WHERE rowid IN ")
+                    .push("(SELECT rowid FROM credentials_search WHERE credentials_search MATCH ")
+                    .push_bind(query)
+                    .push("))");
+            }
+            // Only punctuation: nothing can match it.
+            None => {
+                q.push(" AND 0");
+            }
+        }
     }
     // Expired is not stored: it is an active credential past its expiry.
     match filter.status {
@@ -235,11 +318,19 @@ pub async fn list(
         q.push(" AND id < ").push_bind(cursor);
     }
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
-    let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let items = rows.into_iter().map(Credential::try_from).collect::<CoreResult<Vec<_>>>()?;
-    Ok(Page { next_cursor: if more { items.last().map(|c| c.id.clone()) } else { None }, items })
+    q
+}
+
+/// The full-text query for what a person typed: each word as a prefix,
+/// all of them required ("jan do" finds "Jane Doe" and "jane@doe.example").
+/// `None` when nothing searchable is left.
+pub fn search_query(typed: &str) -> Option<String> {
+    let words: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// Where a credential came from and what became of it: the bulk job that

@@ -8,7 +8,7 @@ use model::JobSource;
 
 use super::{ItemState, JobStatus};
 use crate::bulk::csv_file::neutralise;
-use crate::db::Db;
+use crate::db::{Db, Explain};
 use crate::error::{CoreError, CoreResult};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -73,16 +73,28 @@ pub async fn list(
     limit: i64,
     before: Option<&str>,
 ) -> CoreResult<Vec<Job>> {
-    Ok(sqlx::query_as(&format!(
-        "{SELECT_JOB} WHERE j.org_id = $1 AND ($2 IS NULL OR j.id < $2) AND ($4 IS NULL OR j.source = $4)
-         ORDER BY j.id DESC LIMIT $3"
-    ))
-    .bind(org_id)
-    .bind(before)
-    .bind(limit.clamp(1, 1000))
-    .bind(source)
-    .fetch_all(db)
-    .await?)
+    Ok(listing(Explain::No, org_id, source, limit, before).build_query_as().fetch_all(db).await?)
+}
+
+/// The jobs list query: the index `(org_id[, source], id)` read newest
+/// first from the cursor, a page at a time.
+pub(crate) fn listing<'a>(
+    explain: Explain,
+    org_id: &'a str,
+    source: Option<JobSource>,
+    limit: i64,
+    before: Option<&'a str>,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_JOB} WHERE j.org_id = "));
+    q.push_bind(org_id);
+    if let Some(source) = source {
+        q.push(" AND j.source = ").push_bind(source);
+    }
+    if let Some(before) = before {
+        q.push(" AND j.id < ").push_bind(before);
+    }
+    q.push(" ORDER BY j.id DESC LIMIT ").push_bind(limit.clamp(1, 1000));
+    q
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,22 +108,32 @@ pub struct ItemFilter {
 /// The job's rows in file order.
 pub async fn items(db: &Db, org_id: &str, job_id: &str, filter: &ItemFilter) -> CoreResult<Vec<JobItem>> {
     get(db, org_id, job_id).await?;
-    Ok(sqlx::query_as(
-        "SELECT i.idx, i.line, i.name, i.email, i.classification, i.state,
+    Ok(item_listing(Explain::No, job_id, filter).build_query_as().fetch_all(db).await?)
+}
+
+/// The job rows query: the key `(job_id, idx)`, or `(job_id, state, idx)`
+/// for one state, read in file order from the cursor.
+pub(crate) fn item_listing<'a>(
+    explain: Explain,
+    job_id: &'a str,
+    filter: &ItemFilter,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q = sqlx::QueryBuilder::new(format!(
+        "{explain}SELECT i.idx, i.line, i.name, i.email, i.classification, i.state,
                 CASE WHEN i.state = 'succeeded' THEN i.credential_id END AS credential_id,
                 i.error_code, i.error_message, i.finished_at,
                 o.status AS email_status, o.last_error AS email_error
          FROM job_items i
          LEFT JOIN outbox o ON o.credential_id = i.credential_id AND i.state = 'succeeded'
-         WHERE i.job_id = $1 AND ($2 IS NULL OR i.state = $2) AND i.idx > $3
-         ORDER BY i.idx LIMIT $4",
-    )
-    .bind(job_id)
-    .bind(filter.state)
-    .bind(filter.after.unwrap_or(-1))
-    .bind(if filter.limit <= 0 { 100 } else { filter.limit.min(10_000) })
-    .fetch_all(db)
-    .await?)
+         WHERE i.job_id = "
+    ));
+    q.push_bind(job_id);
+    if let Some(state) = filter.state {
+        q.push(" AND i.state = ").push_bind(state);
+    }
+    q.push(" AND i.idx > ").push_bind(filter.after.unwrap_or(-1));
+    q.push(" ORDER BY i.idx LIMIT ").push_bind(if filter.limit <= 0 { 100 } else { filter.limit.min(10_000) });
+    q
 }
 
 /// Every failed item of the job, in order, read a page at a time.

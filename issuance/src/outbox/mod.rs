@@ -15,7 +15,7 @@ pub mod sender;
 pub use model::{MailKind, MailStatus, OutboxEntry};
 use serde::{Deserialize, Serialize};
 
-use crate::db::Db;
+use crate::db::{Db, Explain};
 use crate::error::{CoreError, CoreResult};
 
 const SELECT_ENTRY: &str =
@@ -103,16 +103,28 @@ pub async fn list(
     limit: i64,
     before: Option<&str>,
 ) -> CoreResult<Vec<OutboxEntry>> {
-    Ok(sqlx::query_as(&format!(
-        "{SELECT_ENTRY} WHERE o.org_id = $1 AND ($2 IS NULL OR o.status = $2) AND ($3 IS NULL OR o.id < $3)
-         ORDER BY o.id DESC LIMIT $4"
-    ))
-    .bind(org_id)
-    .bind(status)
-    .bind(before)
-    .bind(limit.clamp(1, 200))
-    .fetch_all(db)
-    .await?)
+    Ok(listing(Explain::No, org_id, status, limit, before).build_query_as().fetch_all(db).await?)
+}
+
+/// The outbox list query: the index `(org_id[, status], id)` read newest
+/// first from the cursor.
+pub(crate) fn listing<'a>(
+    explain: Explain,
+    org_id: &'a str,
+    status: Option<MailStatus>,
+    limit: i64,
+    before: Option<&'a str>,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_ENTRY} WHERE o.org_id = "));
+    q.push_bind(org_id);
+    if let Some(status) = status {
+        q.push(" AND o.status = ").push_bind(status);
+    }
+    if let Some(before) = before {
+        q.push(" AND o.id < ").push_bind(before);
+    }
+    q.push(" ORDER BY o.id DESC LIMIT ").push_bind(limit.clamp(1, 200));
+    q
 }
 
 /// How the org's messages stand, or those of one of its jobs.
