@@ -85,10 +85,7 @@ pub async fn list(
             })
         })
         .transpose()?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=super::bulk::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", super::bulk::MAX_PAGE)));
-    }
+    let limit = super::bulk::page_limit(q.limit)?;
     let filter = Filter { action, target: given(q.target), since, before: given(q.after), limit: limit + 1 };
     let mut page = audit::list(&state.db, &key.org_id, &filter).await?;
     let has_more = page.len() as i64 > limit;

@@ -17,6 +17,7 @@ use model::{BatchStatus, JobSource};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::bulk::ListQuery;
 use super::extract::Caller;
 use super::openapi::{
     BatchIssueRequest, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
@@ -158,16 +159,6 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     Ok(Json(v))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Page size, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// The previous page's `next_cursor`.
-    after: Option<String>,
-}
-
 /// `GET /v1/credentials/batch-issue`: the org's batch jobs, newest first;
 /// `after` is the previous page's `next_cursor`.
 #[utoipa::path(
@@ -191,20 +182,7 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=super::bulk::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", super::bulk::MAX_PAGE)));
-    }
-    let after = q.after.filter(|a| !a.is_empty());
-    let source = Some(JobSource::ApiBatch);
-    let page = jobs::list(&state.db, &key.org_id, source, limit + 1, after.as_deref()).await?;
-    let has_more = page.len() as i64 > limit;
-    let page = &page[..page.len().min(limit as usize)];
-    Ok(Json(json!({
-        "data": page.iter().map(batch_json).collect::<Vec<_>>(),
-        "has_more": has_more,
-        "next_cursor": if has_more { page.last().map(|j| j.id.clone()) } else { None },
-    })))
+    super::bulk::jobs_page(&state, &key.org_id, Some(JobSource::ApiBatch), q, batch_json).await
 }
 
 /// `POST /v1/credentials/batch-issue/{job_id}/cancel`: stops a queued or

@@ -326,6 +326,37 @@ pub struct ListQuery {
 /// Jobs per page at most.
 pub const MAX_PAGE: i64 = 200;
 
+/// A list's `limit`: 50 unless given, 1 to [`MAX_PAGE`].
+pub fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_PAGE}, got {limit}")));
+    }
+    Ok(limit)
+}
+
+/// One page of the org's jobs (of `source`, when given) as
+/// `{"data", "has_more", "next_cursor"}`: one query, a row past the page
+/// telling whether there is more.
+pub async fn jobs_page(
+    state: &ApiState,
+    org_id: &str,
+    source: Option<model::JobSource>,
+    q: ListQuery,
+    shown: fn(&Job) -> Value,
+) -> ApiResult<Json<Value>> {
+    let limit = page_limit(q.limit)?;
+    let after = q.after.filter(|a| !a.is_empty());
+    let mut page = jobs::list(&state.db, org_id, source, limit + 1, after.as_deref()).await?;
+    let has_more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    Ok(Json(json!({
+        "data": page.iter().map(shown).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "next_cursor": if has_more { page.last().map(|j| j.id.clone()) } else { None },
+    })))
+}
+
 /// `GET /v1/bulk-issue`: the org's jobs, newest first; `after` is the
 /// previous page's `next_cursor`.
 #[utoipa::path(
@@ -349,24 +380,7 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
     let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_PAGE}, got {limit}")));
-    }
-    let after = q.after.filter(|a| !a.is_empty());
-    let page = jobs::list(&state.db, &key.org_id, None, limit, after.as_deref()).await?;
-    let next_cursor = match page.last() {
-        Some(last) if page.len() as i64 == limit => {
-            let more = jobs::list(&state.db, &key.org_id, None, 1, Some(&last.id)).await?;
-            (!more.is_empty()).then(|| last.id.clone())
-        }
-        _ => None,
-    };
-    Ok(Json(json!({
-        "data": page.iter().map(job_json).collect::<Vec<_>>(),
-        "has_more": next_cursor.is_some(),
-        "next_cursor": next_cursor,
-    })))
+    jobs_page(&state, &key.org_id, None, q, job_json).await
 }
 
 /// `POST /v1/bulk-issue/{job_id}/cancel`: stops a pending or running job;

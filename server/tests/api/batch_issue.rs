@@ -200,6 +200,15 @@ async fn a_batch_whose_every_item_is_invalid_is_failed_at_once() {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!((v["status"].as_str(), v["failed"].as_i64()), (Some("failed"), Some(2)), "{v}");
-    let done = follow(&app, &key, v["job_id"].as_str().unwrap()).await;
+    let job = v["job_id"].as_str().unwrap();
+    let done = follow(&app, &key, job).await;
     assert_eq!(done["errors"][1]["message"], "credential_type: is required");
+    // Closed at once, so its end is announced at once: the audit log's
+    // `job.failed` (and, to any stream, `credential.batch_failed`).
+    let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity WHERE kind = 'job.failed' AND target = $1")
+        .bind(job)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(failed, 1);
 }
