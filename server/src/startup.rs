@@ -117,6 +117,17 @@ impl Application {
     }
 }
 
+/// The pages' routes, worked out once per process. Working them out runs
+/// the app with resource loading switched off through a process-wide flag
+/// (leptos_server's `SuppressResourceLoad`), and a resource first polled
+/// while that flag is up waits forever (leptos issue #4773). Two
+/// applications in one process, as the tests start them, would otherwise
+/// hang each other's pages now and then.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
     let store = SqliteStore::new(state.db.clone());
     store.migrate().await?;
@@ -134,7 +145,7 @@ async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
