@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod quota;
 pub mod site;
 pub mod status_list;
+pub mod tallies;
 pub mod webhooks;
 
 pub use error::{CoreError, FieldError};

@@ -46,6 +46,11 @@ async fn every_credentials_list_walks_an_index_in_its_order() {
         ("by status", Filter { status: Some(CredentialStatus::Revoked), ..Filter::default() }, false),
         ("active", Filter { status: Some(CredentialStatus::Active), ..Filter::default() }, false),
         ("expired", Filter { status: Some(CredentialStatus::Expired), ..Filter::default() }, false),
+        (
+            "expired of a job",
+            Filter { status: Some(CredentialStatus::Expired), job_id: Some("job_1".into()), ..Filter::default() },
+            true,
+        ),
         ("by type", Filter { credential_type: Some(CredentialType::Badge), ..Filter::default() }, false),
         ("by badge", Filter { badge_id: Some("bdg_1".into()), ..Filter::default() }, false),
         ("by job", Filter { job_id: Some("job_1".into()), ..Filter::default() }, false),
@@ -97,6 +102,29 @@ async fn the_jobs_rows_outbox_and_audit_lists_walk_an_index_in_their_order() {
     for f in &filters {
         check("audit", &steps(&db, audit::listing(Explain::QueryPlan, "org_1", f)).await, false);
     }
+}
+
+#[tokio::test]
+async fn a_credential_page_finds_what_it_replaced_and_its_e_mails_through_indexes() {
+    let (_dir, db) = db().await;
+    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    q.push(store::REPLACED_BY);
+    let replaced = steps(&db, q).await;
+    check("replaced", &replaced, false);
+    assert!(replaced.iter().any(|s| s.contains("credentials_by_superseded")), "{replaced:#?}");
+    let emails = steps(&db, outbox::credential_listing(Explain::QueryPlan, "org_1", "cred_1")).await;
+    check("a credential's e-mails", &emails, false);
+    assert!(emails.iter().any(|s| s.contains("outbox_by_credential_id")), "{emails:#?}");
+}
+
+#[tokio::test]
+async fn revoking_cancels_its_e_mails_through_the_credentials_index() {
+    let (_dir, db) = db().await;
+    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    q.push(outbox::CANCEL_FOR_CREDENTIALS);
+    let cancel = steps(&db, q).await;
+    check("cancel e-mails", &cancel, false);
+    assert!(cancel.iter().any(|s| s.contains("outbox_by_credential_id")), "{cancel:#?}");
 }
 
 #[tokio::test]

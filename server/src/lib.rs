@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api_errors;
 pub mod bulk_files;
+pub mod client;
 pub mod config;
 pub mod form_echo;
 pub mod job_events;

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use issuance::orgs::{Plan, Role, organizations};
 use laurel::config::Config;
 use laurel::startup::Application;
-use laurel::{admin, telemetry};
+use laurel::{admin, client, telemetry};
 
 #[derive(Parser)]
 #[command(name = "laurel", version, about = "Issue verifiable credentials in bulk.")]
@@ -25,6 +25,57 @@ enum Command {
     /// API keys of an organisation.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Issue credentials through a Laurel server's API.
+    Credentials {
+        #[command(flatten)]
+        remote: RemoteArgs,
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+}
+
+/// Where the server is and which key to use.
+#[derive(clap::Args)]
+struct RemoteArgs {
+    /// The server's base URL.
+    #[arg(long = "url", short = 'e', env = "LAUREL_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    url: String,
+    /// A file holding the API key (else `LAUREL_API_KEY`; never an argument,
+    /// which anyone can read in the process list).
+    #[arg(long, global = true)]
+    api_key_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CredentialsCommand {
+    /// Issue a JSON file of credentials as batch jobs of up to 10,000.
+    ///
+    /// Prints each job's id at once. Safe to run again after a crash or a
+    /// dropped connection: it finds the jobs it created and issues nothing
+    /// twice. Exits 0 when every item issued, 1 when any failed, 2 when it
+    /// could not work (usage, the key, no server).
+    ///
+    /// Example:
+    ///   LAUREL_API_KEY=lk_... laurel credentials batch-issue -e https://laurel.example \
+    ///       --file credentials.json --wait --out results.jsonl
+    BatchIssue {
+        /// A JSON array of single-issue bodies, or `{"credentials": [...]}`;
+        /// `-` reads standard input.
+        #[arg(long)]
+        file: String,
+        /// Follow the jobs to the end, with progress, and report each item.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: one JSON line per item (`index`, then
+        /// `credential_id` or `error`).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// With --wait: how many times items that failed for a passing
+        /// reason (a server error, a rate limit, a cancelled job) are
+        /// submitted again.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +181,17 @@ enum AdminCommand {
     },
     /// Create the demo organisations and accounts (safe to repeat).
     SeedDemo,
+    /// Create one large Enterprise org, its credentials issued through real
+    /// jobs (signed, with job rows, e-mails and audit events), some revoked
+    /// or expired; the demo owner is its Owner. For seeing and measuring
+    /// Laurel at scale.
+    GenerateDemo {
+        /// How many credentials to issue.
+        #[arg(long)]
+        credentials: usize,
+        #[arg(long, default_value = "Scale Demo")]
+        name: String,
+    },
     /// Give an organisation a new signing key; old keys stay published.
     RotateKey {
         #[arg(long)]
@@ -161,6 +223,9 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Credentials { remote, command }) = cli.command {
+        std::process::exit(credentials_command(remote, command).await.code());
+    }
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -177,7 +242,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = issuance::db::connect(&config.database_url).await?;
             keys_command(&db, cmd).await
         }
+        Command::Credentials { .. } => unreachable!("answered above, without the server's configuration"),
     }
+}
+
+/// The client commands: they need no database nor master key, only a URL
+/// and an API key.
+async fn credentials_command(remote: RemoteArgs, command: CredentialsCommand) -> client::Exit {
+    let result = async {
+        let api = client::Remote::new(&remote.url, remote.api_key_file.as_deref())?;
+        match command {
+            CredentialsCommand::BatchIssue { file, wait, out, retries } => {
+                client::batch_issue::run(&api, client::batch_issue::Options { file, wait, out, retries }).await
+            }
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        e.exit()
+    })
 }
 
 async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand) -> anyhow::Result<()> {
@@ -214,6 +298,20 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
         AdminCommand::RotateKey { org } => {
             let key_id = issuance::keys::rotate(db, &config.master_key()?, &org, None).await?;
             println!("{org}: new signing key {key_id}");
+        }
+        AdminCommand::GenerateDemo { credentials, name } => {
+            let master = config.master_key()?;
+            let made = admin::generate_demo::generate(db, &master, &config.public_url, &name, credentials).await?;
+            println!("{}", made.org_id);
+            eprintln!(
+                "{} credentials ({} revoked) in {} jobs, in {:.0} s: {}/organizations/{}",
+                made.credentials,
+                made.revoked,
+                made.jobs,
+                made.elapsed.as_secs_f64(),
+                config.public_url,
+                made.org_id
+            );
         }
         AdminCommand::SeedDemo => {
             admin::seed_demo(db, &config.master_key()?).await?;

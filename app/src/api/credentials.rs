@@ -60,6 +60,7 @@ pub async fn list_credentials(
     let (items, next_cursor) =
         store::list_brief(&db, &org_id, &filter, PAGE_SIZE, given(after).as_deref(), now).await?;
     let badges = issuance::badges::list(&db, &org_id).await?;
+    let totals = issuance::tallies::credentials(&db, &org_id).await?;
     let job_label = match &job_id {
         None => None,
         Some(id) => match issuance::jobs::read::get(&db, &org_id, id).await {
@@ -87,6 +88,8 @@ pub async fn list_credentials(
                 .collect(),
             next_cursor,
         },
+        issued_total: totals.issued,
+        revoked_total: totals.revoked,
         badges: badges.into_iter().map(|b| BadgeOption { id: b.id, name: b.name }).collect(),
         job_id,
         job_label,

@@ -136,7 +136,7 @@ pub mod live {
     /// The job's counts and e-mails, with `rate` and the time left at that
     /// rate; no failures (see [`failures`]).
     pub async fn snapshot(db: &Db, job: &Job, rate: Option<f64>) -> CoreResult<JobSnapshot> {
-        let emails = issuance::outbox::counts(db, &job.org_id, Some(&job.id)).await?;
+        let emails = issuance::outbox::counts_for_job(db, &job.org_id, &job.id).await?;
         Ok(JobSnapshot {
             status: job.status,
             total: job.total,

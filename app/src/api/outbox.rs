@@ -26,7 +26,7 @@ pub async fn get_outbox(
     let status = given(status)
         .map(|s| s.parse::<outbox::MailStatus>().map_err(|m| AppError::Invalid(vec![("status".into(), m)])))
         .transpose()?;
-    let counts = outbox::counts(&state.db, &org_id, None).await?;
+    let counts = issuance::tallies::outbox(&state.db, &org_id).await?;
     let mut messages = outbox::list(&state.db, &org_id, status, PAGE_SIZE + 1, given(before).as_deref()).await?;
     let more = messages.len() as i64 > PAGE_SIZE;
     messages.truncate(PAGE_SIZE as usize);

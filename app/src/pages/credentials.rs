@@ -6,7 +6,7 @@ use super::org_frame::{Allowed, use_org_id};
 use crate::api::credentials::list_credentials;
 use crate::api::types::{CredentialStatus, CredentialType, CredentialsPageView};
 use crate::components::loaded;
-use crate::format::{datetime, urlencode};
+use crate::format::{datetime, thousands, urlencode};
 use model::Action;
 
 /// Every credential the org has issued, newest first, filterable by status,
@@ -56,7 +56,15 @@ fn Credentials(view: CredentialsPageView, org_id: String) -> impl IntoView {
     let kind = param("type");
     let badge = param("badge");
     let without_job = format!("{here}{}", query_without("job"));
+    let totals = (view.issued_total > 0).then(|| {
+        view! {
+            <p class="muted totals" data-testid="credential-totals">
+                <strong>{thousands(view.issued_total)}</strong>" issued · "<strong>{thousands(view.revoked_total)}</strong>" revoked"
+            </p>
+        }
+    });
     view! {
+        {totals}
         <form method="get" class="card row filters" role="search">
             <label class="grow"><span>"Recipient or subject"</span>
                 <input type="search" name="q" value=param("q").unwrap_or_default() placeholder="Name or e-mail"/>

@@ -187,7 +187,8 @@ pub struct Page {
 
 pub const MAX_PAGE: i64 = 200;
 
-/// Newest first, `limit` at a time; `after` is the previous page's cursor.
+/// Newest first (expired ones: most recently expired first), `limit` at a
+/// time; `after` is the previous page's cursor.
 /// Every credential whole, as the API lists them.
 pub async fn list(
     db: &Db,
@@ -300,6 +301,10 @@ pub(crate) fn listing<'a>(
         }
     }
     // Expired is not stored: it is an active credential past its expiry.
+    // Expired ones are listed most recently expired first, walking the
+    // index on expiry back from now: in id order, finding a page of them
+    // could mean walking past every unexpired credential of the org.
+    let by_expiry = filter.status == Some(CredentialStatus::Expired);
     match filter.status {
         None => {}
         Some(CredentialStatus::Revoked) => {
@@ -314,10 +319,24 @@ pub(crate) fn listing<'a>(
             q.push(" AND (expires_at IS NULL OR expires_at > ").push_bind(now).push(")");
         }
     }
-    if let Some(cursor) = after {
-        q.push(" AND id < ").push_bind(cursor);
+    match (after, by_expiry) {
+        (None, _) => {}
+        (Some(cursor), false) => {
+            q.push(" AND id < ").push_bind(cursor);
+        }
+        (Some(cursor), true) => {
+            q.push(" AND (expires_at, id) < (SELECT expires_at, id FROM credentials WHERE id = ")
+                .push_bind(cursor)
+                .push(" AND org_id = ")
+                .push_bind(org_id)
+                .push(")");
+        }
     }
-    q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+    if by_expiry {
+        q.push(" ORDER BY expires_at DESC, id DESC LIMIT ").push_bind(limit + 1);
+    } else {
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+    }
     q
 }
 
@@ -342,6 +361,10 @@ pub struct Lineage {
     pub superseded_by: Option<String>,
 }
 
+/// The credential that `$2` replaced (the index on `superseded_by` finds
+/// it; scanning the org for it made a credential's page grow with the org).
+pub(crate) const REPLACED_BY: &str = "SELECT id FROM credentials WHERE org_id = $1 AND superseded_by = $2 LIMIT 1";
+
 /// The [`Lineage`] of the org's credential `id`; another org's is `NotFound`.
 pub async fn lineage(db: &Db, org_id: &str, id: &str) -> CoreResult<Lineage> {
     let (job_id, superseded_by): (Option<String>, Option<String>) =
@@ -351,12 +374,7 @@ pub async fn lineage(db: &Db, org_id: &str, id: &str) -> CoreResult<Lineage> {
             .fetch_optional(db)
             .await?
             .ok_or(CoreError::NotFound)?;
-    let replaces: Option<String> =
-        sqlx::query_scalar("SELECT id FROM credentials WHERE org_id = $1 AND superseded_by = $2 ORDER BY id DESC")
-            .bind(org_id)
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+    let replaces: Option<String> = sqlx::query_scalar(REPLACED_BY).bind(org_id).bind(id).fetch_optional(db).await?;
     Ok(Lineage { job_id, replaces, superseded_by })
 }
 

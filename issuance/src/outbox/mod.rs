@@ -43,10 +43,26 @@ impl Counts {
         }
     }
 
+    pub fn of_mut(&mut self, status: MailStatus) -> &mut i64 {
+        match status {
+            MailStatus::Queued => &mut self.queued,
+            MailStatus::Sent => &mut self.sent,
+            MailStatus::Failed => &mut self.failed,
+            MailStatus::Cancelled => &mut self.cancelled,
+        }
+    }
+
     pub fn total(&self) -> i64 {
         self.queued + self.sent + self.failed + self.cancelled
     }
 }
+
+/// Found through the credentials' index: the `+` keeps the planner off
+/// `(org_id, status)`, which walks every queued message of the org (a
+/// revocation took 0.4 s in an org of a million waiting e-mails).
+pub(crate) const CANCEL_FOR_CREDENTIALS: &str = "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
+                   last_error = 'Not sent: the credential was revoked first.'
+ WHERE credential_id IN (SELECT value FROM json_each($2)) AND +org_id = $1 AND +status = 'queued'";
 
 /// Cancels the e-mails still waiting for `credential_ids`, in the
 /// transaction that revokes them: a recipient must never be told about a
@@ -60,15 +76,7 @@ pub async fn cancel_for_credentials(
         return Ok(0);
     }
     let ids = serde_json::to_string(credential_ids).map_err(anyhow::Error::from)?;
-    let done = sqlx::query(
-        "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
-                           last_error = 'Not sent: the credential was revoked first.'
-         WHERE org_id = $1 AND status = 'queued' AND credential_id IN (SELECT value FROM json_each($2))",
-    )
-    .bind(org_id)
-    .bind(ids)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(CANCEL_FOR_CREDENTIALS).bind(org_id).bind(ids).execute(&mut *tx).await?;
     Ok(done.rows_affected())
 }
 
@@ -127,28 +135,37 @@ pub(crate) fn listing<'a>(
     q
 }
 
-/// How the org's messages stand, or those of one of its jobs.
-pub async fn counts(db: &Db, org_id: &str, job_id: Option<&str>) -> CoreResult<Counts> {
+/// How one job's messages stand: counted, as a job is bounded (the org's
+/// totals are kept as they change, see [`crate::tallies::outbox`]).
+pub async fn counts_for_job(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Counts> {
     Ok(sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
                 COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
                 COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
                 COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled
-         FROM outbox WHERE org_id = $1 AND ($2 IS NULL OR job_id = $2)",
+         FROM outbox WHERE job_id = $1 AND org_id = $2",
     )
-    .bind(org_id)
     .bind(job_id)
+    .bind(org_id)
     .fetch_one(db)
     .await?)
 }
 
 /// The messages sent about one credential, newest first.
 pub async fn for_credential(db: &Db, org_id: &str, credential_id: &str) -> CoreResult<Vec<OutboxEntry>> {
-    Ok(sqlx::query_as(&format!("{SELECT_ENTRY} WHERE o.org_id = $1 AND o.credential_id = $2 ORDER BY o.id DESC"))
-        .bind(org_id)
-        .bind(credential_id)
-        .fetch_all(db)
-        .await?)
+    Ok(credential_listing(Explain::No, org_id, credential_id).build_query_as().fetch_all(db).await?)
+}
+
+/// Through the index `(credential_id, id)`: walking the org's messages in
+/// id order for one credential's made its page grow with the org.
+pub(crate) fn credential_listing<'a>(
+    explain: Explain,
+    org_id: &'a str,
+    credential_id: &'a str,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_ENTRY} WHERE o.credential_id = "));
+    q.push_bind(credential_id).push(" AND o.org_id = ").push_bind(org_id).push(" ORDER BY o.id DESC");
+    q
 }
 
 /// Puts a failed message back in the queue, to be tried again now.

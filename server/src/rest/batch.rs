@@ -12,7 +12,7 @@ use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::clock;
 use issuance::jobs::batch_submit::{self, BatchOrigin, MAX_ITEMS};
-use issuance::jobs::{self, Job};
+use issuance::jobs::{self, ItemFilter, Job};
 use model::{BatchStatus, JobSource};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use super::bulk::ListQuery;
 use super::extract::Caller;
 use super::openapi::{
-    BatchIssueRequest, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
+    BatchIssueRequest, BatchItemList, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
 };
 use super::{ApiError, ApiResult, ApiState, idempotent};
 
@@ -157,6 +157,72 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     o.insert("credential_ids".into(), credential_ids.into());
     o.insert("errors".into(), errors.into());
     Ok(Json(v))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemsQuery {
+    /// Items per page, 1 to 1,000 (default 1,000).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<i64>,
+    /// The previous page's `next_cursor`.
+    after: Option<String>,
+}
+
+/// Items per page at most: ten pages read a whole batch.
+const MAX_ITEMS_PAGE: i64 = 1000;
+
+/// `GET /v1/credentials/batch-issue/{job_id}/items`: every item's outcome
+/// in submitted order, so a client can pair each of its items with the
+/// credential or the error it got (the CLI's `--out`, and its retries).
+#[utoipa::path(
+    get,
+    path = "/v1/credentials/batch-issue/{job_id}/items",
+    tag = "batch-issue",
+    operation_id = "listBatchIssueItems",
+    summary = "Each item's outcome",
+    description = "Every item of the batch in submitted order: its 0-based `index`, `status` (`pending`, \
+        `succeeded`, `failed`, `cancelled`), the `credential_id` it got or the `error` it met.",
+    params(("job_id" = String, Path, description = "The batch's job id."), ItemsQuery),
+    responses(
+        (status = 200, description = "A page of items.", body = BatchItemList),
+        (status = 400, description = "`validation_failed`: `limit` or `after` is not valid.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such JSON batch in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
+pub async fn items(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    query: Result<Query<ItemsQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let Query(query) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    batch(&state, &key, &id).await?;
+    let limit = query.limit.unwrap_or(MAX_ITEMS_PAGE);
+    if !(1..=MAX_ITEMS_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_ITEMS_PAGE}, got {limit}")));
+    }
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(a) => {
+            Some(a.parse::<i64>().map_err(|_| ApiError::validation("after", "must be a previous page's next_cursor"))?)
+        }
+    };
+    let mut page =
+        jobs::items(&state.db, &key.org_id, &id, &ItemFilter { state: None, after, limit: limit + 1 }).await?;
+    let more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    let next = if more { page.last().map(|i| i.idx.to_string()) } else { None };
+    let data: Vec<Value> = page
+        .into_iter()
+        .map(|i| {
+            let error = i.error_code.map(|code| json!({"code": code, "message": i.error_message}));
+            json!({"index": i.idx, "status": i.state, "credential_id": i.credential_id, "error": error})
+        })
+        .collect();
+    Ok(Json(json!({"data": data, "has_more": next.is_some(), "next_cursor": next})))
 }
 
 /// `GET /v1/credentials/batch-issue`: the org's batch jobs, newest first;

@@ -304,7 +304,7 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
             })
         })
         .collect();
-    let emails = issuance::outbox::counts(&state.db, &key.org_id, Some(&id)).await?;
+    let emails = issuance::outbox::counts_for_job(&state.db, &key.org_id, &id).await?;
     let mut v = job_json(&job);
     let o = v.as_object_mut().expect("object");
     o.insert("credential_ids".into(), credential_ids.into());

@@ -55,6 +55,7 @@ pub fn router() -> Router<ApiState> {
     let batches = Router::new()
         .route("/credentials/batch-issue", post(batch::submit).get(batch::list))
         .route("/credentials/batch-issue/{job_id}", get(batch::get))
+        .route("/credentials/batch-issue/{job_id}/items", get(batch::items))
         .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
         .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
     let v1 = batches.merge(v1);

@@ -58,6 +58,7 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         super::batch::submit,
         super::batch::list,
         super::batch::get,
+        super::batch::items,
         super::batch::cancel,
         super::badges::create,
         super::badges::list,
@@ -575,6 +576,36 @@ pub mod schemas {
         /// The issued credentials, in item order.
         pub credential_ids: Vec<String>,
         pub errors: Vec<BatchItemError>,
+    }
+
+    /// Where one item of a batch stands.
+    #[derive(ToSchema)]
+    pub struct BatchItem {
+        /// 0-based, in the submitted `credentials` array.
+        pub index: i64,
+        /// `pending`, `succeeded`, `failed` or `cancelled`.
+        pub status: String,
+        /// Once it succeeded.
+        #[schema(required = true)]
+        pub credential_id: Option<String>,
+        /// Once it failed.
+        #[schema(required = true)]
+        pub error: Option<BatchItemProblem>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct BatchItemProblem {
+        pub code: String,
+        pub message: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct BatchItemList {
+        pub data: Vec<BatchItem>,
+        pub has_more: bool,
+        /// Pass as `after` for the next page.
+        #[schema(required = true)]
+        pub next_cursor: Option<String>,
     }
 
     #[derive(ToSchema)]

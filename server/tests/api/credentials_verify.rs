@@ -5,16 +5,22 @@ use serde_json::{Value, json};
 
 use crate::helpers::{business, decode_part, json, setup};
 
-#[tokio::test]
-async fn revoking_flips_verification_and_the_list_is_paged_and_filtered() {
-    let (app, _, key) = setup().await;
+/// Five business credentials about `biz_0` to `biz_4`; their ids in order.
+async fn issue_five(app: &crate::helpers::TestApp, key: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..5 {
         let mut body = business();
         body["subject"]["id"] = json!(format!("biz_{i}"));
-        let (_, c) = json(app.post_json("/v1/credentials", &key, body).await).await;
+        let (_, c) = json(app.post_json("/v1/credentials", key, body).await).await;
         ids.push(c["id"].as_str().unwrap().to_owned());
     }
+    ids
+}
+
+#[tokio::test]
+async fn revoking_flips_verification_and_the_list_is_paged_and_filtered() {
+    let (app, _, key) = setup().await;
+    let ids = issue_five(&app, &key).await;
     let (status, revoked) = json(
         app.post_json(&format!("/v1/credentials/{}/revoke", ids[0]), &key, json!({"reason": "issued in error"})).await,
     )
@@ -58,6 +64,44 @@ async fn revoking_flips_verification_and_the_list_is_paged_and_filtered() {
     let (status, err) = json(app.get_json("/v1/credentials?status=lost", &key).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["error"]["message"].as_str().unwrap().contains("'active' | 'revoked' | 'expired'"));
+}
+
+#[tokio::test]
+async fn expired_credentials_are_listed_most_recently_expired_first_across_pages() {
+    let (app, _, key) = setup().await;
+    let ids = issue_five(&app, &key).await;
+    // Expiries as if issued earlier: no credential can be issued already expired.
+    let now = issuance::clock::now();
+    for (id, expires_at) in
+        [(&ids[0], Some(now - 100)), (&ids[1], Some(now - 300)), (&ids[2], Some(now - 200)), (&ids[3], None)]
+            .into_iter()
+            .chain([(&ids[4], Some(now + 86_400))])
+    {
+        sqlx::query("UPDATE credentials SET expires_at = $1 WHERE id = $2")
+            .bind(expires_at)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut path = "/v1/credentials?status=expired&limit=1".to_owned();
+    loop {
+        let (status, page) = json(app.get_json(&path, &key).await).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(page["data"].as_array().unwrap().iter().map(|c| {
+            assert_eq!(c["status"], "expired");
+            c["id"].as_str().unwrap().to_owned()
+        }));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/credentials?status=expired&limit=1&after={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [ids[0].clone(), ids[2].clone(), ids[1].clone()], "latest expiry first, each once");
+    let (_, active) = json(app.get_json("/v1/credentials?status=active", &key).await).await;
+    let active: Vec<&str> = active["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(active, [ids[4].as_str(), ids[3].as_str()], "newest first; never-expiring ones are active");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod bulk_issue_api;
 mod bulk_jobs;
 mod bulk_pages;
 mod cli;
+mod cli_client;
 mod crash_recovery;
 mod credential_pages;
 mod credentials_issue;

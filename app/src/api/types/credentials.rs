@@ -52,6 +52,10 @@ pub struct BadgeOption {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CredentialsPageView {
     pub list: CredentialsView,
+    /// Every credential the org has issued, and how many are revoked,
+    /// whatever the filters.
+    pub issued_total: i64,
+    pub revoked_total: i64,
     pub badges: Vec<BadgeOption>,
     pub job_id: Option<String>,
     /// The job's file name, or its id when it has none.

@@ -2,6 +2,8 @@
 //! database, outside any session, so only someone with shell access to the
 //! server can run them.
 
+pub mod generate_demo;
+
 use issuance::accounts::password::NewPassword;
 use issuance::accounts::users;
 use issuance::db::Db;
