@@ -44,6 +44,10 @@ struct RemoteArgs {
     /// which anyone can read in the process list).
     #[arg(long, global = true)]
     api_key_file: Option<std::path::PathBuf>,
+    /// How many seconds to keep retrying a request across dropped
+    /// connections, restarts and server errors before giving up.
+    #[arg(long, global = true, default_value_t = client::remote::PATIENCE.as_secs())]
+    retry_for: u64,
 }
 
 #[derive(Subcommand)]
@@ -250,7 +254,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 /// and an API key.
 async fn credentials_command(remote: RemoteArgs, command: CredentialsCommand) -> client::Exit {
     let result = async {
-        let api = client::Remote::new(&remote.url, remote.api_key_file.as_deref())?;
+        let api = client::Remote::new(
+            &remote.url,
+            remote.api_key_file.as_deref(),
+            std::time::Duration::from_secs(remote.retry_for),
+        )?;
         match command {
             CredentialsCommand::BatchIssue { file, wait, out, retries } => {
                 client::batch_issue::run(&api, client::batch_issue::Options { file, wait, out, retries }).await

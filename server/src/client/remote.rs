@@ -13,8 +13,9 @@ use serde_json::Value;
 use super::Exit;
 
 /// How long a request keeps being retried across dropped connections and
-/// server errors before the command gives up (a server restart fits).
-const PATIENCE: Duration = Duration::from_secs(120);
+/// server errors before the command gives up, unless `--retry-for` says
+/// otherwise (a server restart fits).
+pub const PATIENCE: Duration = Duration::from_secs(120);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteError {
@@ -42,12 +43,13 @@ pub struct Remote {
     base: String,
     key: String,
     http: reqwest::Client,
+    patience: Duration,
 }
 
 impl Remote {
     /// `url` as given (`--url`, `LAUREL_URL`); the key from the file when
     /// one is named, else from `LAUREL_API_KEY`.
-    pub fn new(url: &str, api_key_file: Option<&Path>) -> Result<Remote, RemoteError> {
+    pub fn new(url: &str, api_key_file: Option<&Path>, patience: Duration) -> Result<Remote, RemoteError> {
         let parsed = url::Url::parse(url).map_err(|e| RemoteError::Usage(format!("--url {url}: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(RemoteError::Usage(format!("--url {url}: must be http:// or https://")));
@@ -67,7 +69,7 @@ impl Remote {
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| RemoteError::Usage(e.to_string()))?;
-        Ok(Remote { base: url.trim_end_matches('/').to_owned(), key, http })
+        Ok(Remote { base: url.trim_end_matches('/').to_owned(), key, http, patience })
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, RemoteError> {
@@ -101,7 +103,7 @@ impl Remote {
             }
             let retry_after = match request.send().await {
                 Err(e) => {
-                    if started.elapsed() > PATIENCE {
+                    if started.elapsed() > self.patience {
                         return Err(RemoteError::Connection { url, detail: e.to_string() });
                     }
                     None
@@ -127,7 +129,7 @@ impl Remote {
                     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                         return Err(RemoteError::Auth(message));
                     }
-                    if !transient || started.elapsed() > PATIENCE {
+                    if !transient || started.elapsed() > self.patience {
                         return Err(RemoteError::Api { status: status.as_u16(), code, message });
                     }
                     retry_after

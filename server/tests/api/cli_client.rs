@@ -126,4 +126,163 @@ async fn usage_a_refused_key_and_no_server_exit_2_with_the_reason() {
     let run = laurel(Some(&key), &["credentials", "batch-issue", "-e", "ftp://127.0.0.1:1", "--file", &file]).await;
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--url"), "{}", run.stderr);
+
+    let nobody = format!("http://127.0.0.1:{}", free_port());
+    let run =
+        laurel(Some(&key), &["credentials", "batch-issue", "-e", &nobody, "--retry-for", "1", "--file", &file]).await;
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(&format!("cannot reach {nobody}")), "{}", run.stderr);
+}
+
+/// A loopback port nothing listens on (at the moment it is asked for).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn a_file_of_12000_items_goes_as_two_batches_in_order() {
+    let (app, org, key) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "many.json", &json!(items(12_000)));
+
+    let run = laurel(Some(&key), &["credentials", "batch-issue", "-e", &app.address, "--file", &file]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let jobs: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(jobs.len(), 2, "{}", run.stdout);
+    for (job, total) in jobs.iter().zip([10_000, 2_000]) {
+        let (job_total, first): (i64, String) = sqlx::query_as(
+            "SELECT j.total, i.request_json FROM jobs j JOIN job_items i ON i.job_id = j.id AND i.idx = 0
+             WHERE j.id = $1 AND j.org_id = $2",
+        )
+        .bind(job)
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(job_total, total);
+        let first: Value = serde_json::from_str(&first).unwrap();
+        let expected = if total == 10_000 { "biz_0" } else { "biz_10000" };
+        assert_eq!(first["subject"]["id"], expected, "the second batch starts where the first ended");
+    }
+}
+
+/// The real server on `port`, slowed to 40 credentials a second so that a
+/// job of 200 is caught half-way.
+fn serve(dir: &Path, db_url: &str, port: u16) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .arg("serve")
+        .env("LAUREL_DATABASE_URL", db_url)
+        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
+        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
+        .env("LAUREL_DATA_DIR", dir)
+        .env("LAUREL_MASTER_KEY", crate::helpers::TEST_MASTER_KEY)
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("LAUREL_RATE_PROFESSIONAL", "40")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the laurel binary starts")
+}
+
+async fn until_serving(base: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if client.get(format!("{base}/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{base} did not start serving");
+}
+
+#[tokio::test]
+async fn the_cli_waits_through_a_server_restart_and_finishes_with_the_right_counts() {
+    use issuance::api_keys::{self, Scope};
+    use issuance::orgs::{Plan, organizations};
+    use tokio::io::AsyncBufReadExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
+    let db = issuance::db::connect(&db_url).await.unwrap();
+    let master = issuance::keys::MasterKey::from_base64(crate::helpers::TEST_MASTER_KEY).unwrap();
+    let org = organizations::create(&db, "Restart Co", Plan::Professional).await.unwrap().id;
+    organizations::approve(&db, &master, &org).await.unwrap();
+    let key = api_keys::create(&db, &org, "cli", &[Scope::CredentialsRead, Scope::CredentialsWrite], None)
+        .await
+        .unwrap()
+        .secret;
+    let file = write(dir.path(), "credentials.json", &json!(items(200)));
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve(dir.path(), &db_url, port);
+    until_serving(&base).await;
+
+    let mut cli = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .args(["credentials", "batch-issue", "-e", &base, "--file", &file, "--wait"])
+        .env("LAUREL_API_KEY", &key)
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(cli.stdout.take().unwrap()).lines();
+    let job = stdout.next_line().await.unwrap().expect("the job id, at once");
+
+    // Part-way through the job, the server dies and comes back.
+    let processed = || async {
+        sqlx::query_scalar::<_, i64>("SELECT processed FROM jobs WHERE id = $1")
+            .bind(&job)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    while processed().await < 40 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    assert!(processed().await < 200, "the job was still running when the server died");
+    let mut server = serve(dir.path(), &db_url, port);
+
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), cli.wait_with_output())
+        .await
+        .expect("the CLI finishes")
+        .unwrap();
+    server.start_kill().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("200 issued, 0 failed"), "{stderr}");
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE org_id = $1")
+        .bind(&org)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(issued, 200, "each item issued once");
+}
+
+#[tokio::test]
+async fn on_a_terminal_the_wait_draws_a_progress_bar() {
+    let (app, _, key) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "credentials.json", &json!(items(25)));
+    let command = format!(
+        "stty cols 120 rows 30; {} credentials batch-issue -e {} --file {file} --wait",
+        env!("CARGO_BIN_EXE_laurel"),
+        app.address
+    );
+    // `script` runs the CLI on a pseudo-terminal and copies what it draws.
+    let out = tokio::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("LAUREL_API_KEY", &key)
+        .env("RUST_LOG", "error")
+        .output()
+        .await
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("issued or failed"), "the bar's text: {screen:?}");
+    assert!(screen.contains('\r') || screen.contains("\u{1b}["), "drawn in place: {screen:?}");
+    assert!(!screen.contains("processed 25/25"), "no log lines on a terminal: {screen:?}");
 }
