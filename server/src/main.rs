@@ -25,12 +25,29 @@ enum Command {
     /// API keys of an organisation.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Issue credentials through a Laurel server's API.
+    /// Issue, read, revoke and verify credentials through a Laurel
+    /// server's API (`--url`, `LAUREL_API_KEY`).
     Credentials {
         #[command(flatten)]
         remote: RemoteArgs,
         #[command(subcommand)]
         command: CredentialsCommand,
+    },
+    /// The organisation's jobs (CSV uploads and JSON batches), through the
+    /// API.
+    Jobs {
+        #[command(flatten)]
+        remote: RemoteArgs,
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example:
+    ///   laurel completions bash > /etc/bash_completion.d/laurel
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -48,6 +65,10 @@ struct RemoteArgs {
     /// connections, restarts and server errors before giving up.
     #[arg(long, global = true, default_value_t = client::remote::PATIENCE.as_secs())]
     retry_for: u64,
+    /// How read commands print: `table` (the default on a terminal) or
+    /// `json` (the default in a pipe).
+    #[arg(long, global = true, value_enum)]
+    format: Option<client::output::Format>,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +101,68 @@ enum CredentialsCommand {
         #[arg(long, default_value_t = 2)]
         retries: u32,
     },
+    /// Issue one credential from a JSON file (a `POST /v1/credentials`
+    /// body); running it again returns the same credential.
+    ///
+    /// Example:
+    ///   laurel credentials issue --file one.json --format json | jq -r .credential_id
+    Issue {
+        /// The body; `-` reads standard input.
+        #[arg(long)]
+        file: String,
+    },
+    /// Show one credential.
+    ///
+    /// Example:
+    ///   laurel credentials get cred_01J…
+    Get { id: String },
+    /// Revoke a credential (its status bit flips; a queued e-mail is
+    /// cancelled).
+    ///
+    /// Example:
+    ///   laurel credentials revoke cred_01J… --reason "issued in error"
+    Revoke {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Verify a credential: exits 0 when valid, 1 when not.
+    ///
+    /// Example:
+    ///   laurel credentials verify --jwt credential.jwt
+    Verify {
+        /// A file holding the compact JWT (`-`: standard input).
+        #[arg(long, conflicts_with = "id", required_unless_present = "id")]
+        jwt: Option<String>,
+        /// The id of a credential of the key's organisation.
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// The organisation's jobs, newest first.
+    ///
+    /// Example:
+    ///   laurel jobs list --limit 10
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// The previous page's cursor.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// One job with its counts and failed rows.
+    ///
+    /// Example:
+    ///   laurel jobs get job_01J…
+    Get { id: String },
+    /// Stop a queued or running job; what was issued stays.
+    ///
+    /// Example:
+    ///   laurel jobs cancel job_01J…
+    Cancel { id: String },
 }
 
 #[derive(Subcommand)]
@@ -227,8 +310,23 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(Command::Credentials { remote, command }) = cli.command {
-        std::process::exit(credentials_command(remote, command).await.code());
+    match cli.command {
+        Some(Command::Credentials { remote, command }) => {
+            std::process::exit(remote_command(remote, Remote::Credentials(command)).await.code())
+        }
+        Some(Command::Jobs { remote, command }) => {
+            std::process::exit(remote_command(remote, Remote::Jobs(command)).await.code())
+        }
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "laurel",
+                &mut std::io::stdout(),
+            );
+            return Ok(());
+        }
+        _ => {}
     }
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -246,13 +344,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = issuance::db::connect(&config.database_url).await?;
             keys_command(&db, cmd).await
         }
-        Command::Credentials { .. } => unreachable!("answered above, without the server's configuration"),
+        Command::Credentials { .. } | Command::Jobs { .. } | Command::Completions { .. } => {
+            unreachable!("answered above, without the server's configuration")
+        }
     }
+}
+
+enum Remote {
+    Credentials(CredentialsCommand),
+    Jobs(JobsCommand),
 }
 
 /// The client commands: they need no database nor master key, only a URL
 /// and an API key.
-async fn credentials_command(remote: RemoteArgs, command: CredentialsCommand) -> client::Exit {
+async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
+    use client::{batch_issue, credentials, jobs};
+    let format = client::output::Format::or_default(remote.format);
     let result = async {
         let api = client::Remote::new(
             &remote.url,
@@ -260,9 +367,20 @@ async fn credentials_command(remote: RemoteArgs, command: CredentialsCommand) ->
             std::time::Duration::from_secs(remote.retry_for),
         )?;
         match command {
-            CredentialsCommand::BatchIssue { file, wait, out, retries } => {
-                client::batch_issue::run(&api, client::batch_issue::Options { file, wait, out, retries }).await
+            Remote::Credentials(CredentialsCommand::BatchIssue { file, wait, out, retries }) => {
+                batch_issue::run(&api, batch_issue::Options { file, wait, out, retries }).await
             }
+            Remote::Credentials(CredentialsCommand::Issue { file }) => credentials::issue(&api, &file, format).await,
+            Remote::Credentials(CredentialsCommand::Get { id }) => credentials::get(&api, &id, format).await,
+            Remote::Credentials(CredentialsCommand::Revoke { id, reason }) => {
+                credentials::revoke(&api, &id, reason.as_deref(), format).await
+            }
+            Remote::Credentials(CredentialsCommand::Verify { jwt, id }) => {
+                credentials::verify(&api, jwt.as_deref(), id.as_deref(), format).await
+            }
+            Remote::Jobs(JobsCommand::List { limit, after }) => jobs::list(&api, limit, after.as_deref(), format).await,
+            Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
+            Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
         }
     }
     .await;

@@ -18,6 +18,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::credentials::hex;
 use super::progress::Progress;
 use super::{Exit, Remote, RemoteError};
 
@@ -235,8 +236,4 @@ fn report(outcomes: &BTreeMap<usize, Outcome>) -> Exit {
         }
     }
     if failed.is_empty() { Exit::Issued } else { Exit::SomeFailed }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -8,9 +8,15 @@
 //!   connections and restarts, errors mapped to exit codes.
 //! - [`batch_issue`]: `credentials batch-issue`: split, submit with
 //!   derived idempotency keys, wait, retry transient failures, report.
+//! - [`credentials`]: `credentials issue|get|revoke|verify`.
+//! - [`jobs`]: `jobs list|get|cancel`.
 //! - [`progress`]: a bar on a terminal, plain lines in a log.
+//! - [`output`]: `--format json|table`.
 
 pub mod batch_issue;
+pub mod credentials;
+pub mod jobs;
+pub mod output;
 pub mod progress;
 pub mod remote;
 

@@ -286,3 +286,87 @@ async fn on_a_terminal_the_wait_draws_a_progress_bar() {
     assert!(screen.contains('\r') || screen.contains("\u{1b}["), "drawn in place: {screen:?}");
     assert!(!screen.contains("processed 25/25"), "no log lines on a terminal: {screen:?}");
 }
+
+#[tokio::test]
+async fn one_credential_is_issued_read_verified_and_revoked_from_the_command_line() {
+    let (app, org, key) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(dir.path(), "one.json", &business());
+    let at = |args: &[&str]| {
+        let mut all = args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        all.extend(["-e".to_owned(), app.address.clone(), "--format".to_owned(), "json".to_owned()]);
+        all
+    };
+    let run = |args: Vec<String>| {
+        let key = key.clone();
+        async move { laurel(Some(&key), &args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
+
+    let issued = run(at(&["credentials", "issue", "--file", &one])).await;
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let credential: Value = serde_json::from_str(&issued.stdout).unwrap();
+    let id = credential["credential_id"].as_str().unwrap().to_owned();
+    let again = run(at(&["credentials", "issue", "--file", &one])).await;
+    let again: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(again["credential_id"], id.as_str(), "the same file issues once");
+    assert_eq!(credentials_in(&app, &org).await, 1);
+
+    let jwt = dir.path().join("credential.jwt");
+    std::fs::write(&jwt, credential["signed_payload"].as_str().unwrap()).unwrap();
+    let valid = run(at(&["credentials", "verify", "--jwt", &jwt.display().to_string()])).await;
+    assert_eq!(valid.code, 0, "{}{}", valid.stdout, valid.stderr);
+
+    let revoked = run(at(&["credentials", "revoke", &id, "--reason", "issued in error"])).await;
+    assert_eq!(revoked.code, 0, "{}", revoked.stderr);
+    let shown = run(at(&["credentials", "get", &id])).await;
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_eq!(
+        (shown["status"].as_str(), shown["revocation_reason"].as_str()),
+        (Some("revoked"), Some("issued in error"))
+    );
+    let invalid = run(at(&["credentials", "verify", "--id", &id])).await;
+    assert_eq!(invalid.code, 1, "not valid any more: {}", invalid.stdout);
+
+    let missing = run(at(&["credentials", "get", "cred_01NOSUCHTHING0000000000000"])).await;
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("404 not_found"), "{}", missing.stderr);
+    let sneaky = run(at(&["credentials", "get", "../keys"])).await;
+    assert_eq!(sneaky.code, 2, "an id is one path segment: {}", sneaky.stderr);
+}
+
+#[tokio::test]
+async fn jobs_are_listed_shown_and_cancelled_and_a_table_is_for_people() {
+    let (app, _, key) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "credentials.json", &json!(items(3)));
+    let submitted =
+        laurel(Some(&key), &["credentials", "batch-issue", "-e", &app.address, "--file", &file, "--wait"]).await;
+    let job = submitted.stdout.trim().to_owned();
+
+    let listed = laurel(Some(&key), &["jobs", "list", "-e", &app.address, "--format", "json"]).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(listed["data"][0]["job_id"], job.as_str());
+
+    let table = laurel(Some(&key), &["jobs", "list", "-e", &app.address, "--format", "table"]).await;
+    let header = table.stdout.lines().find(|l| l.contains("job")).unwrap_or_else(|| panic!("{}", table.stdout));
+    assert!(header.contains("status") && header.contains("succeeded"), "{header}");
+    assert!(table.stdout.contains(&job) && table.stdout.contains("completed"), "{}", table.stdout);
+
+    let shown = laurel(Some(&key), &["jobs", "get", &job, "-e", &app.address, "--format", "json"]).await;
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_eq!((shown["succeeded"].as_i64(), shown["status"].as_str()), (Some(3), Some("completed")));
+
+    let cancel = laurel(Some(&key), &["jobs", "cancel", &job, "-e", &app.address]).await;
+    assert_eq!(cancel.code, 1, "a finished job cannot be cancelled: {}", cancel.stderr);
+    assert!(cancel.stderr.contains("409"), "{}", cancel.stderr);
+}
+
+#[tokio::test]
+async fn shell_completions_are_printed_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = laurel(None, &["completions", shell]).await;
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("batch-issue") && run.stdout.contains("laurel"), "{shell}");
+    }
+}
