@@ -101,6 +101,33 @@ enum CredentialsCommand {
         #[arg(long, default_value_t = 2)]
         retries: u32,
     },
+    /// Issue a badge to the recipients of a CSV file (columns `name`,
+    /// `email`), as the dashboard's bulk issue does: new, renewed and
+    /// reissued rows are issued, rows already holding the badge skipped.
+    ///
+    /// Exits 0 when no row failed, 1 when any did (with --validate-only:
+    /// when the file cannot be submitted), 2 when it could not work.
+    ///
+    /// Example:
+    ///   laurel credentials bulk-issue --badge bdg_01J… --csv cohort.csv --wait
+    BulkIssue {
+        /// The badge to issue.
+        #[arg(long)]
+        badge: String,
+        /// The CSV file; `-` reads standard input.
+        #[arg(long)]
+        csv: String,
+        /// Follow the job to the end, with progress, and report each row.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: one JSON line per row (`index`, then
+        /// `credential_id`, `skipped` or `error`).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Only the dry run: print how each kind of row would be treated.
+        #[arg(long, conflicts_with_all = ["wait", "out"])]
+        validate_only: bool,
+    },
     /// Issue one credential from a JSON file (a `POST /v1/credentials`
     /// body); running it again returns the same credential.
     ///
@@ -358,7 +385,7 @@ enum Remote {
 /// The client commands: they need no database nor master key, only a URL
 /// and an API key.
 async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
-    use client::{batch_issue, credentials, jobs};
+    use client::{batch_issue, bulk_issue, credentials, jobs};
     let format = client::output::Format::or_default(remote.format);
     let result = async {
         let api = client::Remote::new(
@@ -369,6 +396,10 @@ async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
         match command {
             Remote::Credentials(CredentialsCommand::BatchIssue { file, wait, out, retries }) => {
                 batch_issue::run(&api, batch_issue::Options { file, wait, out, retries }).await
+            }
+            Remote::Credentials(CredentialsCommand::BulkIssue { badge, csv, wait, out, validate_only }) => {
+                let options = bulk_issue::Options { badge, csv, wait, out, validate_only };
+                bulk_issue::run(&api, options, format).await
             }
             Remote::Credentials(CredentialsCommand::Issue { file }) => credentials::issue(&api, &file, format).await,
             Remote::Credentials(CredentialsCommand::Get { id }) => credentials::get(&api, &id, format).await,

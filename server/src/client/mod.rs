@@ -8,13 +8,17 @@
 //!   connections and restarts, errors mapped to exit codes.
 //! - [`batch_issue`]: `credentials batch-issue`: split, submit with
 //!   derived idempotency keys, wait, retry transient failures, report.
+//! - [`bulk_issue`]: `credentials bulk-issue`: a CSV for one badge.
+//! - [`follow`]: following jobs to the end and reporting each item.
 //! - [`credentials`]: `credentials issue|get|revoke|verify`.
 //! - [`jobs`]: `jobs list|get|cancel`.
 //! - [`progress`]: a bar on a terminal, plain lines in a log.
 //! - [`output`]: `--format json|table`.
 
 pub mod batch_issue;
+pub mod bulk_issue;
 pub mod credentials;
+pub mod follow;
 pub mod jobs;
 pub mod output;
 pub mod progress;

@@ -80,14 +80,24 @@ impl Remote {
     /// again after a dropped answer returns the first answer.
     pub async fn post(&self, path: &str, body: &Value, idempotency_key: &str) -> Result<Value, RemoteError> {
         let body = serde_json::to_vec(body).expect("a JSON value serialises");
-        self.send(Method::POST, path, Some(body), Some(idempotency_key)).await
+        self.send(Method::POST, path, Some(("application/json", body)), Some(idempotency_key)).await
+    }
+
+    /// POSTs a CSV file as the body (`text/csv`); `idempotency_key` as above.
+    pub async fn post_csv(
+        &self,
+        path: &str,
+        csv: Vec<u8>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, RemoteError> {
+        self.send(Method::POST, path, Some(("text/csv", csv)), idempotency_key).await
     }
 
     async fn send(
         &self,
         method: Method,
         path: &str,
-        body: Option<Vec<u8>>,
+        body: Option<(&str, Vec<u8>)>,
         idempotency_key: Option<&str>,
     ) -> Result<Value, RemoteError> {
         let url = format!("{}{path}", self.base);
@@ -98,8 +108,8 @@ impl Remote {
             if let Some(key) = idempotency_key {
                 request = request.header("idempotency-key", key);
             }
-            if let Some(body) = &body {
-                request = request.header("content-type", "application/json").body(body.clone());
+            if let Some((content_type, body)) = &body {
+                request = request.header("content-type", *content_type).body(body.clone());
             }
             let retry_after = match request.send().await {
                 Err(e) => {

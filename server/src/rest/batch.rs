@@ -12,12 +12,12 @@ use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
 use issuance::clock;
 use issuance::jobs::batch_submit::{self, BatchOrigin, MAX_ITEMS};
-use issuance::jobs::{self, ItemFilter, Job};
+use issuance::jobs::{self, Job};
 use model::{BatchStatus, JobSource};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::bulk::ListQuery;
+use super::bulk::{ItemsQuery, ListQuery};
 use super::extract::Caller;
 use super::openapi::{
     BatchIssueRequest, BatchItemList, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
@@ -159,19 +159,6 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     Ok(Json(v))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ItemsQuery {
-    /// Items per page, 1 to 1,000 (default 1,000).
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<i64>,
-    /// The previous page's `next_cursor`.
-    after: Option<String>,
-}
-
-/// Items per page at most: ten pages read a whole batch.
-const MAX_ITEMS_PAGE: i64 = 1000;
-
 /// `GET /v1/credentials/batch-issue/{job_id}/items`: every item's outcome
 /// in submitted order, so a client can pair each of its items with the
 /// credential or the error it got (the CLI's `--out`, and its retries).
@@ -200,21 +187,7 @@ pub async fn items(
     key.require(Scope::CredentialsRead)?;
     let Query(query) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     batch(&state, &key, &id).await?;
-    let limit = query.limit.unwrap_or(MAX_ITEMS_PAGE);
-    if !(1..=MAX_ITEMS_PAGE).contains(&limit) {
-        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_ITEMS_PAGE}, got {limit}")));
-    }
-    let after = match query.after.as_deref() {
-        None => None,
-        Some(a) => {
-            Some(a.parse::<i64>().map_err(|_| ApiError::validation("after", "must be a previous page's next_cursor"))?)
-        }
-    };
-    let mut page =
-        jobs::items(&state.db, &key.org_id, &id, &ItemFilter { state: None, after, limit: limit + 1 }).await?;
-    let more = page.len() as i64 > limit;
-    page.truncate(limit as usize);
-    let next = if more { page.last().map(|i| i.idx.to_string()) } else { None };
+    let (page, next) = super::bulk::items_page(&state, &key.org_id, &id, &query).await?;
     let data: Vec<Value> = page
         .into_iter()
         .map(|i| {

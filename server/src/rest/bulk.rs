@@ -18,7 +18,9 @@ use serde_json::{Value, json};
 use super::error::Detail;
 use super::extract::Caller;
 use super::idempotent;
-use super::openapi::{BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, ErrorResponse, IdempotencyKey};
+use super::openapi::{
+    BulkItemList, BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, ErrorResponse, IdempotencyKey,
+};
 use super::{ApiError, ApiResult, ApiState};
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -311,6 +313,86 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     o.insert("errors".into(), errors.into());
     o.insert("emails".into(), json!(emails));
     Ok(Json(v))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemsQuery {
+    /// Items per page, 1 to 1,000 (default 1,000).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<i64>,
+    /// The previous page's `next_cursor`.
+    after: Option<String>,
+}
+
+/// Items per page at most: ten pages read a whole batch.
+const MAX_ITEMS_PAGE: i64 = 1000;
+
+/// One page of job `id`'s items in file order, and the cursor of the next
+/// (shared by the CSV and JSON item lists, which show them differently).
+pub async fn items_page(
+    state: &ApiState,
+    org_id: &str,
+    id: &str,
+    query: &ItemsQuery,
+) -> ApiResult<(Vec<issuance::jobs::JobItem>, Option<String>)> {
+    let limit = query.limit.unwrap_or(MAX_ITEMS_PAGE);
+    if !(1..=MAX_ITEMS_PAGE).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("must be 1 to {MAX_ITEMS_PAGE}, got {limit}")));
+    }
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(a) => {
+            Some(a.parse::<i64>().map_err(|_| ApiError::validation("after", "must be a previous page's next_cursor"))?)
+        }
+    };
+    let filter = issuance::jobs::ItemFilter { state: None, after, limit: limit + 1 };
+    let mut page = jobs::items(&state.db, org_id, id, &filter).await?;
+    let more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    let next = if more { page.last().map(|i| i.idx.to_string()) } else { None };
+    Ok((page, next))
+}
+
+/// `GET /v1/bulk-issue/{job_id}/items`: every row's outcome in file order
+/// (any job, CSV or JSON), so a client can pair each row with the
+/// credential or the error it got.
+#[utoipa::path(
+    get,
+    path = "/v1/bulk-issue/{job_id}/items",
+    tag = "bulk-issue",
+    operation_id = "listBulkIssueItems",
+    summary = "Each row's outcome",
+    description = "Every row of the job in file order: its 0-based `index`, the 1-based `row` the dry run shows, \
+        `email`, `status` (`pending`, `succeeded`, `failed`, `skipped`, `cancelled`), the `credential_id` it got \
+        or the `error` it met.",
+    params(("job_id" = String, Path, description = "The job's id."), ItemsQuery),
+    responses(
+        (status = 200, description = "A page of rows.", body = BulkItemList),
+        (status = 400, description = "`validation_failed`: `limit` or `after` is not valid.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:read"])),
+)]
+pub async fn items(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    query: Result<Query<ItemsQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsRead)?;
+    let Query(query) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
+    jobs::get(&state.db, &key.org_id, &id).await?;
+    let (page, next) = items_page(&state, &key.org_id, &id, &query).await?;
+    let data: Vec<Value> = page
+        .into_iter()
+        .map(|i| {
+            let error = i.error_code.clone().map(|code| json!({"code": code, "message": i.error_message}));
+            json!({"index": i.idx, "row": i.row(), "email": i.email, "status": i.state,
+                   "credential_id": i.credential_id, "error": error})
+        })
+        .collect();
+    Ok(Json(json!({"data": data, "has_more": next.is_some(), "next_cursor": next})))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -39,6 +39,7 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/validate", post(bulk::validate))
         .route("/bulk-issue", post(bulk::submit).get(bulk::list))
         .route("/bulk-issue/{job_id}", get(bulk::get))
+        .route("/bulk-issue/{job_id}/items", get(bulk::items))
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))

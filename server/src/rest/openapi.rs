@@ -59,6 +59,7 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         super::batch::list,
         super::batch::get,
         super::batch::items,
+        super::bulk::items,
         super::batch::cancel,
         super::badges::create,
         super::badges::list,
@@ -597,6 +598,30 @@ pub mod schemas {
     pub struct BatchItemProblem {
         pub code: String,
         pub message: String,
+    }
+
+    /// Where one row of a job stands.
+    #[derive(ToSchema)]
+    pub struct BulkItem {
+        /// 0-based, among the file's data rows.
+        pub index: i64,
+        /// 1-based, as the dry run shows it.
+        pub row: i64,
+        pub email: String,
+        /// `pending`, `succeeded`, `failed`, `skipped` or `cancelled`.
+        pub status: String,
+        #[schema(required = true)]
+        pub credential_id: Option<String>,
+        #[schema(required = true)]
+        pub error: Option<BatchItemProblem>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct BulkItemList {
+        pub data: Vec<BulkItem>,
+        pub has_more: bool,
+        #[schema(required = true)]
+        pub next_cursor: Option<String>,
     }
 
     #[derive(ToSchema)]

@@ -370,3 +370,46 @@ async fn shell_completions_are_printed_for_bash_zsh_and_fish() {
         assert!(run.stdout.contains("batch-issue") && run.stdout.contains("laurel"), "{shell}");
     }
 }
+
+#[tokio::test]
+async fn a_csv_is_reviewed_then_issued_row_by_row_and_a_rerun_finds_its_job() {
+    use issuance::api_keys::Scope;
+    let app = crate::helpers::spawn_app().await;
+    let (org, badge) = crate::helpers::org_with_badge(&app, issuance::orgs::Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cohort.csv");
+    std::fs::write(&csv, "name,email\nAda Lovelace,ada@example.com\nBen Okafor,ben@example.com\nNo At,not-an-email\n")
+        .unwrap();
+    let csv = csv.display().to_string();
+    let out = dir.path().join("rows.jsonl").display().to_string();
+    let bulk = |extra: &[&str]| {
+        let mut args = vec!["credentials", "bulk-issue", "-e", &app.address, "--badge", &badge, "--csv", &csv];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let key = key.clone();
+        async move { laurel(Some(&key), &args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
+
+    let review = run(bulk(&["--validate-only", "--format", "json"])).await;
+    assert_eq!(review.code, 0, "the file can be submitted: {}", review.stderr);
+    let review: Value = serde_json::from_str(&review.stdout).unwrap();
+    assert_eq!((review["totals"]["new"].as_i64(), review["totals"]["invalid"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(credentials_in(&app, &org).await, 0, "a dry run writes nothing");
+
+    let issued = run(bulk(&["--wait", "--out", &out])).await;
+    assert_eq!(issued.code, 1, "a row failed: {}", issued.stderr);
+    assert!(issued.stderr.contains("2 issued, 1 failed"), "{}", issued.stderr);
+    assert!(issued.stderr.contains("item 2: invalid_row"), "{}", issued.stderr);
+    let rows: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0]["credential_id"].is_string() && rows[1]["credential_id"].is_string(), "{rows:?}");
+    assert_eq!(rows[2]["error"]["code"], "invalid_row");
+
+    let again = run(bulk(&[])).await;
+    assert_eq!(again.stdout.trim(), issued.stdout.trim(), "the same job, found by its idempotency key");
+    assert_eq!(credentials_in(&app, &org).await, 2);
+}

@@ -1,0 +1,74 @@
+//! `laurel credentials bulk-issue --badge ID --csv FILE [--wait] [--out F]
+//! [--validate-only]`: the dashboard's CSV flow from a script. The file is
+//! sent as it is (`text/csv`) to `POST /v1/bulk-issue`, under an
+//! `Idempotency-Key` derived from the badge and the file's bytes, so a
+//! re-run finds its job; `--validate-only` asks for the dry run instead
+//! and prints its totals.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::credentials::{hex, segment};
+use super::follow::{self, Job};
+use super::output::{self, Format};
+use super::{Exit, Remote, RemoteError};
+
+const BASE: &str = "/v1/bulk-issue";
+
+pub struct Options {
+    pub badge: String,
+    pub csv: String,
+    pub wait: bool,
+    pub out: Option<PathBuf>,
+    pub validate_only: bool,
+}
+
+pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Exit, RemoteError> {
+    let badge = segment(&options.badge)?;
+    let csv = if options.csv == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(&options.csv)
+    }
+    .map_err(|e| RemoteError::Usage(format!("{}: {e}", options.csv)))?;
+
+    if options.validate_only {
+        let review = remote.post_csv(&format!("{BASE}/validate?badge_id={badge}"), csv, None).await?;
+        let summary = json!({
+            "totals": review["totals"],
+            "can_submit": review["can_submit"],
+            "submit_blocked_reason": review["submit_blocked_reason"],
+            "warnings": review["warnings"],
+        });
+        match format {
+            Format::Json => output::object(&review, format),
+            Format::Table => {
+                output::object(&review["totals"], format);
+                if let Some(reason) = summary["submit_blocked_reason"].as_str() {
+                    println!("cannot submit: {reason}");
+                }
+            }
+        }
+        return Ok(if review["can_submit"] == true { Exit::Issued } else { Exit::SomeFailed });
+    }
+
+    let key = format!("laurel-cli-csv-{}", &hex(&Sha256::digest([badge.as_bytes(), b"\n", &csv].concat()))[..32]);
+    let job = remote.post_csv(&format!("{BASE}?badge_id={badge}"), csv, Some(&key)).await?;
+    let job_id = job["job_id"]
+        .as_str()
+        .ok_or_else(|| RemoteError::Usage(format!("the server answered without a job_id: {job}")))?
+        .to_owned();
+    println!("{job_id}");
+    if !options.wait {
+        return Ok(Exit::Issued);
+    }
+    let total = job["total"].as_u64().unwrap_or(0) as usize;
+    let outcomes = follow::wait(remote, BASE, &[Job { job_id, indices: (0..total).collect() }]).await?;
+    if let Some(path) = &options.out {
+        follow::write_results(path, &outcomes)?;
+    }
+    Ok(follow::report(&outcomes))
+}
