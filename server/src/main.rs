@@ -22,9 +22,15 @@ enum Command {
     /// Operator commands that act directly on the database.
     #[command(subcommand)]
     Admin(AdminCommand),
-    /// API keys of an organisation.
-    #[command(subcommand)]
-    Keys(KeysCommand),
+    /// API keys of an organisation: on the database with `--org ORG_ID`
+    /// (for bootstrapping the first key), else through a server's API
+    /// (`-e URL`, `LAUREL_API_KEY`, a key with `keys:read` / `keys:write`).
+    Keys {
+        #[command(flatten)]
+        remote: RemoteArgs,
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Issue, read, revoke and verify credentials through a Laurel
     /// server's API (`--url`, `LAUREL_API_KEY`).
     Credentials {
@@ -195,51 +201,75 @@ enum JobsCommand {
 #[derive(Subcommand)]
 enum KeysCommand {
     /// Create a key; its secret is printed this once and never stored.
+    ///
+    /// Example:
+    ///   laurel keys issue "nightly sync" --actor hr_sync --scopes write --format json -e "$LAUREL_URL" | jq -r .secret
     Issue {
         /// A name to tell the key apart, e.g. "nightly sync".
         name: String,
+        /// The organisation, on the local database; without it, the server's.
         #[arg(long)]
-        org: String,
-        /// Comma-separated: credentials:read, credentials:write, keys:read, keys:write.
+        org: Option<String>,
+        /// Comma-separated: credentials:read, credentials:write, keys:read,
+        /// keys:write, webhooks:read, webhooks:write, audit:read; `read` and
+        /// `write` stand for credentials:read and credentials:write.
         #[arg(long, value_parser = parse_scope_list)]
         scopes: ScopeList,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Whom the key acts for, as you name them (e.g. a service account).
+        #[arg(long)]
+        actor: Option<String>,
     },
     /// List an organisation's keys (never their secrets).
+    ///
+    /// Example:
+    ///   laurel keys list --org ORG_ID
     List {
         #[arg(long)]
-        org: String,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        org: Option<String>,
     },
     /// Revoke a key by id.
+    ///
+    /// Example:
+    ///   laurel keys revoke key_01J… -e https://laurel.example
     Revoke {
         id: String,
         #[arg(long)]
-        org: String,
+        org: Option<String>,
     },
     /// Check up to 100 secrets; results in the order given.
+    ///
+    /// Example:
+    ///   laurel keys batch-verify "$KEY1" "$KEY2" -e https://laurel.example
     BatchVerify {
         #[arg(long)]
-        org: String,
+        org: Option<String>,
         #[arg(required = true)]
         secrets: Vec<String>,
     },
     /// Import up to 1000 existing secrets from a JSON array of
     /// {"raw_key", "name", "actor_id", "scopes"} (`--file -` reads stdin).
+    ///
+    /// Example:
+    ///   laurel keys batch-import --file legacy.json -e https://laurel.example
     BatchImport {
         #[arg(long)]
-        org: String,
+        org: Option<String>,
         #[arg(long)]
         file: String,
     },
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
+impl KeysCommand {
+    /// `--org`: the command works on the local database.
+    fn org(&self) -> Option<&str> {
+        match self {
+            KeysCommand::Issue { org, .. }
+            | KeysCommand::List { org }
+            | KeysCommand::Revoke { org, .. }
+            | KeysCommand::BatchVerify { org, .. }
+            | KeysCommand::BatchImport { org, .. } => org.as_deref(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -344,6 +374,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Jobs { remote, command }) => {
             std::process::exit(remote_command(remote, Remote::Jobs(command)).await.code())
         }
+        Some(Command::Keys { remote, command }) if command.org().is_none() => {
+            std::process::exit(remote_command(remote, Remote::Keys(command)).await.code())
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,
@@ -367,9 +400,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = issuance::db::connect(&config.database_url).await?;
             admin_command(&config, &db, cmd).await
         }
-        Command::Keys(cmd) => {
+        Command::Keys { remote, command } => {
             let db = issuance::db::connect(&config.database_url).await?;
-            keys_command(&db, cmd).await
+            keys_command(&db, command, client::output::Format::or_default(remote.format)).await
         }
         Command::Credentials { .. } | Command::Jobs { .. } | Command::Completions { .. } => {
             unreachable!("answered above, without the server's configuration")
@@ -380,12 +413,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 enum Remote {
     Credentials(CredentialsCommand),
     Jobs(JobsCommand),
+    Keys(KeysCommand),
 }
 
 /// The client commands: they need no database nor master key, only a URL
 /// and an API key.
 async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
-    use client::{batch_issue, bulk_issue, credentials, jobs};
+    use client::{batch_issue, bulk_issue, credentials, jobs, keys};
     let format = client::output::Format::or_default(remote.format);
     let result = async {
         let api = client::Remote::new(
@@ -412,6 +446,13 @@ async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
             Remote::Jobs(JobsCommand::List { limit, after }) => jobs::list(&api, limit, after.as_deref(), format).await,
             Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
+            Remote::Keys(KeysCommand::Issue { name, scopes, actor, .. }) => {
+                keys::issue(&api, &name, &scopes.0, actor.as_deref(), format).await
+            }
+            Remote::Keys(KeysCommand::List { .. }) => keys::list(&api, format).await,
+            Remote::Keys(KeysCommand::Revoke { id, .. }) => keys::revoke(&api, &id).await,
+            Remote::Keys(KeysCommand::BatchVerify { secrets, .. }) => keys::batch_verify(&api, &secrets).await,
+            Remote::Keys(KeysCommand::BatchImport { file, .. }) => keys::batch_import(&api, &file).await,
         }
     }
     .await;
@@ -488,19 +529,18 @@ fn read_password() -> anyhow::Result<String> {
     Ok(s.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result<()> {
+async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand, format: client::output::Format) -> anyhow::Result<()> {
+    use client::output::Format;
     use issuance::api_keys;
-    let org_exists = |org: &str| {
-        let org = org.to_owned();
-        async move { organizations::get(db, &org).await.map_err(|_| anyhow::anyhow!("no organisation with id {org}")) }
-    };
+    let org = cmd.org().expect("local mode has --org").to_owned();
+    organizations::get(db, &org).await.map_err(|_| anyhow::anyhow!("no organisation with id {org}"))?;
     match cmd {
-        KeysCommand::Issue { name, org, scopes, format } => {
-            org_exists(&org).await?;
-            let issued = api_keys::create(db, &org, &name, &scopes.0, None).await?;
+        KeysCommand::Issue { name, scopes, actor, .. } => {
+            let new = api_keys::NewKey { name: &name, scopes: &scopes.0, actor_id: actor.as_deref(), created_by: None };
+            let issued = api_keys::create_as(db, &org, new, issuance::audit::Actor::system()).await?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&issued)?),
-                Format::Text => {
+                Format::Table => {
                     println!("id:     {}", issued.key.id);
                     println!("scopes: {}", scopes.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
                     println!("secret: {}", issued.secret);
@@ -508,12 +548,11 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result
                 }
             }
         }
-        KeysCommand::List { org, format } => {
-            org_exists(&org).await?;
+        KeysCommand::List { .. } => {
             let keys = api_keys::list(db, &org).await?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&keys)?),
-                Format::Text => {
+                Format::Table => {
                     for k in keys {
                         let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
                         let scopes = k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
@@ -522,17 +561,15 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand) -> anyhow::Result
                 }
             }
         }
-        KeysCommand::Revoke { id, org } => {
+        KeysCommand::Revoke { id, .. } => {
             api_keys::revoke(db, &org, &id, None).await.map_err(|_| anyhow::anyhow!("no active key {id} in {org}"))?;
             println!("revoked {id}");
         }
-        KeysCommand::BatchVerify { org, secrets } => {
-            org_exists(&org).await?;
+        KeysCommand::BatchVerify { secrets, .. } => {
             let results = api_keys::batch_verify(db, &org, &secrets).await?;
             println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?);
         }
-        KeysCommand::BatchImport { org, file } => {
-            org_exists(&org).await?;
+        KeysCommand::BatchImport { file, .. } => {
             let text = if file == "-" {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s)?;

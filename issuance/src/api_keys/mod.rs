@@ -14,6 +14,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::{clock, ids};
 
 pub mod batch;
+pub mod delegate;
 
 pub use batch::{
     ImportItem, ImportReport, ImportResult, KEY_REJECTED, KeyVerification, MAX_BATCH_IMPORT, MAX_BATCH_VERIFY,
@@ -105,12 +106,34 @@ pub async fn create(
     scopes: &[Scope],
     created_by: Option<&str>,
 ) -> CoreResult<IssuedKey> {
+    let made = NewKey { name, scopes, actor_id: None, created_by };
+    create_as(db, org_id, made, crate::audit::Actor::user(created_by)).await
+}
+
+/// A key to create, and who it is for.
+pub struct NewKey<'a> {
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    /// Whom the key acts for, as the caller names them (`--actor`).
+    pub actor_id: Option<&'a str>,
+    /// The member who created it, when a member did.
+    pub created_by: Option<&'a str>,
+}
+
+/// Creates a key with a fresh secret, recording `actor` as who did it.
+pub async fn create_as(
+    db: &Db,
+    org_id: &str,
+    new: NewKey<'_>,
+    actor: crate::audit::Actor<'_>,
+) -> CoreResult<IssuedKey> {
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
-    let key = insert(db, org_id, &parse_name(name)?, &secret, scopes, None, false, created_by).await?;
+    let name = parse_name(new.name)?;
+    let key = insert(db, org_id, &name, &secret, new.scopes, new.actor_id, false, new.created_by).await?;
     let entry = crate::audit::Entry::new(
-        crate::audit::Actor::user(created_by),
+        actor,
         crate::audit::AuditAction::ApiKeyCreated,
         Some(&key.id),
         format!("API key “{}” created", key.name),
@@ -179,6 +202,11 @@ pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<ApiKey>> {
 }
 
 pub async fn revoke(db: &Db, org_id: &str, key_id: &str, actor: Option<&str>) -> CoreResult<()> {
+    revoke_as(db, org_id, key_id, crate::audit::Actor::user(actor)).await
+}
+
+/// Revokes the org's active key `key_id`, recording `actor` as who did it.
+pub(crate) async fn revoke_as(db: &Db, org_id: &str, key_id: &str, actor: crate::audit::Actor<'_>) -> CoreResult<()> {
     let done = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
         .bind(clock::now())
         .bind(key_id)
@@ -189,7 +217,7 @@ pub async fn revoke(db: &Db, org_id: &str, key_id: &str, actor: Option<&str>) ->
         return Err(CoreError::NotFound);
     }
     let entry = crate::audit::Entry::new(
-        crate::audit::Actor::user(actor),
+        actor,
         crate::audit::AuditAction::ApiKeyRevoked,
         Some(key_id),
         format!("API key {key_id} revoked"),

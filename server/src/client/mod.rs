@@ -12,6 +12,7 @@
 //! - [`follow`]: following jobs to the end and reporting each item.
 //! - [`credentials`]: `credentials issue|get|revoke|verify`.
 //! - [`jobs`]: `jobs list|get|cancel`.
+//! - [`keys`]: `keys …` against a server (without `--org`).
 //! - [`progress`]: a bar on a terminal, plain lines in a log.
 //! - [`output`]: `--format json|table`.
 
@@ -20,6 +21,7 @@ pub mod bulk_issue;
 pub mod credentials;
 pub mod follow;
 pub mod jobs;
+pub mod keys;
 pub mod output;
 pub mod progress;
 pub mod remote;

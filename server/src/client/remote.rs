@@ -83,6 +83,13 @@ impl Remote {
         self.send(Method::POST, path, Some(("application/json", body)), Some(idempotency_key)).await
     }
 
+    /// POSTs `body` without an idempotency key: retried only when the
+    /// connection could not be made, so the server cannot have seen it.
+    pub async fn post_once(&self, path: &str, body: &Value) -> Result<Value, RemoteError> {
+        let body = serde_json::to_vec(body).expect("a JSON value serialises");
+        self.send(Method::POST, path, Some(("application/json", body)), None).await
+    }
+
     /// POSTs a CSV file as the body (`text/csv`); `idempotency_key` as above.
     pub async fn post_csv(
         &self,
@@ -111,9 +118,12 @@ impl Remote {
             if let Some((content_type, body)) = &body {
                 request = request.header("content-type", *content_type).body(body.clone());
             }
+            // A POST without a key is safe to send again only if it never
+            // left: once sent, a second try could do the work twice.
+            let repeatable = method != Method::POST || idempotency_key.is_some();
             let retry_after = match request.send().await {
                 Err(e) => {
-                    if started.elapsed() > self.patience {
+                    if started.elapsed() > self.patience || !(repeatable || e.is_connect()) {
                         return Err(RemoteError::Connection { url, detail: e.to_string() });
                     }
                     None
@@ -133,9 +143,10 @@ impl Remote {
                     }
                     let code = value["error"]["code"].as_str().unwrap_or("error").to_owned();
                     let message = value["error"]["message"].as_str().map(str::to_owned).unwrap_or(text);
-                    let transient = status.is_server_error()
-                        || status == StatusCode::TOO_MANY_REQUESTS
-                        || (status == StatusCode::CONFLICT && code == "idempotency_conflict");
+                    let transient = (repeatable || status == StatusCode::TOO_MANY_REQUESTS)
+                        && (status.is_server_error()
+                            || status == StatusCode::TOO_MANY_REQUESTS
+                            || (status == StatusCode::CONFLICT && code == "idempotency_conflict"));
                     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                         return Err(RemoteError::Auth(message));
                     }

@@ -1,7 +1,9 @@
-//! Batch operations on API keys (`keys:read`, `keys:write`).
+//! API keys through the API (`keys:read`, `keys:write`): create, list and
+//! revoke the org's keys (a key grants only scopes it holds), and the
+//! batch operations.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use issuance::api_keys::{self, ImportItem, Scope};
@@ -10,9 +12,103 @@ use serde_json::json;
 
 use super::extract::{ApiJson, Caller};
 use super::openapi::{
-    ErrorResponse, KeysBatchVerifyResponse, KeysImportFailed, KeysImportReport, KeysImportRequest, TOO_LARGE,
+    ApiKeyList, ErrorResponse, IssuedApiKey, KeysBatchVerifyResponse, KeysImportFailed, KeysImportReport,
+    KeysImportRequest, NewApiKeyRequest, TOO_LARGE,
 };
 use super::{ApiError, ApiResult, ApiState};
+
+/// A key as the API shows it (never its secret), times in RFC 3339.
+fn key_json(k: &api_keys::ApiKey) -> serde_json::Value {
+    use issuance::clock::rfc3339;
+    json!({
+        "id": k.id,
+        "name": k.name,
+        "hint": k.hint,
+        "scopes": k.scopes,
+        "actor_id": k.actor_id,
+        "imported": k.imported,
+        "created_at": rfc3339(k.created_at),
+        "last_used_at": k.last_used_at.map(rfc3339),
+        "revoked_at": k.revoked_at.map(rfc3339),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKeyBody {
+    name: String,
+    scopes: Vec<String>,
+    actor_id: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/keys",
+    tag = "keys",
+    operation_id = "createKey",
+    summary = "Create an API key",
+    description = "A new key of this organisation. Its `secret` is in this answer only and is never stored. \
+        The scopes must be scopes of the key asking (`read` and `write` stand for `credentials:read` and \
+        `credentials:write`).",
+    request_body(content = NewApiKeyRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The key, with its secret.", body = IssuedApiKey),
+        (status = 400, description = "`validation_failed`: no name, an unknown scope, or a scope the asking key does not hold.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["keys:write"])),
+)]
+pub async fn create(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    ApiJson(body): ApiJson<NewKeyBody>,
+) -> ApiResult<Response> {
+    key.require(Scope::KeysWrite)?;
+    let scopes = model::scope::parse_scopes(&body.scopes.join(",")).map_err(|m| ApiError::validation("scopes", m))?;
+    let issued = api_keys::delegate::create(&state.db, &key, &body.name, &scopes, body.actor_id.as_deref()).await?;
+    let mut answer = key_json(&issued.key);
+    answer["secret"] = json!(issued.secret);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/keys",
+    tag = "keys",
+    operation_id = "listKeys",
+    summary = "List API keys",
+    description = "The organisation's keys, active ones first, newest first; never their secrets.",
+    responses((status = 200, description = "The keys.", body = ApiKeyList)),
+    security(("api_key" = ["keys:read"])),
+)]
+pub async fn list(State(state): State<ApiState>, Caller(key): Caller) -> ApiResult<Json<serde_json::Value>> {
+    key.require(Scope::KeysRead)?;
+    let keys = api_keys::list(&state.db, &key.org_id).await?;
+    Ok(Json(json!({"data": keys.iter().map(key_json).collect::<Vec<_>>()})))
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/keys/{id}/revoke",
+    tag = "keys",
+    operation_id = "revokeKey",
+    summary = "Revoke an API key",
+    description = "The key stops working at once. A key of another organisation, or one already revoked, is not found.",
+    params(("id" = String, Path, description = "The key's id.")),
+    responses(
+        (status = 200, description = "Revoked.", body = inline(serde_json::Value), example = json!({"id": "key_01J…", "revoked": true})),
+        (status = 404, description = "`not_found`: no active key with this id in this organisation.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["keys:write"])),
+)]
+pub async fn revoke(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    key.require(Scope::KeysWrite)?;
+    api_keys::delegate::revoke(&state.db, &key, &id).await?;
+    Ok(Json(json!({"id": id, "revoked": true})))
+}
 
 /// The secrets to check.
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -41,6 +41,8 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/{job_id}", get(bulk::get))
         .route("/bulk-issue/{job_id}/items", get(bulk::items))
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
+        .route("/keys", post(keys::create).get(keys::list))
+        .route("/keys/{id}/revoke", post(keys::revoke))
         .route("/keys/batch-verify", post(keys::batch_verify))
         .route("/keys/batch-import", post(keys::batch_import))
         .route("/audit/events", get(audit::list))

@@ -72,6 +72,9 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         super::bulk::cancel,
         super::keys::batch_verify,
         super::keys::batch_import,
+        super::keys::create,
+        super::keys::list,
+        super::keys::revoke,
         super::audit::list,
         super::streams::create,
         super::streams::list,
@@ -847,6 +850,52 @@ pub mod schemas {
         pub name: Option<String>,
         #[schema(nullable = false)]
         pub scopes: Option<Vec<ScopeName>>,
+        #[schema(nullable = false)]
+        pub actor_id: Option<String>,
+    }
+
+    /// An API key as the API shows it: never its secret.
+    #[derive(ToSchema)]
+    pub struct ApiKeyView {
+        pub id: String,
+        pub name: String,
+        /// The secret's first characters, to tell keys apart.
+        pub hint: String,
+        pub scopes: Vec<ScopeName>,
+        #[schema(required = true)]
+        pub actor_id: Option<String>,
+        pub imported: bool,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+        #[schema(required = true, format = DateTime)]
+        pub last_used_at: Option<String>,
+        #[schema(required = true, format = DateTime)]
+        pub revoked_at: Option<String>,
+    }
+
+    /// A key just created: the only time its secret is shown.
+    #[derive(ToSchema)]
+    pub struct IssuedApiKey {
+        #[serde(flatten)]
+        pub key: ApiKeyView,
+        pub secret: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ApiKeyList {
+        pub data: Vec<ApiKeyView>,
+    }
+
+    /// A key to create. Its scopes must be scopes of the key asking.
+    #[derive(ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewApiKeyRequest {
+        /// 1 to 100 characters, e.g. "nightly sync".
+        pub name: String,
+        /// At least one; `read` and `write` stand for `credentials:read` and `credentials:write`.
+        #[schema(min_items = 1)]
+        pub scopes: Vec<String>,
+        /// Whom the key acts for, as you name them.
         #[schema(nullable = false)]
         pub actor_id: Option<String>,
     }

@@ -413,3 +413,61 @@ async fn a_csv_is_reviewed_then_issued_row_by_row_and_a_rerun_finds_its_job() {
     assert_eq!(again.stdout.trim(), issued.stdout.trim(), "the same job, found by its idempotency key");
     assert_eq!(credentials_in(&app, &org).await, 2);
 }
+
+#[tokio::test]
+async fn keys_are_issued_listed_verified_imported_and_revoked_through_the_api() {
+    use issuance::api_keys::Scope;
+    let (app, org, _) = setup().await;
+    let admin = app.api_key(&org, &[Scope::KeysRead, Scope::KeysWrite, Scope::CredentialsRead]).await;
+    let e = app.address.clone();
+    let keys = |args: &[&str]| {
+        let mut all: Vec<String> = ["keys"].iter().chain(args).map(|a| a.to_string()).collect();
+        all.extend(["-e".to_owned(), e.clone()]);
+        all
+    };
+    let run = |args: Vec<String>| {
+        let admin = admin.clone();
+        async move { laurel(Some(&admin), &args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
+
+    let issued =
+        run(keys(&["issue", "batch-key-1", "--actor", "user_1", "--scopes", "read", "--format", "json"])).await;
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let issued: Value = serde_json::from_str(&issued.stdout).unwrap();
+    let secret = issued["secret"].as_str().unwrap().to_owned();
+    assert_eq!((issued["actor_id"].as_str(), issued["scopes"].clone()), (Some("user_1"), json!(["credentials:read"])));
+
+    let stronger = run(keys(&["issue", "sneaky", "--scopes", "write"])).await;
+    assert_eq!(stronger.code, 1, "a key grants only scopes it holds");
+    assert!(stronger.stderr.contains("credentials:write is not a scope of the key asking"), "{}", stronger.stderr);
+
+    let verified = run(keys(&["batch-verify", &secret, "invalid-key-for-testing"])).await;
+    assert_eq!(verified.code, 1, "one of them is not a key");
+    let verified: Value = serde_json::from_str(&verified.stdout).unwrap();
+    assert_eq!(verified["results"][0]["is_valid"], true);
+    assert_eq!(verified["results"][0]["actor_id"], "user_1");
+    assert_eq!(verified["results"][1]["is_valid"], false);
+
+    let dir = tempfile::tempdir().unwrap();
+    let legacy = write(
+        dir.path(),
+        "legacy.json",
+        &json!([{"raw_key": "legacy_key_aaa_0123456789", "name": "Legacy Key A", "actor_id": "migration", "scopes": ["credentials:read"]}]),
+    );
+    let imported = run(keys(&["batch-import", "--file", &legacy])).await;
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+
+    let listed = run(keys(&["list", "--format", "json"])).await;
+    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    let names: Vec<&str> = listed["data"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"batch-key-1") && names.contains(&"Legacy Key A"), "{names:?}");
+    assert!(!listed.to_string().contains(&secret), "a list never holds a secret");
+
+    let id = issued["id"].as_str().unwrap();
+    let revoked = run(keys(&["revoke", id])).await;
+    assert_eq!(revoked.code, 0, "{}", revoked.stderr);
+    let (status, _) = crate::helpers::json(app.get_json("/v1/credentials", &secret).await).await;
+    assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED, "the revoked key stops working");
+    let again = run(keys(&["revoke", id])).await;
+    assert_eq!(again.code, 1);
+}
