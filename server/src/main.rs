@@ -18,13 +18,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server (the default).
+    ///
+    /// Example:
+    ///   LAUREL_PUBLIC_URL=https://laurel.example LAUREL_ADDR=0.0.0.0:3000 laurel serve
     Serve,
     /// Operator commands that act directly on the database.
+    ///
+    /// Example:
+    ///   laurel admin create-org --name "Acme Academy" --plan professional
     #[command(subcommand)]
     Admin(AdminCommand),
     /// API keys of an organisation: on the database with `--org ORG_ID`
     /// (for bootstrapping the first key), else through a server's API
     /// (`-e URL`, `LAUREL_API_KEY`, a key with `keys:read` / `keys:write`).
+    ///
+    /// Example:
+    ///   laurel keys issue "first key" --org ORG_ID --scopes keys:read,keys:write,read,write
     Keys {
         #[command(flatten)]
         remote: RemoteArgs,
@@ -33,6 +42,9 @@ enum Command {
     },
     /// Issue, read, revoke and verify credentials through a Laurel
     /// server's API (`--url`, `LAUREL_API_KEY`).
+    ///
+    /// Example:
+    ///   laurel credentials batch-issue -e https://laurel.example --file credentials.json --wait
     Credentials {
         #[command(flatten)]
         remote: RemoteArgs,
@@ -41,6 +53,9 @@ enum Command {
     },
     /// The organisation's jobs (CSV uploads and JSON batches), through the
     /// API.
+    ///
+    /// Example:
+    ///   laurel jobs list -e https://laurel.example --format table
     Jobs {
         #[command(flatten)]
         remote: RemoteArgs,
@@ -282,6 +297,9 @@ fn parse_scope_list(s: &str) -> Result<ScopeList, String> {
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Create an organisation (pending approval); prints its id.
+    ///
+    /// Example:
+    ///   laurel admin create-org --name "Acme Academy" --plan professional
     CreateOrg {
         #[arg(long)]
         name: String,
@@ -289,8 +307,14 @@ enum AdminCommand {
         plan: Plan,
     },
     /// Approve an organisation and create its signing key.
+    ///
+    /// Example:
+    ///   laurel admin approve-org org_01J…
     ApproveOrg { id: String },
     /// Add a member to an organisation, creating the account if needed.
+    ///
+    /// Example:
+    ///   laurel admin create-user --org org_01J… --email ada@example.com --role owner --password-stdin < pw.txt
     CreateUser {
         #[arg(long)]
         org: String,
@@ -310,6 +334,9 @@ enum AdminCommand {
         name: Option<String>,
     },
     /// Set an organisation's monthly unique-recipient quota.
+    ///
+    /// Example:
+    ///   laurel admin set-quota --org org_01J… --quota 20000
     SetQuota {
         #[arg(long)]
         org: String,
@@ -317,6 +344,9 @@ enum AdminCommand {
         quota: i64,
     },
     /// Move an organisation to another plan (the quota follows the plan).
+    ///
+    /// Example:
+    ///   laurel admin set-plan --org org_01J… --plan enterprise
     SetPlan {
         #[arg(long)]
         org: String,
@@ -324,11 +354,17 @@ enum AdminCommand {
         plan: Plan,
     },
     /// Create the demo organisations and accounts (safe to repeat).
+    ///
+    /// Example:
+    ///   laurel admin seed-demo
     SeedDemo,
     /// Create one large Enterprise org, its credentials issued through real
     /// jobs (signed, with job rows, e-mails and audit events), some revoked
     /// or expired; the demo owner is its Owner. For seeing and measuring
     /// Laurel at scale.
+    ///
+    /// Example:
+    ///   laurel admin generate-demo --credentials 1000000
     GenerateDemo {
         /// How many credentials to issue.
         #[arg(long)]
@@ -337,12 +373,18 @@ enum AdminCommand {
         name: String,
     },
     /// Give an organisation a new signing key; old keys stay published.
+    ///
+    /// Example:
+    ///   laurel admin rotate-key --org org_01J…
     RotateKey {
         #[arg(long)]
         org: String,
     },
     /// Set an account's password (read from standard input, never an
     /// argument); ends all its sessions and lifts any sign-in lock.
+    ///
+    /// Example:
+    ///   laurel admin reset-password --email ada@example.com < pw.txt
     ResetPassword {
         #[arg(long)]
         email: String,
@@ -588,4 +630,27 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand, format: client::o
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command's `--help` ends with an example to copy.
+    #[test]
+    fn every_command_explains_itself_with_an_example() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+                let path = format!("{path} {}", sub.get_name());
+                let about = sub.get_long_about().map(|a| a.to_string()).unwrap_or_default();
+                if !about.contains("Example:") {
+                    missing.push(path.clone());
+                }
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "laurel", &mut missing);
+        assert!(missing.is_empty(), "no example in the help of: {missing:?}");
+    }
 }

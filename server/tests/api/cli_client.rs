@@ -196,12 +196,22 @@ async fn until_serving(base: &str) {
     panic!("{base} did not start serving");
 }
 
-#[tokio::test]
-async fn the_cli_waits_through_a_server_restart_and_finishes_with_the_right_counts() {
+/// A real server process (see [`serve`]) on a database of its own, with a
+/// Professional org and a read-write key.
+struct Served {
+    dir: tempfile::TempDir,
+    db_url: String,
+    db: issuance::db::Db,
+    org: String,
+    key: String,
+    port: u16,
+    base: String,
+    server: tokio::process::Child,
+}
+
+async fn served() -> Served {
     use issuance::api_keys::{self, Scope};
     use issuance::orgs::{Plan, organizations};
-    use tokio::io::AsyncBufReadExt;
-
     let dir = tempfile::tempdir().unwrap();
     let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
     let db = issuance::db::connect(&db_url).await.unwrap();
@@ -212,54 +222,96 @@ async fn the_cli_waits_through_a_server_restart_and_finishes_with_the_right_coun
         .await
         .unwrap()
         .secret;
-    let file = write(dir.path(), "credentials.json", &json!(items(200)));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = serve(dir.path(), &db_url, port);
+    let server = serve(dir.path(), &db_url, port);
     until_serving(&base).await;
+    Served { dir, db_url, db, org, key, port, base, server }
+}
 
-    let mut cli = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .args(["credentials", "batch-issue", "-e", &base, "--file", &file, "--wait"])
-        .env("LAUREL_API_KEY", &key)
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdout = tokio::io::BufReader::new(cli.stdout.take().unwrap()).lines();
-    let job = stdout.next_line().await.unwrap().expect("the job id, at once");
+impl Served {
+    async fn processed(&self, job: &str) -> i64 {
+        sqlx::query_scalar("SELECT processed FROM jobs WHERE id = $1").bind(job).fetch_one(&self.db).await.unwrap()
+    }
 
-    // Part-way through the job, the server dies and comes back.
-    let processed = || async {
-        sqlx::query_scalar::<_, i64>("SELECT processed FROM jobs WHERE id = $1")
-            .bind(&job)
-            .fetch_one(&db)
+    async fn credentials(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE org_id = $1")
+            .bind(&self.org)
+            .fetch_one(&self.db)
             .await
             .unwrap()
-    };
-    while processed().await < 40 {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    server.start_kill().unwrap();
-    server.wait().await.unwrap();
-    assert!(processed().await < 200, "the job was still running when the server died");
-    let mut server = serve(dir.path(), &db_url, port);
 
+    /// `laurel credentials batch-issue --wait` of 200 items, running; and
+    /// its job id, read from its first line.
+    async fn batch_issue_200(&self) -> (tokio::process::Child, String) {
+        use tokio::io::AsyncBufReadExt;
+        let file = write(self.dir.path(), "credentials.json", &json!(items(200)));
+        let mut cli = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
+            .args(["credentials", "batch-issue", "-e", &self.base, "--file", &file, "--wait"])
+            .env("LAUREL_API_KEY", &self.key)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut stdout = tokio::io::BufReader::new(cli.stdout.take().unwrap()).lines();
+        let job = stdout.next_line().await.unwrap().expect("the job id, at once");
+        (cli, job)
+    }
+
+    async fn until_processed(&self, job: &str, at_least: i64) {
+        while self.processed(job).await < at_least {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn finished(cli: tokio::process::Child) -> (Option<i32>, String) {
     let out = tokio::time::timeout(std::time::Duration::from_secs(120), cli.wait_with_output())
         .await
         .expect("the CLI finishes")
         .unwrap();
-    server.start_kill().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn the_cli_waits_through_a_server_restart_and_finishes_with_the_right_counts() {
+    let mut s = served().await;
+    let (cli, job) = s.batch_issue_200().await;
+
+    // Part-way through the job, the server dies and comes back.
+    s.until_processed(&job, 40).await;
+    s.server.start_kill().unwrap();
+    s.server.wait().await.unwrap();
+    assert!(s.processed(&job).await < 200, "the job was still running when the server died");
+    s.server = serve(s.dir.path(), &s.db_url, s.port);
+
+    let (code, stderr) = finished(cli).await;
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("200 issued, 0 failed"), "{stderr}");
-    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE org_id = $1")
-        .bind(&org)
-        .fetch_one(&db)
+    assert_eq!(s.credentials().await, 200, "each item issued once");
+}
+
+#[tokio::test]
+async fn items_of_a_cancelled_job_are_submitted_again_and_all_issue() {
+    let s = served().await;
+    let (cli, job) = s.batch_issue_200().await;
+    s.until_processed(&job, 40).await;
+    let cancelled = reqwest::Client::new()
+        .post(format!("{}/v1/credentials/batch-issue/{job}/cancel", s.base))
+        .header("x-api-key", &s.key)
+        .send()
         .await
         .unwrap();
-    assert_eq!(issued, 200, "each item issued once");
+    assert!(cancelled.status().is_success(), "{}", cancelled.status());
+
+    let (code, stderr) = finished(cli).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("trying them again (1 of 2)"), "{stderr}");
+    assert!(stderr.contains("200 issued, 0 failed"), "{stderr}");
+    assert_eq!(s.credentials().await, 200, "each item issued once, across the two jobs");
 }
 
 #[tokio::test]
