@@ -196,3 +196,21 @@ async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
     assert!(!ok);
     assert!(err.contains("password: must be at least 10 characters"), "{err}");
 }
+
+#[tokio::test]
+async fn a_postgres_url_is_refused_at_start_instead_of_becoming_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .args(["admin", "seed-demo"])
+        .current_dir(dir.path())
+        .env("LAUREL_DATABASE_URL", "postgres://laurel:s3cret@127.0.0.1/laurel")
+        .env("LAUREL_DATA_DIR", dir.path())
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("laurel runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("PostgreSQL is not supported yet") && !stderr.contains("s3cret"), "{stderr}");
+    let made: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!made.iter().any(|n| n.to_string_lossy().starts_with("postgres")), "{made:?}");
+}
