@@ -391,3 +391,23 @@ async fn retrying_a_failed_message_puts_it_back_in_the_queue() {
     let again = app.call_as(&admin, "retry_outbox_message", &[("org_id", &org), ("message_id", &message)]).await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "only a failed message can be retried");
 }
+
+#[tokio::test]
+async fn the_credentials_page_shows_the_org_s_totals_whatever_the_filter() {
+    let app = spawn_app().await;
+    let (org, badge, owner) = org_with(&app, "owner@example.com", Role::Owner).await;
+    let list = format!("/organizations/{org}/credentials");
+    assert!(!html(&app, &owner, &list).await.contains("credential-totals"), "no totals before anything is issued");
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(issue_badge(&app, &org, &badge, &format!("Person {i}"), &format!("p{i}@example.com")).await);
+    }
+    issuance::credentials::store::revoke(&app.db, &org, &ids[0], Some("left"), None).await.unwrap();
+
+    for path in [list.clone(), format!("{list}?status=revoked")] {
+        let page = html(&app, &owner, &path).await;
+        let totals = page.split(r#"data-testid="credential-totals""#).nth(1).unwrap_or_else(|| panic!("{page}"));
+        let totals: String = totals.split("</p>").next().unwrap().replace("<!>", "");
+        assert!(totals.contains("<strong>3</strong> issued · <strong>1</strong> revoked"), "{path}: {totals}");
+    }
+}
