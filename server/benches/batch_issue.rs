@@ -12,33 +12,16 @@
 
 use std::time::{Duration, Instant};
 
-use laurel::config::Config;
 use laurel::startup::Application;
 use serde_json::{Value, json};
 
-const MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+mod support;
 
 #[tokio::main]
 async fn main() {
     let items: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
     let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
-    let config = Config {
-        database_url: db_url,
-        addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: "http://laurel.bench".into(),
-        data_dir: dir.path().to_owned(),
-        master_key: Some(MASTER_KEY.into()),
-        site_root: dir.path().join("site").display().to_string(),
-        rates: issuance::jobs::engine::PlanCaps { free: None, professional: None, enterprise: None },
-        workers: true,
-        smtp_url: None,
-        mail_from: "Bench <no-reply@laurel.bench>".into(),
-        smtp_retry_secs: 30,
-        webhooks_allow_private: false,
-        webhook_retry_ms: 5_000,
-        clock: issuance::clock::Clock::system(),
-    };
+    let config = support::config(dir.path(), true);
     let app = Application::build(config).await.expect("the server starts");
     let base = format!("http://{}", app.local_addr());
     let state = app.state().clone();

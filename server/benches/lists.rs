@@ -16,13 +16,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use laurel::admin::generate_demo;
-use laurel::config::Config;
 use laurel::startup::Application;
 use reqwest::header::{ACCEPT, ORIGIN};
 use serde_json::Value;
+use support::PUBLIC_URL;
 
-const MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-const PUBLIC_URL: &str = "http://laurel.bench";
+mod support;
+
 const CLIENTS: usize = 20;
 const PER_CLIENT: usize = 25;
 const SINGLE: usize = 100;
@@ -51,22 +51,7 @@ async fn main() {
 
 async fn run(dir: &std::path::Path, size: usize) {
     std::fs::create_dir_all(dir).unwrap();
-    let config = Config {
-        database_url: format!("sqlite://{}", dir.join("laurel.db").display()),
-        addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: PUBLIC_URL.into(),
-        data_dir: dir.to_owned(),
-        master_key: Some(MASTER_KEY.into()),
-        site_root: dir.join("site").display().to_string(),
-        rates: issuance::jobs::engine::PlanCaps { free: None, professional: None, enterprise: None },
-        workers: false,
-        smtp_url: None,
-        mail_from: "Bench <no-reply@laurel.bench>".into(),
-        smtp_retry_secs: 30,
-        webhooks_allow_private: false,
-        webhook_retry_ms: 5_000,
-        clock: issuance::clock::Clock::system(),
-    };
+    let config = support::config(dir, false);
     let app = Application::build(config).await.expect("the server starts");
     let base = format!("http://{}", app.local_addr());
     let state = app.state().clone();

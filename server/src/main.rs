@@ -4,6 +4,7 @@ use std::io::Read;
 
 use clap::{Parser, Subcommand};
 use issuance::orgs::{Plan, Role, organizations};
+use laurel::client::commands::{self, CredentialsCommand, JobsCommand, KeysCommand, Remote, RemoteArgs};
 use laurel::config::Config;
 use laurel::startup::Application;
 use laurel::{admin, client, telemetry};
@@ -70,228 +71,6 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-}
-
-/// Where the server is and which key to use.
-#[derive(clap::Args)]
-struct RemoteArgs {
-    /// The server's base URL.
-    #[arg(long = "url", short = 'e', env = "LAUREL_URL", default_value = "http://127.0.0.1:3000", global = true)]
-    url: String,
-    /// A file holding the API key (else `LAUREL_API_KEY`; never an argument,
-    /// which anyone can read in the process list).
-    #[arg(long, global = true)]
-    api_key_file: Option<std::path::PathBuf>,
-    /// How many seconds to keep retrying a request across dropped
-    /// connections, restarts and server errors before giving up.
-    #[arg(long, global = true, default_value_t = client::remote::PATIENCE.as_secs())]
-    retry_for: u64,
-    /// How read commands print: `table` (the default on a terminal) or
-    /// `json` (the default in a pipe).
-    #[arg(long, global = true, value_enum)]
-    format: Option<client::output::Format>,
-}
-
-#[derive(Subcommand)]
-enum CredentialsCommand {
-    /// Issue a JSON file of credentials as batch jobs of up to 10,000.
-    ///
-    /// Prints each job's id at once. Safe to run again after a crash or a
-    /// dropped connection: it finds the jobs it created and issues nothing
-    /// twice. Exits 0 when every item issued, 1 when any failed, 2 when it
-    /// could not work (usage, the key, no server).
-    ///
-    /// Example:
-    ///   LAUREL_API_KEY=lk_... laurel credentials batch-issue -e https://laurel.example \
-    ///       --file credentials.json --wait --out results.jsonl
-    BatchIssue {
-        /// A JSON array of single-issue bodies, or `{"credentials": [...]}`;
-        /// `-` reads standard input.
-        #[arg(long)]
-        file: String,
-        /// Follow the jobs to the end, with progress, and report each item.
-        #[arg(long)]
-        wait: bool,
-        /// With --wait: one JSON line per item (`index`, then
-        /// `credential_id` or `error`).
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// With --wait: how many times items that failed for a passing
-        /// reason (a server error, a rate limit, a cancelled job) are
-        /// submitted again.
-        #[arg(long, default_value_t = 2)]
-        retries: u32,
-    },
-    /// Issue a badge to the recipients of a CSV file (columns `name`,
-    /// `email`), as the dashboard's bulk issue does: new, renewed and
-    /// reissued rows are issued, rows already holding the badge skipped.
-    ///
-    /// Exits 0 when no row failed, 1 when any did (with --validate-only:
-    /// when the file cannot be submitted), 2 when it could not work.
-    ///
-    /// Example:
-    ///   laurel credentials bulk-issue --badge bdg_01J… --csv cohort.csv --wait
-    BulkIssue {
-        /// The badge to issue.
-        #[arg(long)]
-        badge: String,
-        /// The CSV file; `-` reads standard input.
-        #[arg(long)]
-        csv: String,
-        /// Follow the job to the end, with progress, and report each row.
-        #[arg(long)]
-        wait: bool,
-        /// With --wait: one JSON line per row (`index`, then
-        /// `credential_id`, `skipped` or `error`).
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// Only the dry run: print how each kind of row would be treated.
-        #[arg(long, conflicts_with_all = ["wait", "out"])]
-        validate_only: bool,
-    },
-    /// Issue one credential from a JSON file (a `POST /v1/credentials`
-    /// body); running it again returns the same credential.
-    ///
-    /// Example:
-    ///   laurel credentials issue --file one.json --format json | jq -r .credential_id
-    Issue {
-        /// The body; `-` reads standard input.
-        #[arg(long)]
-        file: String,
-    },
-    /// Show one credential.
-    ///
-    /// Example:
-    ///   laurel credentials get cred_01J…
-    Get { id: String },
-    /// Revoke a credential (its status bit flips; a queued e-mail is
-    /// cancelled).
-    ///
-    /// Example:
-    ///   laurel credentials revoke cred_01J… --reason "issued in error"
-    Revoke {
-        id: String,
-        #[arg(long)]
-        reason: Option<String>,
-    },
-    /// Verify a credential: exits 0 when valid, 1 when not.
-    ///
-    /// Example:
-    ///   laurel credentials verify --jwt credential.jwt
-    Verify {
-        /// A file holding the compact JWT (`-`: standard input).
-        #[arg(long, conflicts_with = "id", required_unless_present = "id")]
-        jwt: Option<String>,
-        /// The id of a credential of the key's organisation.
-        #[arg(long)]
-        id: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-enum JobsCommand {
-    /// The organisation's jobs, newest first.
-    ///
-    /// Example:
-    ///   laurel jobs list --limit 10
-    List {
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        /// The previous page's cursor.
-        #[arg(long)]
-        after: Option<String>,
-    },
-    /// One job with its counts and failed rows.
-    ///
-    /// Example:
-    ///   laurel jobs get job_01J…
-    Get { id: String },
-    /// Stop a queued or running job; what was issued stays.
-    ///
-    /// Example:
-    ///   laurel jobs cancel job_01J…
-    Cancel { id: String },
-}
-
-#[derive(Subcommand)]
-enum KeysCommand {
-    /// Create a key; its secret is printed this once and never stored.
-    ///
-    /// Example:
-    ///   laurel keys issue "nightly sync" --actor hr_sync --scopes write --format json -e "$LAUREL_URL" | jq -r .secret
-    Issue {
-        /// A name to tell the key apart, e.g. "nightly sync".
-        name: String,
-        /// The organisation, on the local database; without it, the server's.
-        #[arg(long)]
-        org: Option<String>,
-        /// Comma-separated: credentials:read, credentials:write, keys:read,
-        /// keys:write, webhooks:read, webhooks:write, audit:read; `read` and
-        /// `write` stand for credentials:read and credentials:write.
-        #[arg(long, value_parser = parse_scope_list)]
-        scopes: ScopeList,
-        /// Whom the key acts for, as you name them (e.g. a service account).
-        #[arg(long)]
-        actor: Option<String>,
-    },
-    /// List an organisation's keys (never their secrets).
-    ///
-    /// Example:
-    ///   laurel keys list --org ORG_ID
-    List {
-        #[arg(long)]
-        org: Option<String>,
-    },
-    /// Revoke a key by id.
-    ///
-    /// Example:
-    ///   laurel keys revoke key_01J… -e https://laurel.example
-    Revoke {
-        id: String,
-        #[arg(long)]
-        org: Option<String>,
-    },
-    /// Check up to 100 secrets; results in the order given.
-    ///
-    /// Example:
-    ///   laurel keys batch-verify "$KEY1" "$KEY2" -e https://laurel.example
-    BatchVerify {
-        #[arg(long)]
-        org: Option<String>,
-        #[arg(required = true)]
-        secrets: Vec<String>,
-    },
-    /// Import up to 1000 existing secrets from a JSON array of
-    /// {"raw_key", "name", "actor_id", "scopes"} (`--file -` reads stdin).
-    ///
-    /// Example:
-    ///   laurel keys batch-import --file legacy.json -e https://laurel.example
-    BatchImport {
-        #[arg(long)]
-        org: Option<String>,
-        #[arg(long)]
-        file: String,
-    },
-}
-
-impl KeysCommand {
-    /// `--org`: the command works on the local database.
-    fn org(&self) -> Option<&str> {
-        match self {
-            KeysCommand::Issue { org, .. }
-            | KeysCommand::List { org }
-            | KeysCommand::Revoke { org, .. }
-            | KeysCommand::BatchVerify { org, .. }
-            | KeysCommand::BatchImport { org, .. } => org.as_deref(),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct ScopeList(Vec<issuance::api_keys::Scope>);
-
-fn parse_scope_list(s: &str) -> Result<ScopeList, String> {
-    issuance::api_keys::parse_scopes(s).map(ScopeList)
 }
 
 #[derive(Subcommand)]
@@ -411,13 +190,13 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Credentials { remote, command }) => {
-            std::process::exit(remote_command(remote, Remote::Credentials(command)).await.code())
+            std::process::exit(commands::run(remote, Remote::Credentials(command)).await.code())
         }
         Some(Command::Jobs { remote, command }) => {
-            std::process::exit(remote_command(remote, Remote::Jobs(command)).await.code())
+            std::process::exit(commands::run(remote, Remote::Jobs(command)).await.code())
         }
         Some(Command::Keys { remote, command }) if command.org().is_none() => {
-            std::process::exit(remote_command(remote, Remote::Keys(command)).await.code())
+            std::process::exit(commands::run(remote, Remote::Keys(command)).await.code())
         }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
@@ -450,58 +229,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             unreachable!("answered above, without the server's configuration")
         }
     }
-}
-
-enum Remote {
-    Credentials(CredentialsCommand),
-    Jobs(JobsCommand),
-    Keys(KeysCommand),
-}
-
-/// The client commands: they need no database nor master key, only a URL
-/// and an API key.
-async fn remote_command(remote: RemoteArgs, command: Remote) -> client::Exit {
-    use client::{batch_issue, bulk_issue, credentials, jobs, keys};
-    let format = client::output::Format::or_default(remote.format);
-    let result = async {
-        let api = client::Remote::new(
-            &remote.url,
-            remote.api_key_file.as_deref(),
-            std::time::Duration::from_secs(remote.retry_for),
-        )?;
-        match command {
-            Remote::Credentials(CredentialsCommand::BatchIssue { file, wait, out, retries }) => {
-                batch_issue::run(&api, batch_issue::Options { file, wait, out, retries }).await
-            }
-            Remote::Credentials(CredentialsCommand::BulkIssue { badge, csv, wait, out, validate_only }) => {
-                let options = bulk_issue::Options { badge, csv, wait, out, validate_only };
-                bulk_issue::run(&api, options, format).await
-            }
-            Remote::Credentials(CredentialsCommand::Issue { file }) => credentials::issue(&api, &file, format).await,
-            Remote::Credentials(CredentialsCommand::Get { id }) => credentials::get(&api, &id, format).await,
-            Remote::Credentials(CredentialsCommand::Revoke { id, reason }) => {
-                credentials::revoke(&api, &id, reason.as_deref(), format).await
-            }
-            Remote::Credentials(CredentialsCommand::Verify { jwt, id }) => {
-                credentials::verify(&api, jwt.as_deref(), id.as_deref(), format).await
-            }
-            Remote::Jobs(JobsCommand::List { limit, after }) => jobs::list(&api, limit, after.as_deref(), format).await,
-            Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
-            Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
-            Remote::Keys(KeysCommand::Issue { name, scopes, actor, .. }) => {
-                keys::issue(&api, &name, &scopes.0, actor.as_deref(), format).await
-            }
-            Remote::Keys(KeysCommand::List { .. }) => keys::list(&api, format).await,
-            Remote::Keys(KeysCommand::Revoke { id, .. }) => keys::revoke(&api, &id).await,
-            Remote::Keys(KeysCommand::BatchVerify { secrets, .. }) => keys::batch_verify(&api, &secrets).await,
-            Remote::Keys(KeysCommand::BatchImport { file, .. }) => keys::batch_import(&api, &file).await,
-        }
-    }
-    .await;
-    result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
-        e.exit()
-    })
 }
 
 async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand) -> anyhow::Result<()> {
@@ -583,10 +310,8 @@ async fn keys_command(db: &issuance::db::Db, cmd: KeysCommand, format: client::o
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&issued)?),
                 Format::Table => {
-                    println!("id:     {}", issued.key.id);
-                    println!("scopes: {}", scopes.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
-                    println!("secret: {}", issued.secret);
-                    println!("Store the secret now: it is not shown again.");
+                    let scopes = scopes.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                    client::keys::print_new_key(&issued.key.id, &scopes, &issued.secret);
                 }
             }
         }

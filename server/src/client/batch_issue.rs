@@ -10,16 +10,14 @@
 //! that failed for a passing reason (a server error, a rate limit, a
 //! cancelled job; never a validation failure), and reports each item.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::credentials::hex;
 use super::follow::{self, Job};
-use super::{Exit, Remote, RemoteError};
+use super::{Exit, Remote, RemoteError, hex};
 
 /// The API's largest batch.
 pub const BATCH_ITEMS: usize = 10_000;
@@ -71,16 +69,9 @@ pub async fn run(remote: &Remote, options: Options) -> Result<Exit, RemoteError>
 
 /// The file's bytes and its items.
 fn read(file: &str) -> Result<(Vec<u8>, Vec<Value>), RemoteError> {
-    let mut bytes = Vec::new();
-    let name = if file == "-" { "standard input".to_owned() } else { file.to_owned() };
-    let read = if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(file).map(|b| bytes = b)
-    };
-    read.map_err(|e| RemoteError::Usage(format!("{name}: {e}")))?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| RemoteError::Usage(format!("{name}: not JSON: {e} (line {}, column {})", e.line(), e.column())))?;
+    let name = super::input_name(file);
+    let bytes = super::read_input(file)?;
+    let value = super::parse_json(file, &bytes)?;
     let items = match value {
         Value::Array(items) => items,
         Value::Object(mut o) => match o.remove("credentials") {

@@ -10,10 +10,9 @@ use std::path::PathBuf;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::credentials::{hex, segment};
 use super::follow::{self, Job};
 use super::output::{self, Format};
-use super::{Exit, Remote, RemoteError};
+use super::{Exit, Remote, RemoteError, hex, segment};
 
 const BASE: &str = "/v1/bulk-issue";
 
@@ -27,13 +26,7 @@ pub struct Options {
 
 pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Exit, RemoteError> {
     let badge = segment(&options.badge)?;
-    let csv = if options.csv == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(&options.csv)
-    }
-    .map_err(|e| RemoteError::Usage(format!("{}: {e}", options.csv)))?;
+    let csv = super::read_input(&options.csv)?;
 
     if options.validate_only {
         let review = remote.post_csv(&format!("{BASE}/validate?badge_id={badge}"), csv, None).await?;

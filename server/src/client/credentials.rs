@@ -2,17 +2,16 @@
 //! `issue` derives its `Idempotency-Key` from the file's bytes, so running
 //! it again returns the credential it issued the first time.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::output::{self, Format};
-use super::{Exit, Remote, RemoteError};
+use super::{Exit, Remote, RemoteError, hex, segment};
 
 /// Issues the single-issue body in `file` (`-`: standard input).
 pub async fn issue(remote: &Remote, file: &str, format: Format) -> Result<Exit, RemoteError> {
-    let bytes = read(file)?;
-    let body: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| RemoteError::Usage(format!("{file}: not JSON: {e} (line {}, column {})", e.line(), e.column())))?;
+    let bytes = super::read_input(file)?;
+    let body = super::parse_json(file, &bytes)?;
     let key = format!("laurel-cli-issue-{}", &hex(&Sha256::digest(&bytes))[..32]);
     let credential = remote.post("/v1/credentials", &body, &key).await?;
     output::object(&credential, format);
@@ -41,7 +40,8 @@ pub async fn verify(
 ) -> Result<Exit, RemoteError> {
     let body = match (jwt_file, id) {
         (Some(file), None) => {
-            let token = String::from_utf8(read(file)?).map_err(|_| RemoteError::Usage(format!("{file}: not text")))?;
+            let token = String::from_utf8(super::read_input(file)?)
+                .map_err(|_| RemoteError::Usage(format!("{file}: not text")))?;
             json!({"signed_payload": token.trim()})
         }
         (None, Some(id)) => json!({"credential_id": id}),
@@ -51,28 +51,4 @@ pub async fn verify(
     let verdict = remote.post("/v1/credentials/verify", &body, &key).await?;
     output::object(&verdict, format);
     Ok(if verdict["is_valid"] == true { Exit::Issued } else { Exit::SomeFailed })
-}
-
-fn read(file: &str) -> Result<Vec<u8>, RemoteError> {
-    let mut bytes = Vec::new();
-    let result = if file == "-" {
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| ())
-    } else {
-        std::fs::read(file).map(|b| bytes = b)
-    };
-    result.map_err(|e| RemoteError::Usage(format!("{file}: {e}")))?;
-    Ok(bytes)
-}
-
-/// An id as one path segment: an id with a slash or a dot segment would
-/// reach another route.
-pub(super) fn segment(id: &str) -> Result<&str, RemoteError> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(RemoteError::Usage(format!("{id:?} is not an id (letters, digits, _ and - only)")));
-    }
-    Ok(id)
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -3,9 +3,8 @@
 
 use serde_json::json;
 
-use super::credentials::segment;
 use super::output::{self, Column, Format};
-use super::{Exit, Remote, RemoteError};
+use super::{Exit, Remote, RemoteError, segment};
 
 const COLUMNS: [Column; 7] = [
     ("job", "/job_id"),

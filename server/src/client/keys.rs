@@ -5,9 +5,8 @@
 use model::Scope;
 use serde_json::{Value, json};
 
-use super::credentials::segment;
 use super::output::{self, Column, Format};
-use super::{Exit, Remote, RemoteError};
+use super::{Exit, Remote, RemoteError, segment};
 
 const COLUMNS: [Column; 6] = [
     ("id", "/id"),
@@ -33,14 +32,22 @@ pub async fn issue(
     let issued = remote.post_once("/v1/keys", &body).await?;
     match format {
         Format::Json => output::object(&issued, format),
-        Format::Table => {
-            println!("id:     {}", issued["id"].as_str().unwrap_or_default());
-            println!("scopes: {}", join(&issued["scopes"]));
-            println!("secret: {}", issued["secret"].as_str().unwrap_or_default());
-            println!("Store the secret now: it is not shown again.");
-        }
+        Format::Table => print_new_key(
+            issued["id"].as_str().unwrap_or_default(),
+            &join(&issued["scopes"]),
+            issued["secret"].as_str().unwrap_or_default(),
+        ),
     }
     Ok(Exit::Issued)
+}
+
+/// A new key for people: its id, its scopes and its secret, this once.
+/// (The local `keys issue` prints it the same way.)
+pub fn print_new_key(id: &str, scopes: &str, secret: &str) {
+    println!("id:     {id}");
+    println!("scopes: {scopes}");
+    println!("secret: {secret}");
+    println!("Store the secret now: it is not shown again.");
 }
 
 pub async fn list(remote: &Remote, format: Format) -> Result<Exit, RemoteError> {
@@ -67,15 +74,7 @@ pub async fn batch_verify(remote: &Remote, secrets: &[String]) -> Result<Exit, R
 /// Imports the keys in `file` (`-`: standard input); exits 1 when any
 /// failed.
 pub async fn batch_import(remote: &Remote, file: &str) -> Result<Exit, RemoteError> {
-    let text = if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
-    } else {
-        std::fs::read_to_string(file)
-    }
-    .map_err(|e| RemoteError::Usage(format!("{file}: {e}")))?;
-    let keys: Value = serde_json::from_str(&text)
-        .map_err(|e| RemoteError::Usage(format!("{file}: not JSON: {e} (line {}, column {})", e.line(), e.column())))?;
+    let keys = super::parse_json(file, &super::read_input(file)?)?;
     let report = remote.post_once("/v1/keys/batch-import", &keys).await?;
     println!("{}", serde_json::to_string_pretty(&report).expect("JSON prints"));
     Ok(if report["failure_count"] == 0 { Exit::Issued } else { Exit::SomeFailed })

@@ -3,15 +3,14 @@
 //! previous page's `next_cursor`).
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use issuance::api_keys::Scope;
 use issuance::audit::{self, Activity, AuditAction, Filter};
 use issuance::clock;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::Caller;
+use super::extract::{ApiQuery, Caller};
 use super::openapi::{AuditActionName, AuditEventList, ErrorResponse};
 use super::{ApiError, ApiResult, ApiState};
 
@@ -68,10 +67,9 @@ pub fn event_json(a: &Activity) -> Value {
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    query: Result<Query<EventsQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::AuditRead)?;
-    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let action =
         given(q.action).map(|a| a.parse::<AuditAction>().map_err(|m| ApiError::validation("action", m))).transpose()?;

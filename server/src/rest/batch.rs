@@ -5,8 +5,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::bulk::{ItemsQuery, ListQuery};
-use super::extract::Caller;
+use super::extract::{ApiQuery, Caller};
 use super::openapi::{
     BatchIssueRequest, BatchItemList, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
 };
@@ -182,10 +182,9 @@ pub async fn items(
     State(state): State<ApiState>,
     Caller(key): Caller,
     Path(id): Path<String>,
-    query: Result<Query<ItemsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ItemsQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let Query(query) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     batch(&state, &key, &id).await?;
     let (page, next) = super::bulk::items_page(&state, &key.org_id, &id, &query).await?;
     let data: Vec<Value> = page
@@ -217,10 +216,9 @@ pub async fn items(
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     super::bulk::jobs_page(&state, &key.org_id, Some(JobSource::ApiBatch), q, batch_json).await
 }
 

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::Detail;
-use super::extract::Caller;
+use super::extract::{ApiQuery, Caller};
 use super::idempotent;
 use super::openapi::{
     BulkItemList, BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, ErrorResponse, IdempotencyKey,
@@ -378,10 +377,9 @@ pub async fn items(
     State(state): State<ApiState>,
     Caller(key): Caller,
     Path(id): Path<String>,
-    query: Result<Query<ItemsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ItemsQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let Query(query) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     jobs::get(&state.db, &key.org_id, &id).await?;
     let (page, next) = items_page(&state, &key.org_id, &id, &query).await?;
     let data: Vec<Value> = page
@@ -458,10 +456,9 @@ pub async fn jobs_page(
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     jobs_page(&state, &key.org_id, None, q, job_json).await
 }
 

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use issuance::api_keys::{ApiKey, Scope};
@@ -12,7 +12,7 @@ use issuance::{CoreError, clock};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiJson, Caller};
+use super::extract::{ApiJson, ApiQuery, Caller};
 use super::idempotent;
 use super::openapi::{
     BatchVerifyRequest, BatchVerifyResponse, Credential as CredentialDoc, CredentialList, CredentialStatusName,
@@ -188,10 +188,9 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let Query(q) = query.map_err(|e| ApiError::validation("query", e.body_text()))?;
     let credential_type = q
         .credential_type
         .as_deref()

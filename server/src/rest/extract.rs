@@ -1,5 +1,5 @@
-//! Request extractors for the REST API: the API key, and JSON bodies whose
-//! rejections come back in the API's error shape.
+//! Request extractors for the REST API: the API key, and JSON bodies and
+//! query strings whose rejections come back in the API's error shape.
 
 use std::net::SocketAddr;
 
@@ -48,6 +48,25 @@ where
                 Err(e.into())
             }
             other => Ok(Caller(other?)),
+        }
+    }
+}
+
+/// `axum::extract::Query`, refusing a malformed query string as
+/// `validation_failed` on `query`, in the API's shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::validation("query", e.body_text())),
         }
     }
 }

@@ -1,0 +1,29 @@
+//! What the server benchmarks share: the server's settings for a run.
+
+use std::path::Path;
+
+use laurel::config::Config;
+
+const MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+pub const PUBLIC_URL: &str = "http://laurel.bench";
+
+/// A loopback server on `dir/laurel.db`, no throughput cap, no SMTP;
+/// `workers` says whether it runs jobs.
+pub fn config(dir: &Path, workers: bool) -> Config {
+    Config {
+        database_url: format!("sqlite://{}", dir.join("laurel.db").display()),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: PUBLIC_URL.into(),
+        data_dir: dir.to_owned(),
+        master_key: Some(MASTER_KEY.into()),
+        site_root: dir.join("site").display().to_string(),
+        rates: issuance::jobs::engine::PlanCaps { free: None, professional: None, enterprise: None },
+        workers,
+        smtp_url: None,
+        mail_from: "Bench <no-reply@laurel.bench>".into(),
+        smtp_retry_secs: 30,
+        webhooks_allow_private: false,
+        webhook_retry_ms: 5_000,
+        clock: issuance::clock::Clock::system(),
+    }
+}
