@@ -80,6 +80,46 @@ need_aiosmtpd() {
 # (applying 1EdTech's schema), both from PyPI, pinned.
 # With the Open Badges judges: standardwebhooks, the judge of our webhook signatures.
 OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0" "openapi-spec-validator==0.9.0")
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# PostgreSQL 15 server binaries, for the suite's second run (Debian's
+# package; its own cluster is never started, the tests make their own).
+need_postgres() {
+  [ -x "$PG_BIN/initdb" ] && return
+  say "Installing PostgreSQL 15 (Debian) for the PostgreSQL run of the tests"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
+}
+
+# A throwaway PostgreSQL on a free loopback port, its data and socket in a
+# temp dir, stopped when the calling script exits. PostgreSQL refuses to
+# run as root, so as root the cluster belongs to the `postgres` user.
+# Durability is off: nothing here outlives the run. Exports
+# LAUREL_TEST_POSTGRES_URL (the server's admin database).
+start_test_postgres() {
+  PG_DIR="$(mktemp -d /tmp/laurel-pg.XXXXXX)"
+  local port run=()
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$PG_DIR"
+    run=(runuser -u postgres --)
+  fi
+  (cd /tmp && "${run[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --locale=C.UTF-8 -E UTF8 >/dev/null)
+  (cd /tmp && "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
+    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" \
+    start >/dev/null)
+  PG_RUN=("${run[@]}")
+  trap stop_test_postgres EXIT
+  export LAUREL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_test_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  (cd /tmp && "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1) || true
+  rm -rf "$PG_DIR"
+  PG_DIR=
+}
+
 need_ob3_checkers() {
   python3 - "${OB3_CHECKERS[@]}" <<'PY' 2>/dev/null && return
 import sys

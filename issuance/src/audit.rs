@@ -61,7 +61,7 @@ impl<'a> Entry<'a> {
 
 pub async fn record<'c, E>(executor: E, org_id: &str, entry: Entry<'_>) -> CoreResult<()>
 where
-    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     sqlx::query(
         "INSERT INTO activity (id, org_id, actor_id, api_key_id, kind, target, data_json, summary, created_at)
@@ -116,8 +116,8 @@ pub async fn list(db: &Db, org_id: &str, f: &Filter) -> CoreResult<Vec<Activity>
 /// newest first from the cursor; `since` is checked on each event read, so
 /// it bounds the answer but not the walk (a `since` later than every event
 /// reads the filter's whole index, which is small for a target).
-pub(crate) fn listing<'a>(explain: Explain, org_id: &'a str, f: &'a Filter) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q = sqlx::QueryBuilder::new(format!(
+pub(crate) fn listing<'a>(explain: Explain, org_id: &'a str, f: &'a Filter) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!(
         "{explain}SELECT a.id, a.kind, a.summary, u.email AS actor_email, a.api_key_id, k.name AS api_key_name, a.target,
                 a.data_json, a.created_at
          FROM activity a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN api_keys k ON k.id = a.api_key_id

@@ -177,7 +177,7 @@ pub async fn create(db: &Db, org_id: &str, new: NewBadge, actor: Option<&str>) -
 /// The org's badge `id`; another org's badge is `NotFound`.
 pub async fn get<'c, E>(executor: E, org_id: &str, id: &str) -> CoreResult<Badge>
 where
-    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM badges WHERE id = $1 AND org_id = $2"))
         .bind(id)

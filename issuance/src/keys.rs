@@ -141,7 +141,7 @@ fn aad(key_id: &str, org_id: &str) -> String {
 }
 
 /// Creates a new signing key for `org_id` inside the caller's transaction.
-pub async fn provision(tx: &mut sqlx::SqliteConnection, master: &MasterKey, org_id: &str) -> CoreResult<String> {
+pub async fn provision(tx: &mut sqlx::AnyConnection, master: &MasterKey, org_id: &str) -> CoreResult<String> {
     let key_id = ids::new_id("key");
     let signing = SigningKey::generate();
     let sealed = master.seal(&signing.to_bytes(), &aad(&key_id, org_id))?;
@@ -168,7 +168,7 @@ pub fn unseal(master: &MasterKey, key_id: &str, org_id: &str, sealed: &str) -> C
 
 /// The key new credentials of `org_id` are signed with, unsealed.
 pub async fn active(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     master: &MasterKey,
     org_id: &str,
 ) -> CoreResult<(String, SigningKey)> {
@@ -190,12 +190,7 @@ pub async fn active(
 
 /// Retires the current key and creates a new one. Retired keys stay in the
 /// DID document, so credentials they signed keep verifying.
-pub async fn rotate(
-    db: &sqlx::SqlitePool,
-    master: &MasterKey,
-    org_id: &str,
-    actor: Option<&str>,
-) -> CoreResult<String> {
+pub async fn rotate(db: &crate::db::Db, master: &MasterKey, org_id: &str, actor: Option<&str>) -> CoreResult<String> {
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE org_id = $2 AND retired_at IS NULL")
         .bind(clock::now())
@@ -224,7 +219,7 @@ pub struct PublicKeyInfo {
 }
 
 /// Every key the org has had, newest first.
-pub async fn public_keys(db: &sqlx::SqlitePool, org_id: &str) -> CoreResult<Vec<PublicKeyInfo>> {
+pub async fn public_keys(db: &crate::db::Db, org_id: &str) -> CoreResult<Vec<PublicKeyInfo>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: String,

@@ -5,7 +5,7 @@
 //! it. A subject or a search finds its matches through their own index
 //! (or the full-text one) and walks those in id order.
 
-use sqlx::{QueryBuilder, Sqlite};
+use crate::db::Builder;
 
 use crate::audit::{self, AuditAction};
 use crate::credentials::store::{self, Filter};
@@ -21,7 +21,7 @@ async fn db() -> (tempfile::TempDir, Db) {
 }
 
 /// The planner's steps for `q`, one line each.
-async fn steps(db: &Db, mut q: QueryBuilder<'_, Sqlite>) -> Vec<String> {
+async fn steps(db: &Db, mut q: Builder<'_>) -> Vec<String> {
     let rows: Vec<(i64, i64, i64, String)> = q.build_query_as().fetch_all(db).await.unwrap();
     rows.into_iter().map(|r| r.3).collect()
 }
@@ -64,7 +64,8 @@ async fn every_credentials_list_walks_an_index_in_its_order() {
     ];
     for (what, filter, may_sort) in &cases {
         for cursor in [None, Some("cred_01")] {
-            let q = store::listing(Explain::QueryPlan, "id", "org_1", filter, 50, cursor, now);
+            let q =
+                store::listing(crate::db::Backend::Sqlite, Explain::QueryPlan, "id", "org_1", filter, 50, cursor, now);
             check(what, &steps(&db, q).await, *may_sort);
         }
     }
@@ -107,7 +108,7 @@ async fn the_jobs_rows_outbox_and_audit_lists_walk_an_index_in_their_order() {
 #[tokio::test]
 async fn a_credential_page_finds_what_it_replaced_and_its_e_mails_through_indexes() {
     let (_dir, db) = db().await;
-    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    let mut q = Builder::new("EXPLAIN QUERY PLAN ");
     q.push(store::REPLACED_BY);
     let replaced = steps(&db, q).await;
     check("replaced", &replaced, false);
@@ -120,8 +121,8 @@ async fn a_credential_page_finds_what_it_replaced_and_its_e_mails_through_indexe
 #[tokio::test]
 async fn revoking_cancels_its_e_mails_through_the_credentials_index() {
     let (_dir, db) = db().await;
-    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
-    q.push(outbox::CANCEL_FOR_CREDENTIALS);
+    let mut q = Builder::new("EXPLAIN QUERY PLAN ");
+    q.push(outbox::cancel_for_credentials_sql(crate::db::Backend::Sqlite));
     let cancel = steps(&db, q).await;
     check("cancel e-mails", &cancel, false);
     assert!(cancel.iter().any(|s| s.contains("outbox_by_credential_id")), "{cancel:#?}");
@@ -129,18 +130,21 @@ async fn revoking_cancels_its_e_mails_through_the_credentials_index() {
 
 #[tokio::test]
 async fn search_finds_words_and_their_beginnings_in_names_emails_and_subject_ids() {
-    assert_eq!(store::search_query("Jane  Do").as_deref(), Some(r#""jane"* "do"*"#));
-    assert_eq!(store::search_query("jane@exa").as_deref(), Some(r#""jane"* "exa"*"#));
-    assert_eq!(store::search_query(r#"a"b*"#).as_deref(), Some(r#""a"* "b"*"#), "no query syntax gets through");
-    assert_eq!(store::search_query("@@"), None);
+    assert_eq!(crate::db::sqlite::search_query("Jane  Do").as_deref(), Some(r#""jane"* "do"*"#));
+    assert_eq!(crate::db::sqlite::search_query("jane@exa").as_deref(), Some(r#""jane"* "exa"*"#));
+    assert_eq!(
+        crate::db::sqlite::search_query(r#"a"b*"#).as_deref(),
+        Some(r#""a"* "b"*"#),
+        "no query syntax gets through"
+    );
+    assert_eq!(crate::db::sqlite::search_query("@@"), None);
 }
 
 #[tokio::test]
 #[should_panic(expected = "sorts instead of walking an index")]
 async fn the_check_catches_a_list_that_sorts_the_org() {
     let (_dir, db) = db().await;
-    let q =
-        QueryBuilder::new("EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE org_id = 'o' ORDER BY issued_at DESC");
+    let q = Builder::new("EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE org_id = 'o' ORDER BY issued_at DESC");
     check("sorted by issue date", &steps(&db, q).await, false);
 }
 
@@ -148,6 +152,6 @@ async fn the_check_catches_a_list_that_sorts_the_org() {
 #[should_panic(expected = "a full scan")]
 async fn the_check_catches_a_full_scan() {
     let (_dir, db) = db().await;
-    let q = QueryBuilder::new("EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE recipient_name LIKE '%jane%'");
+    let q = Builder::new("EXPLAIN QUERY PLAN SELECT id FROM credentials WHERE recipient_name LIKE '%jane%'");
     check("substring search", &steps(&db, q).await, true);
 }

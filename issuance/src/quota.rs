@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
+use crate::db::Builder;
 use serde::{Deserialize, Serialize};
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::{CoreError, CoreResult};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -43,29 +43,30 @@ pub async fn usage(db: &Db, org_id: &str, now: i64) -> CoreResult<QuotaUsage> {
 /// however many), those already counted in `month`.
 pub async fn counted_among<'c, E>(
     executor: E,
+    backend: Backend,
     org_id: &str,
     month: &str,
     emails_json: &str,
 ) -> CoreResult<HashSet<String>>
 where
-    E: sqlx::Executor<'c, Database = Sqlite>,
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    // SQLite's json_each; on PostgreSQL, json_array_elements_text($3::json).
-    Ok(sqlx::query_scalar(
-        "SELECT email FROM recipient_usage
-         WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM json_each($3))",
-    )
-    .bind(org_id)
-    .bind(month)
-    .bind(emails_json)
-    .fetch_all(executor)
-    .await?
-    .into_iter()
-    .collect())
+    let sql = format!(
+        "SELECT email FROM recipient_usage WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM {})",
+        backend.json_strings("$3")
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(org_id)
+        .bind(month)
+        .bind(emails_json)
+        .fetch_all(executor)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// How many recipients `month` has counted, in the caller's transaction.
-pub async fn used_in(tx: &mut sqlx::SqliteConnection, org_id: &str, month: &str) -> CoreResult<i64> {
+pub async fn used_in(tx: &mut sqlx::AnyConnection, org_id: &str, month: &str) -> CoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0)")
         .bind(org_id)
         .bind(month)
@@ -76,7 +77,7 @@ pub async fn used_in(tx: &mut sqlx::SqliteConnection, org_id: &str, month: &str)
 /// Counts `recipient` once this month; refuses a new recipient past
 /// `limit`. For single issue, in its transaction.
 pub async fn count_one(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     recipient: &str,
     limit: i64,
@@ -116,7 +117,7 @@ pub async fn count_one(
 /// Counts recipients new to `month`, already checked against the limit by
 /// the caller (a bulk batch decides each row), in its transaction.
 pub async fn count_new(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     month: &str,
     new_recipients: &[&str],
@@ -125,8 +126,7 @@ pub async fn count_new(
     if new_recipients.is_empty() {
         return Ok(());
     }
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
+    let mut q: Builder<'_> = Builder::new("INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
     q.push_values(new_recipients, |mut b, email| {
         b.push_bind(org_id).push_bind(month).push_bind(*email).push_bind(now);
     });

@@ -8,12 +8,11 @@ use model::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::sqlite::SqlitePoolOptions;
 
-async fn round_trip<T>(db: &sqlx::SqlitePool, all: &[T])
+async fn round_trip<T>(db: &issuance::db::Db, all: &[T])
 where
     T: Copy + std::fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
-    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + for<'r> sqlx::Decode<'r, sqlx::Any>,
 {
     for &v in all {
         sqlx::query("DELETE FROM t").execute(db).await.unwrap();
@@ -27,7 +26,8 @@ where
 
 #[tokio::test]
 async fn database_names_are_the_wire_names_for_every_variant() {
-    let db = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = issuance::db::connect(&format!("sqlite://{}", dir.path().join("v.db").display())).await.unwrap();
     sqlx::query("CREATE TABLE t (v TEXT NOT NULL)").execute(&db).await.unwrap();
     round_trip(&db, Role::ALL).await;
     round_trip(&db, Action::ALL).await;
@@ -44,25 +44,37 @@ async fn database_names_are_the_wire_names_for_every_variant() {
     // And the schema's CHECK lists hold exactly these names.
     let schema = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../migrations/20261122000004_jobs_and_outbox.sql"
+        "/../migrations/sqlite/20261122000004_jobs_and_outbox.sql"
     ))
     .unwrap();
     let job_check = JobStatus::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(schema.contains(&format!("status IN ({job_check})")), "jobs.status CHECK lists {job_check}");
     let item_check = ItemState::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(schema.contains(&format!("state IN ({item_check})")), "job_items.state CHECK lists {item_check}");
-    let batches =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/20261129000003_json_batches.sql"))
-            .unwrap();
+    let batches = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/sqlite/20261129000003_json_batches.sql"
+    ))
+    .unwrap();
     let source_check = JobSource::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(batches.contains(&format!("source IN ({source_check})")), "jobs.source CHECK lists {source_check}");
     assert!(batches.contains(&format!("status IN ({job_check})")), "the rebuilt jobs.status CHECK lists {job_check}");
 
     let outbox = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../migrations/20261129000002_operator_trust.sql"
+        "/../migrations/sqlite/20261129000002_operator_trust.sql"
     ))
     .unwrap();
     let mail_check = MailStatus::ALL.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     assert!(outbox.contains(&format!("status IN ({mail_check})")), "outbox.status CHECK lists {mail_check}");
+
+    // PostgreSQL's schema, written as one step, holds the same lists.
+    let pg = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/postgres/20261130000001_schema.sql"
+    ))
+    .unwrap();
+    for check in [&job_check, &item_check, &source_check, &mail_check] {
+        assert!(pg.contains(&format!("IN ({check})")), "the PostgreSQL schema's CHECK lists {check}");
+    }
 }

@@ -61,29 +61,3 @@ pub enum AuditAction {
 }
 
 crate::term::named_terms!(AuditAction);
-
-#[cfg(feature = "sqlx")]
-mod db {
-    use super::AuditAction;
-    use sqlx::encode::IsNull;
-    use sqlx::error::BoxDynError;
-    use sqlx::sqlite::{Sqlite, SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
-
-    impl sqlx::Type<Sqlite> for AuditAction {
-        fn type_info() -> SqliteTypeInfo {
-            <&str as sqlx::Type<Sqlite>>::type_info()
-        }
-    }
-
-    impl<'q> sqlx::Encode<'q, Sqlite> for AuditAction {
-        fn encode_by_ref(&self, buf: &mut Vec<SqliteArgumentValue<'q>>) -> Result<IsNull, BoxDynError> {
-            <&str as sqlx::Encode<'q, Sqlite>>::encode(self.as_str(), buf)
-        }
-    }
-
-    impl<'r> sqlx::Decode<'r, Sqlite> for AuditAction {
-        fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
-            Ok(<&str as sqlx::Decode<'r, Sqlite>>::decode(value)?.parse::<AuditAction>()?)
-        }
-    }
-}

@@ -18,7 +18,7 @@ where
 /// Declares a vocabulary enum. The naming policy is written here once:
 /// every wire name is the variant's name in snake_case, for serde, for
 /// strum (`as_str`, `Display`) and, with the `sqlx` feature, for the
-/// database; `tests::wire_names_agree` holds the three to it. The enum also
+/// database (`stored_as_text!`); `tests::wire_names_agree` holds the three to it. The enum also
 /// gets `ALL` (its variants, in order) and a `FromStr` whose error lists
 /// the choices.
 macro_rules! vocabulary {
@@ -30,7 +30,6 @@ macro_rules! vocabulary {
         )]
         #[serde(rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
-        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "TEXT", rename_all = "snake_case"))]
         $(#[$meta])*
         pub enum $name { $($body)* }
 
@@ -49,6 +48,8 @@ macro_rules! vocabulary {
                 $crate::term::parse_term(s)
             }
         }
+
+        $crate::term::stored_as_text!($name);
     };
 }
 pub(crate) use vocabulary;
@@ -88,6 +89,45 @@ macro_rules! named_terms {
                 <String as serde::Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
             }
         }
+
+        $crate::term::stored_as_text!($name);
     };
 }
 pub(crate) use named_terms;
+
+/// A vocabulary type is a TEXT column holding its wire name, bound and read
+/// through sqlx's `Any` driver (the core runs on SQLite and PostgreSQL
+/// alike); a stored name that is none of the variants fails the read.
+#[cfg(feature = "sqlx")]
+macro_rules! stored_as_text {
+    ($name:ident) => {
+        impl sqlx::Type<sqlx::Any> for $name {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, sqlx::Any>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $name {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(<&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?.parse::<$name>()?)
+            }
+        }
+    };
+}
+#[cfg(not(feature = "sqlx"))]
+macro_rules! stored_as_text {
+    ($name:ident) => {};
+}
+pub(crate) use stored_as_text;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use issuance::clock::Clock;
+use issuance::db::DbSettings;
 use issuance::jobs::engine::PlanCaps;
 use issuance::keys::MasterKey;
 
@@ -12,8 +13,12 @@ use issuance::keys::MasterKey;
 /// must never reach a log. See the hand-written `Debug` below.
 #[derive(Clone)]
 pub struct Config {
-    /// `LAUREL_DATABASE_URL`, default `sqlite://data/laurel.db`.
+    /// `LAUREL_DATABASE_URL`, default `sqlite://data/laurel.db`; or
+    /// `postgres://user:password@host/database` to run on PostgreSQL.
     pub database_url: String,
+    /// `LAUREL_DB_POOL_SIZE` (connections, default 8) and
+    /// `LAUREL_DB_STATEMENT_TIMEOUT_MS` (default 30000).
+    pub db: DbSettings,
     /// `LAUREL_ADDR`, default `127.0.0.1:3000`.
     pub addr: SocketAddr,
     /// `LAUREL_PUBLIC_URL`: the base URL people and verifiers reach us at;
@@ -57,6 +62,7 @@ impl std::fmt::Debug for Config {
         let hidden = |set: bool| if set { "<set, not shown>" } else { "<unset>" };
         f.debug_struct("Config")
             .field("database_url", &redact_userinfo(&self.database_url))
+            .field("db", &self.db)
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
             .field("data_dir", &self.data_dir)
@@ -93,6 +99,22 @@ impl Config {
         let defaults = PlanCaps::default();
         Ok(Config {
             database_url: var("LAUREL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/laurel.db".into()),
+            db: DbSettings {
+                pool_size: match var("LAUREL_DB_POOL_SIZE") {
+                    None => DbSettings::default().pool_size,
+                    Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        anyhow::anyhow!("LAUREL_DB_POOL_SIZE {v:?}: expected a number of connections, 1 or more")
+                    })?,
+                },
+                statement_timeout: match var("LAUREL_DB_STATEMENT_TIMEOUT_MS") {
+                    None => DbSettings::default().statement_timeout,
+                    Some(v) => {
+                        std::time::Duration::from_millis(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                            anyhow::anyhow!("LAUREL_DB_STATEMENT_TIMEOUT_MS {v:?}: expected milliseconds, 1 or more")
+                        })?)
+                    }
+                },
+            },
             public_url: var("LAUREL_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')

@@ -15,5 +15,6 @@ pub mod public_credentials;
 pub mod refusal;
 pub mod rest;
 pub mod security_headers;
+pub mod session_store;
 pub mod startup;
 pub mod telemetry;

@@ -11,7 +11,6 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use issuance::jobs::engine::{self, EngineConfig, EngineHandle};
 use issuance::outbox::sender::{self, SenderConfig, SenderHandle};
@@ -20,7 +19,7 @@ use issuance::webhooks::sender::{self as webhook_sender, WebhookConfig, WebhookS
 use crate::config::Config;
 use crate::{
     api_errors, bulk_files, form_echo, job_events, origin_guard, public_badges, public_credentials, rest,
-    security_headers,
+    security_headers, session_store::Sessions,
 };
 
 /// The cookie's name; it carries only an opaque session id.
@@ -85,7 +84,7 @@ impl Application {
     /// Connects and migrates the database, then binds `config.addr` (port 0
     /// picks a free port, as the tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = issuance::db::connect(&config.database_url).await?;
+        let db = issuance::db::connect_with(&config.database_url, config.db).await?;
         let master_key = config.master_key()?;
         let mut state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
         state.clock = config.clock.clone();
@@ -129,8 +128,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
-    let store = SqliteStore::new(state.db.clone());
-    store.migrate().await?;
+    let store = Sessions::open(&config.database_url, config.db).await?;
     tokio::spawn(delete_expired_sessions(store.clone()));
     let sessions = SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)
@@ -174,7 +172,7 @@ async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
         .layer(TraceLayer::new_for_http()))
 }
 
-async fn delete_expired_sessions(store: SqliteStore) {
+async fn delete_expired_sessions(store: Sessions) {
     use tower_sessions::ExpiredDeletion;
     if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(3600)).await {
         tracing::warn!(error = %e, "expired-session sweeper stopped");

@@ -54,7 +54,7 @@ pub async fn create<'c, E>(
     password_hash: &str,
 ) -> CoreResult<User>
 where
-    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let user = User { id: ids::new_id("usr"), email: email.to_string(), display_name: display_name.to_owned() };
     let inserted = sqlx::query(

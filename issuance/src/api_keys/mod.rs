@@ -55,7 +55,8 @@ struct Row {
     hint: String,
     scopes: String,
     actor_id: Option<String>,
-    imported: bool,
+    /// 0 or 1: a flag is BIGINT on both backends, as SQLite has no boolean.
+    imported: i64,
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -70,7 +71,7 @@ impl From<Row> for ApiKey {
             name: r.name,
             hint: r.hint,
             actor_id: r.actor_id,
-            imported: r.imported,
+            imported: r.imported != 0,
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
@@ -78,7 +79,9 @@ impl From<Row> for ApiKey {
     }
 }
 
-const COLUMNS: &str = "id, org_id, name, hint, scopes, actor_id, imported, created_at, last_used_at, revoked_at";
+/// `imported` is cast because SQLite's column was declared BOOLEAN, a type
+/// sqlx's `Any` driver cannot read; the value is 0 or 1 on both backends.
+const COLUMNS: &str = "id, org_id, name, hint, scopes, actor_id, CAST(imported AS BIGINT) AS imported, created_at, last_used_at, revoked_at";
 
 /// A new key and its secret, which is never shown again.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -180,7 +183,7 @@ pub(crate) async fn insert(
     .bind(&key.hint)
     .bind(join_scopes(scopes))
     .bind(&key.actor_id)
-    .bind(imported)
+    .bind(i64::from(imported))
     .bind(created_by)
     .bind(key.created_at)
     .execute(db)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::classify::{self, Held, History, ReviewRow, Totals};
 use super::csv_file::{self, FileError};
 use crate::badges;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::{CoreError, CoreResult};
 use crate::orgs::{Plan, organizations};
 use crate::quota;
@@ -86,13 +86,13 @@ pub async fn review(
     let usage = quota::usage(db, org_id, now).await?;
 
     // Every address that could match, lower-cased, as one JSON array: a
-    // single bound parameter however long the file. (SQLite's json_each;
-    // on PostgreSQL the same is json_array_elements_text($3::json).)
+    // single bound parameter however long the file.
     let emails: Vec<String> =
         parsed.rows.iter().map(|r| r.email.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
-    let held = load_held(db, org_id, badge_id, &emails_json).await?;
-    let counted = quota::counted_among(db, org_id, &usage.month, &emails_json).await?;
+    let backend = Backend::of(db);
+    let held = load_held(db, backend, org_id, badge_id, &emails_json).await?;
+    let counted = quota::counted_among(db, backend, org_id, &usage.month, &emails_json).await?;
 
     let history = History { held: &held, counted_this_month: &counted, quota_remaining: usage.remaining(), now };
     let (rows, totals, uses) = classify::classify(&parsed.rows, &history);
@@ -118,12 +118,13 @@ pub async fn review(
 /// The badge's credentials for the given addresses, by address.
 pub(crate) async fn load_held<'c, E>(
     db: E,
+    backend: Backend,
     org_id: &str,
     badge_id: &str,
     emails_json: &str,
 ) -> CoreResult<HashMap<String, Vec<Held>>>
 where
-    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     #[derive(sqlx::FromRow)]
     struct HeldRow {
@@ -133,15 +134,12 @@ where
         expires_at: Option<i64>,
         issued_at: i64,
     }
-    let rows: Vec<HeldRow> = sqlx::query_as(
+    let sql = format!(
         "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
-         WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM json_each($3))",
-    )
-    .bind(org_id)
-    .bind(badge_id)
-    .bind(emails_json)
-    .fetch_all(db)
-    .await?;
+         WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM {})",
+        backend.json_strings("$3")
+    );
+    let rows: Vec<HeldRow> = sqlx::query_as(&sql).bind(org_id).bind(badge_id).bind(emails_json).fetch_all(db).await?;
     let mut held: HashMap<String, Vec<Held>> = HashMap::new();
     for r in rows {
         held.entry(r.recipient_email).or_default().push(Held {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{self, Actor, AuditAction, Entry};
-use crate::db::{Db, Explain};
+use crate::db::{Backend, Db, Explain};
 use crate::error::{CoreError, CoreResult};
 use crate::{clock, did};
 
@@ -111,7 +111,7 @@ pub(crate) const COLUMNS: &str = "id, org_id, credential_type, attestation_type,
      recipient_email, recipient_name, badge_id, issuer_did, key_id, signed_payload, status, revoked_at, \
      revocation_reason, status_list_id, status_list_index, issued_at, expires_at, created_at, updated_at";
 
-pub(crate) async fn insert(tx: &mut sqlx::SqliteConnection, c: &Credential) -> CoreResult<()> {
+pub(crate) async fn insert(tx: &mut sqlx::AnyConnection, c: &Credential) -> CoreResult<()> {
     sqlx::query(&format!(
         "INSERT INTO credentials ({COLUMNS}, subject_id) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
@@ -199,8 +199,10 @@ pub async fn list(
     now: i64,
 ) -> CoreResult<Page> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let mut rows: Vec<Row> =
-        listing(Explain::No, COLUMNS, org_id, filter, limit, after, now).build_query_as().fetch_all(db).await?;
+    let mut rows: Vec<Row> = listing(Backend::of(db), Explain::No, COLUMNS, org_id, filter, limit, after, now)
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let items = rows.into_iter().map(Credential::try_from).collect::<CoreResult<Vec<_>>>()?;
@@ -245,7 +247,10 @@ pub async fn list_brief(
 ) -> CoreResult<(Vec<Listed>, Option<String>)> {
     let limit = limit.clamp(1, MAX_PAGE);
     let mut rows: Vec<Listed> =
-        listing(Explain::No, LISTED_COLUMNS, org_id, filter, limit, after, now).build_query_as().fetch_all(db).await?;
+        listing(Backend::of(db), Explain::No, LISTED_COLUMNS, org_id, filter, limit, after, now)
+            .build_query_as()
+            .fetch_all(db)
+            .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more { rows.last().map(|c| c.id.clone()) } else { None };
@@ -257,7 +262,9 @@ pub async fn list_brief(
 /// (migration 20261129000006), so a page reads about a page of index
 /// entries whatever the org's size. A subject or a search first finds its
 /// few matches through their own index and sorts those, never the org.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn listing<'a>(
+    backend: Backend,
     explain: Explain,
     columns: &str,
     org_id: &'a str,
@@ -265,9 +272,8 @@ pub(crate) fn listing<'a>(
     limit: i64,
     after: Option<&'a str>,
     now: i64,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q =
-        sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("{explain}SELECT {columns} FROM credentials WHERE org_id = "));
+) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!("{explain}SELECT {columns} FROM credentials WHERE org_id = "));
     q.push_bind(org_id);
     if let Some(t) = &filter.credential_type {
         q.push(" AND credential_type = ").push_bind(t);
@@ -285,20 +291,7 @@ pub(crate) fn listing<'a>(
         q.push(" AND job_id = ").push_bind(j.as_str());
     }
     if let Some(typed) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        match search_query(typed) {
-            Some(query) => {
-                // By id, like the subject filter: the planner then walks the
-                // matches in id order instead of the org's index.
-                q.push(" AND id IN (SELECT id FROM credentials WHERE rowid IN ")
-                    .push("(SELECT rowid FROM credentials_search WHERE credentials_search MATCH ")
-                    .push_bind(query)
-                    .push("))");
-            }
-            // Only punctuation: nothing can match it.
-            None => {
-                q.push(" AND 0");
-            }
-        }
+        backend.push_credential_search(&mut q, typed);
     }
     // Expired is not stored: it is an active credential past its expiry.
     // Expired ones are listed most recently expired first, walking the
@@ -338,18 +331,6 @@ pub(crate) fn listing<'a>(
         q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
     }
     q
-}
-
-/// The full-text query for what a person typed: each word as a prefix,
-/// all of them required ("jan do" finds "Jane Doe" and "jane@doe.example").
-/// `None` when nothing searchable is left.
-pub fn search_query(typed: &str) -> Option<String> {
-    let words: Vec<String> = typed
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// Where a credential came from and what became of it: the bulk job that

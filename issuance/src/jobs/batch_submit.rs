@@ -6,8 +6,8 @@
 //! workers ([`super::issue_items`]), each keeping its request, credential
 //! id and status slot until it is.
 
+use crate::db::Builder;
 use serde_json::Value;
-use sqlx::{QueryBuilder, Sqlite};
 
 use super::{ItemState, JobStatus};
 use crate::audit::{self, Actor, AuditAction, Entry};
@@ -133,7 +133,7 @@ pub async fn submit_batch(
         });
     }
     for chunk in rows.chunks(ITEMS_PER_INSERT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert = Builder::new(
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, state, error_code,
                                     error_message, finished_at, credential_id, status_list_id, status_list_index,
                                     request_json) ",

@@ -1,7 +1,7 @@
 //! A job and its items, written in the caller's transaction from a review
 //! of the file, so the job exists with all its rows or not at all.
 
-use sqlx::{QueryBuilder, Sqlite};
+use crate::db::Builder;
 
 use super::{ItemState, codes};
 use crate::bulk::{Review, RowStatus};
@@ -27,12 +27,7 @@ const ROWS_PER_INSERT: usize = 2_000;
 /// cannot be issued are finished at once: invalid and over-quota rows as
 /// failed (with the reason the review gave), active non-expiring ones and
 /// in-file duplicates as skipped (the row they repeat is issued). Returns the job id.
-pub async fn create(
-    tx: &mut sqlx::SqliteConnection,
-    new: &NewJob<'_>,
-    review: &Review,
-    now: i64,
-) -> CoreResult<String> {
+pub async fn create(tx: &mut sqlx::AnyConnection, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
     let id = ids::new_id("job");
     let t = &review.totals;
     let failed = (t.invalid + t.over_quota) as i64;
@@ -73,7 +68,7 @@ pub async fn create(
     }
 
     for (chunk, fixed) in review.rows.chunks(ROWS_PER_INSERT).zip(fixed.chunks(ROWS_PER_INSERT)) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert = Builder::new(
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
                                     error_code, error_message, finished_at, credential_id, status_list_id,
                                     status_list_index) ",

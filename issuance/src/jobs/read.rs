@@ -84,8 +84,8 @@ pub(crate) fn listing<'a>(
     source: Option<JobSource>,
     limit: i64,
     before: Option<&'a str>,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_JOB} WHERE j.org_id = "));
+) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!("{explain}{SELECT_JOB} WHERE j.org_id = "));
     q.push_bind(org_id);
     if let Some(source) = source {
         q.push(" AND j.source = ").push_bind(source);
@@ -113,12 +113,8 @@ pub async fn items(db: &Db, org_id: &str, job_id: &str, filter: &ItemFilter) -> 
 
 /// The job rows query: the key `(job_id, idx)`, or `(job_id, state, idx)`
 /// for one state, read in file order from the cursor.
-pub(crate) fn item_listing<'a>(
-    explain: Explain,
-    job_id: &'a str,
-    filter: &ItemFilter,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q = sqlx::QueryBuilder::new(format!(
+pub(crate) fn item_listing<'a>(explain: Explain, job_id: &'a str, filter: &ItemFilter) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!(
         "{explain}SELECT i.idx, i.line, i.name, i.email, i.classification, i.state,
                 CASE WHEN i.state = 'succeeded' THEN i.credential_id END AS credential_id,
                 i.error_code, i.error_message, i.finished_at,

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 
 use crate::quota;
 
-use sqlx::{QueryBuilder, Sqlite};
+use crate::db::Builder;
 
 use super::lease::{Batch, finish_if_done};
 use super::sign::Signed;
 use super::{JobStatus, codes};
 use crate::bulk::RowStatus;
 use crate::bulk::classify::decisive;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::CoreResult;
 use crate::orgs::organizations;
 use crate::{clock, did, ids};
@@ -72,7 +72,7 @@ pub async fn record(
     // cancelled) and nothing of this batch may be written.
     let mut taken = 0;
     if !issued.is_empty() {
-        let mut done: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut done = Builder::new(
             "UPDATE job_items SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, finished_at = ",
         );
         done.push_bind(now).push(" WHERE job_id = ").push_bind(&batch.job_id);
@@ -89,7 +89,7 @@ pub async fn record(
         })
         .collect();
     if !unissued.is_empty() {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (idx, state, code, message) AS (");
+        let mut q = Builder::new("WITH v (idx, state, code, message) AS (");
         q.push_values(&unissued, |mut b, (idx, state, code, message)| {
             b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
         });
@@ -120,7 +120,7 @@ pub async fn record(
         .filter_map(|(s, sup)| sup.as_ref().map(|(old, revoke)| (old.as_str(), s.credential_id.as_str(), *revoke)))
         .collect();
     if !replaced.is_empty() {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (old, new, revoke) AS (");
+        let mut q = Builder::new("WITH v (old, new, revoke) AS (");
         q.push_values(&replaced, |mut b, (old, new, revoke)| {
             b.push_bind(*old).push_bind(*new).push_bind(i64::from(*revoke));
         });
@@ -164,7 +164,7 @@ pub async fn record(
 /// Adds a batch's results to its job's counts and closes the job when no
 /// item is left; returns whether it closed.
 pub(crate) async fn advance(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     job_id: &str,
     recorded: &Recorded,
     now: i64,
@@ -187,7 +187,7 @@ pub(crate) async fn advance(
 /// Decides every row against the state as it is now (the org, the badge,
 /// what each recipient holds, the quota), not as it was at submit.
 async fn decide<'a>(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     batch: &Batch,
     signed: &'a [Result<Signed, (i64, String)>],
     now: i64,
@@ -211,9 +211,11 @@ async fn decide<'a>(
 
     let emails: Vec<&str> = signed.iter().filter_map(|s| s.as_ref().ok()).map(|s| s.email.as_str()).collect();
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
-    let held = crate::bulk::review::load_held(&mut *tx, &batch.org_id, &badge_of(batch)?.id, &emails_json).await?;
+    let backend = Backend::of_conn(tx);
+    let held =
+        crate::bulk::review::load_held(&mut *tx, backend, &batch.org_id, &badge_of(batch)?.id, &emails_json).await?;
     let month = clock::month_of(now);
-    let counted = quota::counted_among(&mut *tx, &batch.org_id, &month, &emails_json).await?;
+    let counted = quota::counted_among(&mut *tx, backend, &batch.org_id, &month, &emails_json).await?;
     let used = quota::used_in(tx, &batch.org_id, &month).await?;
     let mut room = (quota - used).max(0);
     let mut new_recipients = Vec::new();
@@ -275,7 +277,7 @@ const CREDENTIALS_PER_INSERT: usize = 2_000;
 // job writes thousands of rows a second.
 
 async fn insert_credentials(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     batch: &Batch,
     issued: &[(&Signed, &Option<(String, bool)>)],
     public_url: &str,
@@ -284,7 +286,7 @@ async fn insert_credentials(
     let issuer_did = did::org_did(public_url, &batch.org_id);
     let slots: HashMap<i64, _> = batch.items.iter().map(|i| (i.idx, &i.slot)).collect();
     for chunk in issued.chunks(CREDENTIALS_PER_INSERT) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut q = Builder::new(
             "INSERT INTO credentials (id, org_id, credential_type, subject_json, claims_json, recipient_email,
                  recipient_name, badge_id, issuer_did, key_id, signed_payload, status, status_list_id,
                  status_list_index, issued_at, expires_at, created_at, updated_at, job_id)
@@ -327,13 +329,13 @@ async fn insert_credentials(
 const MESSAGES_PER_INSERT: usize = 4_000;
 
 async fn queue_emails(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     batch: &Batch,
     issued: &[(&Signed, &Option<(String, bool)>)],
     now: i64,
 ) -> CoreResult<()> {
     for chunk in issued.chunks(MESSAGES_PER_INSERT) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut q = Builder::new(
             "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
                                  next_attempt_at, created_at)
              SELECT column1, ",
@@ -356,7 +358,7 @@ async fn queue_emails(
 }
 
 /// Appends `column IN (v1, v2, ...)`.
-pub(crate) fn push_in(q: &mut QueryBuilder<'_, Sqlite>, column: &str, values: impl Iterator<Item = i64>) {
+pub(crate) fn push_in(q: &mut Builder<'_>, column: &str, values: impl Iterator<Item = i64>) {
     q.push(column).push(" IN (");
     let mut list = q.separated(", ");
     for v in values {

@@ -83,7 +83,7 @@ fn check_submittable(review: &Review) -> CoreResult<()> {
 /// Creates the job in `tx` with what else the caller wrote there, notes it
 /// in the org's activity, commits, and wakes this process's scheduler.
 async fn start_job(
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
     new: &NewJob<'_>,
     review: &Review,
     now: i64,

@@ -15,7 +15,7 @@ const BURST_MS: i64 = 250;
 /// or how long to wait before asking again. Call inside the claiming
 /// transaction, then [`charge`] for what was actually claimed.
 pub async fn allowance(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     per_sec: u32,
     wanted: usize,
@@ -35,7 +35,7 @@ pub async fn allowance(
 
 /// Advances the org's arrival time by `count` items at `per_sec`.
 pub async fn charge(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     per_sec: u32,
     count: usize,

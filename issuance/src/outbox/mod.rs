@@ -15,7 +15,7 @@ pub mod sender;
 pub use model::{MailKind, MailStatus, OutboxEntry};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Explain};
+use crate::db::{Backend, Db, Explain};
 use crate::error::{CoreError, CoreResult};
 
 const SELECT_ENTRY: &str =
@@ -57,18 +57,25 @@ impl Counts {
     }
 }
 
-/// Found through the credentials' index: the `+` keeps the planner off
+/// Found through the credentials' index: SQLite's planner is kept off
 /// `(org_id, status)`, which walks every queued message of the org (a
 /// revocation took 0.4 s in an org of a million waiting e-mails).
-pub(crate) const CANCEL_FOR_CREDENTIALS: &str = "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
-                   last_error = 'Not sent: the credential was revoked first.'
- WHERE credential_id IN (SELECT value FROM json_each($2)) AND +org_id = $1 AND +status = 'queued'";
+pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
+    format!(
+        "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
+                last_error = 'Not sent: the credential was revoked first.'
+         WHERE credential_id IN (SELECT value FROM {}) AND {} = $1 AND {} = 'queued'",
+        backend.json_strings("$2"),
+        backend.unindexed("org_id"),
+        backend.unindexed("status"),
+    )
+}
 
 /// Cancels the e-mails still waiting for `credential_ids`, in the
 /// transaction that revokes them: a recipient must never be told about a
 /// credential that no longer stands. Returns how many were cancelled.
 pub async fn cancel_for_credentials(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     credential_ids: &[&str],
 ) -> CoreResult<u64> {
@@ -76,14 +83,15 @@ pub async fn cancel_for_credentials(
         return Ok(0);
     }
     let ids = serde_json::to_string(credential_ids).map_err(anyhow::Error::from)?;
-    let done = sqlx::query(CANCEL_FOR_CREDENTIALS).bind(org_id).bind(ids).execute(&mut *tx).await?;
+    let sql = cancel_for_credentials_sql(Backend::of_conn(tx));
+    let done = sqlx::query(&sql).bind(org_id).bind(ids).execute(&mut *tx).await?;
     Ok(done.rows_affected())
 }
 
 /// Queues the invitation e-mail for `invitation_id`, in the inviting
 /// transaction. Its body, link included, is made when it is sent.
 pub async fn queue_invitation(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     invitation_id: &str,
     to_email: &str,
@@ -122,8 +130,8 @@ pub(crate) fn listing<'a>(
     status: Option<MailStatus>,
     limit: i64,
     before: Option<&'a str>,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_ENTRY} WHERE o.org_id = "));
+) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!("{explain}{SELECT_ENTRY} WHERE o.org_id = "));
     q.push_bind(org_id);
     if let Some(status) = status {
         q.push(" AND o.status = ").push_bind(status);
@@ -139,10 +147,10 @@ pub(crate) fn listing<'a>(
 /// totals are kept as they change, see [`crate::tallies::outbox`]).
 pub async fn counts_for_job(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Counts> {
     Ok(sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
-                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
-                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
-                COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled
+        "SELECT COUNT(*) FILTER (WHERE status = 'queued') AS queued,
+                COUNT(*) FILTER (WHERE status = 'sent') AS sent,
+                COUNT(*) FILTER (WHERE status = 'failed') AS failed,
+                COUNT(*) FILTER (WHERE status = 'cancelled') AS cancelled
          FROM outbox WHERE job_id = $1 AND org_id = $2",
     )
     .bind(job_id)
@@ -162,8 +170,8 @@ pub(crate) fn credential_listing<'a>(
     explain: Explain,
     org_id: &'a str,
     credential_id: &'a str,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
-    let mut q = sqlx::QueryBuilder::new(format!("{explain}{SELECT_ENTRY} WHERE o.credential_id = "));
+) -> crate::db::Builder<'a> {
+    let mut q = crate::db::Builder::new(format!("{explain}{SELECT_ENTRY} WHERE o.credential_id = "));
     q.push_bind(credential_id).push(" AND o.org_id = ").push_bind(org_id).push(" ORDER BY o.id DESC");
     q
 }

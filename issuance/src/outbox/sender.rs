@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::message::{self, Facts, InvitationFacts};
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::CoreResult;
 use crate::orgs::invitations::{self, LinkKey};
 
@@ -117,21 +117,25 @@ async fn deliver_due(
     config: &SenderConfig,
 ) -> CoreResult<usize> {
     let now = clock::now();
-    // The lease condition is repeated outside the subquery so that, on
-    // PostgreSQL, a row another process leased meanwhile is skipped.
-    let due: Vec<Due> = sqlx::query_as(
-        "UPDATE outbox SET lease_until = $1
-         WHERE id IN (SELECT id FROM outbox
-                      WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-                      ORDER BY next_attempt_at, id LIMIT 50)
-           AND (lease_until IS NULL OR lease_until < $2)
+    // Picked once (MATERIALIZED), passing over what another process is
+    // leasing (see `jobs::lease::claim`); the lease condition is repeated
+    // outside so that a row leased meanwhile is left alone.
+    let sql = format!(
+        "WITH picked AS MATERIALIZED (
+             SELECT id FROM outbox
+             WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+             ORDER BY next_attempt_at, id LIMIT 50{})
+         UPDATE outbox SET lease_until = $1
+         WHERE id IN (SELECT id FROM picked) AND (lease_until IS NULL OR lease_until < $2)
          RETURNING id, kind, credential_id, invitation_id, to_email, to_name, attempts",
-    )
-    .bind(now + 300)
-    .bind(now)
-    .fetch_all(db)
-    .await
-    .inspect_err(|e| tracing::warn!(error = %e, "could not read the outbox"))?;
+        Backend::of(db).skip_locked()
+    );
+    let due: Vec<Due> = sqlx::query_as(&sql)
+        .bind(now + 300)
+        .bind(now)
+        .fetch_all(db)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "could not read the outbox"))?;
     for m in &due {
         let result = match build(db, m, from, site).await {
             Ok(email) => transport.send(email).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),

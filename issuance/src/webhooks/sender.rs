@@ -17,7 +17,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::{GIVE_UP_AFTER_SECS, StreamStatus, destination, signature, streams};
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::CoreResult;
 use crate::keys::MasterKey;
 
@@ -106,19 +106,20 @@ struct Due {
 /// Leases and posts the deliveries that are due; returns how many.
 pub async fn deliver_due(db: &Db, master: &Arc<MasterKey>, config: &WebhookConfig) -> CoreResult<usize> {
     let now_ms = clock::now_ms();
-    let due: Vec<Due> = sqlx::query_as(
-        "UPDATE webhook_deliveries SET lease_until = $1
-         WHERE id IN (SELECT id FROM webhook_deliveries
-                      WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-                      ORDER BY next_attempt_at LIMIT $3)
-           AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
+    // Picked once, passing over what another process is leasing (see
+    // `jobs::lease::claim`).
+    let sql = format!(
+        "WITH picked AS MATERIALIZED (
+             SELECT id FROM webhook_deliveries
+             WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+             ORDER BY next_attempt_at LIMIT $3{})
+         UPDATE webhook_deliveries SET lease_until = $1
+         WHERE id IN (SELECT id FROM picked) AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
          RETURNING id, stream_id, org_id, payload_json, attempts, created_at",
-    )
-    .bind(now_ms + LEASE_MS)
-    .bind(now_ms)
-    .bind(config.concurrency as i64)
-    .fetch_all(db)
-    .await?;
+        Backend::of(db).skip_locked()
+    );
+    let due: Vec<Due> =
+        sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).bind(config.concurrency as i64).fetch_all(db).await?;
     let count = due.len();
     let mut posting = JoinSet::new();
     for d in due {

@@ -12,6 +12,7 @@ pub const PUBLIC_URL: &str = "http://laurel.bench";
 pub fn config(dir: &Path, workers: bool) -> Config {
     Config {
         database_url: format!("sqlite://{}", dir.join("laurel.db").display()),
+        db: issuance::db::DbSettings::default(),
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: PUBLIC_URL.into(),
         data_dir: dir.to_owned(),

@@ -22,7 +22,7 @@ fn laurel(db_url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, Str
 #[tokio::test]
 async fn the_admin_commands_create_approve_and_populate_an_org() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
 
     let (ok, out, err) =
         laurel(&url, dir.path(), &["admin", "create-org", "--name", "Acme Academy", "--plan", "enterprise"]);
@@ -90,7 +90,7 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
 #[tokio::test]
 async fn bad_arguments_are_refused_with_the_choices() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
     let (ok, _, err) = laurel(&url, dir.path(), &["admin", "create-org", "--name", "X", "--plan", "gold"]);
     assert!(!ok);
     assert!(err.contains("'free' | 'professional' | 'enterprise'"), "{err}");
@@ -102,7 +102,7 @@ async fn bad_arguments_are_refused_with_the_choices() {
 #[tokio::test]
 async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
     let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
     assert!(ok, "{err}");
     assert!(out.contains(laurel::admin::DEMO_OWNER_EMAIL) && out.contains(laurel::admin::DEMO_OWNER_PASSWORD));
@@ -198,19 +198,31 @@ async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
 }
 
 #[tokio::test]
-async fn a_postgres_url_is_refused_at_start_instead_of_becoming_a_file() {
+async fn an_unknown_database_scheme_is_refused_at_start_instead_of_becoming_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .args(["admin", "seed-demo"])
-        .current_dir(dir.path())
-        .env("LAUREL_DATABASE_URL", "postgres://laurel:s3cret@127.0.0.1/laurel")
-        .env("LAUREL_DATA_DIR", dir.path())
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("laurel runs");
+    let run = |url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_laurel"))
+            .args(["admin", "seed-demo"])
+            .current_dir(dir.path())
+            .env("LAUREL_DATABASE_URL", url)
+            .env("LAUREL_DATA_DIR", dir.path())
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("laurel runs")
+    };
+    let out = run("mysql://laurel:s3cret@127.0.0.1/laurel");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("PostgreSQL is not supported yet") && !stderr.contains("s3cret"), "{stderr}");
+    assert!(stderr.contains("unsupported scheme \"mysql\"") && !stderr.contains("s3cret"), "{stderr}");
+
+    // A PostgreSQL that does not answer is an error at start, and the
+    // password stays out of it.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = run(&format!("postgres://laurel:s3cret@127.0.0.1:{closed}/laurel"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!stderr.contains("s3cret") && !stderr.is_empty(), "{stderr}");
+
     let made: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(!made.iter().any(|n| n.to_string_lossy().starts_with("postgres")), "{made:?}");
+    assert!(!made.iter().any(|n| n.to_string_lossy().starts_with("mysql")), "{made:?}");
 }

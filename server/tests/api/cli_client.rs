@@ -213,7 +213,7 @@ async fn served() -> Served {
     use issuance::api_keys::{self, Scope};
     use issuance::orgs::{Plan, organizations};
     let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
+    let db_url = crate::helpers::fresh_database_url(dir.path()).await;
     let db = issuance::db::connect(&db_url).await.unwrap();
     let master = issuance::keys::MasterKey::from_base64(crate::helpers::TEST_MASTER_KEY).unwrap();
     let org = organizations::create(&db, "Restart Co", Plan::Professional).await.unwrap().id;

@@ -54,7 +54,7 @@ async fn scalar(db: &Db, sql: &str, job: &str) -> i64 {
 #[tokio::test]
 async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
+    let db_url = crate::helpers::fresh_database_url(dir.path()).await;
     let db = issuance::db::connect(&db_url).await.unwrap();
     let master = MasterKey::from_base64(TEST_MASTER_KEY).unwrap();
     let org = organizations::create(&db, "Crash Academy", Plan::Professional).await.unwrap().id;
@@ -207,7 +207,7 @@ async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly
 async fn a_json_batch_killed_mid_way_resumes_after_restart_and_issues_each_valid_item_exactly_once() {
     const ITEMS: usize = 5_000;
     let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}", dir.path().join("laurel.db").display());
+    let db_url = crate::helpers::fresh_database_url(dir.path()).await;
     let db = issuance::db::connect(&db_url).await.unwrap();
     let master = MasterKey::from_base64(TEST_MASTER_KEY).unwrap();
     let org = organizations::create(&db, "Crash Batch Co", Plan::Professional).await.unwrap().id;
@@ -267,13 +267,11 @@ async fn a_json_batch_killed_mid_way_resumes_after_restart_and_issues_each_valid
         .fetch_one(&db)
         .await
         .unwrap();
-    let subjects: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT json_extract(subject_json, '$.id')) FROM credentials WHERE job_id = $1",
-    )
-    .bind(&job)
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let subjects: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT subject_id) FROM credentials WHERE job_id = $1")
+        .bind(&job)
+        .fetch_one(&db)
+        .await
+        .unwrap();
     let matched = scalar(
         &db,
         "SELECT COUNT(*) FROM job_items i JOIN credentials c ON c.id = i.credential_id

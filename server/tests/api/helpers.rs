@@ -39,7 +39,8 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config {
-        database_url: format!("sqlite://{}", dir.path().join("laurel.db").display()),
+        database_url: fresh_database_url(dir.path()).await,
+        db: issuance::db::DbSettings::default(),
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: "http://laurel.test".into(),
         data_dir: dir.path().to_owned(),
@@ -65,6 +66,40 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let master = app.state().master_key.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp { client: client(), address, public_url, db_url, db, master, clock, _dir: dir }
+}
+
+/// A database of its own for one test: a SQLite file in `dir`, or, when
+/// `LAUREL_TEST_POSTGRES_URL` names a PostgreSQL server (as `scripts/test`
+/// sets it for the suite's second run), a new empty database there.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("LAUREL_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
+        None => format!("sqlite://{}", dir.join("laurel.db").display()),
+        Some(server) => {
+            use sqlx::Connection;
+            let name = format!("laurel_{}", issuance::ids::new_id("t").to_lowercase().replace('-', "_"));
+            let mut admin = sqlx::postgres::PgConnection::connect(&server).await.expect("the test PostgreSQL answers");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+            let (base, _) = server.rsplit_once('/').expect("LAUREL_TEST_POSTGRES_URL ends in /DATABASE");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestApp {
+    /// The helpers of a test app, pointed at a `laurel serve` process the
+    /// test started itself on `db_url` (whose database `db` opens).
+    pub fn for_process(address: &str, db_url: &str, db: Db) -> TestApp {
+        TestApp {
+            address: address.to_owned(),
+            public_url: "http://laurel.test".into(),
+            db_url: db_url.to_owned(),
+            db,
+            master: MasterKey::from_base64(TEST_MASTER_KEY).unwrap(),
+            clock: Clock::system(),
+            client: client(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
 }
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.

@@ -57,7 +57,7 @@ fn figure(page: &str, id: &str) -> i64 {
 
 /// Reads a server-sent event stream to its end (at most 30 s); returns
 /// each `snapshot` event's data.
-async fn read_events(mut response: reqwest::Response) -> Vec<Value> {
+pub(crate) async fn read_events(mut response: reqwest::Response) -> Vec<Value> {
     let mut buffer = String::new();
     let mut snapshots = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);

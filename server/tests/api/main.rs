@@ -27,5 +27,6 @@ mod ob3_conformance;
 mod openapi;
 mod operator_trust;
 mod roles;
+mod scale_out;
 mod security;
 mod tenancy;

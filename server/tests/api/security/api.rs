@@ -22,7 +22,7 @@ async fn an_import_cannot_mint_a_key_stronger_than_the_importer() {
     assert!(out["results"][0]["message"].as_str().unwrap().contains("'credentials:write'"));
     assert_eq!(out["results"][1]["error_code"], "scope_not_held");
     let stored: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE imported").fetch_one(&app.db).await.unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE imported = 1").fetch_one(&app.db).await.unwrap();
     assert_eq!(stored, 0);
     let (status, _) = json(app.post_json("/v1/credentials", "legacy_escalation_key_01", business()).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

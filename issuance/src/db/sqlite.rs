@@ -1,0 +1,102 @@
+//! SQLite, the embedded default: one file under `./data`, no other service.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection, Executor};
+
+use super::{Builder, Db, DbSettings};
+use crate::error::CoreResult;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("bad database URL {url:?}: {e}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true);
+    let file = std::path::absolute(options.get_filename())
+        .map_err(|e| anyhow::anyhow!("database file {:?}: {e}", options.get_filename()))?;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("creating {dir:?}: {e}"))?;
+    }
+    let options = options.filename(&file);
+
+    // The file is created, switched to write-ahead logging (which the file
+    // remembers) and migrated on a connection of its own; the pool's
+    // connections then only set what SQLite keeps per connection.
+    let mut first = options.connect().await?;
+    MIGRATOR.run(&mut first).await?;
+    first.close().await?;
+
+    let busy_ms = settings.statement_timeout.as_millis();
+    let pool = AnyPoolOptions::new()
+        .max_connections(settings.pool_size.max(1))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    format!(
+                        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {busy_ms}; \
+                         PRAGMA wal_autocheckpoint = 16384;"
+                    )
+                    .as_str(),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.to_url_lossy().as_str().parse()?)
+        .await?;
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(checkpoint_in_background(pool.clone()));
+    }
+    Ok(pool)
+}
+
+/// Copies the write-ahead log into the database file every half second, on
+/// its own connection. Left to SQLite, the checkpoint (with its fsync) runs
+/// inside whichever commit crosses the threshold, stalling that writer; a
+/// passive checkpoint here waits for nobody and blocks nobody.
+async fn checkpoint_in_background(pool: Db) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(error = %e, "background checkpoint skipped");
+        }
+    }
+}
+
+pub(super) fn json_strings(param: &str) -> String {
+    format!("json_each({param})")
+}
+
+/// Search goes through the FTS5 index `credentials_search` (migration
+/// 20261129000006): by id, like the subject filter, so the planner walks
+/// the few matches in id order instead of the org's index.
+pub(super) fn push_credential_search(q: &mut Builder<'_>, query: &str) {
+    match search_query(query) {
+        Some(query) => {
+            q.push(" AND id IN (SELECT id FROM credentials WHERE rowid IN ")
+                .push("(SELECT rowid FROM credentials_search WHERE credentials_search MATCH ")
+                .push_bind(query)
+                .push("))");
+        }
+        // Only punctuation: nothing can match it.
+        None => {
+            q.push(" AND 1 = 0");
+        }
+    }
+}
+
+/// The FTS5 query for what was typed: each word quoted (so no query syntax
+/// gets through) and matched as a prefix, all words required.
+pub(crate) fn search_query(typed: &str) -> Option<String> {
+    let words: Vec<String> = super::search_words(typed).iter().map(|w| format!("\"{w}\"*")).collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
