@@ -94,11 +94,13 @@ need_postgres() {
 # A throwaway PostgreSQL on a free loopback port, its data and socket in a
 # temp dir, stopped when the calling script exits. PostgreSQL refuses to
 # run as root, so as root the cluster belongs to the `postgres` user.
-# Durability is off: nothing here outlives the run. Exports
+# Durability is off (nothing here outlives the run) unless the first
+# argument is `durable`, as benchmarks want it. Exports
 # LAUREL_TEST_POSTGRES_URL (the server's admin database).
 start_test_postgres() {
   PG_DIR="$(mktemp -d /tmp/laurel-pg.XXXXXX)"
-  local port run=()
+  local port run=() fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${1:-}" = durable ] && fast=""
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   if [ "$(id -u)" = 0 ]; then
     chown postgres: "$PG_DIR"
@@ -106,7 +108,7 @@ start_test_postgres() {
   fi
   (cd /tmp && "${run[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --locale=C.UTF-8 -E UTF8 >/dev/null)
   (cd /tmp && "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
-    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" \
+    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 $fast -c max_connections=400 -c shared_buffers=256MB" \
     start >/dev/null)
   PG_RUN=("${run[@]}")
   trap stop_test_postgres EXIT

@@ -99,22 +99,7 @@ impl Config {
         let defaults = PlanCaps::default();
         Ok(Config {
             database_url: var("LAUREL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/laurel.db".into()),
-            db: DbSettings {
-                pool_size: match var("LAUREL_DB_POOL_SIZE") {
-                    None => DbSettings::default().pool_size,
-                    Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        anyhow::anyhow!("LAUREL_DB_POOL_SIZE {v:?}: expected a number of connections, 1 or more")
-                    })?,
-                },
-                statement_timeout: match var("LAUREL_DB_STATEMENT_TIMEOUT_MS") {
-                    None => DbSettings::default().statement_timeout,
-                    Some(v) => {
-                        std::time::Duration::from_millis(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                            anyhow::anyhow!("LAUREL_DB_STATEMENT_TIMEOUT_MS {v:?}: expected milliseconds, 1 or more")
-                        })?)
-                    }
-                },
-            },
+            db: db_settings(var("LAUREL_DB_POOL_SIZE"), var("LAUREL_DB_STATEMENT_TIMEOUT_MS"))?,
             public_url: var("LAUREL_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')
@@ -171,6 +156,27 @@ fn rate(value: Option<String>, name: &str, default: Option<u32>) -> anyhow::Resu
     }
 }
 
+/// `LAUREL_DB_POOL_SIZE` and `LAUREL_DB_STATEMENT_TIMEOUT_MS`: positive
+/// numbers, or unset for the defaults.
+fn db_settings(pool_size: Option<String>, timeout_ms: Option<String>) -> anyhow::Result<DbSettings> {
+    let positive = |v: &str| v.trim().parse::<u64>().ok().filter(|n| *n > 0);
+    let defaults = DbSettings::default();
+    Ok(DbSettings {
+        pool_size: match pool_size {
+            None => defaults.pool_size,
+            Some(v) => positive(&v).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
+                anyhow::anyhow!("LAUREL_DB_POOL_SIZE {v:?}: expected a number of connections, 1 or more")
+            })?,
+        },
+        statement_timeout: match timeout_ms {
+            None => defaults.statement_timeout,
+            Some(v) => std::time::Duration::from_millis(positive(&v).ok_or_else(|| {
+                anyhow::anyhow!("LAUREL_DB_STATEMENT_TIMEOUT_MS {v:?}: expected milliseconds, 1 or more")
+            })?),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +190,23 @@ mod tests {
         assert!(!shown.contains("c2VjcmV0LW1hc3Rlci1rZXk="), "{shown}");
         assert!(!shown.contains("hunter2-secret"), "{shown}");
         assert!(shown.contains("mail.example.com:587"), "{shown}");
+        config.database_url = "postgres://laurel:pg-s3cret@db.internal/laurel".into();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("pg-s3cret") && shown.contains("db.internal/laurel"), "{shown}");
+    }
+
+    #[test]
+    fn database_pool_and_timeout_are_positive_numbers_or_the_defaults() {
+        assert_eq!(db_settings(None, None).unwrap(), DbSettings::default());
+        let set = db_settings(Some("32".into()), Some("2500".into())).unwrap();
+        assert_eq!((set.pool_size, set.statement_timeout.as_millis()), (32, 2500));
+        for (pool, timeout, named) in [
+            (Some("0"), None, "LAUREL_DB_POOL_SIZE"),
+            (Some("many"), None, "LAUREL_DB_POOL_SIZE"),
+            (None, Some("-5"), "LAUREL_DB_STATEMENT_TIMEOUT_MS"),
+        ] {
+            let e = db_settings(pool.map(Into::into), timeout.map(Into::into)).unwrap_err().to_string();
+            assert!(e.starts_with(named), "{e}");
+        }
     }
 }

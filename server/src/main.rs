@@ -218,11 +218,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Admin(cmd) => {
-            let db = issuance::db::connect(&config.database_url).await?;
+            let db = issuance::db::connect_with(&config.database_url, config.db).await?;
             admin_command(&config, &db, cmd).await
         }
         Command::Keys { remote, command } => {
-            let db = issuance::db::connect(&config.database_url).await?;
+            let db = issuance::db::connect_with(&config.database_url, config.db).await?;
             keys_command(&db, command, client::output::Format::or_default(remote.format)).await
         }
         Command::Credentials { .. } | Command::Jobs { .. } | Command::Completions { .. } => {

@@ -6,7 +6,7 @@
 //! workers ([`super::issue_items`]), each keeping its request, credential
 //! id and status slot until it is.
 
-use crate::db::Builder;
+use crate::db::{Backend, Builder};
 use serde_json::Value;
 
 use super::{ItemState, JobStatus};
@@ -133,7 +133,8 @@ pub async fn submit_batch(
         });
     }
     for chunk in rows.chunks(ITEMS_PER_INSERT) {
-        let mut insert = Builder::new(
+        let mut insert = Builder::on(
+            Backend::of_conn(&tx),
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, state, error_code,
                                     error_message, finished_at, credential_id, status_list_id, status_list_index,
                                     request_json) ",

@@ -1,7 +1,7 @@
 //! A job and its items, written in the caller's transaction from a review
 //! of the file, so the job exists with all its rows or not at all.
 
-use crate::db::Builder;
+use crate::db::{Backend, Builder};
 
 use super::{ItemState, codes};
 use crate::bulk::{Review, RowStatus};
@@ -68,7 +68,8 @@ pub async fn create(tx: &mut sqlx::AnyConnection, new: &NewJob<'_>, review: &Rev
     }
 
     for (chunk, fixed) in review.rows.chunks(ROWS_PER_INSERT).zip(fixed.chunks(ROWS_PER_INSERT)) {
-        let mut insert = Builder::new(
+        let mut insert = Builder::on(
+            Backend::of_conn(&tx),
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
                                     error_code, error_message, finished_at, credential_id, status_list_id,
                                     status_list_index) ",

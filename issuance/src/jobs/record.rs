@@ -9,14 +9,12 @@ use std::collections::HashMap;
 
 use crate::quota;
 
-use crate::db::Builder;
-
 use super::lease::{Batch, finish_if_done};
 use super::sign::Signed;
 use super::{JobStatus, codes};
 use crate::bulk::RowStatus;
 use crate::bulk::classify::decisive;
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Builder, Db};
 use crate::error::CoreResult;
 use crate::orgs::organizations;
 use crate::{clock, did, ids};
@@ -72,7 +70,8 @@ pub async fn record(
     // cancelled) and nothing of this batch may be written.
     let mut taken = 0;
     if !issued.is_empty() {
-        let mut done = Builder::new(
+        let mut done = Builder::on(
+            Backend::of_conn(&tx),
             "UPDATE job_items SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, finished_at = ",
         );
         done.push_bind(now).push(" WHERE job_id = ").push_bind(&batch.job_id);
@@ -89,7 +88,7 @@ pub async fn record(
         })
         .collect();
     if !unissued.is_empty() {
-        let mut q = Builder::new("WITH v (idx, state, code, message) AS (");
+        let mut q = Builder::on(Backend::of_conn(&tx), "WITH v (idx, state, code, message) AS (");
         q.push_values(&unissued, |mut b, (idx, state, code, message)| {
             b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
         });
@@ -120,7 +119,7 @@ pub async fn record(
         .filter_map(|(s, sup)| sup.as_ref().map(|(old, revoke)| (old.as_str(), s.credential_id.as_str(), *revoke)))
         .collect();
     if !replaced.is_empty() {
-        let mut q = Builder::new("WITH v (old, new, revoke) AS (");
+        let mut q = Builder::on(Backend::of_conn(&tx), "WITH v (old, new, revoke) AS (");
         q.push_values(&replaced, |mut b, (old, new, revoke)| {
             b.push_bind(*old).push_bind(*new).push_bind(i64::from(*revoke));
         });
@@ -286,7 +285,8 @@ async fn insert_credentials(
     let issuer_did = did::org_did(public_url, &batch.org_id);
     let slots: HashMap<i64, _> = batch.items.iter().map(|i| (i.idx, &i.slot)).collect();
     for chunk in issued.chunks(CREDENTIALS_PER_INSERT) {
-        let mut q = Builder::new(
+        let mut q = Builder::on(
+            Backend::of_conn(&tx),
             "INSERT INTO credentials (id, org_id, credential_type, subject_json, claims_json, recipient_email,
                  recipient_name, badge_id, issuer_did, key_id, signed_payload, status, status_list_id,
                  status_list_index, issued_at, expires_at, created_at, updated_at, job_id)
@@ -335,7 +335,8 @@ async fn queue_emails(
     now: i64,
 ) -> CoreResult<()> {
     for chunk in issued.chunks(MESSAGES_PER_INSERT) {
-        let mut q = Builder::new(
+        let mut q = Builder::on(
+            Backend::of_conn(&tx),
             "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
                                  next_attempt_at, created_at)
              SELECT column1, ",
