@@ -125,7 +125,7 @@ pub async fn count_new(
     if new_recipients.is_empty() {
         return Ok(());
     }
-    let mut q = Builder::on(Backend::of_conn(&tx), "INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
+    let mut q = Builder::on(Backend::of_conn(tx), "INSERT INTO recipient_usage (org_id, month, email, first_seen) ");
     q.push_values(new_recipients, |mut b, email| {
         b.push_bind(org_id).push_bind(month).push_bind(*email).push_bind(now);
     });

@@ -69,7 +69,7 @@ pub async fn create(tx: &mut sqlx::AnyConnection, new: &NewJob<'_>, review: &Rev
 
     for (chunk, fixed) in review.rows.chunks(ROWS_PER_INSERT).zip(fixed.chunks(ROWS_PER_INSERT)) {
         let mut insert = Builder::on(
-            Backend::of_conn(&tx),
+            Backend::of_conn(tx),
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
                                     error_code, error_message, finished_at, credential_id, status_list_id,
                                     status_list_index) ",

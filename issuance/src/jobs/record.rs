@@ -286,7 +286,7 @@ async fn insert_credentials(
     let slots: HashMap<i64, _> = batch.items.iter().map(|i| (i.idx, &i.slot)).collect();
     for chunk in issued.chunks(CREDENTIALS_PER_INSERT) {
         let mut q = Builder::on(
-            Backend::of_conn(&tx),
+            Backend::of_conn(tx),
             "INSERT INTO credentials (id, org_id, credential_type, subject_json, claims_json, recipient_email,
                  recipient_name, badge_id, issuer_did, key_id, signed_payload, status, status_list_id,
                  status_list_index, issued_at, expires_at, created_at, updated_at, job_id)
@@ -336,7 +336,7 @@ async fn queue_emails(
 ) -> CoreResult<()> {
     for chunk in issued.chunks(MESSAGES_PER_INSERT) {
         let mut q = Builder::on(
-            Backend::of_conn(&tx),
+            Backend::of_conn(tx),
             "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
                                  next_attempt_at, created_at)
              SELECT column1, ",
