@@ -411,3 +411,34 @@ async fn the_credentials_page_shows_the_org_s_totals_whatever_the_filter() {
         assert!(totals.contains("<strong>3</strong> issued · <strong>1</strong> revoked"), "{path}: {totals}");
     }
 }
+
+#[tokio::test]
+async fn search_finds_each_word_s_beginning_in_names_emails_and_subjects_whatever_the_case_or_accents() {
+    let app = spawn_app().await;
+    let (org, badge, client) = org_with(&app, "issuer@example.com", Role::Issuer).await;
+    let jane = issue_badge(&app, &org, &badge, "Jane Doe", "jd@example.com").await;
+    let jose = issue_badge(&app, &org, &badge, "José Müller", "jmueller@example.org").await;
+    let mail = issue_badge(&app, &org, &badge, "Sam Park", "sam.okafor@school.test").await;
+    let other_org = app.org("Other Academy", Plan::Professional).await;
+    let other_badge = crate::helpers::badge(&app, &other_org, "Elsewhere").await;
+    let stranger = issue_badge(&app, &other_org, &other_badge, "Jane Dover", "jane@other.test").await;
+
+    for (typed, expected) in [
+        ("jan do", vec![&jane]),
+        ("JANE", vec![&jane]),
+        ("jose mull", vec![&jose]),
+        ("josé MÜLLER", vec![&jose]),
+        ("okaf", vec![&mail]),
+        ("school.test", vec![&mail]),
+        ("example", vec![&jane, &jose]),
+        ("jane sam", vec![]),
+        ("@@ --", vec![]),
+    ] {
+        let query: String = url::form_urlencoded::byte_serialize(typed.as_bytes()).collect();
+        let page = html(&app, &client, &format!("/organizations/{org}/credentials?q={query}")).await;
+        for id in [&jane, &jose, &mail] {
+            assert_eq!(page.contains(id.as_str()), expected.contains(&id), "{typed:?} and {id}");
+        }
+        assert!(!page.contains(stranger.as_str()), "another org's credential never shows");
+    }
+}

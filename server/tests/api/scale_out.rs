@@ -282,3 +282,52 @@ async fn a_web_only_process_streams_the_counts_of_a_job_that_another_process_run
     assert_eq!((last["status"].as_str(), last["succeeded"].as_i64()), (Some("completed"), Some(600)));
     drop(worker);
 }
+
+#[tokio::test]
+async fn an_orgs_job_limit_and_throughput_cap_hold_across_two_processes() {
+    let s = shared(Plan::Professional).await;
+    let a = start(&s, true).await;
+    let _b = start(&s, true).await;
+    const JOBS: usize = 12;
+    const ROWS_EACH: usize = 100;
+    let started = Instant::now();
+    let mut jobs = Vec::new();
+    for _ in 0..JOBS {
+        jobs.push(a.submit(&s, ROWS_EACH).await);
+    }
+
+    // At most ten processing at any moment, whichever process promoted
+    // them; with twelve submitted at once, some wait.
+    let (mut most, mut waited) = (0, false);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (processing, pending, open): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*) FILTER (WHERE status = 'processing'), COUNT(*) FILTER (WHERE status = 'pending'),
+                    COUNT(*) FILTER (WHERE status IN ('pending', 'processing'))
+             FROM jobs WHERE org_id = $1",
+        )
+        .bind(&s.org)
+        .fetch_one(&s.db)
+        .await
+        .unwrap();
+        assert!(processing <= 10, "{processing} jobs processing at once");
+        most = most.max(processing);
+        waited |= processing == 10 && pending > 0;
+        if open == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the jobs did not finish");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(waited, "jobs beyond the tenth waited (at most {most} processing)");
+    for job in &jobs {
+        assert_eq!(counts(&s.db, job).await.0, "completed");
+    }
+
+    // 1,200 credentials at the org's 150 a second take at least 7.5 s less
+    // one burst allowance per process; two processes each keeping their own
+    // cap would have taken half that.
+    let least = (JOBS * ROWS_EACH - 2 * 38) as f64 / 150.0;
+    let took = started.elapsed().as_secs_f64();
+    assert!(took >= least, "the cap is the org's, not each process's: {took:.1} s < {least:.1} s");
+}
