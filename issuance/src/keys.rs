@@ -141,7 +141,7 @@ fn aad(key_id: &str, org_id: &str) -> String {
 }
 
 /// Creates a new signing key for `org_id` inside the caller's transaction.
-pub async fn provision(tx: &mut sqlx::AnyConnection, master: &MasterKey, org_id: &str) -> CoreResult<String> {
+pub async fn provision(tx: &mut crate::db::Conn, master: &MasterKey, org_id: &str) -> CoreResult<String> {
     let key_id = ids::new_id("key");
     let signing = SigningKey::generate();
     let sealed = master.seal(&signing.to_bytes(), &aad(&key_id, org_id))?;
@@ -167,11 +167,7 @@ pub fn unseal(master: &MasterKey, key_id: &str, org_id: &str, sealed: &str) -> C
 }
 
 /// The key new credentials of `org_id` are signed with, unsealed.
-pub async fn active(
-    tx: &mut sqlx::AnyConnection,
-    master: &MasterKey,
-    org_id: &str,
-) -> CoreResult<(String, SigningKey)> {
+pub async fn active(tx: &mut crate::db::Conn, master: &MasterKey, org_id: &str) -> CoreResult<(String, SigningKey)> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT id, private_key_enc FROM signing_keys
          WHERE org_id = $1 AND retired_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1",

@@ -51,8 +51,8 @@ where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let sql = format!(
-        "SELECT email FROM recipient_usage WHERE org_id = $1 AND month = $2 AND email IN (SELECT value FROM {})",
-        backend.json_strings("$3")
+        "SELECT email FROM recipient_usage WHERE org_id = $1 AND month = $2 AND {}",
+        backend.in_json_strings("email", "$3")
     );
     Ok(sqlx::query_scalar(&sql)
         .bind(org_id)
@@ -65,7 +65,7 @@ where
 }
 
 /// How many recipients `month` has counted, in the caller's transaction.
-pub async fn used_in(tx: &mut sqlx::AnyConnection, org_id: &str, month: &str) -> CoreResult<i64> {
+pub async fn used_in(tx: &mut crate::db::Conn, org_id: &str, month: &str) -> CoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COALESCE((SELECT used FROM recipient_months WHERE org_id = $1 AND month = $2), 0)")
         .bind(org_id)
         .bind(month)
@@ -76,7 +76,7 @@ pub async fn used_in(tx: &mut sqlx::AnyConnection, org_id: &str, month: &str) ->
 /// Counts `recipient` once this month; refuses a new recipient past
 /// `limit`. For single issue, in its transaction.
 pub async fn count_one(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     recipient: &str,
     limit: i64,
@@ -116,7 +116,7 @@ pub async fn count_one(
 /// Counts recipients new to `month`, already checked against the limit by
 /// the caller (a bulk batch decides each row), in its transaction.
 pub async fn count_new(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     month: &str,
     new_recipients: &[&str],

@@ -136,8 +136,8 @@ where
     }
     let sql = format!(
         "SELECT recipient_email, id, status, expires_at, issued_at FROM credentials
-         WHERE org_id = $1 AND badge_id = $2 AND recipient_email IN (SELECT value FROM {})",
-        backend.json_strings("$3")
+         WHERE org_id = $1 AND badge_id = $2 AND {}",
+        backend.in_json_strings("recipient_email", "$3")
     );
     let rows: Vec<HeldRow> = sqlx::query_as(&sql).bind(org_id).bind(badge_id).bind(emails_json).fetch_all(db).await?;
     let mut held: HashMap<String, Vec<Held>> = HashMap::new();

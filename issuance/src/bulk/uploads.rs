@@ -78,7 +78,7 @@ pub async fn review(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<(Up
 /// Marks a draft submitted in the submitting transaction; `false` when it
 /// was submitted already (by another request a moment earlier, say).
 pub(crate) async fn mark_submitted(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     id: &str,
     actor: &str,

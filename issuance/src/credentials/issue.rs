@@ -76,7 +76,7 @@ pub struct IssuingOrg {
 
 impl IssuingOrg {
     /// Refuses an org that is not approved; unseals its signing key.
-    pub async fn load(tx: &mut sqlx::AnyConnection, master: &MasterKey, org_id: &str) -> CoreResult<IssuingOrg> {
+    pub async fn load(tx: &mut crate::db::Conn, master: &MasterKey, org_id: &str) -> CoreResult<IssuingOrg> {
         #[derive(sqlx::FromRow)]
         struct OrgRow {
             name: String,
@@ -109,7 +109,7 @@ pub struct Fixed {
 /// badge, expiry, quota, sign, store. An error leaves the transaction for
 /// the caller to roll back (a batch item rolls back to its savepoint).
 pub async fn issue_in(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org: &IssuingOrg,
     public_url: &str,
     request: IssueRequest,

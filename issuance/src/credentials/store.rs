@@ -111,7 +111,7 @@ pub(crate) const COLUMNS: &str = "id, org_id, credential_type, attestation_type,
      recipient_email, recipient_name, badge_id, issuer_did, key_id, signed_payload, status, revoked_at, \
      revocation_reason, status_list_id, status_list_index, issued_at, expires_at, created_at, updated_at";
 
-pub(crate) async fn insert(tx: &mut sqlx::AnyConnection, c: &Credential) -> CoreResult<()> {
+pub(crate) async fn insert(tx: &mut crate::db::Conn, c: &Credential) -> CoreResult<()> {
     sqlx::query(&format!(
         "INSERT INTO credentials ({COLUMNS}, subject_id) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"

@@ -4,7 +4,8 @@
 //! SQLite is the embedded default; PostgreSQL is the scale-out path, where
 //! several processes share one database. The core runs one code path on
 //! both through sqlx's `Any` driver: ids, enums and JSON are TEXT, times
-//! and flags are BIGINT, placeholders are `$N`. What cannot be written
+//! and flags are BIGINT, placeholders are `$N` (a multi-row insert binds
+//! SQLite's anonymous `?`, see `builder.rs`). What cannot be written
 //! portably (opening a connection, the schema, full-text search, JSON
 //! arrays as a parameter, row locks that skip what another process holds)
 //! lives in `sqlite.rs` and `postgres.rs`, behind [`Backend`].
@@ -24,7 +25,6 @@ pub type Db = sqlx::AnyPool;
 /// One connection, or a transaction dereferenced to one.
 pub type Conn = sqlx::AnyConnection;
 pub type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
-pub type QueryResult = sqlx::any::AnyQueryResult;
 
 /// How many connections, and how long one statement may run. From
 /// `LAUREL_DB_POOL_SIZE` and `LAUREL_DB_STATEMENT_TIMEOUT_MS` on the server.
@@ -85,14 +85,13 @@ impl Backend {
         if conn.backend_name() == "PostgreSQL" { Backend::Postgres } else { Backend::Sqlite }
     }
 
-    /// A JSON array of strings bound as one parameter, as a table with one
-    /// column `value`: `… IN (SELECT value FROM {})`. One parameter however
-    /// many values, where a list of placeholders would hit the backend's
-    /// limit on parameters.
-    pub fn json_strings(self, param: &str) -> String {
+    /// `column` is one of the strings of a JSON array bound as `param`: one
+    /// parameter however many values, where a list of placeholders would
+    /// hit the backend's limit on parameters.
+    pub fn in_json_strings(self, column: &str, param: &str) -> String {
         match self {
-            Backend::Sqlite => sqlite::json_strings(param),
-            Backend::Postgres => postgres::json_strings(param),
+            Backend::Sqlite => sqlite::in_json_strings(column, param),
+            Backend::Postgres => postgres::in_json_strings(column, param),
         }
     }
 
@@ -106,13 +105,18 @@ impl Backend {
         }
     }
 
-    /// Appended to a SELECT that picks rows to lease: on PostgreSQL rows
-    /// another process has locked are passed over instead of waited for.
+    /// `column` is one of the rows `select` picks to lease, for the WHERE
+    /// of the UPDATE that leases them. On PostgreSQL the picking locks its
+    /// rows and passes over those another process has locked (`FOR UPDATE
+    /// SKIP LOCKED`), and runs once, as an array: as a subquery joined to
+    /// the UPDATE, a plan made before the table's statistics caught up
+    /// with a new job's rows compared every row with every pick (1 s per
+    /// lease of 1,000 of 10,000), and could run the LIMIT again per row.
     /// SQLite has one writer at a time, so there is nothing to skip.
-    pub fn skip_locked(self) -> &'static str {
+    pub fn picked(self, column: &str, select: &str) -> String {
         match self {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => format!("{column} IN ({select})"),
+            Backend::Postgres => format!("{column} = ANY(ARRAY({select} FOR UPDATE SKIP LOCKED))"),
         }
     }
 

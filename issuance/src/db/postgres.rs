@@ -25,9 +25,8 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
         .max_connections(settings.pool_size.max(1))
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                // Times are unix numbers bound from Rust, never the server's
-                // clock or zone; the timeout stops a runaway statement from
-                // holding its locks.
+                // A runaway statement is cancelled instead of holding its
+                // locks against every other process.
                 conn.execute(format!("SET statement_timeout = {timeout_ms}").as_str()).await?;
                 Ok(())
             })
@@ -37,8 +36,12 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
     Ok(pool)
 }
 
-pub(super) fn json_strings(param: &str) -> String {
-    format!("json_array_elements_text({param}::json)")
+/// As an array, unpacked once: as `IN (SELECT … FROM json_array_elements_text)`
+/// the planner, before the statistics caught up with a new job's rows,
+/// compared every string with every row (3 s to review 10,000 renewals);
+/// `= ANY` of an array is a lookup in the index per string.
+pub(super) fn in_json_strings(column: &str, param: &str) -> String {
+    format!("{column} = ANY(ARRAY(SELECT json_array_elements_text({param}::json)))")
 }
 
 /// Search matches the `search_words` column (migration 20261130000001): a

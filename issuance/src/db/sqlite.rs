@@ -78,8 +78,8 @@ async fn checkpoint_in_background(pool: Db) {
     }
 }
 
-pub(super) fn json_strings(param: &str) -> String {
-    format!("json_each({param})")
+pub(super) fn in_json_strings(column: &str, param: &str) -> String {
+    format!("{column} IN (SELECT value FROM json_each({param}))")
 }
 
 /// Search goes through the FTS5 index `credentials_search` (migration

@@ -27,7 +27,7 @@ const ROWS_PER_INSERT: usize = 2_000;
 /// cannot be issued are finished at once: invalid and over-quota rows as
 /// failed (with the reason the review gave), active non-expiring ones and
 /// in-file duplicates as skipped (the row they repeat is issued). Returns the job id.
-pub async fn create(tx: &mut sqlx::AnyConnection, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
+pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
     let id = ids::new_id("job");
     let t = &review.totals;
     let failed = (t.invalid + t.over_quota) as i64;

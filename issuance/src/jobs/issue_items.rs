@@ -86,7 +86,7 @@ pub async fn issue_items(
 /// failure (rolled back alone), `Err(_)` the database's (the whole batch
 /// is retried).
 async fn issue_one(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::db::Tx<'_>,
     job_id: &str,
     org: &IssuingOrg,
     public_url: &str,

@@ -154,25 +154,22 @@ pub async fn claim(
     };
 
     // One statement leases the rows, so it takes SQLite's write lock only
-    // for itself. On PostgreSQL the picking locks the rows it picks and
-    // passes over rows another process's claim has locked (SKIP LOCKED), so
-    // claims on one job run side by side instead of queueing. The picking
-    // is a MATERIALIZED step, run once: as a subquery of the UPDATE,
-    // PostgreSQL's plan could run it again per row and lease far more than
-    // the LIMIT (a capped org's whole job at once). The lease condition is
-    // repeated outside so that a row another worker leased meanwhile is
-    // left alone either way.
+    // for itself. On PostgreSQL claims on one job run side by side, each
+    // passing over the rows another process is leasing (`Backend::picked`).
+    // The lease condition is repeated outside so that a row another worker
+    // leased meanwhile is left alone either way.
     let lease_until = now + limits.lease.as_secs() as i64;
     let sql = format!(
-        "WITH picked AS MATERIALIZED (
-             SELECT idx FROM job_items
-             WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
-             ORDER BY idx LIMIT $5{})
-         UPDATE job_items SET lease_owner = $1, lease_until = $2
-         WHERE job_id = $3 AND idx IN (SELECT idx FROM picked)
+        "UPDATE job_items SET lease_owner = $1, lease_until = $2
+         WHERE job_id = $3 AND {}
            AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
          RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json",
-        Backend::of(db).skip_locked()
+        Backend::of(db).picked(
+            "idx",
+            "SELECT idx FROM job_items
+             WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
+             ORDER BY idx LIMIT $5"
+        )
     );
     let rows: Vec<PendingRow> = sqlx::query_as(&sql)
         .bind(token)
@@ -235,7 +232,7 @@ pub async fn plan_of(db: &Db, org_id: &str) -> CoreResult<Plan> {
 }
 
 /// Whether any row of the job still waits to be issued (leased or not).
-async fn has_pending(tx: &mut sqlx::AnyConnection, job_id: &str) -> CoreResult<bool> {
+async fn has_pending(tx: &mut crate::db::Conn, job_id: &str) -> CoreResult<bool> {
     let one: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending' LIMIT 1")
             .bind(job_id)
@@ -246,7 +243,7 @@ async fn has_pending(tx: &mut sqlx::AnyConnection, job_id: &str) -> CoreResult<b
 
 /// Closes the job when no row is pending: `failed` if every row failed,
 /// otherwise `completed`. Returns whether it closed.
-pub(crate) async fn finish_if_done(tx: &mut sqlx::AnyConnection, job_id: &str, now: i64) -> CoreResult<bool> {
+pub(crate) async fn finish_if_done(tx: &mut crate::db::Conn, job_id: &str, now: i64) -> CoreResult<bool> {
     if has_pending(tx, job_id).await? {
         return Ok(false);
     }
@@ -266,7 +263,7 @@ pub(crate) async fn finish_if_done(tx: &mut sqlx::AnyConnection, job_id: &str, n
 
 /// Tells the org's audit streams that a job finished, with its counts: one
 /// event per job, however many credentials it issued.
-pub(crate) async fn announce_finished(tx: &mut sqlx::AnyConnection, job_id: &str, now: i64) -> CoreResult<()> {
+pub(crate) async fn announce_finished(tx: &mut crate::db::Conn, job_id: &str, now: i64) -> CoreResult<()> {
     #[derive(sqlx::FromRow)]
     struct Done {
         org_id: String,

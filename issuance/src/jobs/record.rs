@@ -92,19 +92,18 @@ pub async fn record(
         q.push_values(&unissued, |mut b, (idx, state, code, message)| {
             b.push_bind(*idx).push_bind(*state).push_bind(*code).push_bind(*message);
         });
+        // A join (UPDATE … FROM), not a lookup in `v` per row: PostgreSQL
+        // then reads each row once by its key, whatever its statistics say.
         q.push(
-            ") UPDATE job_items SET
-                 state = (SELECT state FROM v WHERE v.idx = job_items.idx),
-                 error_code = (SELECT code FROM v WHERE v.idx = job_items.idx),
-                 error_message = (SELECT message FROM v WHERE v.idx = job_items.idx),
+            ") UPDATE job_items SET state = v.state, error_code = v.code, error_message = v.message,
                  lease_owner = NULL, lease_until = NULL, finished_at = ",
         )
         .push_bind(now)
-        .push(" WHERE job_id = ")
+        .push(" FROM v WHERE job_items.job_id = ")
         .push_bind(&batch.job_id)
-        .push(" AND lease_owner = ")
+        .push(" AND job_items.lease_owner = ")
         .push_bind(&batch.lease_token)
-        .push(" AND state = 'pending' AND idx IN (SELECT idx FROM v)");
+        .push(" AND job_items.state = 'pending' AND job_items.idx = v.idx");
         taken += q.build().execute(&mut *tx).await?.rows_affected();
     }
 
@@ -124,19 +123,18 @@ pub async fn record(
             b.push_bind(*old).push_bind(*new).push_bind(i64::from(*revoke));
         });
         q.push(
-            ") UPDATE credentials SET
-                 superseded_by = (SELECT new FROM v WHERE v.old = credentials.id),
-                 status = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN 'revoked' ELSE status END,
-                 revoked_at = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN ",
+            ") UPDATE credentials SET superseded_by = v.new,
+                 status = CASE WHEN v.revoke = 1 THEN 'revoked' ELSE credentials.status END,
+                 revoked_at = CASE WHEN v.revoke = 1 THEN ",
         )
         .push_bind(now)
-        .push(" ELSE revoked_at END, revocation_reason = CASE WHEN (SELECT revoke FROM v WHERE v.old = credentials.id) = 1 THEN 'Superseded by a credential reissued by bulk job ' || ")
+        .push(" ELSE credentials.revoked_at END, revocation_reason = CASE WHEN v.revoke = 1 THEN 'Superseded by a credential reissued by bulk job ' || ")
         .push_bind(&batch.job_id)
-        .push(" ELSE revocation_reason END, updated_at = ")
+        .push(" ELSE credentials.revocation_reason END, updated_at = ")
         .push_bind(now)
-        .push(" WHERE org_id = ")
+        .push(" FROM v WHERE credentials.org_id = ")
         .push_bind(&batch.org_id)
-        .push(" AND id IN (SELECT old FROM v)");
+        .push(" AND credentials.id = v.old");
         q.build().execute(&mut *tx).await?;
         let revoked: Vec<&str> = replaced.iter().filter(|(.., revoke)| *revoke).map(|(old, ..)| *old).collect();
         crate::outbox::cancel_for_credentials(&mut tx, &batch.org_id, &revoked).await?;
@@ -162,12 +160,7 @@ pub async fn record(
 
 /// Adds a batch's results to its job's counts and closes the job when no
 /// item is left; returns whether it closed.
-pub(crate) async fn advance(
-    tx: &mut sqlx::AnyConnection,
-    job_id: &str,
-    recorded: &Recorded,
-    now: i64,
-) -> CoreResult<bool> {
+pub(crate) async fn advance(tx: &mut crate::db::Conn, job_id: &str, recorded: &Recorded, now: i64) -> CoreResult<bool> {
     sqlx::query(
         "UPDATE jobs SET processed = processed + $1, succeeded = succeeded + $2, failed = failed + $3,
                          skipped = skipped + $4
@@ -186,7 +179,7 @@ pub(crate) async fn advance(
 /// Decides every row against the state as it is now (the org, the badge,
 /// what each recipient holds, the quota), not as it was at submit.
 async fn decide<'a>(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     batch: &Batch,
     signed: &'a [Result<Signed, (i64, String)>],
     now: i64,
@@ -276,7 +269,7 @@ const CREDENTIALS_PER_INSERT: usize = 2_000;
 // job writes thousands of rows a second.
 
 async fn insert_credentials(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     batch: &Batch,
     issued: &[(&Signed, &Option<(String, bool)>)],
     public_url: &str,
@@ -329,7 +322,7 @@ async fn insert_credentials(
 const MESSAGES_PER_INSERT: usize = 4_000;
 
 async fn queue_emails(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     batch: &Batch,
     issued: &[(&Signed, &Option<(String, bool)>)],
     now: i64,

@@ -82,12 +82,7 @@ fn check_submittable(review: &Review) -> CoreResult<()> {
 
 /// Creates the job in `tx` with what else the caller wrote there, notes it
 /// in the org's activity, commits, and wakes this process's scheduler.
-async fn start_job(
-    mut tx: sqlx::Transaction<'_, sqlx::Any>,
-    new: &NewJob<'_>,
-    review: &Review,
-    now: i64,
-) -> CoreResult<String> {
+async fn start_job(mut tx: crate::db::Tx<'_>, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
     let job_id = super::create(&mut tx, new, review, now).await?;
     let via = if new.source == Source::Api { " over the API" } else { "" };
     let summary = format!(

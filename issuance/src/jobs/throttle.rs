@@ -15,7 +15,7 @@ const BURST_MS: i64 = 250;
 /// or how long to wait before asking again. Call inside the claiming
 /// transaction, then [`charge`] for what was actually claimed.
 pub async fn allowance(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     per_sec: u32,
     wanted: usize,
@@ -34,13 +34,7 @@ pub async fn allowance(
 }
 
 /// Advances the org's arrival time by `count` items at `per_sec`.
-pub async fn charge(
-    tx: &mut sqlx::AnyConnection,
-    org_id: &str,
-    per_sec: u32,
-    count: usize,
-    now_ms: i64,
-) -> CoreResult<()> {
+pub async fn charge(tx: &mut crate::db::Conn, org_id: &str, per_sec: u32, count: usize, now_ms: i64) -> CoreResult<()> {
     let cost = (count as u64 * 1000).div_ceil(u64::from(per_sec.max(1))) as i64;
     sqlx::query(
         "INSERT INTO org_throughput (org_id, tat_ms) VALUES ($1, $2 + $3)

@@ -103,7 +103,7 @@ pub(crate) fn check_may_manage(actor: &Membership, role: Role) -> CoreResult<()>
     Ok(())
 }
 
-async fn role_in_tx(tx: &mut sqlx::AnyConnection, org_id: &str, user_id: &str) -> CoreResult<Role> {
+async fn role_in_tx(tx: &mut crate::db::Conn, org_id: &str, user_id: &str) -> CoreResult<Role> {
     let role: Option<Role> = sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
         .bind(user_id)
@@ -112,7 +112,7 @@ async fn role_in_tx(tx: &mut sqlx::AnyConnection, org_id: &str, user_id: &str) -
     role.ok_or(CoreError::NotFound)
 }
 
-async fn owner_count(tx: &mut sqlx::AnyConnection, org_id: &str) -> CoreResult<i64> {
+async fn owner_count(tx: &mut crate::db::Conn, org_id: &str) -> CoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
         .bind(org_id)
         .fetch_one(&mut *tx)
@@ -175,6 +175,6 @@ pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResul
     Ok(())
 }
 
-async fn email_of(tx: &mut sqlx::AnyConnection, user_id: &str) -> CoreResult<String> {
+async fn email_of(tx: &mut crate::db::Conn, user_id: &str) -> CoreResult<String> {
     Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?)
 }

@@ -85,7 +85,7 @@ pub async fn create(db: &Db, name: &str, plan: Plan) -> CoreResult<Organization>
 /// the org row locks it in PostgreSQL and takes the write lock in SQLite.
 /// Transactions that check a count before changing it (the last Owner, the
 /// monthly quota) start with this so that two of them cannot both pass.
-pub async fn lock(tx: &mut sqlx::AnyConnection, org_id: &str) -> CoreResult<()> {
+pub async fn lock(tx: &mut crate::db::Conn, org_id: &str) -> CoreResult<()> {
     let locked = sqlx::query("UPDATE organizations SET id = id WHERE id = $1").bind(org_id).execute(&mut *tx).await?;
     if locked.rows_affected() == 0 {
         return Err(CoreError::NotFound);

@@ -64,8 +64,8 @@ pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
     format!(
         "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
                 last_error = 'Not sent: the credential was revoked first.'
-         WHERE credential_id IN (SELECT value FROM {}) AND {} = $1 AND {} = 'queued'",
-        backend.json_strings("$2"),
+         WHERE {} AND {} = $1 AND {} = 'queued'",
+        backend.in_json_strings("credential_id", "$2"),
         backend.unindexed("org_id"),
         backend.unindexed("status"),
     )
@@ -75,7 +75,7 @@ pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
 /// transaction that revokes them: a recipient must never be told about a
 /// credential that no longer stands. Returns how many were cancelled.
 pub async fn cancel_for_credentials(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     credential_ids: &[&str],
 ) -> CoreResult<u64> {
@@ -91,7 +91,7 @@ pub async fn cancel_for_credentials(
 /// Queues the invitation e-mail for `invitation_id`, in the inviting
 /// transaction. Its body, link included, is made when it is sent.
 pub async fn queue_invitation(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     invitation_id: &str,
     to_email: &str,

@@ -117,18 +117,19 @@ async fn deliver_due(
     config: &SenderConfig,
 ) -> CoreResult<usize> {
     let now = clock::now();
-    // Picked once (MATERIALIZED), passing over what another process is
-    // leasing (see `jobs::lease::claim`); the lease condition is repeated
-    // outside so that a row leased meanwhile is left alone.
+    // Passing over what another process is leasing (`Backend::picked`);
+    // the lease condition is repeated outside so that a row leased
+    // meanwhile is left alone.
     let sql = format!(
-        "WITH picked AS MATERIALIZED (
-             SELECT id FROM outbox
-             WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-             ORDER BY next_attempt_at, id LIMIT 50{})
-         UPDATE outbox SET lease_until = $1
-         WHERE id IN (SELECT id FROM picked) AND (lease_until IS NULL OR lease_until < $2)
+        "UPDATE outbox SET lease_until = $1
+         WHERE {} AND (lease_until IS NULL OR lease_until < $2)
          RETURNING id, kind, credential_id, invitation_id, to_email, to_name, attempts",
-        Backend::of(db).skip_locked()
+        Backend::of(db).picked(
+            "id",
+            "SELECT id FROM outbox
+             WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+             ORDER BY next_attempt_at, id LIMIT 50"
+        )
     );
     let due: Vec<Due> = sqlx::query_as(&sql)
         .bind(now + 300)

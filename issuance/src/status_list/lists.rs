@@ -29,7 +29,7 @@ pub struct StatusList {
 /// Takes `count` slots from the org's open list, opening new lists as the
 /// current one fills. Runs inside the caller's transaction, so a failed
 /// issue gives its slots back.
-pub async fn allocate(tx: &mut sqlx::AnyConnection, org_id: &str, count: u32) -> CoreResult<Vec<Slot>> {
+pub async fn allocate(tx: &mut crate::db::Conn, org_id: &str, count: u32) -> CoreResult<Vec<Slot>> {
     let mut slots = Vec::with_capacity(count as usize);
     while (slots.len() as u32) < count {
         let open: Option<OpenList> = sqlx::query_as(
@@ -82,7 +82,7 @@ struct OpenList {
     shuffle_key: String,
 }
 
-async fn open_list(tx: &mut sqlx::AnyConnection, org_id: &str) -> CoreResult<OpenList> {
+async fn open_list(tx: &mut crate::db::Conn, org_id: &str) -> CoreResult<OpenList> {
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
     let key = URL_SAFE_NO_PAD.encode(key);

@@ -12,7 +12,7 @@ use crate::{clock, ids};
 /// Queues `event` with `data` for the org's subscribed streams. Returns how
 /// many deliveries it queued.
 pub async fn emit(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     org_id: &str,
     event: EventType,
     data: Value,

@@ -106,17 +106,17 @@ struct Due {
 /// Leases and posts the deliveries that are due; returns how many.
 pub async fn deliver_due(db: &Db, master: &Arc<MasterKey>, config: &WebhookConfig) -> CoreResult<usize> {
     let now_ms = clock::now_ms();
-    // Picked once, passing over what another process is leasing (see
-    // `jobs::lease::claim`).
+    // Passing over what another process is leasing (`Backend::picked`).
     let sql = format!(
-        "WITH picked AS MATERIALIZED (
-             SELECT id FROM webhook_deliveries
-             WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-             ORDER BY next_attempt_at LIMIT $3{})
-         UPDATE webhook_deliveries SET lease_until = $1
-         WHERE id IN (SELECT id FROM picked) AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
+        "UPDATE webhook_deliveries SET lease_until = $1
+         WHERE {} AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
          RETURNING id, stream_id, org_id, payload_json, attempts, created_at",
-        Backend::of(db).skip_locked()
+        Backend::of(db).picked(
+            "id",
+            "SELECT id FROM webhook_deliveries
+             WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+             ORDER BY next_attempt_at LIMIT $3"
+        )
     );
     let due: Vec<Due> =
         sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).bind(config.concurrency as i64).fetch_all(db).await?;

@@ -153,7 +153,7 @@ async fn accept_open(db: &Db, inv: &OpenRow, user: &User) -> CoreResult<String> 
 /// Joins `user` to the invitation's org, in the caller's transaction. The
 /// org is locked and the invitation re-read under the lock, so an inviter
 /// removed a moment earlier cannot still let someone in.
-async fn finish(tx: &mut sqlx::AnyConnection, invitation_id: &str, user: &User) -> CoreResult<()> {
+async fn finish(tx: &mut crate::db::Conn, invitation_id: &str, user: &User) -> CoreResult<()> {
     let org_id: Option<String> = sqlx::query_scalar("SELECT org_id FROM invitations WHERE id = $1")
         .bind(invitation_id)
         .fetch_optional(&mut *tx)
