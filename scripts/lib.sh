@@ -106,12 +106,15 @@ start_test_postgres() {
     chown postgres: "$PG_DIR"
     run=(runuser -u postgres --)
   fi
-  (cd /tmp && "${run[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --locale=C.UTF-8 -E UTF8 >/dev/null)
-  (cd /tmp && "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
-    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 $fast -c max_connections=400 -c shared_buffers=256MB" \
-    start >/dev/null)
   PG_RUN=("${run[@]}")
   trap stop_test_postgres EXIT
+  # Each step says when it fails: callers may test this function in an
+  # `if`, where bash does not stop at a failing command.
+  (cd /tmp && "${run[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --locale=C.UTF-8 -E UTF8 >/dev/null) \
+    || return 1
+  (cd /tmp && "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
+    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 $fast -c max_connections=400 -c shared_buffers=256MB" \
+    start >/dev/null) || return 1
   export LAUREL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
