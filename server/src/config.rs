@@ -46,6 +46,12 @@ pub struct Config {
     pub mail_from: String,
     /// `LAUREL_SMTP_RETRY_SECS`: first retry delay, doubling; default 30.
     pub smtp_retry_secs: u64,
+    /// `LAUREL_SMTP_SESSIONS` (SMTP sessions at once, default 16),
+    /// `LAUREL_SMTP_DOMAIN_SESSIONS` (of those, at most this many to one
+    /// recipient domain, default 16: no limit of its own) and `LAUREL_SMTP_DOMAIN_RATE`
+    /// (messages a second to one domain, default unlimited).
+    pub smtp_sessions: usize,
+    pub smtp_domain: issuance::outbox::pace::DomainPace,
     /// `LAUREL_WEBHOOKS_ALLOW_PRIVATE=true`: audit streams may use plain
     /// http and private or loopback addresses (tests, on-premise); default
     /// off: https to public addresses only.
@@ -73,6 +79,8 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_userinfo))
             .field("mail_from", &self.mail_from)
             .field("smtp_retry_secs", &self.smtp_retry_secs)
+            .field("smtp_sessions", &self.smtp_sessions)
+            .field("smtp_domain", &self.smtp_domain)
             .field("webhooks_allow_private", &self.webhooks_allow_private)
             .field("webhook_retry_ms", &self.webhook_retry_ms)
             .finish()
@@ -120,6 +128,16 @@ impl Config {
                 None => 30,
                 Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_SMTP_RETRY_SECS {v:?}: {e}"))?,
             },
+            smtp_sessions: count(var("LAUREL_SMTP_SESSIONS"), "LAUREL_SMTP_SESSIONS", 16)?,
+            smtp_domain: issuance::outbox::pace::DomainPace {
+                sessions: count(var("LAUREL_SMTP_DOMAIN_SESSIONS"), "LAUREL_SMTP_DOMAIN_SESSIONS", 16)?,
+                per_sec: match var("LAUREL_SMTP_DOMAIN_RATE").as_deref().map(str::trim) {
+                    None | Some("unlimited" | "0") => None,
+                    Some(v) => Some(v.parse().map_err(|e| {
+                        anyhow::anyhow!("LAUREL_SMTP_DOMAIN_RATE {v:?}: {e} (messages a second, or 'unlimited')")
+                    })?),
+                },
+            },
             webhooks_allow_private: matches!(
                 var("LAUREL_WEBHOOKS_ALLOW_PRIVATE").as_deref(),
                 Some("true" | "1" | "on")
@@ -153,6 +171,19 @@ fn rate(value: Option<String>, name: &str, default: Option<u32>) -> anyhow::Resu
             .parse::<u32>()
             .map(Some)
             .map_err(|e| anyhow::anyhow!("{name} {v:?}: {e} (a number of credentials per second, or 'unlimited')")),
+    }
+}
+
+/// A count of sessions: a positive number, or unset for `default`.
+fn count(value: Option<String>, name: &str, default: usize) -> anyhow::Result<usize> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| anyhow::anyhow!("{name} {v:?}: expected a number, 1 or more")),
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`sender`]: the delivery loop, retries with backoff.
 
 pub mod message;
+pub mod pace;
 pub mod sender;
 
 pub use model::{MailKind, MailStatus, OutboxEntry};

@@ -23,6 +23,8 @@ pub fn config(dir: &Path, workers: bool) -> Config {
         smtp_url: None,
         mail_from: "Bench <no-reply@laurel.bench>".into(),
         smtp_retry_secs: 30,
+        smtp_sessions: 16,
+        smtp_domain: issuance::outbox::pace::DomainPace::default(),
         webhooks_allow_private: false,
         webhook_retry_ms: 5_000,
         clock: issuance::clock::Clock::system(),

@@ -18,6 +18,7 @@ mod credentials_issue;
 mod credentials_verify;
 mod cross_site;
 mod dashboard;
+mod delivery_pace;
 mod email_delivery;
 mod helpers;
 mod idempotency;

@@ -1,0 +1,176 @@
+//! Delivery that keeps up: a relay on loopback (aiosmtpd) that answers each
+//! message after 50 ms, as a remote relay does, and can refuse one domain
+//! with "421 try again later". The sender runs several sessions at once and
+//! paces each recipient domain on its own.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use issuance::orgs::{Plan, Role};
+use tempfile::TempDir;
+use tokio::process::{Child, Command};
+
+use crate::helpers::{TestApp, org_with_badge, spawn_app_with, submit_csv};
+
+/// Logs `accepted <address>` for each recipient of each message it takes
+/// (after `delay` seconds) and `refused <address>` for each it turns away
+/// because its domain is `busy`.
+const RELAY: &str = r#"
+import asyncio, sys, time
+from aiosmtpd.controller import Controller
+
+port, log, delay, busy = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
+out = open(log, "a", buffering=1)
+
+class Relay:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if busy and address.lower().endswith("@" + busy):
+            out.write(f"refused {address}\n")
+            return "421 4.7.0 Too many messages, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(delay)
+        for address in envelope.rcpt_tos:
+            out.write(f"accepted {address}\n")
+        return "250 OK"
+
+controller = Controller(Relay(), hostname="127.0.0.1", port=port)
+controller.start()
+while True:
+    time.sleep(3600)
+"#;
+
+struct Relay {
+    dir: TempDir,
+    port: u16,
+    _child: Child,
+}
+
+impl Relay {
+    async fn start(delay: f64, busy_domain: &str) -> Relay {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("relay.py"), RELAY).unwrap();
+        let child = Command::new("python3")
+            .arg(dir.path().join("relay.py"))
+            .arg(port.to_string())
+            .arg(dir.path().join("relay.log"))
+            .arg(delay.to_string())
+            .arg(busy_domain)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 with aiosmtpd starts (scripts/test installs it)");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(Instant::now() < deadline, "the relay did not listen on {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Relay { dir, port, _child: child }
+    }
+
+    /// How many times each address was accepted, and how many refusals.
+    fn log(&self) -> (HashMap<String, usize>, usize) {
+        let text = std::fs::read_to_string(self.dir.path().join("relay.log")).unwrap_or_default();
+        let mut accepted = HashMap::new();
+        let mut refused = 0;
+        for line in text.lines() {
+            match line.split_once(' ') {
+                Some(("accepted", address)) => *accepted.entry(address.to_owned()).or_default() += 1,
+                Some(("refused", _)) => refused += 1,
+                _ => {}
+            }
+        }
+        (accepted, refused)
+    }
+}
+
+async fn app_sending_to(relay: &Relay) -> TestApp {
+    let url = format!("smtp://127.0.0.1:{}", relay.port);
+    spawn_app_with(|c| {
+        c.smtp_url = Some(url);
+        c.smtp_retry_secs = 1;
+    })
+    .await
+}
+
+fn people(n: usize, domain: &str) -> String {
+    (0..n).map(|i| format!("Person {i},person{i}@{domain}\n")).collect()
+}
+
+#[tokio::test]
+async fn a_5000_row_job_is_mailed_within_a_minute_through_a_relay_that_takes_50_ms_a_message() {
+    const ROWS: usize = 5_000;
+    let relay = Relay::start(0.05, "").await;
+    let app = app_sending_to(&relay).await;
+    let (org, badge) = org_with_badge(&app, Plan::Enterprise).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+
+    let started = Instant::now();
+    submit_csv(&app, &issuer, &org, &badge, &format!("name,email\n{}", people(ROWS, "uni.example"))).await;
+    let deadline = started + Duration::from_secs(60);
+    loop {
+        let (accepted, _) = relay.log();
+        if accepted.len() == ROWS {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{} of {ROWS} accepted 60 s after Submit", accepted.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!("{ROWS} e-mails accepted {took:.1} s after Submit: {:.0} a second", ROWS as f64 / took);
+
+    // Each recipient once, and the outbox says so.
+    let (accepted, _) = relay.log();
+    assert!(accepted.values().all(|n| *n == 1), "a message was sent twice");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE org_id = $1 AND status = 'sent'")
+            .bind(&org)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        if sent == ROWS as i64 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{sent} of {ROWS} recorded as sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_relay_that_answers_421_for_one_domain_slows_that_domain_only() {
+    let relay = Relay::start(0.0, "busy.example").await;
+    let app = app_sending_to(&relay).await;
+    let (org, badge) = org_with_badge(&app, Plan::Enterprise).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let csv = format!("name,email\n{}{}", people(200, "busy.example"), people(200, "calm.example"));
+    submit_csv(&app, &issuer, &org, &badge, &csv).await;
+
+    // Every message to the calm domain arrives...
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while relay.log().0.len() < 200 {
+        assert!(Instant::now() < deadline, "the calm domain's messages did not all arrive");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (accepted, refused) = relay.log();
+    assert!(accepted.keys().all(|a| a.ends_with("@calm.example")));
+    // ...while the busy one was tried only by the few sessions it may have
+    // at once, then left alone for its pause: not once per message.
+    assert!(refused < 40, "the busy domain was tried {refused} times for 200 messages");
+    let (queued, failed): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE status = 'queued'), COUNT(*) FILTER (WHERE status = 'failed')
+         FROM outbox WHERE org_id = $1 AND to_email LIKE '%@busy.example'",
+    )
+    .bind(&org)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((queued, failed), (200, 0), "the busy domain's messages wait to be tried again");
+}
