@@ -90,7 +90,11 @@ pub fn spawn(db: Db, links: LinkKey, public_url: &str, config: SenderConfig) -> 
         .parse()
         .map_err(|e| anyhow::anyhow!("LAUREL_MAIL_FROM {:?} is not an address: {e}", config.from))?;
     let (stop, stopped) = watch::channel(false);
-    let site = Site { public_url: Arc::from(public_url), links };
+    let mail_host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "laurel.invalid".to_owned());
+    let site = Site { public_url: Arc::from(public_url), links, mail_host };
     let sender = Sender { db, transport, from, site, pacer: Arc::new(Pacer::new(config.per_domain)), config };
     let task = tokio::spawn(async move { sender.run(stopped).await });
     Ok(SenderHandle { stop, task })
@@ -100,6 +104,8 @@ pub fn spawn(db: Db, links: LinkKey, public_url: &str, config: SenderConfig) -> 
 struct Site {
     public_url: Arc<str>,
     links: LinkKey,
+    /// The right-hand side of every Message-ID: the public URL's host.
+    mail_host: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -351,6 +357,10 @@ async fn build(
     let address = m.to_email.parse().map_err(|e| format!("recipient address {}: {e}", m.to_email))?;
     let to = Mailbox::new(Some(m.to_name.clone()).filter(|n| !n.is_empty()), address);
     Message::builder()
+        // Stable per outbox row, so every attempt is the same message: a
+        // crash between the relay's answer and `Sender::record` sends it
+        // again, and mailbox providers collapse such twins by Message-ID.
+        .message_id(Some(format!("<{}@{}>", m.id, site.mail_host)))
         .from(from.clone())
         .to(to)
         .subject(rendered.subject)

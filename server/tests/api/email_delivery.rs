@@ -43,6 +43,7 @@ class Save:
             "from": str(msg["From"]),
             "to": str(msg["To"]),
             "subject": str(msg["Subject"]),
+            "message_id": str(msg["Message-ID"]),
             "content_type": msg.get_content_type(),
             "parts": parts,
         }
@@ -177,6 +178,7 @@ async fn issue_in_bulk(app: &TestApp, key: &str, badge_id: &str, csv: &str) -> S
 
 #[derive(Debug, sqlx::FromRow)]
 struct OutboxRow {
+    id: String,
     credential_id: String,
     to_email: String,
     status: String,
@@ -188,7 +190,7 @@ struct OutboxRow {
 
 async fn outbox(app: &TestApp, job_id: &str) -> Vec<OutboxRow> {
     sqlx::query_as(
-        "SELECT credential_id, to_email, status, attempts, last_error, next_attempt_at, sent_at
+        "SELECT id, credential_id, to_email, status, attempts, last_error, next_attempt_at, sent_at
          FROM outbox WHERE job_id = $1 ORDER BY to_email",
     )
     .bind(job_id)
@@ -247,6 +249,10 @@ async fn a_bulk_job_mails_each_recipient_a_link_to_their_credential_over_smtp() 
         let subject = m["subject"].as_str().unwrap();
         assert!(subject.contains("Forklift Safety") && subject.contains("Acme Academy"), "Subject: {subject}");
         assert_eq!(m["content_type"], "multipart/alternative");
+        // The same on every attempt: a message sent again after a crash (the
+        // relay took it, the sender died before recording so) is one message
+        // to the mailbox providers that collapse duplicates by Message-ID.
+        assert_eq!(m["message_id"], format!("<{}@laurel.test>", row.id));
         let link = format!("http://laurel.test/credentials/{}", row.credential_id);
         for part in ["text/plain", "text/html"] {
             let body = m["parts"][part].as_str().unwrap_or_else(|| panic!("no {part} part: {m:#}"));
