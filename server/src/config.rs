@@ -51,6 +51,9 @@ pub struct Config {
     /// recipient domain, default 16: no limit of its own) and `LAUREL_SMTP_DOMAIN_RATE`
     /// (messages a second to one domain, default unlimited).
     pub smtp_sessions: usize,
+    /// `LAUREL_SMTP_LEASE_SECS`: how long a process holds the e-mails it
+    /// took before another may send them; default 120.
+    pub smtp_lease_secs: u64,
     pub smtp_domain: issuance::outbox::pace::DomainPace,
     /// `LAUREL_WEBHOOKS_ALLOW_PRIVATE=true`: audit streams may use plain
     /// http and private or loopback addresses (tests, on-premise); default
@@ -80,6 +83,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("smtp_retry_secs", &self.smtp_retry_secs)
             .field("smtp_sessions", &self.smtp_sessions)
+            .field("smtp_lease_secs", &self.smtp_lease_secs)
             .field("smtp_domain", &self.smtp_domain)
             .field("webhooks_allow_private", &self.webhooks_allow_private)
             .field("webhook_retry_ms", &self.webhook_retry_ms)
@@ -129,6 +133,7 @@ impl Config {
                 Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_SMTP_RETRY_SECS {v:?}: {e}"))?,
             },
             smtp_sessions: count(var("LAUREL_SMTP_SESSIONS"), "LAUREL_SMTP_SESSIONS", 16)?,
+            smtp_lease_secs: count(var("LAUREL_SMTP_LEASE_SECS"), "LAUREL_SMTP_LEASE_SECS", 120)? as u64,
             smtp_domain: issuance::outbox::pace::DomainPace {
                 sessions: count(var("LAUREL_SMTP_DOMAIN_SESSIONS"), "LAUREL_SMTP_DOMAIN_SESSIONS", 16)?,
                 per_sec: match var("LAUREL_SMTP_DOMAIN_RATE").as_deref().map(str::trim) {

@@ -57,6 +57,7 @@ impl Workers {
                 let mut mail = SenderConfig::new(url, &config.mail_from);
                 mail.retry_base = std::time::Duration::from_secs(config.smtp_retry_secs);
                 mail.sessions = config.smtp_sessions;
+                mail.lease = std::time::Duration::from_secs(config.smtp_lease_secs);
                 mail.per_domain = config.smtp_domain;
                 Some(sender::spawn(state.db.clone(), state.invitation_links.clone(), &state.public_url, mail)?)
             }

@@ -40,6 +40,12 @@ pub struct SenderConfig {
     pub retry_base: Duration,
     pub max_attempts: u32,
     pub poll: Duration,
+    /// How long a leased message is this sender's before another process
+    /// may take it over (`LAUREL_SMTP_LEASE_SECS`, default 120): longer
+    /// than a message can take (a 20 s SMTP timeout, a 2 s wait for its
+    /// domain's pace), short enough that a crashed sender's messages go
+    /// out soon.
+    pub lease: Duration,
     /// SMTP sessions at once (`LAUREL_SMTP_SESSIONS`, default 16). lettre
     /// writes a message's end-of-data mark as a write of its own on a
     /// socket without TCP_NODELAY, so each message waits out the relay's
@@ -59,6 +65,7 @@ impl SenderConfig {
             retry_base: Duration::from_secs(30),
             max_attempts: 8,
             poll: Duration::from_millis(500),
+            lease: Duration::from_secs(120),
             sessions: 16,
             per_domain: DomainPace::default(),
         }
@@ -195,7 +202,8 @@ impl Sender {
                  ORDER BY next_attempt_at, id LIMIT $3"
             )
         );
-        Ok(sqlx::query_as(&sql).bind(now + 300).bind(now).bind(limit as i64).fetch_all(&self.db).await?)
+        let lease_until = now + self.config.lease.as_secs().max(1) as i64;
+        Ok(sqlx::query_as(&sql).bind(lease_until).bind(now).bind(limit as i64).fetch_all(&self.db).await?)
     }
 
     /// Builds each message (the credentials' facts read with one query)

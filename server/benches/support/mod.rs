@@ -24,6 +24,7 @@ pub fn config(dir: &Path, workers: bool) -> Config {
         mail_from: "Bench <no-reply@laurel.bench>".into(),
         smtp_retry_secs: 30,
         smtp_sessions: 16,
+        smtp_lease_secs: 120,
         smtp_domain: issuance::outbox::pace::DomainPace::default(),
         webhooks_allow_private: false,
         webhook_retry_ms: 5_000,

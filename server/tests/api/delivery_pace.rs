@@ -3,7 +3,7 @@
 //! with "421 try again later". The sender runs several sessions at once and
 //! paces each recipient domain on its own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -13,11 +13,12 @@ use tokio::process::{Child, Command};
 
 use crate::helpers::{TestApp, org_with_badge, spawn_app_with, submit_csv};
 
-/// Logs `accepted <address>` for each recipient of each message it takes
-/// (after `delay` seconds) and `refused <address>` for each it turns away
-/// because its domain is `busy`.
+/// Logs `accepted <address> <message-id>` for each recipient of each
+/// message it takes (after `delay` seconds) and `refused <address>` for
+/// each it turns away because its domain is `busy`. A client that goes away
+/// before the answer leaves nothing logged: aiosmtpd cancels the handler.
 const RELAY: &str = r#"
-import asyncio, sys, time
+import asyncio, re, sys, time
 from aiosmtpd.controller import Controller
 
 port, log, delay, busy = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
@@ -33,8 +34,10 @@ class Relay:
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(delay)
+        found = re.search(rb"^Message-ID:\s*(\S+)", envelope.content, re.I | re.M)
+        mid = found.group(1).decode() if found else "-"
         for address in envelope.rcpt_tos:
-            out.write(f"accepted {address}\n")
+            out.write(f"accepted {address} {mid}\n")
         return "250 OK"
 
 controller = Controller(Relay(), hostname="127.0.0.1", port=port)
@@ -75,13 +78,24 @@ impl Relay {
 
     /// How many times each address was accepted, and how many refusals.
     fn log(&self) -> (HashMap<String, usize>, usize) {
+        let (accepted, refused) = self.messages();
+        let mut counts = HashMap::new();
+        for (address, _) in accepted {
+            *counts.entry(address).or_default() += 1;
+        }
+        (counts, refused)
+    }
+
+    /// Every message accepted, as (address, Message-ID), and the refusals.
+    fn messages(&self) -> (Vec<(String, String)>, usize) {
         let text = std::fs::read_to_string(self.dir.path().join("relay.log")).unwrap_or_default();
-        let mut accepted = HashMap::new();
+        let mut accepted = Vec::new();
         let mut refused = 0;
         for line in text.lines() {
-            match line.split_once(' ') {
-                Some(("accepted", address)) => *accepted.entry(address.to_owned()).or_default() += 1,
-                Some(("refused", _)) => refused += 1,
+            let mut words = line.split(' ');
+            match (words.next(), words.next(), words.next()) {
+                (Some("accepted"), Some(address), Some(id)) => accepted.push((address.to_owned(), id.to_owned())),
+                (Some("refused"), ..) => refused += 1,
                 _ => {}
             }
         }
@@ -173,4 +187,83 @@ async fn a_relay_that_answers_421_for_one_domain_slows_that_domain_only() {
     .await
     .unwrap();
     assert_eq!((queued, failed), (200, 0), "the busy domain's messages wait to be tried again");
+}
+
+/// The real `laurel serve` on `db_url`, sending through `relay`; e-mails it
+/// leased are another's to send 3 s after it dies.
+fn serve(dir: &std::path::Path, db_url: &str, relay: &Relay) -> Child {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    Command::new(env!("CARGO_BIN_EXE_laurel"))
+        .arg("serve")
+        .env("LAUREL_DATABASE_URL", db_url)
+        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
+        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
+        .env("LAUREL_DATA_DIR", dir)
+        .env("LAUREL_MASTER_KEY", crate::helpers::TEST_MASTER_KEY)
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("LAUREL_SMTP_URL", format!("smtp://127.0.0.1:{}", relay.port))
+        .env("LAUREL_SMTP_LEASE_SECS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the laurel binary starts")
+}
+
+#[tokio::test]
+async fn a_sender_killed_mid_delivery_leaves_no_one_without_their_e_mail_nor_with_two_different_ones() {
+    const ROWS: usize = 2_000;
+    let relay = Relay::start(0.05, "").await;
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = crate::helpers::fresh_database_url(dir.path()).await;
+    let db = issuance::db::connect(&db_url).await.unwrap();
+    let app = TestApp::for_process("http://unused", &db_url, db.clone());
+    let (org, badge) = org_with_badge(&app, Plan::Enterprise).await;
+    let owner = app.member(&org, "owner@example.com", Role::Owner).await;
+    let csv = format!("name,email\n{}", people(ROWS, "uni.example"));
+    let upload =
+        issuance::bulk::uploads::create(&db, &org, &badge, Some("p.csv"), csv.as_bytes(), &owner).await.unwrap();
+    issuance::jobs::submit::submit(&db, &org, &upload, &owner, issuance::clock::now()).await.unwrap();
+
+    let mut server = serve(dir.path(), &db_url, &relay);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while relay.log().0.len() < ROWS / 4 {
+        assert!(Instant::now() < deadline, "delivery did not start");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.start_kill().expect("SIGKILL sent");
+    server.wait().await.unwrap();
+    let at_kill = relay.log().0.len();
+    assert!(at_kill < ROWS, "killed mid-delivery");
+
+    let mut server = serve(dir.path(), &db_url, &relay);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE org_id = $1 AND status = 'sent'")
+            .bind(&org)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        if sent == ROWS as i64 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{sent} of {ROWS} sent after the restart");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.start_kill().unwrap();
+
+    // Everyone has their e-mail. Sent twice can only be what the relay had
+    // taken when the sender died, before it wrote so down: at most the
+    // sessions in flight, and as the same message (one Message-ID), which
+    // mailbox providers show once.
+    let (accepted, _) = relay.messages();
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    for (address, id) in &accepted {
+        ids.entry(address.clone()).or_default().insert(id.clone());
+    }
+    assert_eq!(ids.len(), ROWS, "every recipient got their e-mail");
+    assert!(ids.values().all(|set| set.len() == 1), "a recipient got two different messages");
+    let again = accepted.len() - ROWS;
+    println!("killed after {at_kill} accepted; {again} sent again with the same Message-ID");
+    assert!(again <= 16, "{again} sent twice: more than the sessions that were in flight");
 }

@@ -52,6 +52,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         mail_from: "Laurel Test <no-reply@laurel.test>".into(),
         smtp_retry_secs: 1,
         smtp_sessions: 16,
+        smtp_lease_secs: 120,
         smtp_domain: issuance::outbox::pace::DomainPace::default(),
         // The receivers the webhook tests start listen on loopback.
         webhooks_allow_private: true,
