@@ -127,7 +127,7 @@ async fn usage_a_refused_key_and_no_server_exit_2_with_the_reason() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--url"), "{}", run.stderr);
 
-    let nobody = format!("http://127.0.0.1:{}", free_port());
+    let nobody = format!("http://127.0.0.1:{}", crate::helpers::free_port());
     let run =
         laurel(Some(&key), &["credentials", "batch-issue", "-e", &nobody, "--retry-for", "1", "--file", &file]).await;
     assert_eq!(run.code, 2);
@@ -135,10 +135,6 @@ async fn usage_a_refused_key_and_no_server_exit_2_with_the_reason() {
 }
 
 /// A loopback port nothing listens on (at the moment it is asked for).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 #[tokio::test]
 async fn a_file_of_12000_items_goes_as_two_batches_in_order() {
     let (app, org, key) = setup().await;
@@ -169,31 +165,7 @@ async fn a_file_of_12000_items_goes_as_two_batches_in_order() {
 /// The real server on `port`, slowed to 40 credentials a second so that a
 /// job of 200 is caught half-way.
 fn serve(dir: &Path, db_url: &str, port: u16) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("LAUREL_DATABASE_URL", db_url)
-        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
-        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
-        .env("LAUREL_DATA_DIR", dir)
-        .env("LAUREL_MASTER_KEY", crate::helpers::TEST_MASTER_KEY)
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        .env("LAUREL_RATE_PROFESSIONAL", "40")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the laurel binary starts")
-}
-
-async fn until_serving(base: &str) {
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client.get(format!("{base}/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("{base} did not start serving");
+    crate::helpers::laurel_serve(dir, db_url, port, &[("LAUREL_RATE_PROFESSIONAL", "40")])
 }
 
 /// A real server process (see [`serve`]) on a database of its own, with a
@@ -222,10 +194,10 @@ async fn served() -> Served {
         .await
         .unwrap()
         .secret;
-    let port = free_port();
+    let port = crate::helpers::free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = serve(dir.path(), &db_url, port);
-    until_serving(&base).await;
+    crate::helpers::until_serving(&base).await;
     Served { dir, db_url, db, org, key, port, base, server }
 }
 

@@ -3,7 +3,6 @@
 //! on the same database, and the job completes with every row issued
 //! exactly once.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use issuance::badges::{self, NewBadge};
@@ -13,30 +12,16 @@ use issuance::db::Db;
 use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, organizations};
 use serde_json::json;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 use crate::helpers::TEST_MASTER_KEY;
 
 const ISSUABLE: usize = 3_000;
 const HOLDING: usize = 300;
 
+/// Slow enough to be caught mid-job, fast enough for a test.
 fn start_server(dir: &std::path::Path, db_url: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("LAUREL_DATABASE_URL", db_url)
-        .env("LAUREL_ADDR", "127.0.0.1:0")
-        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
-        .env("LAUREL_DATA_DIR", dir)
-        .env("LAUREL_MASTER_KEY", TEST_MASTER_KEY)
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        // Slow enough to be caught mid-job, fast enough for a test.
-        .env("LAUREL_RATE_PROFESSIONAL", "1000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the laurel binary starts")
+    crate::helpers::laurel_serve(dir, db_url, 0, &[("LAUREL_RATE_PROFESSIONAL", "1000")])
 }
 
 async fn counts(db: &Db, job: &str) -> (String, i64, i64, i64, i64, i64) {

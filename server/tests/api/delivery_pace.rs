@@ -54,7 +54,7 @@ struct Relay {
 
 impl Relay {
     async fn start(delay: f64, busy_domain: &str) -> Relay {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = crate::helpers::free_port();
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("relay.py"), RELAY).unwrap();
         let child = Command::new("python3")
@@ -192,22 +192,9 @@ async fn a_relay_that_answers_421_for_one_domain_slows_that_domain_only() {
 /// The real `laurel serve` on `db_url`, sending through `relay`; e-mails it
 /// leased are another's to send 3 s after it dies.
 fn serve(dir: &std::path::Path, db_url: &str, relay: &Relay) -> Child {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("LAUREL_DATABASE_URL", db_url)
-        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
-        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
-        .env("LAUREL_DATA_DIR", dir)
-        .env("LAUREL_MASTER_KEY", crate::helpers::TEST_MASTER_KEY)
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        .env("LAUREL_SMTP_URL", format!("smtp://127.0.0.1:{}", relay.port))
-        .env("LAUREL_SMTP_LEASE_SECS", "3")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the laurel binary starts")
+    let smtp = format!("smtp://127.0.0.1:{}", relay.port);
+    let env = [("LAUREL_SMTP_URL", smtp.as_str()), ("LAUREL_SMTP_LEASE_SECS", "3")];
+    crate::helpers::laurel_serve(dir, db_url, crate::helpers::free_port(), &env)
 }
 
 #[tokio::test]

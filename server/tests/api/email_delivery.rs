@@ -135,11 +135,6 @@ fn read_messages(dir: &Path) -> Vec<Value> {
     numbered.into_iter().map(|(_, v)| v).collect()
 }
 
-/// A loopback port nothing listens on (bound, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// An approved org with a badge and a read-write key: `(key, badge_id)`.
 async fn org_with_badge(app: &TestApp) -> (String, String) {
     let org = app.org("Acme Academy", Plan::Professional).await;
@@ -218,7 +213,7 @@ async fn wait_for_outbox(
 
 #[tokio::test]
 async fn a_bulk_job_mails_each_recipient_a_link_to_their_credential_over_smtp() {
-    let port = free_port();
+    let port = crate::helpers::free_port();
     let smtp = SmtpServer::start(port).await;
     let app = spawn_app_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
     let (key, badge_id) = org_with_badge(&app).await;
@@ -266,7 +261,7 @@ async fn a_bulk_job_mails_each_recipient_a_link_to_their_credential_over_smtp() 
 
 #[tokio::test]
 async fn an_unreachable_smtp_server_leaves_the_message_queued_for_a_retry_that_then_succeeds() {
-    let port = free_port();
+    let port = crate::helpers::free_port();
     let app = spawn_app_with(|c| {
         c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         c.smtp_retry_secs = 1;
@@ -299,7 +294,7 @@ async fn an_unreachable_smtp_server_leaves_the_message_queued_for_a_retry_that_t
 async fn an_invitation_arrives_by_e_mail_and_its_link_makes_the_account() {
     use issuance::orgs::{Membership, Role};
 
-    let port = free_port();
+    let port = crate::helpers::free_port();
     let smtp = SmtpServer::start(port).await;
     let app = spawn_app_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
     let org = app.org("Acme Academy", Plan::Professional).await;

@@ -367,3 +367,41 @@ pub async fn submit_csv(app: &TestApp, client: &reqwest::Client, org: &str, badg
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     sqlx::query_scalar("SELECT id FROM jobs WHERE upload_id = $1").bind(&upload_id).fetch_one(&app.db).await.unwrap()
 }
+
+/// A loopback port nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The real `laurel serve` binary on `db_url`, listening on `port`, with
+/// the test master key and public URL; `env` adds settings or overrides
+/// these. Killed when dropped.
+pub fn laurel_serve(dir: &std::path::Path, db_url: &str, port: u16, env: &[(&str, &str)]) -> tokio::process::Child {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"));
+    command
+        .arg("serve")
+        .env("LAUREL_DATABASE_URL", db_url)
+        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
+        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
+        .env("LAUREL_DATA_DIR", dir)
+        .env("LAUREL_MASTER_KEY", TEST_MASTER_KEY)
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.spawn().expect("the laurel binary starts")
+}
+
+/// Waits (up to a minute) until the server at `base` answers.
+pub async fn until_serving(base: &str) {
+    let client = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !client.get(format!("{base}/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {
+        assert!(std::time::Instant::now() < deadline, "{base} did not start serving");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

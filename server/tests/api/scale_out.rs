@@ -6,7 +6,6 @@
 //! SQLite run, several processes on one file.
 
 use std::collections::HashSet;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use issuance::api_keys::{self, Scope};
@@ -16,7 +15,7 @@ use issuance::keys::MasterKey;
 use issuance::orgs::{Plan, Role, organizations};
 use reqwest::StatusCode;
 use serde_json::Value;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 use crate::helpers::{TEST_MASTER_KEY, TestApp, fresh_database_url, html};
 
@@ -57,31 +56,19 @@ struct Process {
 }
 
 async fn start(s: &Shared, workers: bool) -> Process {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_laurel"))
-        .arg("serve")
-        .env("LAUREL_DATABASE_URL", &s.db_url)
-        .env("LAUREL_ADDR", format!("127.0.0.1:{port}"))
-        .env("LAUREL_PUBLIC_URL", "http://laurel.test")
-        .env("LAUREL_DATA_DIR", s.dir.path())
-        .env("LAUREL_MASTER_KEY", TEST_MASTER_KEY)
-        .env("LEPTOS_SITE_ROOT", s.dir.path().join("site"))
-        .env("LAUREL_WORKERS", if workers { "on" } else { "off" })
-        // Professional orgs at 150 a second: a job of hundreds takes seconds.
-        .env("LAUREL_RATE_PROFESSIONAL", "150")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the laurel binary starts");
+    let port = crate::helpers::free_port();
+    let child = crate::helpers::laurel_serve(
+        s.dir.path(),
+        &s.db_url,
+        port,
+        &[
+            ("LAUREL_WORKERS", if workers { "on" } else { "off" }),
+            // Professional orgs at 150 a second: a job of hundreds takes seconds.
+            ("LAUREL_RATE_PROFESSIONAL", "150"),
+        ],
+    );
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !client.get(format!("{base}/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {
-        assert!(Instant::now() < deadline, "{base} did not start serving");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    crate::helpers::until_serving(&base).await;
     Process { base, child }
 }
 
