@@ -1,7 +1,7 @@
 //! PostgreSQL, the scale-out path: several Laurel processes on one
 //! database. What they must not do twice (issue a row, send an e-mail,
-//! hand out a status slot) is decided by row locks and unique keys here,
-//! not by a lock inside any one process.
+//! hand out a status slot) is decided in the database, by row locks and
+//! unique keys, never by a lock inside any one process.
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgConnectOptions;
