@@ -41,12 +41,18 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     use issuance::orgs::Action;
 
     let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
-    let db = ssr::state()?.db;
+    let state = ssr::state()?;
+    let db = state.db;
     let now = issuance::clock::now();
     let job = issuance::jobs::get(&db, &org_id, &job_id).await?;
     let mut snapshot = live::snapshot(&db, &job, job.average_rate(now)).await?;
     snapshot.failures = live::failures(&db, &job).await?;
-    Ok(JobPageView { job: live::summary(&job, now), snapshot, can_cancel: membership.role.allows(Action::Issue) })
+    Ok(JobPageView {
+        job: live::summary(&job, now),
+        snapshot,
+        can_cancel: membership.role.allows(Action::Issue),
+        smtp_configured: state.smtp_configured,
+    })
 }
 
 /// One page of the job's rows in file order (optionally only the rows in

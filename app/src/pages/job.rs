@@ -156,6 +156,12 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
                     <span id="job-emails-cancelled">{count(|s| s.emails_cancelled)}</span>" cancelled (revoked before sending)"
                 </span>
             </p>
+            {(!v.smtp_configured).then(|| view! {
+                <p class="notice" role="note" data-testid="job-smtp-note">
+                    <strong>"Recipients have not been e-mailed."</strong>
+                    " This server has no SMTP server configured (LAUREL_SMTP_URL), so their e-mails wait, queued, in the Outbox. They go out once it is set and the server restarts."
+                </p>
+            })}
             {v.can_cancel.then(|| {
                 let (org_id, job_id) = (org_id.clone(), job_id.clone());
                 let open = confirming("cancel");

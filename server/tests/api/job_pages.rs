@@ -107,6 +107,7 @@ async fn a_finished_jobs_page_shows_its_counts_failures_and_rows_server_side() {
     assert_eq!(figure(&page, "job-skipped"), 0);
     assert_eq!(figure(&page, "job-remaining"), 0);
     assert_eq!(figure(&page, "job-emails-queued"), 2, "one e-mail per credential waits in the outbox");
+    assert!(page.contains("job-smtp-note"), "without SMTP the page says recipients were not e-mailed");
     assert!(page.contains("not-an-email"), "the failure is listed with its row");
     assert!(page.contains(&format!("/organizations/{org}/jobs/{job}/failed.csv")), "failed rows can be downloaded");
     assert!(!page.contains("data-testid=\"cancel-job\""), "a finished job cannot be cancelled");
@@ -360,4 +361,18 @@ async fn another_orgs_member_gets_not_found_for_the_job_its_events_and_its_faile
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "events need a session");
     let r = anonymous.get(app.url(&format!("/organizations/{org}/jobs/{job}/failed.csv"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "the file sends a signed-out visitor to sign in");
+}
+
+#[tokio::test]
+async fn a_job_page_says_nothing_about_unsent_mail_when_the_server_sends_it() {
+    // Configured, if unreachable: the sender is running and retries.
+    let app = spawn_app_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{}", crate::helpers::free_port()))).await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let job = submit_csv(&app, &issuer, &org, &badge, "name,email\nJane,jane@example.com\n").await;
+    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+    let page = html(&app, &issuer, &format!("/organizations/{org}/jobs/{job}")).await;
+    assert!(page.contains("job-emails-queued"), "the e-mail counts are shown");
+    assert!(!page.contains("job-smtp-note"), "no note that e-mail is off");
 }

@@ -86,6 +86,9 @@ pub struct JobPageView {
     pub snapshot: JobSnapshot,
     /// The viewer's role may cancel (the job's status decides the rest).
     pub can_cancel: bool,
+    /// Whether this server sends e-mail at all (`LAUREL_SMTP_URL`): without
+    /// it the page must not let anyone think recipients were told.
+    pub smtp_configured: bool,
 }
 
 /// One page of a job's rows.
