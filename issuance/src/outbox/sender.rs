@@ -230,13 +230,20 @@ impl Sender {
                     return Sent::PutBack(m, Duration::ZERO);
                 };
                 let result = match email {
-                    Ok(email) => transport.send(email).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
+                    Ok(email) => match transport.send(email).await {
+                        Ok(_) => Ok(()),
+                        Err(e) => {
+                            if e.is_transient() {
+                                // A 4xx, "try again later": the whole domain
+                                // waits, as its server asked. A connection that
+                                // failed is no domain's doing.
+                                pacer.pause(&domain, retry_delay(&config, m.attempts + 1));
+                            }
+                            Err((e.is_permanent(), e.to_string()))
+                        }
+                    },
                     Err(e) => Err((true, e)),
                 };
-                if let Err((false, _)) = &result {
-                    // "Try again later": the whole domain waits, as its server asked.
-                    pacer.pause(&domain, retry_delay(&config, m.attempts + 1));
-                }
                 Sent::Tried(m, result)
             });
         }
