@@ -9,6 +9,7 @@
 use crate::db::{Backend, Builder};
 use serde_json::Value;
 
+use super::read::Job;
 use super::{ItemState, JobStatus};
 use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::credentials::issue::check_expiry;
@@ -57,14 +58,15 @@ impl Refused {
 
 /// Checks the batch as a whole (an array of 1 to [`MAX_ITEMS`] items, the
 /// org approved and on a plan that allows bulk issuance), then creates the
-/// job with one item per element in one transaction. Returns the job id.
+/// job with one item per element in one transaction. Returns the job as
+/// accepted.
 pub async fn submit_batch(
     db: &Db,
     org_id: &str,
     items: &[Value],
     origin: &BatchOrigin<'_>,
     now: i64,
-) -> CoreResult<String> {
+) -> CoreResult<Job> {
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(CoreError::field(
             "credentials",
@@ -170,9 +172,12 @@ pub async fn submit_batch(
     if valid == 0 {
         super::lease::announce_finished(&mut tx, &job_id, now).await?;
     }
+    // Read before the commit: the answer is the job as accepted, not as a
+    // worker (in this process or another) may already have moved it on.
+    let job = super::read::get_in(&mut tx, org_id, &job_id).await?;
     tx.commit().await?;
     super::engine::wake();
-    Ok(job_id)
+    Ok(job)
 }
 
 /// Who an item is about, for the job's pages: the subject's name (or id)

@@ -45,6 +45,7 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
     let entry = Entry::new(Actor::user(actor), AuditAction::JobCancelled, Some(job_id), summary)
         .with(serde_json::json!({"not_issued": cancelled}));
     audit::record(&mut *tx, org_id, entry).await?;
+    crate::outbox::delivery::settle(&mut tx, &[job_id], now).await?;
     tx.commit().await?;
     super::engine::wake();
     get(db, org_id, job_id).await

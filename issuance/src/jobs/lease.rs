@@ -264,6 +264,7 @@ pub(crate) async fn finish_if_done(tx: &mut crate::db::Conn, job_id: &str, now: 
 /// Tells the org's audit streams that a job finished, with its counts: one
 /// event per job, however many credentials it issued.
 pub(crate) async fn announce_finished(tx: &mut crate::db::Conn, job_id: &str, now: i64) -> CoreResult<()> {
+    crate::outbox::delivery::settle(tx, &[job_id], now).await?;
     #[derive(sqlx::FromRow)]
     struct Done {
         org_id: String,

@@ -32,6 +32,9 @@ pub struct Job {
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub completed_at: Option<i64>,
+    /// When its last e-mail was sent or finally failed (see
+    /// `outbox::delivery`); `None` while any waits.
+    pub delivery_completed_at: Option<i64>,
 }
 
 impl Job {
@@ -48,7 +51,8 @@ impl Job {
 
 const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
         j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
-        COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at
+        COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at,
+        j.delivery_completed_at
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by
@@ -56,10 +60,16 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
 
 /// The org's job `id`; another org's is `NotFound`.
 pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
+    get_in(&mut *db.acquire().await?, org_id, id).await
+}
+
+/// [`get`] in the caller's transaction: a job as it is being created, before
+/// a worker can have started it.
+pub(crate) async fn get_in(conn: &mut crate::db::Conn, org_id: &str, id: &str) -> CoreResult<Job> {
     sqlx::query_as(&format!("{SELECT_JOB} WHERE j.id = $1 AND j.org_id = $2"))
         .bind(id)
         .bind(org_id)
-        .fetch_optional(db)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(CoreError::NotFound)
 }

@@ -119,6 +119,7 @@ struct Site {
 struct Due {
     id: String,
     kind: MailKind,
+    job_id: Option<String>,
     credential_id: Option<String>,
     invitation_id: Option<String>,
     to_email: String,
@@ -194,7 +195,7 @@ impl Sender {
         let sql = format!(
             "UPDATE outbox SET lease_until = $1
              WHERE {} AND (lease_until IS NULL OR lease_until < $2)
-             RETURNING id, kind, credential_id, invitation_id, to_email, to_name, attempts",
+             RETURNING id, kind, job_id, credential_id, invitation_id, to_email, to_name, attempts",
             Backend::of(&self.db).picked(
                 "id",
                 "SELECT id FROM outbox
@@ -256,13 +257,19 @@ impl Sender {
         }
         let written = async {
             let mut tx = self.db.begin().await?;
+            let mut jobs: Vec<String> = Vec::new();
             for done in finished {
                 match done {
-                    Ok(Sent::Tried(m, result)) => record(&mut tx, &m, result, &self.config).await?,
+                    Ok(Sent::Tried(m, result)) => {
+                        record(&mut tx, &m, result, &self.config).await?;
+                        jobs.extend(m.job_id.filter(|j| !jobs.contains(j)));
+                    }
                     Ok(Sent::PutBack(m, after)) => put_back(&mut tx, &m, after).await?,
                     Err(e) => tracing::error!(error = %e, "an e-mail's sending task failed"),
                 }
             }
+            let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
+            super::delivery::settle(&mut tx, &jobs, clock::now()).await?;
             tx.commit().await?;
             CoreResult::Ok(())
         };

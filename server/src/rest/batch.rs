@@ -43,6 +43,7 @@ pub fn batch_json(job: &Job) -> Value {
         "created_at": clock::rfc3339(job.created_at),
         "started_at": job.started_at.map(clock::rfc3339),
         "completed_at": job.completed_at.map(clock::rfc3339),
+        "delivery_completed_at": job.delivery_completed_at.map(clock::rfc3339),
         "submitted_by": job.submitted_by,
         "links": {"self": link, "cancel": format!("{link}/cancel")},
     })
@@ -110,9 +111,8 @@ async fn submit_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> A
         ));
     }
     let origin = BatchOrigin { api_key_id: Some(&key.id), api_key_name: Some(&key.name) };
-    let job_id = batch_submit::submit_batch(&state.db, &key.org_id, &credentials, &origin, now).await?;
-    tracing::info!(%job_id, org_id = %key.org_id, api_key = %key.id, items = credentials.len(), "batch submitted");
-    let job = jobs::get(&state.db, &key.org_id, &job_id).await?;
+    let job = batch_submit::submit_batch(&state.db, &key.org_id, &credentials, &origin, now).await?;
+    tracing::info!(job_id = %job.id, org_id = %key.org_id, api_key = %key.id, items = credentials.len(), "batch submitted");
     Ok(batch_json(&job))
 }
 

@@ -177,6 +177,7 @@ pub fn job_json(job: &Job) -> Value {
         "created_at": clock::rfc3339(job.created_at),
         "started_at": job.started_at.map(clock::rfc3339),
         "completed_at": job.completed_at.map(clock::rfc3339),
+        "delivery_completed_at": job.delivery_completed_at.map(clock::rfc3339),
         "badge_id": job.badge_id,
         "badge_name": job.badge_name,
         "filename": job.filename,

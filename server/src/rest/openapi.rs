@@ -558,6 +558,10 @@ pub mod schemas {
         pub started_at: Option<String>,
         #[schema(format = DateTime, required = true)]
         pub completed_at: Option<String>,
+        /// When the finished job's last e-mail was sent or finally failed;
+        /// null while any waits (JSON batches of badges send e-mail too).
+        #[schema(format = DateTime, required = true)]
+        pub delivery_completed_at: Option<String>,
         /// The submitting API key's name.
         #[schema(required = true)]
         pub submitted_by: Option<String>,
@@ -778,6 +782,11 @@ pub mod schemas {
         pub started_at: Option<String>,
         #[schema(format = DateTime, required = true)]
         pub completed_at: Option<String>,
+        /// When the finished job's last e-mail was sent or finally failed;
+        /// null while any waits, and for good when no SMTP server is
+        /// configured.
+        #[schema(format = DateTime, required = true)]
+        pub delivery_completed_at: Option<String>,
         #[schema(required = true)]
         pub badge_id: Option<String>,
         #[schema(required = true)]
@@ -1208,6 +1217,7 @@ mod tests {
             created_at: 1,
             started_at: None,
             completed_at: None,
+            delivery_completed_at: None,
         }
     }
 

@@ -98,6 +98,8 @@ async fn post_answers_202_at_once_and_the_job_reports_credentials_and_failed_row
     assert_eq!((n("total"), n("processed"), n("succeeded"), n("failed"), n("skipped")), (3, 3, 2, 1, 0));
     assert_eq!(n("processed"), n("succeeded") + n("failed") + n("skipped"));
     assert!(timestamp(&done["started_at"]) <= timestamp(&done["completed_at"]));
+    // No SMTP server here: the e-mails wait, so delivery is not done.
+    assert_eq!(done["delivery_completed_at"], Value::Null, "{done}");
     assert!(timestamp(&done["created_at"]) <= timestamp(&done["started_at"]));
 
     let ids = done["credential_ids"].as_array().unwrap();

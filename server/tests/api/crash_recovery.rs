@@ -212,8 +212,10 @@ async fn a_json_batch_killed_mid_way_resumes_after_restart_and_issues_each_valid
                               "claims": {"kyb_status": "verified"}}),
     );
     let origin = issuance::jobs::batch_submit::BatchOrigin { api_key_id: None, api_key_name: None };
-    let job =
-        issuance::jobs::batch_submit::submit_batch(&db, &org, &items, &origin, issuance::clock::now()).await.unwrap();
+    let job = issuance::jobs::batch_submit::submit_batch(&db, &org, &items, &origin, issuance::clock::now())
+        .await
+        .unwrap()
+        .id;
 
     let mut server = start_server(dir.path(), &db_url);
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -229,6 +229,9 @@ async fn a_bulk_job_mails_each_recipient_a_link_to_their_credential_over_smtp() 
     }
     let (_, job) = json(app.get_json(&format!("/v1/bulk-issue/{job_id}"), &key).await).await;
     assert_eq!(job["emails"], json!({"queued": 0, "sent": 2, "failed": 0, "cancelled": 0}));
+    // Stamped with the last e-mail, after the job itself finished.
+    let delivered = job["delivery_completed_at"].as_str().unwrap_or_else(|| panic!("delivery not done: {job}"));
+    assert!(delivered >= job["completed_at"].as_str().unwrap(), "{job}");
 
     let messages = smtp.messages(2).await;
     assert_eq!(messages.len(), 2, "one message per recipient, none twice");
