@@ -9,6 +9,7 @@
 //! - [`message`]: subject and bodies, rendered when sent.
 //! - [`sender`]: the delivery loop, retries with backoff.
 
+mod compose;
 pub(crate) mod delivery;
 pub mod message;
 pub mod pace;
