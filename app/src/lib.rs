@@ -20,8 +20,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::pages::{
     account::AccountPage, activity::ActivityPage, badges::BadgesPage, bulk_issue::BulkIssuePage,
-    bulk_review::BulkReviewPage, credential::CredentialPage, credentials::CredentialsPage, home::HomePage,
-    invitation::InvitationPage, job::JobPage, jobs::JobsPage, login::LoginPage, members::MembersPage,
+    bulk_review::BulkReviewPage, credential::CredentialPage, credentials::CredentialsPage, email::EmailPage,
+    home::HomePage, invitation::InvitationPage, job::JobPage, jobs::JobsPage, login::LoginPage, members::MembersPage,
     not_found::NotFound, org_frame::OrgFrame, outbox::OutboxPage, overview::OverviewPage, plan::PlanPage,
     public_badge::PublicBadgePage, public_credential::PublicCredentialPage, settings::SettingsPage,
     streams::StreamsPage, welcome::WelcomePage,
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs/:job_id") view=JobPage/>
                     <Route path=path!("jobs") view=JobsPage/>
                     <Route path=path!("outbox") view=OutboxPage/>
+                    <Route path=path!("email") view=EmailPage/>
                     <Route path=path!("plan") view=PlanPage/>
                     <Route path=path!("streams") view=StreamsPage/>
                     <Route path=path!("activity") view=ActivityPage/>

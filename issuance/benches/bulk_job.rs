@@ -106,6 +106,7 @@ async fn main() {
         key: engine_key,
         lease_token: "sample".into(),
         issued_at: issuance::clock::now(),
+        delivers_email: false,
         items: (0..sample)
             .map(|i| issuance::jobs::lease::LeasedItem {
                 idx: i as i64,
@@ -184,8 +185,12 @@ async fn stage_costs(
     let submit = per_row(cpu_secs() - before);
     sqlx::query("UPDATE jobs SET status = 'processing' WHERE id = $1").bind(&job).execute(db).await.unwrap();
 
-    let limits =
-        ClaimLimits { max_items: EngineConfig::default().batch_size, lease: Duration::from_secs(600), per_sec: None };
+    let limits = ClaimLimits {
+        max_items: EngineConfig::default().batch_size,
+        lease: Duration::from_secs(600),
+        per_sec: None,
+        delivers_email: false,
+    };
     let (mut lease, mut sign, mut record) = (0.0, 0.0, 0.0);
     loop {
         let before = cpu_secs();

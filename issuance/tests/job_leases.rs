@@ -33,7 +33,8 @@ async fn job_of(rows: usize) -> Fixture {
 
 impl Fixture {
     async fn claim(&self, token: &str, at_ms: i64) -> Box<Batch> {
-        let limits = ClaimLimits { max_items: 100, lease: Duration::from_secs(10), per_sec: None };
+        let limits =
+            ClaimLimits { max_items: 100, lease: Duration::from_secs(10), per_sec: None, delivers_email: false };
         match claim(&self.sandbox.db, &self.sandbox.master, &self.job, token, &limits, at_ms).await.unwrap() {
             Claim::Batch(b) => b,
             _ => panic!("{token} got no rows"),

@@ -58,6 +58,18 @@ pub enum AuditAction {
     OrgApproved,
     #[strum(serialize = "plan.upgrade_requested")]
     PlanUpgradeRequested,
+    /// A recipient's server returned a credential e-mail.
+    #[strum(serialize = "email.bounced")]
+    EmailBounced,
+    /// A recipient asked not to be e-mailed by the org again.
+    #[strum(serialize = "email.unsubscribed")]
+    EmailUnsubscribed,
+    /// A member put failed or bounced e-mails back in the queue.
+    #[strum(serialize = "email.resent")]
+    EmailResent,
+    /// A member changed the org's credential e-mail or its Reply-To.
+    #[strum(serialize = "email_template.edited")]
+    EmailTemplateEdited,
 }
 
 crate::term::named_terms!(AuditAction);

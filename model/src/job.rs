@@ -10,7 +10,10 @@ vocabulary! {
     pub enum JobStatus {
         /// Waiting for a slot (an org runs at most ten jobs at once).
         Pending,
+        /// Issuing its rows.
         Processing,
+        /// Every row is issued or failed; its e-mails are still going out.
+        Delivering,
         Completed,
         /// Every item failed.
         Failed,
@@ -23,6 +26,7 @@ impl JobStatus {
         match self {
             JobStatus::Pending => "Pending",
             JobStatus::Processing => "Processing",
+            JobStatus::Delivering => "Issued, e-mailing",
             JobStatus::Completed => "Completed",
             JobStatus::Failed => "Failed",
             JobStatus::Cancelled => "Cancelled",
@@ -74,7 +78,9 @@ impl From<JobStatus> for BatchStatus {
     fn from(s: JobStatus) -> Self {
         match s {
             JobStatus::Pending => BatchStatus::Queued,
-            JobStatus::Processing => BatchStatus::Processing,
+            // The reference API's words have no delivery phase; its clients
+            // wait for `completed`, which now means the e-mails are out.
+            JobStatus::Processing | JobStatus::Delivering => BatchStatus::Processing,
             JobStatus::Completed => BatchStatus::Completed,
             JobStatus::Failed => BatchStatus::Failed,
             JobStatus::Cancelled => BatchStatus::Cancelled,
@@ -126,6 +132,7 @@ pub struct JobItem {
     pub error_message: Option<String>,
     pub finished_at: Option<i64>,
     /// The e-mail to the recipient, once the row succeeded.
+    pub email_id: Option<String>,
     pub email_status: Option<MailStatus>,
     pub email_error: Option<String>,
 }

@@ -12,6 +12,8 @@ vocabulary! {
         CredentialIssued,
         /// An invitation to join an organisation (its link is never shown).
         Invitation,
+        /// An admin's test of the org's credential e-mail, sent to them.
+        TemplateTest,
     }
 }
 
@@ -22,6 +24,9 @@ vocabulary! {
         Failed,
         /// Never sent: its credential was revoked while it waited.
         Cancelled,
+        /// Accepted by the relay, then returned by the recipient's server
+        /// (a delivery-status notification said so).
+        Bounced,
     }
 }
 
@@ -32,6 +37,7 @@ impl MailStatus {
             MailStatus::Sent => "Sent",
             MailStatus::Failed => "Failed",
             MailStatus::Cancelled => "Cancelled",
+            MailStatus::Bounced => "Bounced",
         }
     }
 }

@@ -23,6 +23,9 @@ vocabulary! {
         StreamResumed,
         StreamDeleted,
         DeliveryResent,
+        EmailsResent,
+        EmailTemplateSaved,
+        TestEmailQueued,
     }
 }
 
@@ -49,6 +52,9 @@ impl Notice {
             Notice::StreamResumed => "Stream resumed. Waiting deliveries go out now.",
             Notice::StreamDeleted => "Stream deleted. Nothing more is sent to it.",
             Notice::DeliveryResent => "Delivery queued again. It goes out in a moment, with the same webhook-id.",
+            Notice::EmailsResent => "E-mail queued again. It goes out in a moment; the counts below follow it.",
+            Notice::EmailTemplateSaved => "E-mail saved. Credential e-mails from now on use it.",
+            Notice::TestEmailQueued => "Test e-mail queued to your address. It goes out in a moment.",
             Notice::UpgradeRequested => {
                 "Upgrade requested. The people who run this Laurel server see it in the organisation's activity."
             }

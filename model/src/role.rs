@@ -28,7 +28,8 @@ vocabulary! {
         ManageApiKeys,
         /// Change org-wide settings: quota, signing-key rotation.
         ManageSettings,
-        /// See the e-mail outbox and retry failed messages.
+        /// See the e-mail outbox and retry failed messages; edit the
+        /// credential e-mail and its Reply-To.
         ManageOutbox,
         /// Create, pause and delete audit streams (webhooks); see and resend
         /// their deliveries.

@@ -55,6 +55,9 @@ pub struct Config {
     /// took before another may send them; default 120.
     pub smtp_lease_secs: u64,
     pub smtp_domain: issuance::outbox::pace::DomainPace,
+    /// `LAUREL_INBOUND_EMAIL_TOKEN`: turns on `POST /inbound/email/dsn`,
+    /// where the relay posts bounces, with this bearer token. Unset: off.
+    pub inbound_email_token: Option<String>,
     /// `LAUREL_WEBHOOKS_ALLOW_PRIVATE=true`: audit streams may use plain
     /// http and private or loopback addresses (tests, on-premise); default
     /// off: https to public addresses only.
@@ -85,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_sessions", &self.smtp_sessions)
             .field("smtp_lease_secs", &self.smtp_lease_secs)
             .field("smtp_domain", &self.smtp_domain)
+            .field("inbound_email_token", &hidden(self.inbound_email_token.is_some()))
             .field("webhooks_allow_private", &self.webhooks_allow_private)
             .field("webhook_retry_ms", &self.webhook_retry_ms)
             .finish()
@@ -143,6 +147,7 @@ impl Config {
                     })?),
                 },
             },
+            inbound_email_token: var("LAUREL_INBOUND_EMAIL_TOKEN"),
             webhooks_allow_private: matches!(
                 var("LAUREL_WEBHOOKS_ALLOW_PRIVATE").as_deref(),
                 Some("true" | "1" | "on")

@@ -156,7 +156,7 @@ struct Follow {
     watcher: Watcher,
     job: Job,
     /// The counts of the last event sent, to send only changes.
-    last: Option<[i64; 9]>,
+    last: Option<[i64; 10]>,
     sent_failures: HashSet<i64>,
     rate: RecentRate,
     opened: Instant,
@@ -225,6 +225,7 @@ async fn next_event(f: &mut Follow) -> Result<Option<Event>, CoreError> {
         snapshot.emails_sent,
         snapshot.emails_failed,
         snapshot.emails_cancelled,
+        snapshot.emails_bounced,
         f.job.status as i64,
     ];
     if f.last == Some(counts) {

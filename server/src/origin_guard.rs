@@ -29,7 +29,12 @@ impl SiteOrigin {
 
 pub async fn refuse_cross_site(State(site): State<SiteOrigin>, request: Request<Body>, next: Next) -> Response {
     let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe_method || request.uri().path().starts_with("/v1/") || from_site(&request, &site) {
+    // The API, the relay's bounces and mail providers' one-click
+    // unsubscribes come from elsewhere by design, and none of them acts
+    // on a session cookie, which is what this guard protects.
+    let path = request.uri().path();
+    let not_by_cookie = ["/v1/", "/inbound/", "/unsubscribe/"].iter().any(|p| path.starts_with(p));
+    if safe_method || not_by_cookie || from_site(&request, &site) {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "refused a cross-site request");

@@ -107,6 +107,34 @@ pub async fn cancel_job(org_id: String, job_id: String) -> Result<(), AppError> 
     Ok(())
 }
 
+/// Sends one failed or bounced e-mail of the job again. Issuer and above.
+#[server(endpoint = "resend_job_email")]
+pub async fn resend_job_email(org_id: String, job_id: String, message_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    // The message must be this job's, in this org.
+    let item = issuance::outbox::job_message(&db, &org_id, &job_id, &message_id).await?;
+    issuance::outbox::resend::one(&db, &org_id, &item, Some(&user.id), issuance::clock::now()).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{job_id}"), model::Notice::EmailsResent);
+    Ok(())
+}
+
+/// Sends every failed or bounced e-mail of the job again. Issuer and above.
+#[server(endpoint = "resend_job_emails")]
+pub async fn resend_job_emails(org_id: String, job_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    issuance::outbox::resend::job(&db, &org_id, &job_id, Some(&user.id), issuance::clock::now()).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{job_id}"), model::Notice::EmailsResent);
+    Ok(())
+}
+
 /// Builders of what the job pages and the job's event stream show.
 #[cfg(feature = "ssr")]
 pub mod live {
@@ -156,6 +184,7 @@ pub mod live {
             emails_sent: emails.sent,
             emails_failed: emails.failed,
             emails_cancelled: emails.cancelled,
+            emails_bounced: emails.bounced,
             rate,
             seconds_left: job.seconds_left(rate),
             failures: Vec::new(),

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod badges;
 pub mod bulk;
 pub mod credentials;
+pub mod email;
 pub mod invitations;
 pub mod jobs;
 pub mod members;

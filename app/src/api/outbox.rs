@@ -35,6 +35,7 @@ pub async fn get_outbox(
         sent: counts.sent,
         failed: counts.failed,
         cancelled: counts.cancelled,
+        bounced: counts.bounced,
         smtp_configured: state.smtp_configured,
         filter: status,
         next_cursor: if more { messages.last().map(|m| m.id.clone()) } else { None },
@@ -42,14 +43,14 @@ pub async fn get_outbox(
     })
 }
 
-/// Puts a failed message back in the queue, to be sent again now.
+/// Puts a failed or bounced message back in the queue, to be sent again now.
 #[server(endpoint = "retry_outbox_message")]
 pub async fn retry_outbox_message(org_id: String, message_id: String) -> Result<(), AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
 
-    ssr::authorize(&org_id, Action::ManageOutbox).await?;
+    let (user, _) = ssr::authorize(&org_id, Action::ManageOutbox).await?;
     let db = ssr::state()?.db;
-    issuance::outbox::retry(&db, &org_id, &message_id, issuance::clock::now()).await?;
+    issuance::outbox::resend::one(&db, &org_id, &message_id, Some(&user.id), issuance::clock::now()).await?;
     Ok(())
 }

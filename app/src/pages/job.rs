@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
-use crate::api::jobs::{CancelJob, get_job_page, get_job_rows};
+use crate::api::jobs::{CancelJob, ResendJobEmail, ResendJobEmails, get_job_page, get_job_rows};
 use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus};
 use crate::components::confirm::{ConfirmDialog, ask_href, back_href, confirming};
 use crate::components::error_view::FormError;
@@ -30,10 +30,12 @@ pub fn JobPage() -> impl IntoView {
     let query = use_query_map();
     let job_id = move || params.read().get("job_id").unwrap_or_default();
     let cancel = action::<CancelJob>();
+    let resend = action::<ResendJobEmails>();
+    let resend_one = action::<ResendJobEmail>();
+    let changed = move || (cancel.version().get(), resend.version().get(), resend_one.version().get());
     // Bumped by the live updates to reload the rows (as is Cancel).
     let rows_stale = RwSignal::new(0u32);
-    let data =
-        Resource::new(move || (org_id.get(), job_id(), cancel.version().get()), |(org, job, _)| get_job_page(org, job));
+    let data = Resource::new(move || (org_id.get(), job_id(), changed()), |(org, job, _)| get_job_page(org, job));
     let rows = Resource::new(
         move || {
             let q = query.read();
@@ -42,30 +44,37 @@ pub fn JobPage() -> impl IntoView {
                 job_id(),
                 q.get("state").filter(|s| !s.is_empty()),
                 q.get("after").and_then(|a| a.parse::<i64>().ok()),
-                (rows_stale.get(), cancel.version().get()),
+                (rows_stale.get(), changed()),
             )
         },
         |(org, job, state, after, _)| get_job_rows(org, job, state, after),
     );
     view! {
         <Title text="Bulk job"/>
-        {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel rows_stale/> })}
+        {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel resend rows_stale/> })}
         // The job's own error is shown once, above; this part stays quiet.
         {loaded_or_nothing(rows, move |r| {
             let job = params.read_untracked().get("job_id").unwrap_or_default();
             let here = format!("/organizations/{}/jobs/{job}", org_id.get_untracked());
-            view! { <Rows r here org_id=org_id.get_untracked()/> }
+            view! { <Rows r here org_id=org_id.get_untracked() job_id=job resend=resend_one/> }
         })}
     }
 }
 
 #[component]
-fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_stale: RwSignal<u32>) -> impl IntoView {
+fn Job(
+    v: JobPageView,
+    org_id: String,
+    cancel: ServerAction<CancelJob>,
+    resend: ServerAction<ResendJobEmails>,
+    rows_stale: RwSignal<u32>,
+) -> impl IntoView {
     let base = format!("/organizations/{org_id}/jobs/{}", v.job.id);
     let jobs = format!("/organizations/{org_id}/jobs");
     let live = RwSignal::new(v.snapshot.clone());
     let done = move || live.read().status.is_finished();
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
+    let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
 
     // After hydration only (effects do not run on the server): follow the
     // job until it finishes.
@@ -92,6 +101,12 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
         None => v.job.badge_name.clone(),
     };
     let count = move |f: fn(&JobSnapshot) -> i64| move || thousands(f(&live.read()));
+    let mail_width = move |f: fn(&JobSnapshot) -> i64| {
+        move || {
+            let s = live.read();
+            format!("width: {:.2}%", pct(f(&s), mail_total(&s)))
+        }
+    };
     let width = move |f: fn(&JobSnapshot) -> i64| {
         move || {
             let s = live.read();
@@ -147,15 +162,51 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
                     <dt><span class="dot item-cancelled"></span>"Cancelled"</dt><dd><span id="job-cancelled">{count(|s| s.cancelled)}</span></dd>
                 </div>
             </dl>
-            <p class="job-emails">
-                <span class="job-emails-title">"E-mails to recipients"</span>
-                <span><span id="job-emails-queued">{count(|s| s.emails_queued)}</span>" queued"</span>
-                <span><span id="job-emails-sent">{count(|s| s.emails_sent)}</span>" sent"</span>
-                <span><span id="job-emails-failed">{count(|s| s.emails_failed)}</span>" failed"</span>
-                <span class:job-hidden=move || live.read().emails_cancelled == 0>
-                    <span id="job-emails-cancelled">{count(|s| s.emails_cancelled)}</span>" cancelled (revoked before sending)"
-                </span>
-            </p>
+            <div class="job-mail" data-testid="job-emails">
+                <p class="job-emails">
+                    <span class="job-emails-title">"E-mails to recipients"</span>
+                    <span id="job-emails-progress">{move || mail_progress_text(&live.read())}</span>
+                </p>
+                <div class="dist mail-bar" role="progressbar" aria-label="E-mails sent" aria-valuemin="0"
+                    aria-valuemax=move || mail_total(&live.read()).to_string()
+                    aria-valuenow=move || live.read().emails_sent.to_string()>
+                    <span class="seg ob-sent" style=mail_width(|s| s.emails_sent)></span>
+                    <span class="seg ob-failed" style=mail_width(|s| s.emails_failed)></span>
+                    <span class="seg ob-bounced" style=mail_width(|s| s.emails_bounced)></span>
+                    <span class="seg ob-cancelled" style=mail_width(|s| s.emails_cancelled)></span>
+                </div>
+                <p class="job-emails">
+                    <span><span class="dot ob-queued"></span><span id="job-emails-queued">{count(|s| s.emails_queued)}</span>" queued"</span>
+                    <span><span class="dot ob-sent"></span><span id="job-emails-sent">{count(|s| s.emails_sent)}</span>" sent"</span>
+                    <span><span class="dot ob-failed"></span><span id="job-emails-failed">{count(|s| s.emails_failed)}</span>" failed"</span>
+                    <span class:job-hidden=move || live.read().emails_bounced == 0>
+                        <span class="dot ob-bounced"></span><span id="job-emails-bounced">{count(|s| s.emails_bounced)}</span>" bounced"
+                    </span>
+                    <span class:job-hidden=move || live.read().emails_cancelled == 0>
+                        <span class="dot ob-cancelled"></span><span id="job-emails-cancelled">{count(|s| s.emails_cancelled)}</span>" not sent (revoked or unsubscribed)"
+                    </span>
+                </p>
+                {v.can_cancel.then(|| {
+                    let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                    move || {
+                        let s = live.read();
+                        let undelivered = s.emails_failed + s.emails_bounced;
+                        (undelivered > 0).then(|| {
+                            let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                            view! {
+                                <ActionForm action=resend attr:class="inline">
+                                    <input type="hidden" name="org_id" value=org_id/>
+                                    <input type="hidden" name="job_id" value=job_id/>
+                                    <button type="submit" class="button secondary small" data-testid="resend-failed-emails">
+                                        {format!("Resend {} failed or bounced e-mail{}", thousands(undelivered), if undelivered == 1 { "" } else { "s" })}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })
+                    }
+                })}
+                <FormError error=resend_error/>
+            </div>
             {(!v.smtp_configured).then(|| view! {
                 <p class="notice" role="note" data-testid="job-smtp-note">
                     <strong>"Recipients have not been e-mailed."</strong>
@@ -165,7 +216,8 @@ fn Job(v: JobPageView, org_id: String, cancel: ServerAction<CancelJob>, rows_sta
             {v.can_cancel.then(|| {
                 let (org_id, job_id) = (org_id.clone(), job_id.clone());
                 let open = confirming("cancel");
-                move || (!done()).then(|| {
+                // Once every row is issued there is nothing left to cancel.
+                move || (!done() && live.read().status != JobStatus::Delivering).then(|| {
                     let (org_id, job_id) = (org_id.clone(), job_id.clone());
                     view! {
                         <p class="inline job-cancel">
@@ -304,9 +356,31 @@ fn merge_failures(mut known: Vec<JobFailure>, fresh: Vec<JobFailure>) -> Vec<Job
     known
 }
 
+/// Every e-mail the job has, whatever became of it.
+fn mail_total(s: &JobSnapshot) -> i64 {
+    s.emails_queued + s.emails_sent + s.emails_failed + s.emails_bounced + s.emails_cancelled
+}
+
+/// `1,234 of 5,000 sent`, or why there are none.
+fn mail_progress_text(s: &JobSnapshot) -> String {
+    let total = mail_total(s);
+    if total == 0 {
+        return if s.status.is_finished() { "none to send".into() } else { "none yet".into() };
+    }
+    let out = s.emails_sent + s.emails_failed + s.emails_bounced + s.emails_cancelled;
+    match s.status {
+        JobStatus::Delivering => format!("sending: {} of {} sent", thousands(s.emails_sent), thousands(total)),
+        _ if out == total => format!("{} of {} sent", thousands(s.emails_sent), thousands(total)),
+        _ => format!("{} of {} sent so far", thousands(s.emails_sent), thousands(total)),
+    }
+}
+
 fn rate_text(s: &JobSnapshot) -> String {
     match (s.status, s.rate) {
         (JobStatus::Pending, _) => "Waiting to start".into(),
+        (JobStatus::Delivering, _) => {
+            format!("Every row is done; e-mailing recipients ({} left)", thousands(s.emails_queued))
+        }
         (JobStatus::Processing, Some(r)) => format!("{} credentials/s", one_decimal(r)),
         (JobStatus::Processing, None) => "Starting…".into(),
         (_, Some(r)) => format!("{} credentials/s on average", one_decimal(r)),

@@ -3,12 +3,19 @@
 
 use leptos::prelude::*;
 
-use crate::api::types::{JobItem, JobRowsView};
+use crate::api::jobs::ResendJobEmail;
+use crate::api::types::{JobItem, JobRowsView, MailStatus};
 use crate::format::thousands;
 
 /// The job's rows and what became of each, a page at a time.
 #[component]
-pub(super) fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoView {
+pub(super) fn Rows(
+    r: JobRowsView,
+    here: String,
+    org_id: String,
+    job_id: String,
+    resend: ServerAction<ResendJobEmail>,
+) -> impl IntoView {
     let link = {
         let (here, filter) = (here.clone(), r.filter);
         move |after: Option<i64>| {
@@ -47,7 +54,7 @@ pub(super) fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoVie
                     <table class="table" data-testid="job-rows">
                         <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Result"</th><th>"Details"</th><th>"E-mail to recipient"</th></tr></thead>
                         <tbody>
-                            {r.items.into_iter().map(|row| view! { <Row row org_id=org_id.clone()/> }).collect_view()}
+                            {r.items.into_iter().map(|row| view! { <Row row org_id=org_id.clone() job_id=job_id.clone() resend/> }).collect_view()}
                         </tbody>
                     </table>
                 }.into_any()
@@ -64,7 +71,7 @@ pub(super) fn Rows(r: JobRowsView, here: String, org_id: String) -> impl IntoVie
 }
 
 #[component]
-fn Row(row: JobItem, org_id: String) -> impl IntoView {
+fn Row(row: JobItem, org_id: String, job_id: String, resend: ServerAction<ResendJobEmail>) -> impl IntoView {
     let details = match (&row.credential_id, &row.error_message) {
         (Some(id), _) => view! {
             <a href=format!("/organizations/{org_id}/credentials/{id}") data-testid="credential-link">"View credential"</a>
@@ -73,9 +80,20 @@ fn Row(row: JobItem, org_id: String) -> impl IntoView {
         (None, Some(error)) => view! { <small>{error.clone()}</small> }.into_any(),
         (None, None) => view! { <small class="muted">"—"</small> }.into_any(),
     };
+    let resendable = matches!(row.email_status, Some(MailStatus::Failed | MailStatus::Bounced));
+    let (message_id, reason) = (row.email_id.clone().unwrap_or_default(), row.email_error.clone().unwrap_or_default());
     let email = match row.email_status {
         Some(status) => view! {
             <span class=format!("pill mail-{status}") title=row.email_error.clone().unwrap_or_default()>{status.label()}</span>
+            {resendable.then(|| view! {
+                <small class="mail-reason">{reason}</small>
+                <ActionForm action=resend attr:class="inline">
+                    <input type="hidden" name="org_id" value=org_id.clone()/>
+                    <input type="hidden" name="job_id" value=job_id.clone()/>
+                    <input type="hidden" name="message_id" value=message_id/>
+                    <button type="submit" class="button secondary small" data-testid="resend-email">"Resend"</button>
+                </ActionForm>
+            })}
         }
         .into_any(),
         None => view! { <small class="muted">"—"</small> }.into_any(),

@@ -7,6 +7,7 @@ pub mod bulk_issue;
 pub mod bulk_review;
 pub mod credential;
 pub mod credentials;
+pub mod email;
 pub mod home;
 pub mod invitation;
 pub mod job;

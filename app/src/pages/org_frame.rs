@@ -124,6 +124,7 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                         <A href=format!("{base}/badges")>"Badges"</A>
                         <A href=format!("{base}/members")>"Members"</A>
                         {may(Action::ManageOutbox).then(|| view! { <A href=format!("{base}/outbox")>"Outbox"</A> })}
+                        {may(Action::ManageOutbox).then(|| view! { <A href=format!("{base}/email")>"E-mail"</A> })}
                         {may(Action::ManageStreams).then(|| view! { <A href=format!("{base}/streams")>"Webhooks"</A> })}
                         {may(Action::ViewAudit).then(|| view! { <A href=format!("{base}/activity")>"Activity"</A> })}
                         <A href=format!("{base}/settings")>"Settings"</A>

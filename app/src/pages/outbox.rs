@@ -37,8 +37,9 @@ fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>
         MailStatus::Sent => o.sent,
         MailStatus::Failed => o.failed,
         MailStatus::Cancelled => o.cancelled,
+        MailStatus::Bounced => o.bounced,
     };
-    let all = o.queued + o.sent + o.failed + o.cancelled;
+    let all = o.queued + o.sent + o.failed + o.cancelled + o.bounced;
     let total = all.max(1);
     let retry_error = Signal::derive(move || retry.value().get().and_then(Result::err));
     let next = o.next_cursor.clone().map(|cursor| match &o.filter {
@@ -95,9 +96,13 @@ fn Outbox(o: OutboxView, org_id: String, retry: ServerAction<RetryOutboxMessage>
 
 #[component]
 fn Message(m: OutboxEntry, org_id: String, base: String, retry: ServerAction<RetryOutboxMessage>) -> impl IntoView {
-    let failed = m.status == MailStatus::Failed;
+    // A bounced message can be sent again too (say, once its mailbox has room).
+    let failed = matches!(m.status, MailStatus::Failed | MailStatus::Bounced);
     let badge = match (m.badge_name.clone(), m.credential_id.clone()) {
         _ if m.kind == MailKind::Invitation => view! { <span>"Invitation to join"</span> }.into_any(),
+        _ if m.kind == MailKind::TemplateTest => {
+            view! { <span data-testid="template-test">"Test of the credential e-mail"</span> }.into_any()
+        }
         (Some(name), Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>{name}</a> }.into_any(),
         (None, Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>"Credential"</a> }.into_any(),
         (name, None) => view! { <span>{name.unwrap_or_default()}</span> }.into_any(),

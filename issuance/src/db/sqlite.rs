@@ -28,8 +28,16 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
     // The file is created, switched to write-ahead logging (which the file
     // remembers) and migrated on a connection of its own; the pool's
     // connections then only set what SQLite keeps per connection.
-    let mut first = options.connect().await?;
+    // Migrations run with foreign keys off, as SQLite's table rebuilds need
+    // (dropping a table with them on deletes what references it), and must
+    // leave no broken reference behind.
+    let mut first = options.clone().foreign_keys(false).connect().await?;
     MIGRATOR.run(&mut first).await?;
+    let broken: Vec<(String,)> =
+        sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut first).await?;
+    if !broken.is_empty() {
+        return Err(anyhow::anyhow!("migrations left rows with broken references in {broken:?}").into());
+    }
     first.close().await?;
 
     let busy_ms = settings.statement_timeout.as_millis();

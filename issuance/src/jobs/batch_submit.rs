@@ -170,6 +170,7 @@ pub async fn submit_batch(
         Entry::new(Actor::api_key(origin.api_key_id), AuditAction::JobCreated, Some(&job_id), summary).with(data);
     audit::record(&mut *tx, org_id, entry).await?;
     if valid == 0 {
+        crate::outbox::delivery::settle(&mut tx, &[job_id.as_str()], now).await?;
         super::lease::announce_finished(&mut tx, &job_id, now).await?;
     }
     // Read before the commit: the answer is the job as accepted, not as a

@@ -27,6 +27,12 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
     if done.rows_affected() == 0 {
         drop(tx);
         let job = get(db, org_id, job_id).await?;
+        if job.status == super::JobStatus::Delivering {
+            return Err(CoreError::conflict(
+                "This job's credentials are issued and their e-mails are going out; it cannot be cancelled. \
+                 Revoke a credential to stop its e-mail.",
+            ));
+        }
         return Err(CoreError::conflict(format!(
             "This job is {} already; only a running job can be cancelled.",
             job.status.as_str()

@@ -56,6 +56,9 @@ pub struct EngineConfig {
     pub poll: Duration,
     pub caps: PlanCaps,
     pub signing_threads: usize,
+    /// Whether this process has an SMTP server to e-mail recipients with:
+    /// then a job stays `delivering` until its e-mails are out.
+    pub delivers_email: bool,
 }
 
 impl Default for EngineConfig {
@@ -66,6 +69,7 @@ impl Default for EngineConfig {
             poll: Duration::from_millis(20),
             caps: PlanCaps::default(),
             signing_threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            delivers_email: false,
         }
     }
 }
@@ -120,6 +124,14 @@ pub fn spawn(db: Db, master: MasterKey, public_url: &str, config: EngineConfig) 
 }
 
 async fn schedule(shared: Shared, mut stopped: watch::Receiver<bool>) {
+    if !shared.config.delivers_email {
+        // Jobs left delivering by a run that had SMTP configured.
+        match crate::outbox::delivery::complete_without_email(&shared.db, crate::clock::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "completed delivering jobs: no SMTP server is configured"),
+            Err(e) => tracing::warn!(error = %e, "could not complete delivering jobs"),
+        }
+    }
     let mut runners: HashMap<String, JoinHandle<()>> = HashMap::new();
     loop {
         runners.retain(|_, r| !r.is_finished());
@@ -161,7 +173,8 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         Some(cap) => (cap as usize / 5).clamp(1, shared.config.batch_size),
         None => shared.config.batch_size,
     };
-    let limits = ClaimLimits { max_items, lease: shared.config.lease, per_sec };
+    let limits =
+        ClaimLimits { max_items, lease: shared.config.lease, per_sec, delivers_email: shared.config.delivers_email };
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
     match sqlx::query_scalar::<_, JobSource>("SELECT source FROM jobs WHERE id = $1")

@@ -77,7 +77,7 @@ pub async fn issue_items(
             Err(_) => recorded.failed += 1,
         }
     }
-    recorded.finished_job = advance(&mut tx, &batch.job_id, &recorded, now).await?;
+    recorded.finished_job = advance(&mut tx, &batch.job_id, &recorded, now, batch.delivers_email).await?;
     tx.commit().await?;
     Ok(recorded)
 }

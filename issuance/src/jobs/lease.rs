@@ -79,6 +79,8 @@ pub struct Batch {
     pub lease_token: String,
     pub issued_at: i64,
     pub items: Vec<LeasedItem>,
+    /// Whether this process e-mails recipients (see [`ClaimLimits`]).
+    pub delivers_email: bool,
 }
 
 pub enum Claim {
@@ -118,6 +120,10 @@ pub struct ClaimLimits {
     pub lease: Duration,
     /// Credentials per second for the org, `None` for uncapped.
     pub per_sec: Option<u32>,
+    /// Whether an SMTP server is configured: then a job whose e-mails
+    /// still wait when its last row is issued goes on `delivering`;
+    /// otherwise it completes at once (its e-mails wait in the outbox).
+    pub delivers_email: bool,
 }
 
 /// Leases up to `limits.max_items` pending rows of `job_id` to `token`.
@@ -184,7 +190,7 @@ pub async fn claim(
             return Ok(Claim::Busy);
         }
         organizations::lock(&mut tx, &org_id).await?;
-        finish_if_done(&mut tx, job_id, now).await?;
+        finish_if_done(&mut tx, job_id, now, limits.delivers_email).await?;
         tx.commit().await?;
         return Ok(Claim::Done);
     }
@@ -223,6 +229,7 @@ pub async fn claim(
         lease_token: token.to_owned(),
         issued_at: now,
         items,
+        delivers_email: limits.delivers_email,
     })))
 }
 
@@ -241,30 +248,49 @@ async fn has_pending(tx: &mut crate::db::Conn, job_id: &str) -> CoreResult<bool>
     Ok(one.is_some())
 }
 
-/// Closes the job when no row is pending: `failed` if every row failed,
-/// otherwise `completed`. Returns whether it closed.
-pub(crate) async fn finish_if_done(tx: &mut crate::db::Conn, job_id: &str, now: i64) -> CoreResult<bool> {
+/// Ends the job's issuing when no row is pending: `failed` if every row
+/// failed; `delivering` while its e-mails wait for this process's SMTP
+/// server; otherwise `completed`. Returns whether issuing ended.
+pub(crate) async fn finish_if_done(
+    tx: &mut crate::db::Conn,
+    job_id: &str,
+    now: i64,
+    delivers_email: bool,
+) -> CoreResult<bool> {
     if has_pending(tx, job_id).await? {
         return Ok(false);
     }
+    let waiting = delivers_email && crate::outbox::delivery::has_waiting(tx, job_id).await?;
     let closed = sqlx::query(
-        "UPDATE jobs SET status = CASE WHEN failed = total THEN 'failed' ELSE 'completed' END, completed_at = $1
-         WHERE id = $2 AND status = 'processing'",
+        "UPDATE jobs SET status = CASE WHEN failed = total THEN $1 WHEN $2 = 1 THEN $3 ELSE $4 END,
+                         issued_at = $5,
+                         completed_at = CASE WHEN failed < total AND $2 = 1 THEN NULL ELSE $5 END
+         WHERE id = $6 AND status = $7
+         RETURNING status",
     )
+    .bind(JobStatus::Failed)
+    .bind(i64::from(waiting))
+    .bind(JobStatus::Delivering)
+    .bind(JobStatus::Completed)
     .bind(now)
     .bind(job_id)
-    .execute(&mut *tx)
+    .bind(JobStatus::Processing)
+    .fetch_optional(&mut *tx)
     .await?;
-    if closed.rows_affected() == 1 {
+    let Some(status) = closed.map(|row| sqlx::Row::try_get::<JobStatus, _>(&row, 0)).transpose()? else {
+        return Ok(false);
+    };
+    if status.is_finished() {
+        crate::outbox::delivery::settle(tx, &[job_id], now).await?;
         announce_finished(tx, job_id, now).await?;
     }
-    Ok(closed.rows_affected() == 1)
+    Ok(true)
 }
 
-/// Tells the org's audit streams that a job finished, with its counts: one
-/// event per job, however many credentials it issued.
+/// Tells the org's audit streams that a job finished (its e-mails out, when
+/// it had any to send), with its counts: one event per job, however many
+/// credentials it issued.
 pub(crate) async fn announce_finished(tx: &mut crate::db::Conn, job_id: &str, now: i64) -> CoreResult<()> {
-    crate::outbox::delivery::settle(tx, &[job_id], now).await?;
     #[derive(sqlx::FromRow)]
     struct Done {
         org_id: String,
@@ -285,9 +311,10 @@ pub(crate) async fn announce_finished(tx: &mut crate::db::Conn, job_id: &str, no
     } else {
         crate::webhooks::EventType::BatchCompleted
     };
+    let emails = crate::outbox::counts_for_job(&mut *tx, &d.org_id, job_id).await?;
     let data = serde_json::json!({
         "job_id": job_id, "status": d.status, "source": d.source, "total": d.total,
-        "succeeded": d.succeeded, "failed": d.failed, "skipped": d.skipped,
+        "succeeded": d.succeeded, "failed": d.failed, "skipped": d.skipped, "emails": emails,
     });
     crate::webhooks::emit(&mut *tx, &d.org_id, event, data.clone(), now).await?;
     let (action, verb) = if d.status == JobStatus::Failed {

@@ -4,19 +4,25 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use super::JobStatus;
 use super::read::Job;
 
 impl Job {
-    /// Credentials per second from the start until it finished (or `now`).
+    /// When issuing stopped: its last row, or a cancel.
+    fn issuing_ended_at(&self) -> Option<i64> {
+        self.issued_at.or(self.completed_at)
+    }
+
+    /// Credentials per second from the start until issuing ended (or `now`).
     pub fn average_rate(&self, now: i64) -> Option<f64> {
         let started = self.started_at?;
-        let elapsed = (self.completed_at.unwrap_or(now) - started).max(1);
+        let elapsed = (self.issuing_ended_at().unwrap_or(now) - started).max(1);
         (self.succeeded > 0).then(|| self.succeeded as f64 / elapsed as f64)
     }
 
-    /// Seconds from start to finish, or until `now` while it runs.
+    /// Seconds of issuing, from start until it ended or `now`.
     pub fn duration(&self, now: i64) -> Option<i64> {
-        self.started_at.map(|s| (self.completed_at.unwrap_or(now) - s).max(0))
+        self.started_at.map(|s| (self.issuing_ended_at().unwrap_or(now) - s).max(0))
     }
 
     /// Seconds until the rows left are done at `rate`, while any are left.
@@ -63,7 +69,7 @@ impl RecentRate {
     /// until there is one) the average.
     pub fn for_job(&self, job: &Job, now: i64) -> Option<f64> {
         let average = job.average_rate(now);
-        if job.status.is_finished() { average } else { self.per_second().or(average) }
+        if job.status == JobStatus::Processing { self.per_second().or(average) } else { average }
     }
 }
 

@@ -31,6 +31,10 @@ pub struct Job {
     pub submitted_by: Option<String>,
     pub created_at: i64,
     pub started_at: Option<i64>,
+    /// When its last row was issued (or failed): the end of issuing.
+    pub issued_at: Option<i64>,
+    /// When it reached a final status: for a completed job with e-mails
+    /// to send, after they were out.
     pub completed_at: Option<i64>,
     /// When its last e-mail was sent or finally failed (see
     /// `outbox::delivery`); `None` while any waits.
@@ -51,7 +55,7 @@ impl Job {
 
 const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
         j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
-        COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.completed_at,
+        COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
         j.delivery_completed_at
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
@@ -128,7 +132,7 @@ pub(crate) fn item_listing<'a>(explain: Explain, job_id: &'a str, filter: &ItemF
         "{explain}SELECT i.idx, i.line, i.name, i.email, i.classification, i.state,
                 CASE WHEN i.state = 'succeeded' THEN i.credential_id END AS credential_id,
                 i.error_code, i.error_message, i.finished_at,
-                o.status AS email_status, o.last_error AS email_error
+                o.id AS email_id, o.status AS email_status, o.last_error AS email_error
          FROM job_items i
          LEFT JOIN outbox o ON o.credential_id = i.credential_id AND i.state = 'succeeded'
          WHERE i.job_id = "
@@ -168,24 +172,41 @@ pub async fn credential_ids(db: &Db, org_id: &str, job_id: &str) -> CoreResult<V
         .await?)
 }
 
-/// The job's failed rows as `name,email,row,error` CSV: fix them and
-/// upload the file again (the extra columns are ignored by the upload).
+/// The rows whose credential was issued but whose e-mail bounced, in
+/// file order: found through the job's e-mails (few bounce).
+pub async fn bounced_items(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<JobItem>> {
+    get(db, org_id, job_id).await?;
+    Ok(sqlx::query_as(
+        "SELECT i.idx, i.line, i.name, i.email, i.classification, i.state, i.credential_id,
+                i.error_code, i.error_message, i.finished_at,
+                o.id AS email_id, o.status AS email_status, o.last_error AS email_error
+         FROM outbox o JOIN job_items i ON i.job_id = o.job_id AND i.credential_id = o.credential_id
+         WHERE o.job_id = $1 AND o.status = 'bounced' AND i.state = 'succeeded'
+         ORDER BY i.idx",
+    )
+    .bind(job_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The job's failed rows, and those whose e-mail bounced, as
+/// `name,email,row,error` CSV in file order: fix them and upload the file
+/// again (the extra columns are ignored by the upload).
 pub async fn failed_rows_csv(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>, r: [&str; 4]| out.write_record(r).map_err(anyhow::Error::from);
     write(&mut out, ["name", "email", "row", "error"])?;
-    // A 1 MB file can hold some 30,000 rows: read them a page at a time.
-    let mut after = None;
-    loop {
-        let page = ItemFilter { state: Some(ItemState::Failed), after, limit: 10_000 };
-        let rows = items(db, org_id, job_id, &page).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.idx);
-        for r in rows {
-            let row = r.row().to_string();
-            let error = r.error_message.unwrap_or_default();
-            write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &row, &neutralise(&error)])?;
-        }
+    let mut rows = failed_items(db, org_id, job_id).await?;
+    for mut bounced in bounced_items(db, org_id, job_id).await? {
+        bounced.error_message =
+            Some(format!("E-mail not delivered: {}", bounced.email_error.take().unwrap_or_default()));
+        rows.push(bounced);
+    }
+    rows.sort_by_key(|r| r.idx);
+    for r in rows {
+        let row = r.row().to_string();
+        let error = r.error_message.unwrap_or_default();
+        write(&mut out, [&neutralise(&r.name), &neutralise(&r.email), &row, &neutralise(&error)])?;
     }
     Ok(out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?)
 }

@@ -153,14 +153,20 @@ pub async fn record(
         finished_job: false,
         lease_lost: false,
     };
-    let finished_job = advance(&mut tx, &batch.job_id, &recorded, now).await?;
+    let finished_job = advance(&mut tx, &batch.job_id, &recorded, now, batch.delivers_email).await?;
     tx.commit().await?;
     Ok(Recorded { finished_job, ..recorded })
 }
 
 /// Adds a batch's results to its job's counts and closes the job when no
 /// item is left; returns whether it closed.
-pub(crate) async fn advance(tx: &mut crate::db::Conn, job_id: &str, recorded: &Recorded, now: i64) -> CoreResult<bool> {
+pub(crate) async fn advance(
+    tx: &mut crate::db::Conn,
+    job_id: &str,
+    recorded: &Recorded,
+    now: i64,
+    delivers_email: bool,
+) -> CoreResult<bool> {
     sqlx::query(
         "UPDATE jobs SET processed = processed + $1, succeeded = succeeded + $2, failed = failed + $3,
                          skipped = skipped + $4
@@ -173,7 +179,7 @@ pub(crate) async fn advance(tx: &mut crate::db::Conn, job_id: &str, recorded: &R
     .bind(job_id)
     .execute(&mut *tx)
     .await?;
-    finish_if_done(tx, job_id, now).await
+    finish_if_done(tx, job_id, now, delivers_email).await
 }
 
 /// Decides every row against the state as it is now (the org, the badge,
@@ -321,23 +327,36 @@ async fn insert_credentials(
 /// Rows per INSERT of outbox messages: 4 parameters each.
 const MESSAGES_PER_INSERT: usize = 4_000;
 
-async fn queue_emails(
+async fn queue_emails<'b>(
     tx: &mut crate::db::Conn,
-    batch: &Batch,
-    issued: &[(&Signed, &Option<(String, bool)>)],
+    batch: &'b Batch,
+    issued: &'b [(&'b Signed, &'b Option<(String, bool)>)],
     now: i64,
 ) -> CoreResult<()> {
     for chunk in issued.chunks(MESSAGES_PER_INSERT) {
         let mut q = Builder::on(
             Backend::of_conn(tx),
             "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
-                                 next_attempt_at, created_at)
+                                 last_error, next_attempt_at, created_at)
              SELECT column1, ",
         );
+        // An address that unsubscribed from the org is recorded as not
+        // sent: the credential stands, the e-mail about it does not go.
+        let suppressed = |q: &mut Builder<'b>| {
+            q.push("EXISTS (SELECT 1 FROM email_suppressions s WHERE s.org_id = ")
+                .push_bind(&batch.org_id)
+                .push(" AND s.email = LOWER(column3))");
+        };
         q.push_bind(&batch.org_id)
             .push(", 'credential_issued', column2, ")
             .push_bind(&batch.job_id)
-            .push(", column3, column4, 'queued', ")
+            .push(", column3, column4, CASE WHEN ");
+        suppressed(&mut q);
+        q.push(" THEN 'cancelled' ELSE 'queued' END, CASE WHEN ");
+        suppressed(&mut q);
+        q.push(" THEN ")
+            .push_bind(crate::outbox::unsubscribe::NOT_SENT)
+            .push(" END, ")
             .push_bind(now)
             .push(", ")
             .push_bind(now)

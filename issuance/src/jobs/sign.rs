@@ -122,6 +122,7 @@ mod tests {
             key,
             lease_token: "t".into(),
             issued_at: 1_790_000_000,
+            delivers_email: false,
             items: vec![LeasedItem {
                 idx: 0,
                 name: "Ada Lovelace".into(),

@@ -1,9 +1,10 @@
 //! The e-mails Laurel sends, each as plain text and HTML: a recipient's
-//! new credential (naming the badge and the org, with its public link), and
-//! an invitation to join an organisation (with its secret link).
+//! new credential (in the org's [`Template`], with its public link), and an
+//! invitation to join an organisation (with its secret link).
 
 use html_escape::encode_text;
 
+use super::template::{Template, Values};
 use crate::clock;
 use crate::credentials::vc::credential_url;
 
@@ -24,43 +25,18 @@ pub struct Rendered {
     pub html: String,
 }
 
-pub fn credential_issued(f: &Facts<'_>) -> Rendered {
+/// A recipient's credential e-mail, in the org's wording (or Laurel's).
+pub fn credential_issued(f: &Facts<'_>, template: &Template) -> Rendered {
     let url = credential_url(f.public_url, f.credential_id);
-    let validity = match f.expires_at {
-        Some(at) => format!("It is valid until {}.", day(at)),
-        None => "It does not expire.".to_owned(),
-    };
-    let subject = format!("{} awarded you “{}”", f.org_name, f.badge_name);
-    let text = format!(
-        "Hello {name},\n\n\
-         {org} has issued you the “{badge}” credential.\n\n\
-         {description}\n\n\
-         View, share or download it here:\n{url}\n\n\
-         {validity} It is a signed W3C Verifiable Credential: anyone you share the link with can check that \
-         {org} issued it and that it has not been revoked.\n",
-        name = f.recipient_name,
-        org = f.org_name,
-        badge = f.badge_name,
-        description = f.badge_description,
-    );
-    let e = |s: &str| encode_text(s).into_owned();
-    let html = html_page(&format!(
-        "<p>Hello {name},</p>\
-         <p><strong>{org}</strong> has issued you the <strong>“{badge}”</strong> credential.</p>\
-         <p style=\"color: #52606d\">{description}</p>\
-         {button}\
-         <p style=\"color: #52606d; font-size: 14px\">{validity} It is a signed W3C Verifiable Credential: anyone you \
-         share the link with can check that {org} issued it and that it has not been revoked.</p>\
-         <p style=\"color: #7b8794; font-size: 12px\">{link}</p>",
-        name = e(f.recipient_name),
-        org = e(f.org_name),
-        badge = e(f.badge_name),
-        description = e(f.badge_description),
-        button = button(&url, "View your credential"),
-        validity = e(&validity),
-        link = e(&url),
-    ));
-    Rendered { subject, text, html }
+    let expires = f.expires_at.map(day);
+    template.render(&Values {
+        recipient_name: f.recipient_name,
+        badge_name: f.badge_name,
+        badge_description: f.badge_description,
+        org_name: f.org_name,
+        credential_url: &url,
+        expires_at: expires.as_deref(),
+    })
 }
 
 /// The date part of a time, as e-mails show it: `2027-01-15`.
@@ -70,7 +46,7 @@ fn day(at: i64) -> String {
 
 /// Every HTML body in the same calm frame (mail clients ignore style
 /// sheets, so the styles are inline).
-fn html_page(body: &str) -> String {
+pub(super) fn html_page(body: &str) -> String {
     format!(
         "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5\">\
          {body}</body></html>"
@@ -78,7 +54,7 @@ fn html_page(body: &str) -> String {
 }
 
 /// The one call to action of a message.
-fn button(href: &str, label: &str) -> String {
+pub(super) fn button(href: &str, label: &str) -> String {
     format!(
         "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 18px; background: #2f6b4f; color: #fff; \
          border-radius: 6px; text-decoration: none\">{}</a></p>",
@@ -147,18 +123,21 @@ mod tests {
 
     #[test]
     fn a_message_names_the_badge_and_org_and_links_the_credential_in_both_bodies() {
-        let m = credential_issued(&Facts {
-            recipient_name: "Jane <Doe>",
-            org_name: "Demo & Co",
-            badge_name: "Rust 101",
-            badge_description: "Knows ownership.",
-            credential_id: "cred_1",
-            expires_at: Some(1_800_000_000),
-            public_url: "http://127.0.0.1:3000",
-        });
+        let m = credential_issued(
+            &Facts {
+                recipient_name: "Jane <Doe>",
+                org_name: "Demo & Co",
+                badge_name: "Rust 101",
+                badge_description: "Knows ownership.",
+                credential_id: "cred_1",
+                expires_at: Some(1_800_000_000),
+                public_url: "http://127.0.0.1:3000",
+            },
+            &Template::default_wording(),
+        );
         assert_eq!(m.subject, "Demo & Co awarded you “Rust 101”");
         assert!(m.text.contains("http://127.0.0.1:3000/credentials/cred_1"));
-        assert!(m.text.contains("valid until 2027-01-15"));
+        assert!(m.text.contains("It expires: 2027-01-15."));
         assert!(m.html.contains("href=\"http://127.0.0.1:3000/credentials/cred_1\""));
         assert!(m.html.contains("Jane &lt;Doe&gt;"), "names are escaped in HTML");
         assert!(m.html.contains("Demo &amp; Co"));

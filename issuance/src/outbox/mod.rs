@@ -6,20 +6,31 @@
 //! when one is configured; otherwise they wait here and the admin Outbox
 //! page shows them (never their bodies: an invitation's link is a secret).
 //!
-//! - [`message`]: subject and bodies, rendered when sent.
-//! - [`sender`]: the delivery loop, retries with backoff.
+//! - [`message`]: subject and bodies, rendered when sent, in the org's
+//!   [`template`] (edited through [`settings`]).
+//! - [`sender`]: the delivery loop, retries with backoff; [`pace`] per
+//!   recipient domain.
+//! - [`delivery`]: a job's delivery phase, until its e-mails are out.
+//! - [`bounce`]: returned e-mails, from the relay's DSNs.
+//! - [`resend`]: failed or bounced e-mails put back in the queue.
+//! - [`unsubscribe`]: the one-click unsubscribe link.
 
+pub mod bounce;
 mod compose;
-pub(crate) mod delivery;
+pub mod delivery;
 pub mod message;
 pub mod pace;
+pub mod resend;
 pub mod sender;
+pub mod settings;
+pub mod template;
+pub mod unsubscribe;
 
 pub use model::{MailKind, MailStatus, OutboxEntry};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Backend, Db, Explain};
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 
 const SELECT_ENTRY: &str =
     "SELECT o.id, o.kind, o.credential_id, o.job_id, o.to_email, o.to_name, b.name AS badge_name,
@@ -34,6 +45,7 @@ pub struct Counts {
     pub sent: i64,
     pub failed: i64,
     pub cancelled: i64,
+    pub bounced: i64,
 }
 
 impl Counts {
@@ -43,6 +55,7 @@ impl Counts {
             MailStatus::Sent => self.sent,
             MailStatus::Failed => self.failed,
             MailStatus::Cancelled => self.cancelled,
+            MailStatus::Bounced => self.bounced,
         }
     }
 
@@ -52,11 +65,12 @@ impl Counts {
             MailStatus::Sent => &mut self.sent,
             MailStatus::Failed => &mut self.failed,
             MailStatus::Cancelled => &mut self.cancelled,
+            MailStatus::Bounced => &mut self.bounced,
         }
     }
 
     pub fn total(&self) -> i64 {
-        self.queued + self.sent + self.failed + self.cancelled
+        self.queued + self.sent + self.failed + self.cancelled + self.bounced
     }
 }
 
@@ -67,7 +81,8 @@ pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
     format!(
         "UPDATE outbox SET status = 'cancelled', lease_until = NULL,
                 last_error = 'Not sent: the credential was revoked first.'
-         WHERE {} AND {} = $1 AND {} = 'queued'",
+         WHERE {} AND {} = $1 AND {} = 'queued'
+         RETURNING job_id",
         backend.in_json_strings("credential_id", "$2"),
         backend.unindexed("org_id"),
         backend.unindexed("status"),
@@ -76,7 +91,8 @@ pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
 
 /// Cancels the e-mails still waiting for `credential_ids`, in the
 /// transaction that revokes them: a recipient must never be told about a
-/// credential that no longer stands. Returns how many were cancelled.
+/// credential that no longer stands. A delivering job whose last waiting
+/// e-mails these were is completed. Returns how many were cancelled.
 pub async fn cancel_for_credentials(
     tx: &mut crate::db::Conn,
     org_id: &str,
@@ -87,8 +103,14 @@ pub async fn cancel_for_credentials(
     }
     let ids = serde_json::to_string(credential_ids).map_err(anyhow::Error::from)?;
     let sql = cancel_for_credentials_sql(Backend::of_conn(tx));
-    let done = sqlx::query(&sql).bind(org_id).bind(ids).execute(&mut *tx).await?;
-    Ok(done.rows_affected())
+    let jobs: Vec<Option<String>> = sqlx::query_scalar(&sql).bind(org_id).bind(ids).fetch_all(&mut *tx).await?;
+    let cancelled = jobs.len() as u64;
+    let mut jobs: Vec<String> = jobs.into_iter().flatten().collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
+    delivery::settle(tx, &jobs, crate::clock::now()).await?;
+    Ok(cancelled)
 }
 
 /// Queues the invitation e-mail for `invitation_id`, in the inviting
@@ -148,12 +170,17 @@ pub(crate) fn listing<'a>(
 
 /// How one job's messages stand: counted, as a job is bounded (the org's
 /// totals are kept as they change, see [`crate::tallies::outbox`]).
-pub async fn counts_for_job(db: &Db, org_id: &str, job_id: &str) -> CoreResult<Counts> {
+pub async fn counts_for_job<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    org_id: &str,
+    job_id: &str,
+) -> CoreResult<Counts> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*) FILTER (WHERE status = 'queued') AS queued,
                 COUNT(*) FILTER (WHERE status = 'sent') AS sent,
                 COUNT(*) FILTER (WHERE status = 'failed') AS failed,
-                COUNT(*) FILTER (WHERE status = 'cancelled') AS cancelled
+                COUNT(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+                COUNT(*) FILTER (WHERE status = 'bounced') AS bounced
          FROM outbox WHERE job_id = $1 AND org_id = $2",
     )
     .bind(job_id)
@@ -179,27 +206,14 @@ pub(crate) fn credential_listing<'a>(
     q
 }
 
-/// Puts a failed message back in the queue, to be tried again now.
-pub async fn retry(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<()> {
-    let done = sqlx::query(
-        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_until = NULL
-         WHERE id = $2 AND org_id = $3 AND status = 'failed'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(org_id)
-    .execute(db)
-    .await?;
-    if done.rows_affected() == 0 {
-        let exists: Option<String> = sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1 AND org_id = $2")
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(db)
-            .await?;
-        return Err(match exists {
-            Some(s) => CoreError::conflict(format!("This message is {s}; only a failed message can be retried.")),
-            None => CoreError::NotFound,
-        });
-    }
-    Ok(())
+/// The id of the org's message `id` when it belongs to `job_id`;
+/// otherwise `NotFound`.
+pub async fn job_message(db: &Db, org_id: &str, job_id: &str, id: &str) -> CoreResult<String> {
+    sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1 AND org_id = $2 AND job_id = $3")
+        .bind(id)
+        .bind(org_id)
+        .bind(job_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(crate::error::CoreError::NotFound)
 }

@@ -9,7 +9,6 @@
 //! for the pages. Messages are leased like job rows, so several processes
 //! can send from one outbox without sending anything twice.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +21,7 @@ use tokio::task::JoinSet;
 use super::{MailKind, MailStatus};
 use tokio::task::JoinHandle;
 
-use super::compose::{Site, build, credential_facts};
+use super::compose::{Facts, Site, build};
 use super::pace::{self, DomainPace, Pacer};
 use crate::clock;
 use crate::db::{Backend, Db};
@@ -110,6 +109,7 @@ pub fn spawn(db: Db, links: LinkKey, public_url: &str, config: SenderConfig) -> 
 #[derive(sqlx::FromRow)]
 pub(super) struct Due {
     pub(super) id: String,
+    pub(super) org_id: String,
     pub(super) kind: MailKind,
     pub(super) job_id: Option<String>,
     pub(super) credential_id: Option<String>,
@@ -157,6 +157,9 @@ impl Sender {
             }
             if sending.is_empty() {
                 if leased == 0 {
+                    if let Err(e) = super::delivery::settle_idle(&self.db, clock::now()).await {
+                        tracing::warn!(error = %e, "could not look for delivered jobs");
+                    }
                     tokio::select! {
                         _ = stopped.changed() => {}
                         _ = tokio::time::sleep(self.config.poll) => {}
@@ -187,7 +190,7 @@ impl Sender {
         let sql = format!(
             "UPDATE outbox SET lease_until = $1
              WHERE {} AND (lease_until IS NULL OR lease_until < $2)
-             RETURNING id, kind, job_id, credential_id, invitation_id, to_email, to_name, attempts",
+             RETURNING id, org_id, kind, job_id, credential_id, invitation_id, to_email, to_name, attempts",
             Backend::of(&self.db).picked(
                 "id",
                 "SELECT id FROM outbox
@@ -202,11 +205,11 @@ impl Sender {
     /// Builds each message (the credentials' facts read with one query)
     /// and starts its sending task.
     async fn start(&self, due: Vec<Due>, sessions: &Arc<Semaphore>, sending: &mut JoinSet<Sent>) {
-        let facts = match credential_facts(&self.db, &due).await {
+        let facts = match Facts::read(&self.db, &due).await {
             Ok(facts) => facts,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the credentials of due e-mails");
-                HashMap::new()
+                Facts::default()
             }
         };
         for m in due {

@@ -26,6 +26,7 @@ pub fn config(dir: &Path, workers: bool) -> Config {
         smtp_sessions: 16,
         smtp_lease_secs: 120,
         smtp_domain: issuance::outbox::pace::DomainPace::default(),
+        inbound_email_token: None,
         webhooks_allow_private: false,
         webhook_retry_ms: 5_000,
         clock: issuance::clock::Clock::system(),

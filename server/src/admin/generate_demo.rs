@@ -107,7 +107,7 @@ pub async fn generate(
     }
 
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let limits = ClaimLimits { max_items: 1000, lease: Duration::from_secs(600), per_sec: None };
+    let limits = ClaimLimits { max_items: 1000, lease: Duration::from_secs(600), per_sec: None, delivers_email: false };
     let rows_per_job = (credentials / EXPIRED_JOB_ONE_IN).clamp(1, MAX_ROWS_PER_JOB);
     let mut done = 0;
     let mut jobs = 0;

@@ -42,6 +42,7 @@ pub fn batch_json(job: &Job) -> Value {
         "cancelled": job.cancelled_rows(),
         "created_at": clock::rfc3339(job.created_at),
         "started_at": job.started_at.map(clock::rfc3339),
+        "issued_at": job.issued_at.map(clock::rfc3339),
         "completed_at": job.completed_at.map(clock::rfc3339),
         "delivery_completed_at": job.delivery_completed_at.map(clock::rfc3339),
         "submitted_by": job.submitted_by,
@@ -156,6 +157,7 @@ pub async fn get(State(state): State<ApiState>, Caller(key): Caller, Path(id): P
     let o = v.as_object_mut().expect("object");
     o.insert("credential_ids".into(), credential_ids.into());
     o.insert("errors".into(), errors.into());
+    o.insert("emails".into(), json!(issuance::outbox::counts_for_job(&state.db, &key.org_id, &id).await?));
     Ok(Json(v))
 }
 

@@ -176,6 +176,7 @@ pub fn job_json(job: &Job) -> Value {
         "cancelled": job.cancelled_rows(),
         "created_at": clock::rfc3339(job.created_at),
         "started_at": job.started_at.map(clock::rfc3339),
+        "issued_at": job.issued_at.map(clock::rfc3339),
         "completed_at": job.completed_at.map(clock::rfc3339),
         "delivery_completed_at": job.delivery_completed_at.map(clock::rfc3339),
         "badge_id": job.badge_id,
@@ -388,7 +389,8 @@ pub async fn items(
         .map(|i| {
             let error = i.error_code.clone().map(|code| json!({"code": code, "message": i.error_message}));
             json!({"index": i.idx, "row": i.row(), "email": i.email, "status": i.state,
-                   "credential_id": i.credential_id, "error": error})
+                   "credential_id": i.credential_id, "error": error,
+                   "email_status": i.email_status, "email_error": i.email_error})
         })
         .collect();
     Ok(Json(json!({"data": data, "has_more": next.is_some(), "next_cursor": next})))

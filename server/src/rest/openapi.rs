@@ -556,6 +556,12 @@ pub mod schemas {
         pub created_at: String,
         #[schema(format = DateTime, required = true)]
         pub started_at: Option<String>,
+        /// When the last item was issued (or failed); its e-mails may still
+        /// be going out, and the status stays `processing` until they are.
+        #[schema(format = DateTime, required = true)]
+        pub issued_at: Option<String>,
+        /// When the job reached its final status: for `completed`, once
+        /// every e-mail was sent or finally failed.
         #[schema(format = DateTime, required = true)]
         pub completed_at: Option<String>,
         /// When the finished job's last e-mail was sent or finally failed;
@@ -584,6 +590,7 @@ pub mod schemas {
         /// The issued credentials, in item order.
         pub credential_ids: Vec<String>,
         pub errors: Vec<BatchItemError>,
+        pub emails: EmailCounts,
     }
 
     /// Where one item of a batch stands.
@@ -621,6 +628,14 @@ pub mod schemas {
         pub credential_id: Option<String>,
         #[schema(required = true)]
         pub error: Option<BatchItemProblem>,
+        /// The e-mail to the recipient, once the row succeeded: `queued`,
+        /// `sent`, `failed`, `cancelled` or `bounced`.
+        #[schema(required = true)]
+        pub email_status: Option<String>,
+        /// Why it failed or bounced, as the relay or recipient's server
+        /// said.
+        #[schema(required = true)]
+        pub email_error: Option<String>,
     }
 
     #[derive(ToSchema)]
@@ -780,6 +795,12 @@ pub mod schemas {
         pub created_at: String,
         #[schema(format = DateTime, required = true)]
         pub started_at: Option<String>,
+        /// When the last row was issued (or failed); then the job is
+        /// `delivering` until its e-mails are out.
+        #[schema(format = DateTime, required = true)]
+        pub issued_at: Option<String>,
+        /// When the job reached its final status: for `completed`, once
+        /// every e-mail was sent or finally failed.
         #[schema(format = DateTime, required = true)]
         pub completed_at: Option<String>,
         /// When the finished job's last e-mail was sent or finally failed;
@@ -823,6 +844,9 @@ pub mod schemas {
         pub sent: i64,
         pub failed: i64,
         pub cancelled: i64,
+        /// Accepted by the relay, then returned (a delivery-status
+        /// notification posted to `/inbound/email/dsn`).
+        pub bounced: i64,
     }
 
     /// A CSV job with its credentials, failed rows and e-mails.
@@ -1216,6 +1240,7 @@ mod tests {
             submitted_by: None,
             created_at: 1,
             started_at: None,
+            issued_at: None,
             completed_at: None,
             delivery_completed_at: None,
         }

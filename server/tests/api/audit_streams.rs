@@ -14,16 +14,16 @@ use tokio::process::{Child, ChildStdout, Command};
 
 use crate::helpers::{TestApp, business, json, spawn_app, spawn_app_with};
 
-struct Receiver {
+pub(crate) struct Receiver {
     _child: Child,
     lines: Lines<BufReader<ChildStdout>>,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Receiver {
     /// Starts the receiver; it answers 500 to the first `fail_first`
     /// deliveries.
-    async fn start(fail_first: u32) -> (Receiver, tokio::process::ChildStdin) {
+    pub(crate) async fn start(fail_first: u32) -> (Receiver, tokio::process::ChildStdin) {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/webhook_receiver.py");
         let mut child = Command::new("python3")
             .arg(script)
@@ -40,7 +40,7 @@ impl Receiver {
         (Receiver { _child: child, lines, url: format!("http://127.0.0.1:{port}/hooks") }, stdin)
     }
 
-    async fn next(&mut self) -> Value {
+    pub(crate) async fn next(&mut self) -> Value {
         let line = tokio::time::timeout(Duration::from_secs(20), self.lines.next_line())
             .await
             .expect("a delivery arrives")
@@ -50,7 +50,7 @@ impl Receiver {
     }
 }
 
-async fn stream(app: &TestApp, key: &str, url: &str, actions: Value) -> (String, String) {
+pub(crate) async fn stream(app: &TestApp, key: &str, url: &str, actions: Value) -> (String, String) {
     let (status, v) =
         json(app.post_json("/v1/audit/streams", key, json!({"url": url, "actions": actions})).await).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");

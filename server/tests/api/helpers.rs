@@ -54,6 +54,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_sessions: 16,
         smtp_lease_secs: 120,
         smtp_domain: issuance::outbox::pace::DomainPace::default(),
+        inbound_email_token: Some(INBOUND_EMAIL_TOKEN.into()),
         // The receivers the webhook tests start listen on loopback.
         webhooks_allow_private: true,
         webhook_retry_ms: 100,
@@ -107,6 +108,8 @@ impl TestApp {
 
 /// Base64 of the bytes 0..32: a fixed key, so tests need no key file.
 pub const TEST_MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+/// What the relay sends to post bounces to `/inbound/email/dsn`.
+pub const INBOUND_EMAIL_TOKEN: &str = "inbound-test-token";
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests
 /// look at them). A request that gets no answer in a minute fails instead
@@ -299,6 +302,19 @@ pub async fn wait_for_job(db: &Db, job_id: &str) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("job {job_id} did not finish within 30 s");
+}
+
+/// Waits (up to 30 s) until the job is `status`.
+pub async fn wait_for_status(db: &Db, job_id: &str, status: issuance::jobs::JobStatus) {
+    for _ in 0..600 {
+        let now: issuance::jobs::JobStatus =
+            sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(job_id).fetch_one(db).await.unwrap();
+        if now == status {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("job {job_id} was not {status} within 30 s");
 }
 
 /// A badge of `org` named `name`, valid for 365 days; returns its id.

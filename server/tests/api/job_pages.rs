@@ -371,8 +371,9 @@ async fn a_job_page_says_nothing_about_unsent_mail_when_the_server_sends_it() {
     app.member(&org, "issuer@example.com", Role::Issuer).await;
     let issuer = app.signed_in("issuer@example.com").await;
     let job = submit_csv(&app, &issuer, &org, &badge, "name,email\nJane,jane@example.com\n").await;
-    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+    crate::helpers::wait_for_status(&app.db, &job, issuance::jobs::JobStatus::Delivering).await;
     let page = html(&app, &issuer, &format!("/organizations/{org}/jobs/{job}")).await;
+    assert!(page.contains("Issued, e-mailing"), "issued, its e-mail still to go");
     assert!(page.contains("job-emails-queued"), "the e-mail counts are shown");
     assert!(!page.contains("job-smtp-note"), "no note that e-mail is off");
 }

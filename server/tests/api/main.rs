@@ -20,6 +20,7 @@ mod cross_site;
 mod dashboard;
 mod delivery_pace;
 mod email_delivery;
+mod email_lifecycle;
 mod helpers;
 mod idempotency;
 mod job_pages;

@@ -213,7 +213,8 @@ async fn two_processes_leasing_one_job_at_the_same_moment_never_lease_the_same_r
         let db = issuance::db::connect(&s.db_url).await.unwrap();
         let (job, master, barrier) = (job.clone(), master.clone(), barrier.clone());
         claimers.push(tokio::spawn(async move {
-            let limits = ClaimLimits { max_items: 50, lease: Duration::from_secs(600), per_sec: None };
+            let limits =
+                ClaimLimits { max_items: 50, lease: Duration::from_secs(600), per_sec: None, delivers_email: false };
             let mut leased = Vec::new();
             loop {
                 barrier.wait().await;

@@ -126,6 +126,7 @@ pub struct OutboxView {
     pub sent: i64,
     pub failed: i64,
     pub cancelled: i64,
+    pub bounced: i64,
     pub smtp_configured: bool,
     pub filter: Option<MailStatus>,
     pub messages: Vec<OutboxEntry>,

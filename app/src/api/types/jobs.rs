@@ -69,8 +69,11 @@ pub struct JobSnapshot {
     pub emails_queued: i64,
     pub emails_sent: i64,
     pub emails_failed: i64,
-    /// Not sent because the credential was revoked first.
+    /// Not sent because the credential was revoked first (or the recipient
+    /// unsubscribed).
     pub emails_cancelled: i64,
+    /// Accepted by the relay, then returned by the recipient's server.
+    pub emails_bounced: i64,
     /// Credentials issued per second, lately (while running) or on average.
     pub rate: Option<f64>,
     /// Estimated seconds until the job is done, while it runs.

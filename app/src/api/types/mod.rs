@@ -9,12 +9,14 @@ pub use model::{
 
 mod bulk;
 mod credentials;
+mod email;
 mod jobs;
 mod org;
 mod streams;
 
 pub use bulk::*;
 pub use credentials::*;
+pub use email::*;
 pub use jobs::*;
 pub use org::*;
 pub use streams::*;
