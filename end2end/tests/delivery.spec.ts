@@ -121,11 +121,16 @@ test("a job page goes Processing, then Issued, e-mailing with its e-mail counter
   await expect
     .poll(
       async () => {
-        const status = await page.locator("#job-live").getAttribute("data-job-status");
+        // One read of the page, so the three agree with each other.
+        const { status, label, sent } = await page.evaluate(() => ({
+          status: document.querySelector("#job-live")?.getAttribute("data-job-status"),
+          label: (document.querySelector("#job-status") as HTMLElement | null)?.innerText,
+          sent: Number((document.querySelector("#job-emails-sent") as HTMLElement | null)?.innerText.replace(/,/g, "")),
+        }));
         if (status && seen[seen.length - 1] !== status) seen.push(status);
         if (status === "delivering") {
-          labels.add(await page.locator("#job-status").innerText());
-          sentWhileMailing.push(Number((await page.locator("#job-emails-sent").innerText()).replace(/,/g, "")));
+          labels.add(label ?? "");
+          sentWhileMailing.push(sent);
         }
         return status;
       },

@@ -64,6 +64,10 @@ pub enum AuditAction {
     /// A recipient asked not to be e-mailed by the org again.
     #[strum(serialize = "email.unsubscribed")]
     EmailUnsubscribed,
+    /// A recipient reported a credential e-mail as spam (a feedback report
+    /// the relay passed on); the org e-mails them no more.
+    #[strum(serialize = "email.complained")]
+    EmailComplained,
     /// A member put failed or bounced e-mails back in the queue.
     #[strum(serialize = "email.resent")]
     EmailResent,

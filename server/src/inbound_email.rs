@@ -1,6 +1,7 @@
 //! `POST /inbound/email/dsn`: the relay posts each delivery-status
-//! notification (RFC 3464) it receives for Laurel's messages here, as the
-//! raw message (`message/rfc822`, or any type: the body is read as one).
+//! notification (RFC 3464, a bounce) and each feedback report (RFC 5965, a
+//! spam complaint) it receives for Laurel's messages here, as the raw
+//! message (`message/rfc822`, or any type: the body is read as one).
 //! Postfix's `pipe` transport with `curl --data-binary @-`, or a relay's
 //! "forward bounces to URL" setting, does it.
 //!
@@ -59,11 +60,17 @@ async fn dsn(State(inbound): State<Inbound>, headers: HeaderMap, body: Bytes) ->
     }
     match issuance::outbox::bounce::receive(&inbound.site.db, &body, inbound.site.clock.now()).await {
         Ok(recorded) => {
-            (StatusCode::OK, Json(json!({"bounced": recorded.marked, "unmatched": recorded.unmatched}))).into_response()
+            let answer =
+                json!({"bounced": recorded.marked, "complained": recorded.complained, "unmatched": recorded.unmatched});
+            (StatusCode::OK, Json(answer)).into_response()
         }
         Err(issuance::CoreError::Validation(errors)) => {
             let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
-            (StatusCode::UNPROCESSABLE_ENTITY, format!("Not a delivery-status notification: {message}")).into_response()
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Not a delivery-status notification or feedback report: {message}"),
+            )
+                .into_response()
         }
         Err(e) => Refusal::from_core(e, "recording a bounce").into_response(),
     }

@@ -1,12 +1,16 @@
-//! Bounces: a recipient's server that accepted nothing, or gave up later,
-//! sends a delivery-status notification (RFC 3464) back to the sender. The
-//! relay posts it to `POST /inbound/email/dsn`; here it is read and the
-//! returned e-mail is marked `bounced`, with the reason, on the job's rows,
-//! in its failed-rows CSV and in the audit log.
+//! What comes back about a sent e-mail, as the relay posts it to `POST
+//! /inbound/email/dsn`:
+//! - a bounce: a recipient's server that took nothing, or gave up later,
+//!   sends a delivery-status notification (RFC 3464). The e-mail is marked
+//!   `bounced`, with the reason, on the job's rows, in its failed-rows CSV
+//!   and in the audit log.
+//! - a complaint: a mailbox provider's feedback report (RFC 5965) says the
+//!   recipient marked it as spam. The org e-mails that address no more
+//!   (as if they had unsubscribed), and the audit log says so.
 //!
-//! A DSN quotes the returned message's headers, whose Message-ID is the
-//! outbox row's (see [`super::compose`]), and names the recipient that
-//! failed; both must match a row for it to be marked.
+//! Either quotes the returned message's headers, whose Message-ID is the
+//! outbox row's (see [`super::compose`]), and names the recipient; both
+//! must match a row for it to count.
 
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -36,18 +40,38 @@ impl Failure {
     }
 }
 
-/// Reads the recipients a DSN reports as `failed`; `delayed`, `delivered`,
-/// `relayed` and `expanded` reports are not failures and are left out.
-/// The error says what the message lacks.
-pub fn parse(raw: &[u8]) -> Result<Vec<Failure>, String> {
+/// A recipient who reported the message as spam.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Complaint {
+    pub message_id: String,
+    /// `Original-Rcpt-To`, when the report names it.
+    pub recipient: Option<String>,
+    /// `abuse`, `fraud`, …
+    pub feedback_type: String,
+}
+
+/// What a posted report says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// The recipients a DSN reports as `failed`; `delayed`, `delivered`,
+    /// `relayed` and `expanded` reports are not failures and are left out.
+    Bounces(Vec<Failure>),
+    Complaint(Complaint),
+}
+
+/// Reads a DSN or a feedback report; the error says what the message
+/// lacks.
+pub fn parse(raw: &[u8]) -> Result<Report, String> {
     let message = MessageParser::default().parse(raw).ok_or("the body is not an e-mail message")?;
     let mut status_part = None;
+    let mut feedback_part = None;
     let mut original_id = None;
     for part in &message.parts {
         let Some(ct) = part.content_type() else { continue };
         let kind = (ct.ctype().to_ascii_lowercase(), ct.subtype().map(str::to_ascii_lowercase));
         match (kind.0.as_str(), kind.1.as_deref()) {
             ("message", Some("delivery-status" | "global-delivery-status")) => status_part = Some(part.contents()),
+            ("message", Some("feedback-report")) => feedback_part = Some(part.contents()),
             ("text", Some("rfc822-headers")) => {
                 original_id = MessageParser::default()
                     .parse_headers(part.contents())
@@ -59,10 +83,24 @@ pub fn parse(raw: &[u8]) -> Result<Vec<Failure>, String> {
             _ => {}
         }
     }
-    let status_part = status_part.ok_or("no message/delivery-status part: is it an RFC 3464 report?")?;
+    if status_part.is_none() && feedback_part.is_none() {
+        return Err("no message/delivery-status part (RFC 3464) nor message/feedback-report part (RFC 5965)".into());
+    }
     let original_id =
         original_id.ok_or("the report quotes no Message-ID of the returned message (text/rfc822-headers)")?;
     let message_id = original_id.split('@').next().unwrap_or_default().trim_matches(['<', '>']).to_owned();
+
+    if let Some(feedback) = feedback_part {
+        let text = String::from_utf8_lossy(feedback).replace("\r\n", "\n");
+        let fields = fields(&text);
+        let field = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+        return Ok(Report::Complaint(Complaint {
+            message_id,
+            recipient: field("Original-Rcpt-To"),
+            feedback_type: field("Feedback-Type").ok_or("the feedback report has no Feedback-Type field")?,
+        }));
+    }
+    let status_part = status_part.unwrap_or_default();
 
     let text = String::from_utf8_lossy(status_part).replace("\r\n", "\n");
     let mut failures = Vec::new();
@@ -88,7 +126,7 @@ pub fn parse(raw: &[u8]) -> Result<Vec<Failure>, String> {
             diagnostic,
         });
     }
-    Ok(failures)
+    Ok(Report::Bounces(failures))
 }
 
 /// `Name: value` fields of one group, folded lines joined.
@@ -112,6 +150,9 @@ fn fields(group: &str) -> Vec<(String, String)> {
 pub struct Recorded {
     /// Outbox ids newly marked bounced.
     pub marked: Vec<String>,
+    /// Outbox ids whose recipient complained (their address newly
+    /// suppressed).
+    pub complained: Vec<String>,
     /// Failures that matched no e-mail we sent (another sender's, or a
     /// recipient the row was not sent to).
     pub unmatched: usize,
@@ -160,10 +201,42 @@ pub async fn record(db: &Db, failures: &[Failure], now: i64) -> CoreResult<Recor
     Ok(out)
 }
 
-/// Parses and records a posted DSN: a malformed report is refused whole.
+/// Stops the org's e-mails to a recipient who reported one as spam, and
+/// records an `email.complained` audit event (once per address).
+pub async fn record_complaint(db: &Db, c: &Complaint, now: i64) -> CoreResult<Recorded> {
+    let mut out = Recorded::default();
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT org_id, to_email, credential_id FROM outbox WHERE id = $1 AND status IN ('sent', 'bounced')",
+    )
+    .bind(&c.message_id)
+    .fetch_optional(db)
+    .await?;
+    let Some((org_id, to, credential_id)) =
+        row.filter(|(_, to, _)| c.recipient.as_deref().is_none_or(|r| r.eq_ignore_ascii_case(to)))
+    else {
+        out.unmatched = 1;
+        return Ok(out);
+    };
+    let mut tx = db.begin().await?;
+    if super::unsubscribe::suppress(&mut tx, &org_id, &to, super::unsubscribe::Reason::Complained, now).await? {
+        let summary =
+            format!("{to} reported a credential e-mail as spam ({}); they are e-mailed no more", c.feedback_type);
+        let data = serde_json::json!({"message_id": c.message_id, "to": to, "feedback_type": c.feedback_type});
+        let subject = credential_id.as_deref().unwrap_or(&c.message_id);
+        let entry = Entry::new(Actor::system(), AuditAction::EmailComplained, Some(subject), summary).with(data);
+        audit::record(&mut *tx, &org_id, entry).await?;
+        out.complained.push(c.message_id.clone());
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Parses and records a posted report: a malformed one is refused whole.
 pub async fn receive(db: &Db, raw: &[u8], now: i64) -> CoreResult<Recorded> {
-    let failures = parse(raw).map_err(|e| CoreError::field("body", e))?;
-    record(db, &failures, now).await
+    match parse(raw).map_err(|e| CoreError::field("body", e))? {
+        Report::Bounces(failures) => record(db, &failures, now).await,
+        Report::Complaint(c) => record_complaint(db, &c, now).await,
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +283,11 @@ mod tests {
 
     #[test]
     fn a_failed_recipient_is_read_with_its_status_and_what_its_server_said() {
-        let failures = parse(dsn("msg_01ABC", "jane@university.example", "failed").as_bytes()).unwrap();
+        let Report::Bounces(failures) =
+            parse(dsn("msg_01ABC", "jane@university.example", "failed").as_bytes()).unwrap()
+        else {
+            panic!("a DSN is bounces")
+        };
         assert_eq!(
             failures,
             [Failure {
@@ -230,12 +307,35 @@ mod tests {
 
     #[test]
     fn a_delay_report_is_not_a_bounce() {
-        assert_eq!(parse(dsn("msg_1", "jane@university.example", "delayed").as_bytes()).unwrap(), []);
+        assert_eq!(
+            parse(dsn("msg_1", "jane@university.example", "delayed").as_bytes()).unwrap(),
+            Report::Bounces(vec![])
+        );
     }
 
     #[test]
     fn a_message_that_is_not_a_report_is_refused_saying_why() {
         let e = parse(b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n").unwrap_err();
         assert!(e.contains("no message/delivery-status part"), "{e}");
+    }
+
+    #[test]
+    fn a_feedback_report_is_a_complaint_about_the_quoted_message() {
+        let arf = "From: fbl@mailbox.example\r\nTo: fbl@laurel.example\r\nMIME-Version: 1.0\r\n\
+                   Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n\
+                   --F\r\nContent-Type: text/plain\r\n\r\nThis is an abuse report.\r\n\
+                   --F\r\nContent-Type: message/feedback-report\r\n\r\n\
+                   Feedback-Type: abuse\r\nUser-Agent: Mailbox/1.0\r\nVersion: 1\r\n\
+                   Original-Rcpt-To: jane@mailbox.example\r\n\r\n\
+                   --F\r\nContent-Type: text/rfc822-headers\r\n\r\n\
+                   Message-ID: <msg_9@laurel.example>\r\nSubject: Your badge\r\n\r\n--F--\r\n";
+        assert_eq!(
+            parse(arf.as_bytes()).unwrap(),
+            Report::Complaint(Complaint {
+                message_id: "msg_9".into(),
+                recipient: Some("jane@mailbox.example".into()),
+                feedback_type: "abuse".into(),
+            })
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! One-click unsubscribe (RFC 8058): every credential e-mail carries a
 //! `List-Unsubscribe` link secret to that message. Following it stops the
-//! org's credential e-mails to that address: its waiting ones are
-//! cancelled, and later ones are recorded as not sent. Credentials are
-//! still issued; only the e-mail about them stops.
+//! org's credential e-mails to that address ([`suppress`], as a spam
+//! complaint does too): its waiting ones are cancelled, and later ones are
+//! recorded as not sent. Credentials are still issued; only the e-mail
+//! about them stops.
 
 use subtle::ConstantTimeEq;
 
@@ -12,7 +13,24 @@ use crate::error::{CoreError, CoreResult};
 use crate::orgs::invitations::LinkKey;
 
 /// Why a suppressed address's e-mails are not sent.
-pub const NOT_SENT: &str = "Not sent: the recipient unsubscribed from this organisation's e-mails.";
+pub const NOT_SENT: &str =
+    "Not sent: the recipient unsubscribed from this organisation's e-mails (or reported one as spam).";
+
+/// Why an address stopped getting the org's e-mails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    Unsubscribed,
+    Complained,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Reason::Unsubscribed => "unsubscribed",
+            Reason::Complained => "complained",
+        }
+    }
+}
 
 fn token(links: &LinkKey, message_id: &str) -> String {
     // Domain-separated from invitation tokens, which sign `inv_…` ids.
@@ -53,32 +71,7 @@ pub async fn subscriber(db: &Db, links: &LinkKey, message_id: &str, given: &str)
 pub async fn unsubscribe(db: &Db, links: &LinkKey, message_id: &str, given: &str, now: i64) -> CoreResult<Subscriber> {
     let s = subscriber(db, links, message_id, given).await?;
     let mut tx = db.begin().await?;
-    let email = s.email.to_lowercase();
-    let added = sqlx::query(
-        "INSERT INTO email_suppressions (org_id, email, reason, created_at) VALUES ($1, $2, 'unsubscribed', $3)
-         ON CONFLICT (org_id, email) DO NOTHING",
-    )
-    .bind(&s.org_id)
-    .bind(&email)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if added.rows_affected() == 1 {
-        let jobs: Vec<Option<String>> = sqlx::query_scalar(
-            "UPDATE outbox SET status = 'cancelled', lease_until = NULL, last_error = $1
-             WHERE org_id = $2 AND LOWER(to_email) = $3 AND kind = 'credential_issued' AND status = 'queued'
-             RETURNING job_id",
-        )
-        .bind(NOT_SENT)
-        .bind(&s.org_id)
-        .bind(&email)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut jobs: Vec<String> = jobs.into_iter().flatten().collect();
-        jobs.sort_unstable();
-        jobs.dedup();
-        let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
-        super::delivery::settle(&mut tx, &jobs, now).await?;
+    if suppress(&mut tx, &s.org_id, &s.email, Reason::Unsubscribed, now).await? {
         let summary = format!("{} unsubscribed from the organisation's e-mails", s.email);
         let entry = Entry::new(Actor::system(), AuditAction::EmailUnsubscribed, Some(message_id), summary)
             .with(serde_json::json!({"email": s.email, "message_id": message_id}));
@@ -86,4 +79,47 @@ pub async fn unsubscribe(db: &Db, links: &LinkKey, message_id: &str, given: &str
     }
     tx.commit().await?;
     Ok(s)
+}
+
+/// Stops the org's credential e-mails to `email`: its waiting ones are
+/// cancelled (completing a delivering job they held open) and later ones
+/// are recorded as not sent. Returns whether the address was new to the
+/// list.
+pub(crate) async fn suppress(
+    tx: &mut crate::db::Conn,
+    org_id: &str,
+    email: &str,
+    reason: Reason,
+    now: i64,
+) -> CoreResult<bool> {
+    let email = email.to_lowercase();
+    let added = sqlx::query(
+        "INSERT INTO email_suppressions (org_id, email, reason, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, email) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(&email)
+    .bind(reason.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let jobs: Vec<Option<String>> = sqlx::query_scalar(
+        "UPDATE outbox SET status = 'cancelled', lease_until = NULL, last_error = $1
+         WHERE org_id = $2 AND LOWER(to_email) = $3 AND kind = 'credential_issued' AND status = 'queued'
+         RETURNING job_id",
+    )
+    .bind(NOT_SENT)
+    .bind(org_id)
+    .bind(&email)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut jobs: Vec<String> = jobs.into_iter().flatten().collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
+    super::delivery::settle(tx, &jobs, now).await?;
+    Ok(true)
 }

@@ -290,3 +290,34 @@ async fn the_org_s_wording_reply_to_and_unsubscribe_link_reach_recipients_and_un
     assert_eq!(test["reply_to"], "registrar@acme.test");
     assert_eq!(test["list_unsubscribe"], Value::Null, "only credential e-mails carry the link");
 }
+
+#[tokio::test]
+async fn a_spam_complaint_stops_the_org_s_e_mails_to_that_recipient() {
+    let port = free_port();
+    let relay = SmtpServer::start(port).await;
+    let app = app_mailing_to(port).await;
+    let (_, key, badge) = org_with_badge(&app).await;
+    let job = submit_bulk(&app, &key, &badge, "name,email\nAda,ada@one.test\n").await;
+    job_when(&app, &key, &job, |v| v["status"] == "completed").await;
+    let message_id = relay.messages(1).await[0]["message_id"].as_str().unwrap().to_owned();
+
+    // A mailbox provider's feedback report (RFC 5965), as the relay passes it on.
+    let arf = format!(
+        "From: fbl@mailbox.example\r\nTo: fbl@laurel.test\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n\
+         --F\r\nContent-Type: text/plain\r\n\r\nThis is an e-mail abuse report.\r\n\
+         --F\r\nContent-Type: message/feedback-report\r\n\r\n\
+         Feedback-Type: abuse\r\nUser-Agent: Mailbox-FBL/1.0\r\nVersion: 1\r\nOriginal-Rcpt-To: ada@one.test\r\n\r\n\
+         --F\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {message_id}\r\nTo: ada@one.test\r\n\r\n--F--\r\n"
+    );
+    let (status, v) = json(post_dsn(&app, Some(INBOUND_EMAIL_TOKEN), arf).await).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["complained"].as_array().map(Vec::len), Some(1), "{v}");
+    let (_, audit) = json(app.get_json("/v1/audit/events?action=email.complained", &key).await).await;
+    assert_eq!(audit["data"][0]["data"]["feedback_type"], "abuse", "{audit}");
+
+    let second = submit_bulk(&app, &key, &badge, "name,email\nAda,ada@one.test\nBob,bob@two.test\n").await;
+    let done = job_when(&app, &key, &second, |v| v["status"] == "completed").await;
+    assert_eq!((done["emails"]["sent"].as_i64(), done["emails"]["cancelled"].as_i64()), (Some(1), Some(1)), "{done}");
+    assert_eq!(relay.messages(2).await[1]["rcpt_tos"], json!(["bob@two.test"]));
+}
