@@ -17,6 +17,7 @@ pub mod did;
 pub mod email;
 pub mod error;
 pub mod idempotency;
+pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod jws;

@@ -71,6 +71,9 @@ pub enum AuditAction {
     /// A member put failed or bounced e-mails back in the queue.
     #[strum(serialize = "email.resent")]
     EmailResent,
+    /// A member approved or declined an identity session held for review.
+    #[strum(serialize = "identity_session.reviewed")]
+    IdentitySessionReviewed,
     /// A member changed the org's credential e-mail or its Reply-To.
     #[strum(serialize = "email_template.edited")]
     EmailTemplateEdited,

@@ -10,6 +10,7 @@ mod term;
 pub mod audit;
 
 pub mod credential;
+pub mod identity;
 pub mod job;
 pub mod mail;
 pub mod notice;
@@ -21,6 +22,10 @@ pub mod webhook;
 
 pub use audit::AuditAction;
 pub use credential::{CredentialStatus, CredentialType};
+pub use identity::{
+    AccountStatus, CheckName, CheckStatus, DocumentKind, DocumentSide, FailedCheckRule, IdClass, SessionStatus,
+    VerificationStatus,
+};
 pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use notice::Notice;
@@ -68,6 +73,15 @@ mod tests {
         agree(MailKind::ALL);
         agree(Notice::ALL);
         agree(EventType::ALL);
+        agree(AccountStatus::ALL);
+        agree(SessionStatus::ALL);
+        agree(DocumentKind::ALL);
+        agree(IdClass::ALL);
+        agree(DocumentSide::ALL);
+        agree(VerificationStatus::ALL);
+        agree(CheckStatus::ALL);
+        agree(CheckName::ALL);
+        agree(FailedCheckRule::ALL);
         agree(AuditAction::ALL);
         agree(StreamStatus::ALL);
         agree(DeliveryStatus::ALL);

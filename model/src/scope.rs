@@ -20,6 +20,11 @@ pub enum Scope {
     WebhooksWrite,
     #[strum(serialize = "audit:read")]
     AuditRead,
+    /// The Identity API: accounts, sessions, documents, verifications.
+    #[strum(serialize = "identity:read")]
+    IdentityRead,
+    #[strum(serialize = "identity:write")]
+    IdentityWrite,
 }
 
 crate::term::named_terms!(Scope);

@@ -38,6 +38,7 @@ struct Workers {
     engine: EngineHandle,
     sender: Option<SenderHandle>,
     webhooks: WebhookSenderHandle,
+    verifications: issuance::identity::worker::WorkerHandle,
 }
 
 impl Workers {
@@ -75,12 +76,18 @@ impl Workers {
                 ..WebhookConfig::default()
             },
         );
-        Ok(Self { engine, sender, webhooks })
+        let verifications = issuance::identity::worker::spawn(
+            state.db.clone(),
+            state.files.clone(),
+            std::time::Duration::from_millis(500),
+        );
+        Ok(Self { engine, sender, webhooks, verifications })
     }
 
     async fn stop(self) {
         self.engine.stop().await;
         self.webhooks.stop().await;
+        self.verifications.stop().await;
         if let Some(sender) = self.sender {
             sender.stop().await;
         }
@@ -93,7 +100,8 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = issuance::db::connect_with(&config.database_url, config.db).await?;
         let master_key = config.master_key()?;
-        let mut state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some());
+        let mut state = Site::new(db, master_key, config.public_url.clone(), config.smtp_url.is_some())
+            .with_data_dir(&config.data_dir);
         state.clock = config.clock.clone();
         state.webhooks_allow_private = config.webhooks_allow_private;
         let listener = TcpListener::bind(config.addr)

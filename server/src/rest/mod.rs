@@ -10,6 +10,7 @@ mod credentials;
 mod error;
 mod extract;
 mod idempotent;
+mod identity;
 mod keys;
 pub mod openapi;
 mod public;
@@ -61,7 +62,10 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/batch-issue/{job_id}/items", get(batch::items))
         .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
         .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
-    let v1 = batches.merge(v1);
+    // The Identity API: 1 MB documents, and images up to 15 MB on their
+    // upload links (a limit of their own, inside this one).
+    let identity = identity::router().layer(DefaultBodyLimit::max(MAX_BODY));
+    let v1 = batches.merge(identity).merge(v1);
     Router::new()
         .nest("/v1", v1)
         .route("/organizations/{org_id}/did.json", get(public::did_document))

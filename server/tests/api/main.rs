@@ -23,6 +23,7 @@ mod email_delivery;
 mod email_lifecycle;
 mod helpers;
 mod idempotency;
+mod identity;
 mod job_pages;
 mod members;
 mod ob3_conformance;

@@ -1,0 +1,355 @@
+//! The Identity API over HTTP, in JSON:API: an account, a session, a
+//! passport whose MRZ PyPI's `mrz` generated and whose photo Pillow drew,
+//! its image `PUT` to the signed link, and the verification's checks.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use issuance::api_keys::Scope;
+use issuance::orgs::Plan;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const MEDIA: &str = "application/vnd.api+json";
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/identity_fixtures.py");
+
+/// A passport's MRZ from PyPI's `mrz` generator.
+fn td3(surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> String {
+    let out = Command::new("python3")
+        .args([FIXTURES, "td3", surname, given, number, "SWE", birth, "F", expiry])
+        .output()
+        .expect("python3 runs (scripts/test installs PyPI's mrz and Pillow)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A document photo drawn by Pillow; `blur` as a shaking hand takes it.
+fn photo(blur: bool) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.jpg");
+    let mut args = vec![FIXTURES.to_owned(), "image".into(), path.display().to_string()];
+    if blur {
+        args.push("blur".into());
+    }
+    let out = Command::new("python3").args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(path).unwrap()
+}
+
+struct Api<'a> {
+    app: &'a TestApp,
+    key: String,
+}
+
+impl Api<'_> {
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut r = self.app.client.request(method, self.app.url(path)).header("x-api-key", &self.key);
+        if let Some(body) = body {
+            r = r.header("content-type", MEDIA).body(body.to_string());
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status();
+        if status != StatusCode::NO_CONTENT {
+            assert_eq!(r.headers()["content-type"], MEDIA, "{path}");
+        }
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+}
+
+async fn setup(app: &TestApp) -> Api<'_> {
+    let org = app.org("Acme Bank", Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite]).await;
+    Api { app, key }
+}
+
+/// An account and a session for Anna Eriksson, born 1974-08-12 (or as
+/// `name_last` says): the session's id.
+async fn new_session(api: &Api<'_>, name_last: &str) -> String {
+    let (status, account) = api.post("/v1/accounts", json!({"data": {"type": "account", "attributes": {}}})).await;
+    assert_eq!(status, StatusCode::CREATED, "{account}");
+    let (status, s) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session",
+                "attributes": {"name_first": "Anna", "name_last": name_last, "birthdate": "1974-08-12"},
+                "relationships": {"account": {"data": {"type": "account", "id": account["data"]["id"]}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    s["data"]["id"].as_str().unwrap().to_owned()
+}
+
+/// A passport with `mrz` in `session`, its photo uploaded: the document.
+async fn passport(api: &Api<'_>, session: &str, mrz: &str, image: &[u8]) -> Value {
+    let (status, doc) = api
+        .post(
+            "/v1/documents",
+            json!({"data": {"type": "document/idv", "attributes": {"id_class": "pp", "country_code": "SE", "mrz": mrz},
+                   "relationships": {"session": {"data": {"type": "session", "id": session}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let urls = doc["meta"]["upload_urls"].as_object().unwrap();
+    assert_eq!(urls.keys().collect::<Vec<_>>(), ["front"], "a passport has one page to upload");
+    let r = put_image(api.app, urls["front"].as_str().unwrap(), "image/jpeg", image.to_vec()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    doc
+}
+
+async fn put_image(app: &TestApp, url: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    // The link names the public address; the test server listens elsewhere.
+    let path = url.strip_prefix(&app.public_url).expect("a link to this site");
+    app.client.put(app.url(path)).header("content-type", content_type).body(body).send().await.unwrap()
+}
+
+/// Submits the session and waits for its decision: the session and its
+/// verification.
+async fn decided(api: &Api<'_>, session: &str) -> (Value, Value) {
+    let (status, s) = api.post(&format!("/v1/sessions/{session}/submit"), json!(null)).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    assert_eq!(s["data"]["attributes"]["status"], "pending");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, s) = api.get(&format!("/v1/sessions/{session}?include=documents")).await;
+        if s["data"]["attributes"]["status"] != "pending" {
+            let doc = &s["data"]["relationships"]["documents"]["data"][0]["id"];
+            let (_, list) = api.get(&format!("/v1/verifications?filter[document_id]={}", doc.as_str().unwrap())).await;
+            return (s, list["data"][0].clone());
+        }
+        assert!(Instant::now() < deadline, "the session was not decided: {s}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn check<'v>(v: &'v Value, name: &str) -> &'v Value {
+    v["attributes"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {v}"))
+}
+
+#[tokio::test]
+async fn a_passport_with_a_valid_mrz_and_a_clear_photo_is_verified_and_its_session_approved() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let s = new_session(&api, "Eriksson").await;
+    let mrz = td3("Eriksson", "Anna Maria", "L898902C3", "740812", "341231");
+    passport(&api, &s, &mrz, &photo(false)).await;
+    let (session, v) = decided(&api, &s).await;
+    assert_eq!(session["data"]["attributes"]["status"], "approved", "{v}");
+    assert_eq!(v["type"], "verification/idv");
+    assert_eq!(v["attributes"]["status"], "passed", "{v}");
+    for name in [
+        "image_readable",
+        "image_resolution",
+        "image_sharpness",
+        "image_exposure",
+        "mrz_format",
+        "mrz_check_digits",
+        "document_expired",
+        "age_minimum",
+        "data_consistency",
+        "duplicate_document",
+    ] {
+        assert_eq!(check(&v, name)["status"], "passed", "{name}: {v}");
+    }
+    assert_eq!(check(&v, "barcode_data")["status"], "not_applicable", "a passport has no barcode");
+    assert_eq!(v["attributes"]["extracted"]["document_number"], "L898902C3");
+    // What the MRZ said is kept on the session, with its source, beside
+    // what was entered.
+    let a = &session["data"]["attributes"];
+    assert_eq!(a["name_last"], "Eriksson");
+    assert_eq!(a["extracted"]["name_last"]["value"], "ERIKSSON");
+    assert!(a["extracted"]["birthdate"]["source"].as_str().unwrap().starts_with("mrz:doc_"), "{a}");
+    // ?include=documents brings the document along.
+    assert_eq!(session["included"][0]["type"], "document/idv", "{session}");
+}
+
+#[tokio::test]
+async fn a_wrong_check_digit_an_expired_passport_a_name_mismatch_and_a_blurred_photo_each_fail_their_check() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let good = td3("Eriksson", "Anna Maria", "L898902C3", "740812", "341231");
+
+    // One wrong check digit (the birthdate's).
+    let s = new_session(&api, "Eriksson").await;
+    let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
+    let digit = lines[1].as_bytes()[19] - b'0';
+    lines[1].replace_range(19..20, &((digit + 1) % 10).to_string());
+    passport(&api, &s, &lines.join("\n"), &photo(false)).await;
+    let (session, v) = decided(&api, &s).await;
+    assert_eq!(v["attributes"]["status"], "failed");
+    assert_eq!(check(&v, "mrz_check_digits")["status"], "failed");
+    assert!(check(&v, "mrz_check_digits")["reasons"][0].as_str().unwrap().contains("date of birth"), "{v}");
+    assert_eq!(session["data"]["attributes"]["status"], "needs_review", "never approved with a failed check");
+
+    // Expired in 2020.
+    let s = new_session(&api, "Eriksson").await;
+    passport(&api, &s, &td3("Eriksson", "Anna Maria", "X1234567", "740812", "200101"), &photo(false)).await;
+    let (_, v) = decided(&api, &s).await;
+    assert_eq!(check(&v, "document_expired")["status"], "failed", "{v}");
+    assert_eq!(check(&v, "mrz_check_digits")["status"], "passed");
+
+    // The session says Svensson; the passport, Eriksson.
+    let s = new_session(&api, "Svensson").await;
+    passport(&api, &s, &td3("Eriksson", "Anna Maria", "Y7654321", "740812", "341231"), &photo(false)).await;
+    let (_, v) = decided(&api, &s).await;
+    assert_eq!(check(&v, "data_consistency")["status"], "failed");
+    assert!(check(&v, "data_consistency")["reasons"][0].as_str().unwrap().contains("Svensson"), "{v}");
+
+    // A blurred photo.
+    let s = new_session(&api, "Eriksson").await;
+    passport(&api, &s, &td3("Eriksson", "Anna Maria", "Z1111111", "740812", "341231"), &photo(true)).await;
+    let (_, v) = decided(&api, &s).await;
+    assert_eq!(check(&v, "image_sharpness")["status"], "failed", "{v}");
+    assert_eq!(check(&v, "image_readable")["status"], "passed");
+}
+
+#[tokio::test]
+async fn errors_point_at_the_member_that_is_wrong_and_another_org_gets_404_everywhere() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let (status, e) =
+        api.post("/v1/accounts", json!({"data": {"type": "account", "attributes": {"external_id": "user-1"}}})).await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    let account = e["data"]["id"].as_str().unwrap().to_owned();
+    let (status, e) =
+        api.post("/v1/accounts", json!({"data": {"type": "account", "attributes": {"external_id": "user-1"}}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["source"]["pointer"], "/data/attributes/external_id", "{e}");
+    assert_eq!(e["errors"][0]["status"], "422");
+
+    let (status, e) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session", "attributes": {"birthdate": "12/08/1974", "country_code": "sweden"},
+                   "relationships": {"account": {"data": {"type": "account", "id": account}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pointers: Vec<&str> =
+        e["errors"].as_array().unwrap().iter().map(|x| x["source"]["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/data/attributes/birthdate", "/data/attributes/country_code"], "{e}");
+    let (_, e) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session", "attributes": {"nickname": "Annie"},
+               "relationships": {"account": {"data": {"type": "account", "id": account}}}}}),
+        )
+        .await;
+    assert!(e["errors"][0]["detail"].as_str().unwrap().contains("nickname"), "{e}");
+    let (status, e) = api.post("/v1/sessions", json!({"data": {"type": "session", "attributes": {}}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["errors"][0]["source"]["pointer"], "/data/relationships/account");
+    let (status, e) = api.post("/v1/accounts", json!({"data": {"type": "session"}})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "JSON:API: a type that does not match is 409: {e}");
+    let r = app
+        .client
+        .post(app.url("/v1/accounts"))
+        .header("x-api-key", &api.key)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // A blocked account starts no session.
+    let (status, _) = api.post(&format!("/v1/accounts/{account}/block"), json!(null)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, e) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session",
+               "relationships": {"account": {"data": {"type": "account", "id": account}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["errors"][0]["detail"].as_str().unwrap().contains("blocked"));
+    api.post(&format!("/v1/accounts/{account}/unblock"), json!(null)).await;
+
+    let s = new_session(&api, "Eriksson").await;
+    let doc = passport(&api, &s, &td3("Eriksson", "Anna", "L898902C3", "740812", "341231"), &photo(false)).await;
+    let doc_id = doc["data"]["id"].as_str().unwrap();
+    let (_, v) = api
+        .post(
+            "/v1/verifications",
+            json!({"data": {"type": "verification/idv",
+               "relationships": {"document": {"data": {"type": "document/idv", "id": doc_id}}}}}),
+        )
+        .await;
+    let verification = v["data"]["id"].as_str().unwrap();
+
+    // Another org sees none of it.
+    let other = app.org("Other Bank", Plan::Professional).await;
+    let eve = Api { app: &app, key: app.api_key(&other, &[Scope::IdentityRead, Scope::IdentityWrite]).await };
+    for path in [
+        format!("/v1/accounts/{account}"),
+        format!("/v1/sessions/{s}"),
+        format!("/v1/documents/{doc_id}"),
+        format!("/v1/verifications/{verification}"),
+    ] {
+        let (status, e) = eve.get(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {e}");
+        assert_eq!(e["errors"][0]["code"], "not_found");
+    }
+    let (status, _) = eve.post(&format!("/v1/sessions/{s}/submit"), json!(null)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = eve.get("/v1/accounts").await;
+    assert_eq!(list["data"], json!([]));
+    // A key without the identity scopes is refused.
+    let plain = Api { app: &app, key: app.api_key(&other, &[Scope::CredentialsRead]).await };
+    let (status, e) = plain.get("/v1/accounts").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+
+    // The filter and the cursor.
+    let (_, found) = api.get("/v1/accounts?filter[external_id]=user-1").await;
+    assert_eq!(found["data"].as_array().unwrap().len(), 1);
+    let (_, first) = api.get("/v1/accounts?page[size]=1").await;
+    assert_eq!(first["meta"]["has_more"], true);
+    let next = first["links"]["next"].as_str().unwrap();
+    let (_, second) = api.get(next).await;
+    assert_ne!(second["data"][0]["id"], first["data"][0]["id"]);
+}
+
+#[tokio::test]
+async fn an_upload_link_works_for_its_side_until_it_expires_and_takes_only_images() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let s = new_session(&api, "Eriksson").await;
+    let (_, doc) = api
+        .post(
+            "/v1/documents",
+            json!({"data": {"type": "document/idv", "attributes": {"id_class": "id", "country_code": "SE"},
+                   "relationships": {"session": {"data": {"type": "session", "id": s}}}}}),
+        )
+        .await;
+    let urls = &doc["meta"]["upload_urls"];
+    let (front, back) = (urls["front"].as_str().unwrap(), urls["back"].as_str().unwrap());
+    let r = put_image(&app, front, "text/plain", b"hello".to_vec()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["errors"][0]["source"]["header"], "Content-Type", "{e}");
+    // The front's link does not open the back.
+    let swapped = front.replace("/front?", "/back?");
+    assert_eq!(put_image(&app, &swapped, "image/jpeg", photo(false)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(put_image(&app, back, "image/jpeg", photo(false)).await.status(), StatusCode::OK);
+
+    app.clock.advance(16 * 60);
+    let r = put_image(&app, front, "image/jpeg", photo(false)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["errors"][0]["detail"].as_str().unwrap().contains("expired"), "{e}");
+}
