@@ -79,10 +79,10 @@ need_aiosmtpd() {
 # nobody here wrote: openbadgeslib's OB3Verifier and the jsonschema library
 # (applying 1EdTech's schema), both from PyPI, pinned.
 # With the Open Badges judges: standardwebhooks, the judge of our webhook
-# signatures; and mrz (its ICAO 9303 generator) and pillow, which make the
+# signatures; and mrz (its ICAO 9303 generator), pillow and pdf417gen, which make the
 # identity tests' documents.
 OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0" "openapi-spec-validator==0.9.0"
-  "mrz==0.6.2" "pillow==13.0.0")
+  "mrz==0.6.2" "pillow==13.0.0" "pdf417gen==0.8.1")
 PG_BIN=/usr/lib/postgresql/15/bin
 
 # PostgreSQL 15 server binaries, for the suite's second run (Debian's

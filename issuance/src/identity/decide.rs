@@ -4,6 +4,7 @@
 //! or `needs_review`, as the org's rule says. Never `approved` with a
 //! failed check. A member decides a `needs_review` session by hand.
 
+use super::checks::barcode::Licence;
 use super::checks::mrz::Zone;
 use super::sessions::{self, Extracted, Session};
 use crate::audit::{self, Actor, AuditAction, Entry};
@@ -54,22 +55,35 @@ pub(crate) async fn record_extracted(
     session: &Session,
     document_id: &str,
     zone: Option<&Zone>,
+    licence: Option<&Licence>,
     now: i64,
 ) -> CoreResult<()> {
-    let Some(z) = zone else { return Ok(()) };
+    if zone.is_none() && licence.is_none() {
+        return Ok(());
+    }
     let mut extracted = session.extracted.clone();
-    let source = format!("mrz:{document_id}");
-    let mut put = |field: &str, value: Option<&str>| {
+    let mut put = |source: &str, field: &str, value: Option<&str>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
-            extracted.insert(field.into(), Extracted { value: v.into(), source: source.clone() });
+            extracted.insert(field.into(), Extracted { value: v.into(), source: format!("{source}:{document_id}") });
         }
     };
-    put("name_first", Some(&z.person.given_names));
-    put("name_last", Some(&z.person.surname));
-    put("birthdate", z.person.birthdate.as_deref());
-    put("document_number", Some(&z.document_number));
-    put("nationality", Some(&z.nationality));
-    put("expiration_date", z.expires_on.as_deref());
+    if let Some(l) = licence {
+        put("barcode", "name_first", Some(&l.person.given_names));
+        put("barcode", "name_last", Some(&l.person.surname));
+        put("barcode", "birthdate", l.person.birthdate.as_deref());
+        put("barcode", "document_number", Some(&l.number));
+        put("barcode", "expiration_date", l.expires_on.as_deref());
+        put("barcode", "address_subdivision", l.jurisdiction.as_deref());
+    }
+    // Where both exist the MRZ wins: its fields carry check digits.
+    if let Some(z) = zone {
+        put("mrz", "name_first", Some(&z.person.given_names));
+        put("mrz", "name_last", Some(&z.person.surname));
+        put("mrz", "birthdate", z.person.birthdate.as_deref());
+        put("mrz", "document_number", Some(&z.document_number));
+        put("mrz", "nationality", Some(&z.nationality));
+        put("mrz", "expiration_date", z.expires_on.as_deref());
+    }
     sqlx::query("UPDATE identity_sessions SET extracted_json = $1, updated_at = $2 WHERE id = $3")
         .bind(serde_json::to_string(&extracted).map_err(anyhow::Error::from)?)
         .bind(now)

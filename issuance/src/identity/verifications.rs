@@ -166,8 +166,12 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
 
     let mut all = Vec::new();
     let mut missing_input = false;
+    let mut back_image: Option<(String, Vec<u8>)> = None;
     for side in doc.sides() {
         let bytes = files.get(&doc.file_key(side)).await?;
+        if let (model::DocumentSide::Back, Some(b), Some(t)) = (side, &bytes, doc.content_type(side)) {
+            back_image = Some((t.to_owned(), b.clone()));
+        }
         missing_input |= bytes.is_none();
         let content_type = doc.content_type(side).map(str::to_owned);
         // Decoding and measuring a photo takes a core for a moment.
@@ -190,8 +194,27 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
     }
 
     let (mrz_checks, zone) = checks::mrz::checks(class, doc.mrz.as_deref());
+    let (barcode, licence) = if class == IdClass::Dl {
+        let country = doc.country_code.clone();
+        // Decoding the back and searching it for the barcode takes a core.
+        tokio::task::spawn_blocking(move || {
+            let gray = back_image.and_then(|(t, b)| {
+                let format = checks::image::format_of(&t)?;
+                image::load_from_memory_with_format(&b, format).ok().map(|i| i.to_luma8())
+            });
+            checks::barcode::check(country.as_deref(), gray.as_ref())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("barcode check: {e}"))?
+    } else {
+        (Check::not_applicable(CheckName::BarcodeData, format!("a {} carries no PDF417 barcode", class.label())), None)
+    };
     let today = crate::clock::rfc3339(now).get(..10).unwrap_or_default().to_owned();
-    let expired = match zone.as_ref().and_then(|z| z.expires_on.as_deref()) {
+    let expires_on = zone
+        .as_ref()
+        .and_then(|z| z.expires_on.clone())
+        .or_else(|| licence.as_ref().and_then(|l| l.expires_on.clone()));
+    let expired = match expires_on.as_deref() {
         Some(until) if until < today.as_str() => Check::failed(
             CheckName::DocumentExpired,
             format!("the document expired on {until}"),
@@ -203,6 +226,7 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
     let birthdate = zone
         .as_ref()
         .and_then(|z| z.person.birthdate.clone())
+        .or_else(|| licence.as_ref().and_then(|l| l.person.birthdate.clone()))
         .or_else(|| session.as_ref().and_then(|s| s.entered.birthdate.clone()));
     let age = match birthdate.as_deref().and_then(|b| age_on(b, &today)) {
         Some(age) if age >= rules.identity_min_age => {
@@ -215,11 +239,7 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
         ),
         None => Check::not_applicable(CheckName::AgeMinimum, "no birthdate is known"),
     };
-    let barcode = if class == IdClass::Dl {
-        Check::not_applicable(CheckName::BarcodeData, "reading a driving licence's PDF417 barcode is not available yet")
-    } else {
-        Check::not_applicable(CheckName::BarcodeData, format!("a {} carries no PDF417 barcode", class.label()))
-    };
+
     let entered = session.as_ref().and_then(|s| {
         let e = &s.entered;
         (e.name_last.is_some() || e.birthdate.is_some()).then(|| Person {
@@ -228,9 +248,12 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
             birthdate: e.birthdate.clone(),
         })
     });
-    let sources: Vec<(&str, Person)> = zone.iter().map(|z| ("MRZ", z.person.clone())).collect();
+    let mut sources: Vec<(&str, Person)> = zone.iter().map(|z| ("MRZ", z.person.clone())).collect();
+    sources.extend(licence.iter().map(|l| ("barcode", l.person.clone())));
     let consistency = checks::consistency::check(entered.as_ref(), &sources);
-    let duplicate = duplicate(db, &doc, session.as_ref().map(|s| s.account_id.as_str()), zone.as_ref()).await?;
+    let number =
+        zone.as_ref().map(|z| z.document_number.clone()).or_else(|| licence.as_ref().map(|l| l.number.clone()));
+    let duplicate = duplicate(db, &doc, session.as_ref().map(|s| s.account_id.as_str()), number.clone()).await?;
 
     let mut all_checks = image_checks;
     all_checks.extend(mrz_checks);
@@ -244,14 +267,19 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
     } else {
         VerificationStatus::Passed
     };
-    let extracted = match &zone {
-        Some(z) => json!({
+    let extracted = match (&zone, &licence) {
+        (Some(z), _) => json!({
             "source": "mrz", "format": z.format, "document_number": z.document_number,
             "issuing_country": z.issuing_country, "nationality": z.nationality,
             "name_first": z.person.given_names, "name_last": z.person.surname,
             "birthdate": z.person.birthdate, "expiration_date": z.expires_on, "sex": z.sex,
         }),
-        None => json!({}),
+        (None, Some(l)) => json!({
+            "source": "barcode", "document_number": l.number, "name_first": l.person.given_names,
+            "name_last": l.person.surname, "birthdate": l.person.birthdate, "expiration_date": l.expires_on,
+            "jurisdiction": l.jurisdiction, "country": l.country,
+        }),
+        (None, None) => json!({}),
     };
 
     let mut tx = db.begin().await?;
@@ -267,15 +295,15 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if let Some(z) = &zone {
+    if let Some(number) = &number {
         sqlx::query("UPDATE identity_documents SET document_number = $1 WHERE id = $2")
-            .bind(&z.document_number)
+            .bind(number)
             .bind(&doc.id)
             .execute(&mut *tx)
             .await?;
     }
     if let Some(session) = &session {
-        super::decide::record_extracted(&mut tx, session, &doc.id, zone.as_ref(), now).await?;
+        super::decide::record_extracted(&mut tx, session, &doc.id, zone.as_ref(), licence.as_ref(), now).await?;
         super::decide::decide_if_done(&mut tx, org_id, &session.id, now).await?;
     }
     tx.commit().await?;
@@ -304,9 +332,9 @@ async fn duplicate(
     db: &Db,
     doc: &documents::Document,
     account_id: Option<&str>,
-    zone: Option<&checks::mrz::Zone>,
+    number: Option<String>,
 ) -> CoreResult<Check> {
-    let number = zone.map(|z| z.document_number.clone()).or_else(|| doc.document_number.clone());
+    let number = number.or_else(|| doc.document_number.clone());
     if number.is_none() && doc.front_sha256.is_none() {
         return Ok(Check::not_applicable(
             CheckName::DuplicateDocument,

@@ -25,6 +25,18 @@ fn td3(surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> S
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// The back of a US licence: a PDF417 (PyPI's pdf417gen) of AAMVA data.
+fn licence_back(number: &str, surname: &str, first: &str, born: &str, expires: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("back.png");
+    let out = Command::new("python3")
+        .args([FIXTURES, "dl-back", &path.display().to_string(), number, surname, first, born, expires])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(path).unwrap()
+}
+
 /// A document photo drawn by Pillow; `blur` as a shaking hand takes it.
 fn photo(blur: bool) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
@@ -352,4 +364,50 @@ async fn an_upload_link_works_for_its_side_until_it_expires_and_takes_only_image
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let e: Value = r.json().await.unwrap();
     assert!(e["errors"][0]["detail"].as_str().unwrap().contains("expired"), "{e}");
+}
+
+#[tokio::test]
+async fn a_us_driving_licence_s_pdf417_yields_its_aamva_fields_and_is_checked_against_the_session() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let (_, account) = api.post("/v1/accounts", json!({"data": {"type": "account"}})).await;
+    let (_, s) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session",
+                "attributes": {"name_first": "Michael", "name_last": "Sample", "birthdate": "1986-06-06"},
+                "relationships": {"account": {"data": {"type": "account", "id": account["data"]["id"]}}}}}),
+        )
+        .await;
+    let s = s["data"]["id"].as_str().unwrap().to_owned();
+    let (status, doc) = api
+        .post(
+            "/v1/documents",
+            json!({"data": {"type": "document/idv", "attributes": {"id_class": "dl", "country_code": "US"},
+                   "relationships": {"session": {"data": {"type": "session", "id": s}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let urls = &doc["meta"]["upload_urls"];
+    assert_eq!(
+        put_image(&app, urls["front"].as_str().unwrap(), "image/jpeg", photo(false)).await.status(),
+        StatusCode::OK
+    );
+    let back = licence_back("T64235789", "SAMPLE", "MICHAEL", "06061986", "12102034");
+    assert_eq!(put_image(&app, urls["back"].as_str().unwrap(), "image/png", back).await.status(), StatusCode::OK);
+
+    let (session, v) = decided(&api, &s).await;
+    let barcode = check(&v, "barcode_data");
+    assert_eq!(barcode["status"], "passed", "{v}");
+    assert_eq!(barcode["details"]["document_number"], "T64235789");
+    assert_eq!(barcode["details"]["birthdate"], "1986-06-06");
+    assert_eq!(barcode["details"]["expiration_date"], "2034-12-10");
+    assert_eq!(check(&v, "data_consistency")["status"], "passed", "{v}");
+    assert_eq!(check(&v, "document_expired")["status"], "passed");
+    assert_eq!(check(&v, "mrz_check_digits")["status"], "not_applicable", "a US licence has no MRZ");
+    assert_eq!(v["attributes"]["status"], "passed", "{v}");
+    assert_eq!(session["data"]["attributes"]["status"], "approved");
+    let extracted = &session["data"]["attributes"]["extracted"];
+    assert_eq!(extracted["document_number"]["value"], "T64235789");
+    assert!(extracted["document_number"]["source"].as_str().unwrap().starts_with("barcode:doc_"), "{extracted}");
 }

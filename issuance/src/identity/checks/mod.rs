@@ -2,6 +2,7 @@
 //! returns a [`Check`]: passed, failed, or not applicable with the reason
 //! (what the inputs cannot decide is never passed).
 
+pub mod barcode;
 pub mod consistency;
 pub mod image;
 pub mod mrz;
