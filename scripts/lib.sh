@@ -136,7 +136,7 @@ for pin in sys.argv[1:]:
     name, want = pin.split("==")
     assert version(name) == want, pin
 PY
-  say "Installing openbadgeslib, jsonschema and standardwebhooks (PyPI): the outside judges of conformance"
+  say "Installing openbadgeslib, jsonschema, standardwebhooks, mrz, pillow and pdf417gen (PyPI): outside judges and document makers"
   python3 -m pip install --user --quiet "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --user --quiet --break-system-packages "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --quiet "${OB3_CHECKERS[@]}"

@@ -38,19 +38,34 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     let mut tx = issuer.db.begin().await?;
     // First, so that quota counting cannot race.
     crate::orgs::organizations::lock(&mut tx, org_id).await?;
-    let org = IssuingOrg::load(&mut tx, issuer.master, org_id).await?;
-    let slot = status_list::lists::allocate(&mut tx, org_id, 1)
+    let credential = issue_locked(&mut tx, &issuer, org_id, request, now).await?;
+    tx.commit().await?;
+    Ok(credential)
+}
+
+/// [`issue`] in the caller's transaction, which holds the org's lock: for
+/// callers that record more in the same transaction (an identity session
+/// keeps the credential it issued).
+pub(crate) async fn issue_locked(
+    tx: &mut crate::db::Conn,
+    issuer: &Issuer<'_>,
+    org_id: &str,
+    request: IssueRequest,
+    now: i64,
+) -> CoreResult<Credential> {
+    let org = IssuingOrg::load(tx, issuer.master, org_id).await?;
+    let slot = status_list::lists::allocate(tx, org_id, 1)
         .await?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("no status slot allocated"))?;
     let credential =
-        issue_in(&mut tx, &org, issuer.public_url, request, Fixed { id: ids::new_id("cred"), slot }, now).await?;
+        issue_in(tx, &org, issuer.public_url, request, Fixed { id: ids::new_id("cred"), slot }, now).await?;
     let data = serde_json::json!({
         "credential_id": credential.id, "credential_type": credential.credential_type,
         "subject_id": credential.subject.get("id"), "badge_id": credential.badge_id,
         "expires_at": credential.expires_at.map(clock::rfc3339),
     });
-    crate::webhooks::emit(&mut tx, org_id, crate::webhooks::EventType::CredentialIssued, data.clone(), now).await?;
+    crate::webhooks::emit(tx, org_id, crate::webhooks::EventType::CredentialIssued, data.clone(), now).await?;
     let summary = format!("Credential {} ({}) issued", credential.id, credential.credential_type);
     let entry = crate::audit::Entry::new(
         crate::audit::Actor::api_key(issuer.api_key_id),
@@ -60,7 +75,6 @@ pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now:
     )
     .with(data);
     crate::audit::record(&mut *tx, org_id, entry).await?;
-    tx.commit().await?;
     Ok(credential)
 }
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod checks;
+pub mod credential;
 pub mod decide;
 pub mod documents;
 pub mod page;

@@ -80,7 +80,7 @@ impl Api<'_> {
 
 async fn setup(app: &TestApp) -> Api<'_> {
     let org = app.org("Acme Bank", Plan::Professional).await;
-    let key = app.api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite]).await;
+    let key = app.api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite, Scope::CredentialsWrite]).await;
     Api { app, key }
 }
 
@@ -206,6 +206,20 @@ async fn a_wrong_check_digit_an_expired_passport_a_name_mismatch_and_a_blurred_p
     assert_eq!(check(&v, "mrz_check_digits")["status"], "failed");
     assert!(check(&v, "mrz_check_digits")["reasons"][0].as_str().unwrap().contains("date of birth"), "{v}");
     assert_eq!(session["data"]["attributes"]["status"], "needs_review", "never approved with a failed check");
+    let (status, e) = api.post(&format!("/v1/sessions/{s}/issue-credential"), json!(null)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not before it is approved: {e}");
+    // A person looks, and approves it; then the credential that proves it.
+    let (status, reviewed) = api.post(&format!("/v1/sessions/{s}/approve"), json!(null)).await;
+    assert_eq!((status, reviewed["data"]["attributes"]["status"].as_str()), (StatusCode::OK, Some("approved")));
+    let (status, c) = api.post(&format!("/v1/sessions/{s}/issue-credential"), json!(null)).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let credential = &c["data"]["attributes"];
+    assert_eq!(credential["credential_type"], "user", "{c}");
+    assert_eq!(credential["claims"]["kyc_status"], "approved");
+    assert_eq!(credential["claims"]["trust_level"], "idv_verified");
+    assert_eq!(credential["subject"]["name"], json!({"first": "Anna Maria", "last": "Eriksson"}));
+    let (status, _) = api.post(&format!("/v1/sessions/{s}/issue-credential"), json!(null)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "once per session");
 
     // Expired in 2020.
     let s = new_session(&api, "Eriksson").await;

@@ -101,3 +101,52 @@ pub async fn submit(
     let s = decide::submit(&state.db, &key.org_id, &id, state.clock.now()).await?;
     shown(&state, &key.org_id, &s, &[], StatusCode::OK).await
 }
+
+/// A member's decision on a session held for review, by API.
+async fn review(state: &ApiState, key: &issuance::api_keys::ApiKey, id: &str, approve: bool) -> JsonApiResult<Doc> {
+    key.require(Scope::IdentityWrite)?;
+    let s = decide::review(&state.db, &key.org_id, id, approve, None, None, state.clock.now()).await?;
+    shown(state, &key.org_id, &s, &[], StatusCode::OK).await
+}
+
+pub async fn approve(
+    State(state): State<ApiState>,
+    IdCaller(key): IdCaller,
+    Path(id): Path<String>,
+) -> JsonApiResult<Doc> {
+    review(&state, &key, &id, true).await
+}
+
+pub async fn decline(
+    State(state): State<ApiState>,
+    IdCaller(key): IdCaller,
+    Path(id): Path<String>,
+) -> JsonApiResult<Doc> {
+    review(&state, &key, &id, false).await
+}
+
+/// `POST /v1/sessions/{id}/issue-credential`: the approved person's `user`
+/// credential (`kyc_status: approved`, `trust_level: idv_verified`), once.
+pub async fn issue_credential(
+    State(state): State<ApiState>,
+    IdCaller(key): IdCaller,
+    Path(id): Path<String>,
+) -> JsonApiResult<Doc> {
+    key.require(Scope::IdentityWrite)?;
+    key.require(Scope::CredentialsWrite)?;
+    let issuer = issuance::credentials::Issuer {
+        db: &state.db,
+        master: &state.master_key,
+        public_url: &state.public_url,
+        api_key_id: Some(&key.id),
+    };
+    let now = state.clock.now();
+    let c = issuance::identity::credential::issue_for_session(issuer, &key.org_id, &id, now).await?;
+    let attributes = crate::rest::credentials::credential_json(&c, &state.public_url, now);
+    Ok(one(
+        StatusCode::CREATED,
+        serde_json::json!({"type": "credential", "id": c.id, "attributes": attributes,
+                           "links": {"self": format!("/v1/credentials/{}", c.id)}}),
+        vec![],
+    ))
+}
