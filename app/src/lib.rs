@@ -19,12 +19,31 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    account::AccountPage, activity::ActivityPage, badges::BadgesPage, bulk_issue::BulkIssuePage,
-    bulk_review::BulkReviewPage, credential::CredentialPage, credentials::CredentialsPage, email::EmailPage,
-    home::HomePage, invitation::InvitationPage, job::JobPage, jobs::JobsPage, login::LoginPage, members::MembersPage,
-    not_found::NotFound, org_frame::OrgFrame, outbox::OutboxPage, overview::OverviewPage, plan::PlanPage,
-    public_badge::PublicBadgePage, public_credential::PublicCredentialPage, settings::SettingsPage,
-    streams::StreamsPage, welcome::WelcomePage,
+    account::AccountPage,
+    activity::ActivityPage,
+    badges::BadgesPage,
+    bulk_issue::BulkIssuePage,
+    bulk_review::BulkReviewPage,
+    credential::CredentialPage,
+    credentials::CredentialsPage,
+    email::EmailPage,
+    home::HomePage,
+    identity::{IdentityPage, IdentitySessionPage},
+    invitation::InvitationPage,
+    job::JobPage,
+    jobs::JobsPage,
+    login::LoginPage,
+    members::MembersPage,
+    not_found::NotFound,
+    org_frame::OrgFrame,
+    outbox::OutboxPage,
+    overview::OverviewPage,
+    plan::PlanPage,
+    public_badge::PublicBadgePage,
+    public_credential::PublicCredentialPage,
+    settings::SettingsPage,
+    streams::StreamsPage,
+    welcome::WelcomePage,
 };
 
 /// The HTML document around every page.
@@ -91,6 +110,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs") view=JobsPage/>
                     <Route path=path!("outbox") view=OutboxPage/>
                     <Route path=path!("email") view=EmailPage/>
+                    <Route path=path!("identity/sessions/:session_id") view=IdentitySessionPage/>
+                    <Route path=path!("identity") view=IdentityPage/>
                     <Route path=path!("plan") view=PlanPage/>
                     <Route path=path!("streams") view=StreamsPage/>
                     <Route path=path!("activity") view=ActivityPage/>

@@ -55,6 +55,8 @@ CREATE INDEX identity_documents_by_org ON identity_documents (org_id, id);
 CREATE INDEX identity_documents_by_session ON identity_documents (session_id);
 CREATE INDEX identity_documents_by_number ON identity_documents (org_id, document_number);
 CREATE INDEX identity_documents_by_front ON identity_documents (org_id, front_sha256);
+-- The retention sweep: documents whose images are still kept, oldest first.
+CREATE INDEX identity_documents_kept ON identity_documents (created_at) WHERE images_deleted_at IS NULL;
 
 CREATE TABLE identity_verifications (
     id             TEXT PRIMARY KEY,

@@ -71,6 +71,10 @@ pub enum AuditAction {
     /// A member put failed or bounced e-mails back in the queue.
     #[strum(serialize = "email.resent")]
     EmailResent,
+    /// A document's images were deleted under the org's retention period
+    /// (its verification results stay).
+    #[strum(serialize = "identity_document.images_deleted")]
+    IdentityImagesDeleted,
     /// A member approved or declined an identity session held for review.
     #[strum(serialize = "identity_session.reviewed")]
     IdentitySessionReviewed,

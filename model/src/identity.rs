@@ -152,6 +152,46 @@ vocabulary! {
     }
 }
 
+impl CheckName {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckName::ImageReadable => "Image readable",
+            CheckName::ImageResolution => "Image resolution",
+            CheckName::ImageSharpness => "Image sharp",
+            CheckName::ImageExposure => "Image exposure",
+            CheckName::MrzFormat => "MRZ format",
+            CheckName::MrzCheckDigits => "MRZ check digits",
+            CheckName::DocumentExpired => "Not expired",
+            CheckName::AgeMinimum => "Minimum age",
+            CheckName::BarcodeData => "Barcode data",
+            CheckName::DataConsistency => "Data consistency",
+            CheckName::DuplicateDocument => "Not a duplicate",
+        }
+    }
+}
+
+impl CheckStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckStatus::Passed => "Passed",
+            CheckStatus::Failed => "Failed",
+            CheckStatus::NotApplicable => "Not applicable",
+        }
+    }
+}
+
+impl VerificationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            VerificationStatus::Initiated => "Waiting",
+            VerificationStatus::Processing => "Checking",
+            VerificationStatus::Passed => "Passed",
+            VerificationStatus::Failed => "Failed",
+            VerificationStatus::RequiresRetry => "Needs a new image",
+        }
+    }
+}
+
 vocabulary! {
     /// What a session does with a failed check: decline it, or hold it for
     /// a member to review (an org setting).

@@ -8,6 +8,7 @@ pub mod bulk_files;
 pub mod client;
 pub mod config;
 pub mod form_echo;
+pub mod identity_images;
 pub mod inbound_email;
 pub mod job_events;
 pub mod origin_guard;

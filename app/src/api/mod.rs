@@ -12,6 +12,7 @@ pub mod badges;
 pub mod bulk;
 pub mod credentials;
 pub mod email;
+pub mod identity;
 pub mod invitations;
 pub mod jobs;
 pub mod members;

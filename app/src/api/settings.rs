@@ -75,6 +75,8 @@ pub async fn create_api_key(
     webhooks_read: Option<String>,
     webhooks_write: Option<String>,
     audit_read: Option<String>,
+    identity_read: Option<String>,
+    identity_write: Option<String>,
 ) -> Result<NewApiKey, AppError> {
     use crate::ssr;
     use issuance::api_keys::{self, Scope};
@@ -89,6 +91,8 @@ pub async fn create_api_key(
         (webhooks_read, Scope::WebhooksRead),
         (webhooks_write, Scope::WebhooksWrite),
         (audit_read, Scope::AuditRead),
+        (identity_read, Scope::IdentityRead),
+        (identity_write, Scope::IdentityWrite),
     ]
     .into_iter()
     .filter_map(|(ticked, scope)| ticked.map(|_| scope))

@@ -9,6 +9,7 @@ pub mod credential;
 pub mod credentials;
 pub mod email;
 pub mod home;
+pub mod identity;
 pub mod invitation;
 pub mod job;
 pub mod job_rows;

@@ -121,6 +121,7 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
                         <A href=base.clone() exact=true>"Overview"</A>
                         <A href=format!("{base}/credentials")>"Credentials"</A>
                         <A href=format!("{base}/jobs")>"Bulk jobs"</A>
+                        <A href=format!("{base}/identity")>"Identity"</A>
                         <A href=format!("{base}/badges")>"Badges"</A>
                         <A href=format!("{base}/members")>"Members"</A>
                         {may(Action::ManageOutbox).then(|| view! { <A href=format!("{base}/outbox")>"Outbox"</A> })}

@@ -141,6 +141,8 @@ fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Ac
                     <label class="check"><input type="checkbox" name="webhooks_read"/>"webhooks:read"</label>
                     <label class="check"><input type="checkbox" name="webhooks_write"/>"webhooks:write"</label>
                     <label class="check"><input type="checkbox" name="audit_read"/>"audit:read"</label>
+                    <label class="check"><input type="checkbox" name="identity_read"/>"identity:read"</label>
+                    <label class="check"><input type="checkbox" name="identity_write"/>"identity:write"</label>
                 </fieldset>
                 <div><button type="submit" class="button">"Create key"</button></div>
             </ActionForm>

@@ -3,7 +3,8 @@
 //! person's details and [`documents`] (images `PUT` to an
 //! [`upload_link`], kept in the [`storage`]); a [`verifications`] run,
 //! by the [`worker`], applies the [`checks`], and a session is decided
-//! ([`decide`]).
+//! ([`decide`]); an approved one earns its [`credential`]. Images are
+//! deleted after the org's [`retention`] period.
 
 pub mod accounts;
 pub mod checks;
@@ -11,6 +12,7 @@ pub mod credential;
 pub mod decide;
 pub mod documents;
 pub mod page;
+pub mod retention;
 pub mod sessions;
 pub mod storage;
 pub mod upload_link;

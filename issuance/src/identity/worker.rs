@@ -1,6 +1,7 @@
-//! The worker that runs verifications, beside the job engine in every
-//! process that runs workers. Everything it knows is in the database: a
-//! verification whose worker died is leased again when its lease ends.
+//! The worker that runs verifications (and the retention sweep), beside
+//! the job engine in every process that runs workers. Everything it knows
+//! is in the database: a verification whose worker died is leased again
+//! when its lease ends.
 
 use std::time::Duration;
 
@@ -34,11 +35,21 @@ impl WorkerHandle {
     }
 }
 
+/// How often the retention sweep looks for images to delete.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
 pub fn spawn(db: Db, files: Files, poll: Duration) -> WorkerHandle {
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
+        let mut swept = tokio::time::Instant::now() - SWEEP_EVERY;
         while !*stopped.borrow() {
             let now = crate::clock::now();
+            if swept.elapsed() >= SWEEP_EVERY {
+                swept = tokio::time::Instant::now();
+                if let Err(e) = super::retention::sweep(&db, &files, now).await {
+                    tracing::warn!(error = %e, "could not delete expired document images");
+                }
+            }
             match super::verifications::lease(&db, AT_ONCE, now, LEASE_SECS).await {
                 Ok(leased) if !leased.is_empty() => {
                     let runs = leased.iter().map(|(id, org)| {

@@ -125,6 +125,11 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// `LAUREL_DATA_DIR` of the app.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

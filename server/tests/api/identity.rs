@@ -80,7 +80,9 @@ impl Api<'_> {
 
 async fn setup(app: &TestApp) -> Api<'_> {
     let org = app.org("Acme Bank", Plan::Professional).await;
-    let key = app.api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite, Scope::CredentialsWrite]).await;
+    let key = app
+        .api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite, Scope::CredentialsWrite, Scope::AuditRead])
+        .await;
     Api { app, key }
 }
 
@@ -424,4 +426,45 @@ async fn a_us_driving_licence_s_pdf417_yields_its_aamva_fields_and_is_checked_ag
     let extracted = &session["data"]["attributes"]["extracted"];
     assert_eq!(extracted["document_number"]["value"], "T64235789");
     assert!(extracted["document_number"]["source"].as_str().unwrap().starts_with("barcode:doc_"), "{extracted}");
+}
+
+#[tokio::test]
+async fn images_are_deleted_after_the_retention_period_and_the_results_stay() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let s = new_session(&api, "Eriksson").await;
+    let doc = passport(&api, &s, &td3("Eriksson", "Anna Maria", "L898902C3", "740812", "341231"), &photo(false)).await;
+    let doc_id = doc["data"]["id"].as_str().unwrap().to_owned();
+    let (_, v) = decided(&api, &s).await;
+    assert_eq!(v["attributes"]["status"], "passed");
+    // Uploaded 91 days ago, under the default 90-day retention.
+    sqlx::query("UPDATE identity_documents SET created_at = created_at - 91 * 86400 WHERE id = $1")
+        .bind(&doc_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let gone = loop {
+        let (_, d) = api.get(&format!("/v1/documents/{doc_id}")).await;
+        if d["data"]["attributes"]["images_deleted_at"].is_string() {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "the images were not deleted: {d}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(gone["meta"], Value::Null, "no upload links for a document whose images are gone: {gone}");
+    let files = std::fs::read_dir(app_files(&app)).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(files, 0, "the encrypted file is deleted");
+    let (_, v) = api.get(&format!("/v1/verifications/{}", v["id"].as_str().unwrap())).await;
+    assert_eq!(v["data"]["attributes"]["status"], "passed", "the results stay");
+    assert_eq!(check(&v["data"], "mrz_check_digits")["status"], "passed");
+    let (_, audit) =
+        crate::helpers::json(app.get_json("/v1/audit/events?action=identity_document.images_deleted", &api.key).await)
+            .await;
+    assert_eq!(audit["data"][0]["target"], doc_id.as_str(), "{audit}");
+}
+
+/// Where the app under test keeps document images.
+fn app_files(app: &TestApp) -> std::path::PathBuf {
+    app.data_dir().join("identity-files")
 }

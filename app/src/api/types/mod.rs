@@ -3,13 +3,15 @@
 //! wire; pages ask them for labels rather than comparing strings.
 
 pub use model::{
-    CredentialStatus, CredentialType, DeliveryStatus, EventType, ItemState, JobItem, JobSource, JobStatus, MailKind,
-    MailStatus, OutboxEntry, Plan, Role, RowStatus, StreamStatus,
+    CheckName, CheckStatus, CredentialStatus, CredentialType, DeliveryStatus, EventType, ItemState, JobItem, JobSource,
+    JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus, SessionStatus, StreamStatus,
+    VerificationStatus,
 };
 
 mod bulk;
 mod credentials;
 mod email;
+mod identity;
 mod jobs;
 mod org;
 mod streams;
@@ -17,6 +19,7 @@ mod streams;
 pub use bulk::*;
 pub use credentials::*;
 pub use email::*;
+pub use identity::*;
 pub use jobs::*;
 pub use org::*;
 pub use streams::*;
