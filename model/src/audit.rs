@@ -75,6 +75,9 @@ pub enum AuditAction {
     /// (its verification results stay).
     #[strum(serialize = "identity_document.images_deleted")]
     IdentityImagesDeleted,
+    /// An owner changed the organisation's identity rules.
+    #[strum(serialize = "identity_rules.changed")]
+    IdentityRulesChanged,
     /// A member approved or declined an identity session held for review.
     #[strum(serialize = "identity_session.reviewed")]
     IdentitySessionReviewed,

@@ -18,7 +18,12 @@ pub async fn get_settings(org_id: String) -> Result<SettingsView, AppError> {
     let did = did::org_did(&state.public_url, &org_id);
     let can_manage_api_keys = membership.role.allows(Action::ManageApiKeys);
     let api_keys = if can_manage_api_keys { api_keys::list(&state.db, &org_id).await? } else { Vec::new() };
+    let rules = issuance::identity::rules::get(&state.db, &org_id).await?;
     Ok(SettingsView {
+        identity_min_age: rules.min_age,
+        identity_failed_rule: rules.failed_rule,
+        identity_retention_days: rules.retention_days,
+        can_change_rules: membership.role.allows(Action::ManageSettings),
         did_document_url: format!("{}/organizations/{org_id}/did.json", state.public_url),
         approved: org.approved,
         keys: keys::public_keys(&state.db, &org_id)
@@ -111,5 +116,33 @@ pub async fn revoke_api_key(org_id: String, key_id: String) -> Result<(), AppErr
     let state = ssr::state()?;
     issuance::api_keys::revoke(&state.db, &org_id, &key_id, Some(&user.id)).await?;
     ssr::done(&format!("/organizations/{org_id}/settings"), model::Notice::ApiKeyRevoked);
+    Ok(())
+}
+
+/// Changes the identity rules. Owners only (organisation-wide settings).
+#[server(endpoint = "save_identity_rules")]
+pub async fn save_identity_rules(
+    org_id: String,
+    min_age: String,
+    failed_rule: String,
+    retention_days: String,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::identity::rules::{self, Rules};
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::ManageSettings).await?;
+    let number = |field: &str, v: &str| {
+        v.trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid(vec![(field.into(), format!("“{v}” is not a whole number"))]))
+    };
+    let failed_rule = failed_rule.parse().map_err(|m| AppError::Invalid(vec![("failed_rule".into(), m)]))?;
+    let r = Rules {
+        min_age: number("min_age", &min_age)?,
+        failed_rule,
+        retention_days: number("retention_days", &retention_days)?,
+    };
+    rules::save(&ssr::state()?.db, &org_id, &r, Some(&user.id)).await?;
     Ok(())
 }

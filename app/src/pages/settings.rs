@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
-use crate::api::settings::{CreateApiKey, RevokeApiKey, RotateSigningKey, get_settings};
+use crate::api::settings::{CreateApiKey, RevokeApiKey, RotateSigningKey, SaveIdentityRules, get_settings};
 use crate::api::types::SettingsView;
 use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
 use crate::components::copy::CopyField;
@@ -17,13 +17,14 @@ struct Actions {
     rotate: ServerAction<RotateSigningKey>,
     create: ServerAction<CreateApiKey>,
     revoke: ServerAction<RevokeApiKey>,
+    rules: ServerAction<SaveIdentityRules>,
 }
 
 /// The org's issuer identity (DID, signing keys) and its API keys.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let org_id = use_org_id();
-    let actions = Actions { rotate: action(), create: action(), revoke: action() };
+    let actions = Actions { rotate: action(), create: action(), revoke: action(), rules: action() };
     let data = Resource::new(
         move || {
             (
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.rotate.version().get(),
                 actions.create.version().get(),
                 actions.revoke.version().get(),
+                actions.rules.version().get(),
             )
         },
         |(org, ..)| get_settings(org),
@@ -44,6 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView {
+    let s_rules = (s.identity_min_age, s.identity_failed_rule, s.identity_retention_days, s.can_change_rules);
     let rotate_error = Signal::derive(move || actions.rotate.value().get().and_then(Result::err));
     let rotate_org = org_id.clone();
     view! {
@@ -96,6 +99,35 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
             })}
         </section>
         {s.can_manage_api_keys.then(|| view! { <ApiKeys keys=s.api_keys org_id=org_id.clone() actions/> })}
+        <IdentityRules s=s_rules org_id=org_id.clone() actions/>
+    }
+}
+
+/// The identity rules: shown to every member, changed by owners.
+#[component]
+fn IdentityRules(s: (i64, model::FailedCheckRule, i64, bool), org_id: String, actions: Actions) -> impl IntoView {
+    let (min_age, rule, days, can_change) = s;
+    let error = Signal::derive(move || actions.rules.value().get().and_then(Result::err));
+    view! {
+        <section class="card" id="identity-rules">
+            <h2>"Identity rules"</h2>
+            <ActionForm action=actions.rules attr:class="stack">
+                <input type="hidden" name="org_id" value=org_id/>
+                <fieldset disabled=!can_change class="stack">
+                    <label><span>"Minimum age"</span><input name="min_age" type="number" min="0" max="120" value=min_age.to_string()/></label>
+                    <label><span>"When a check fails"</span>
+                        <select name="failed_rule">
+                            <option value="review" selected=rule == model::FailedCheckRule::Review>"Hold the session for a member to review"</option>
+                            <option value="decline" selected=rule == model::FailedCheckRule::Decline>"Decline the session"</option>
+                        </select>
+                    </label>
+                    <label><span>"Keep document images for (days)"</span><input name="retention_days" type="number" min="1" max="3650" value=days.to_string()/></label>
+                    <div><button type="submit" class="button" data-testid="save-identity-rules">"Save rules"</button></div>
+                </fieldset>
+            </ActionForm>
+            {(!can_change).then(|| view! { <p class="muted">"Owners change these."</p> })}
+            <FormError error=error/>
+        </section>
     }
 }
 

@@ -13,6 +13,7 @@ pub mod decide;
 pub mod documents;
 pub mod page;
 pub mod retention;
+pub mod rules;
 pub mod sessions;
 pub mod storage;
 pub mod upload_link;

@@ -53,6 +53,7 @@ fn photo(blur: bool) -> Vec<u8> {
 struct Api<'a> {
     app: &'a TestApp,
     key: String,
+    org: String,
 }
 
 impl Api<'_> {
@@ -83,7 +84,7 @@ async fn setup(app: &TestApp) -> Api<'_> {
     let key = app
         .api_key(&org, &[Scope::IdentityRead, Scope::IdentityWrite, Scope::CredentialsWrite, Scope::AuditRead])
         .await;
-    Api { app, key }
+    Api { app, key, org }
 }
 
 /// An account and a session for Anna Eriksson, born 1974-08-12 (or as
@@ -322,7 +323,11 @@ async fn errors_point_at_the_member_that_is_wrong_and_another_org_gets_404_every
 
     // Another org sees none of it.
     let other = app.org("Other Bank", Plan::Professional).await;
-    let eve = Api { app: &app, key: app.api_key(&other, &[Scope::IdentityRead, Scope::IdentityWrite]).await };
+    let eve = Api {
+        app: &app,
+        key: app.api_key(&other, &[Scope::IdentityRead, Scope::IdentityWrite]).await,
+        org: other.clone(),
+    };
     for path in [
         format!("/v1/accounts/{account}"),
         format!("/v1/sessions/{s}"),
@@ -338,7 +343,7 @@ async fn errors_point_at_the_member_that_is_wrong_and_another_org_gets_404_every
     let (_, list) = eve.get("/v1/accounts").await;
     assert_eq!(list["data"], json!([]));
     // A key without the identity scopes is refused.
-    let plain = Api { app: &app, key: app.api_key(&other, &[Scope::CredentialsRead]).await };
+    let plain = Api { app: &app, key: app.api_key(&other, &[Scope::CredentialsRead]).await, org: other.clone() };
     let (status, e) = plain.get("/v1/accounts").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
 
@@ -467,4 +472,40 @@ async fn images_are_deleted_after_the_retention_period_and_the_results_stay() {
 /// Where the app under test keeps document images.
 fn app_files(app: &TestApp) -> std::path::PathBuf {
     app.data_dir().join("identity-files")
+}
+
+#[tokio::test]
+async fn an_owner_s_rules_decline_a_failed_session_and_raise_the_minimum_age() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    app.member(&api.org, "owner@bank.test", issuance::orgs::Role::Owner).await;
+    app.member(&api.org, "issuer@bank.test", issuance::orgs::Role::Issuer).await;
+    let rules = |age: &'static str, rule: &'static str| {
+        [
+            ("org_id", api.org.clone()),
+            ("min_age", age.into()),
+            ("failed_rule", rule.into()),
+            ("retention_days", "30".into()),
+        ]
+    };
+    let issuer = app.signed_in("issuer@bank.test").await;
+    let form = rules("60", "decline");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.call_as(&issuer, "save_identity_rules", &form).await;
+    assert!(!r.status().is_success(), "an issuer does not change the rules");
+    let owner = app.signed_in("owner@bank.test").await;
+    let bad = rules("200", "decline");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let e = crate::helpers::error_text(app.call_as(&owner, "save_identity_rules", &bad).await).await;
+    assert!(e.contains("min_age"), "{e}");
+    let r = app.call_as(&owner, "save_identity_rules", &form).await;
+    assert!(r.status().is_success(), "{}", crate::helpers::error_text(r).await);
+
+    // Anna, born 1974, is 52: under the new minimum of 60, and so declined.
+    let s = new_session(&api, "Eriksson").await;
+    passport(&api, &s, &td3("Eriksson", "Anna Maria", "L898902C3", "740812", "341231"), &photo(false)).await;
+    let (session, v) = decided(&api, &s).await;
+    assert_eq!(check(&v, "age_minimum")["status"], "failed", "{v}");
+    assert!(check(&v, "age_minimum")["reasons"][0].as_str().unwrap().contains("60 or more"));
+    assert_eq!(session["data"]["attributes"]["status"], "declined");
 }

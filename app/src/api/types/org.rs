@@ -152,6 +152,11 @@ pub struct SettingsView {
     pub can_rotate: bool,
     pub can_manage_api_keys: bool,
     pub api_keys: Vec<ApiKeyView>,
+    /// The identity rules, and whether this member may change them.
+    pub identity_min_age: i64,
+    pub identity_failed_rule: model::FailedCheckRule,
+    pub identity_retention_days: i64,
+    pub can_change_rules: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
