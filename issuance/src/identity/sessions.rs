@@ -261,3 +261,22 @@ pub async fn update(db: &Db, org_id: &str, id: &str, changes: Attributes, now: i
         .await?;
     get(db, org_id, id).await
 }
+
+/// How long a session may collect before it expires unsubmitted.
+pub const EXPIRES_AFTER_SECS: i64 = 7 * 86_400;
+
+/// Expires sessions that were never submitted within
+/// [`EXPIRES_AFTER_SECS`]; returns how many.
+pub async fn expire_stale(db: &Db, now: i64) -> CoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE identity_sessions SET status = $1, decided_at = $2, updated_at = $2
+         WHERE status = $3 AND created_at < $4",
+    )
+    .bind(SessionStatus::Expired)
+    .bind(now)
+    .bind(SessionStatus::Created)
+    .bind(now - EXPIRES_AFTER_SECS)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

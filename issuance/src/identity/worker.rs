@@ -35,7 +35,7 @@ impl WorkerHandle {
     }
 }
 
-/// How often the retention sweep looks for images to delete.
+/// How often the sweeps look for images to delete and sessions to expire.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 pub fn spawn(db: Db, files: Files, poll: Duration) -> WorkerHandle {
@@ -48,6 +48,9 @@ pub fn spawn(db: Db, files: Files, poll: Duration) -> WorkerHandle {
                 swept = tokio::time::Instant::now();
                 if let Err(e) = super::retention::sweep(&db, &files, now).await {
                     tracing::warn!(error = %e, "could not delete expired document images");
+                }
+                if let Err(e) = super::sessions::expire_stale(&db, now).await {
+                    tracing::warn!(error = %e, "could not expire stale sessions");
                 }
             }
             match super::verifications::lease(&db, AT_ONCE, now, LEASE_SECS).await {

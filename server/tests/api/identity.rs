@@ -17,8 +17,12 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/iden
 
 /// A passport's MRZ from PyPI's `mrz` generator.
 fn td3(surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> String {
+    mrz("td3", surname, given, number, birth, expiry)
+}
+
+fn mrz(format: &str, surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> String {
     let out = Command::new("python3")
-        .args([FIXTURES, "td3", surname, given, number, "SWE", birth, "F", expiry])
+        .args([FIXTURES, format, surname, given, number, "SWE", birth, "F", expiry])
         .output()
         .expect("python3 runs (scripts/test installs PyPI's mrz and Pillow)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -434,7 +438,7 @@ async fn a_us_driving_licence_s_pdf417_yields_its_aamva_fields_and_is_checked_ag
 }
 
 #[tokio::test]
-async fn images_are_deleted_after_the_retention_period_and_the_results_stay() {
+async fn images_are_deleted_after_the_retention_period_and_the_results_stay_and_idle_sessions_expire() {
     let app = spawn_app().await;
     let api = setup(&app).await;
     let s = new_session(&api, "Eriksson").await;
@@ -466,6 +470,22 @@ async fn images_are_deleted_after_the_retention_period_and_the_results_stay() {
     let (_, audit) =
         crate::helpers::json(app.get_json("/v1/audit/events?action=identity_document.images_deleted", &api.key).await)
             .await;
+    // A session never submitted expires after a week.
+    let stale = new_session(&api, "Eriksson").await;
+    sqlx::query("UPDATE identity_sessions SET created_at = created_at - 8 * 86400 WHERE id = $1")
+        .bind(&stale)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, s) = api.get(&format!("/v1/sessions/{stale}")).await;
+        if s["data"]["attributes"]["status"] == "expired" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the session did not expire: {s}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(audit["data"][0]["target"], doc_id.as_str(), "{audit}");
 }
 
@@ -508,4 +528,30 @@ async fn an_owner_s_rules_decline_a_failed_session_and_raise_the_minimum_age() {
     assert_eq!(check(&v, "age_minimum")["status"], "failed", "{v}");
     assert!(check(&v, "age_minimum")["reasons"][0].as_str().unwrap().contains("60 or more"));
     assert_eq!(session["data"]["attributes"]["status"], "declined");
+}
+
+#[tokio::test]
+async fn an_identity_card_s_three_line_td1_zone_is_read_and_checked_front_and_back() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let s = new_session(&api, "Eriksson").await;
+    let zone = mrz("td1", "Eriksson", "Anna Maria", "D23145890", "740812", "341231");
+    assert_eq!(zone.lines().count(), 3, "{zone}");
+    let (status, doc) = api
+        .post(
+            "/v1/documents",
+            json!({"data": {"type": "document/idv", "attributes": {"id_class": "id", "country_code": "SE", "mrz": zone},
+                   "relationships": {"session": {"data": {"type": "session", "id": s}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    for side in ["front", "back"] {
+        let url = doc["meta"]["upload_urls"][side].as_str().unwrap();
+        assert_eq!(put_image(&app, url, "image/jpeg", photo(false)).await.status(), StatusCode::OK);
+    }
+    let (session, v) = decided(&api, &s).await;
+    assert_eq!(check(&v, "mrz_format")["details"]["format"], "TD1", "{v}");
+    assert_eq!(check(&v, "mrz_check_digits")["status"], "passed", "{v}");
+    assert_eq!(v["attributes"]["extracted"]["document_number"], "D23145890");
+    assert_eq!(session["data"]["attributes"]["status"], "approved", "{v}");
 }
