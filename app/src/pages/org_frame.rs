@@ -86,6 +86,13 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
     // The frame stays in place when the client router moves to another org,
     // so the menu is closed by hand once an org is picked.
     let switcher = NodeRef::<leptos::html::Details>::new();
+    // Following a link in the folded menu closes it (the page stays).
+    let nav_toggle = NodeRef::<leptos::html::Input>::new();
+    let close_nav = move |_| {
+        if let Some(toggle) = nav_toggle.get_untracked() {
+            toggle.set_checked(false);
+        }
+    };
     let close_switcher = move |_| {
         if let Some(details) = switcher.get() {
             details.set_open(false);
@@ -116,8 +123,12 @@ fn Frame(ctx: OrgContext) -> impl IntoView {
             {current.map(|c| {
                 let base = format!("/organizations/{}", c.org_id);
                 let may = move |a: Action| c.role.allows(a);
+                // On a phone the sections fold into a menu. A checkbox and its
+                // label open it, so it works before (and without) the wasm.
                 view! {
-                    <nav class="tabs">
+                    <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="org-nav" node_ref=nav_toggle/>
+                    <label for="nav-toggle" class="nav-toggle-label button secondary small" data-testid="nav-menu">"Menu"</label>
+                    <nav class="tabs" id="org-nav" aria-label="Organisation" on:click=close_nav>
                         <A href=base.clone() exact=true>"Overview"</A>
                         <A href=format!("{base}/credentials")>"Credentials"</A>
                         <A href=format!("{base}/jobs")>"Bulk jobs"</A>

@@ -1,0 +1,49 @@
+// At a phone's width (360 px) no page is wider than the screen: the
+// sections fold into a menu, and wide tables scroll inside their card.
+import { Page, expect } from "@playwright/test";
+import { DEMO, hydrated, signIn, test } from "./helpers";
+
+async function noSidewaysScroll(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("main, .auth, body").first()).toBeVisible();
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  expect(widths.page, `${path} is ${widths.page} px wide at ${widths.screen}`).toBeLessThanOrEqual(widths.screen);
+}
+
+test.use({ viewport: { width: 360, height: 740 } });
+
+test("no page scrolls sideways at 360 px, and the sections fold into a menu", async ({ page }) => {
+  await noSidewaysScroll(page, "/login");
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  const org = `/organizations/${DEMO.org}`;
+  for (const path of [
+    org,
+    `${org}/credentials`,
+    `${org}/credentials/bulk-issue`,
+    `${org}/jobs`,
+    `${org}/identity`,
+    `${org}/badges`,
+    `${org}/members`,
+    `${org}/outbox`,
+    `${org}/email`,
+    `${org}/streams`,
+    `${org}/activity`,
+    `${org}/plan`,
+    `${org}/settings`,
+    "/account",
+  ]) {
+    await noSidewaysScroll(page, path);
+  }
+
+  // The menu: closed at first, open on a tap, closed again once a section is picked.
+  await page.goto(org);
+  const nav = page.locator("#org-nav");
+  await expect(nav).toBeHidden();
+  await page.getByTestId("nav-menu").click();
+  await expect(nav).toBeVisible();
+  await hydrated(page);
+  await nav.getByRole("link", { name: "Badges" }).click();
+  await expect(page).toHaveURL(new RegExp(`${org}/badges$`));
+  await expect(nav).toBeHidden();
+});
