@@ -191,6 +191,16 @@ pub async fn upload(
     if doc.images_deleted_at.is_some() {
         return Err(CoreError::conflict("This document's images were deleted under the retention rule."));
     }
+    // A decided session's images are what it was decided on.
+    if let Some(session_id) = &doc.session_id {
+        let session = sessions::get(db, &doc.org_id, session_id).await?;
+        if session.status.is_decided() {
+            return Err(CoreError::conflict(format!(
+                "Session {session_id} is {}; its documents' images are kept as they were checked.",
+                session.status
+            )));
+        }
+    }
     files.put(&doc.file_key(side), bytes).await?;
     let hash = hex::encode(Sha256::digest(bytes));
     let sql = match side {

@@ -194,6 +194,11 @@ async fn a_passport_with_a_valid_mrz_and_a_clear_photo_is_verified_and_its_sessi
     assert!(a["extracted"]["birthdate"]["source"].as_str().unwrap().starts_with("mrz:doc_"), "{a}");
     // ?include=documents brings the document along.
     assert_eq!(session["included"][0]["type"], "document/idv", "{session}");
+    // What the session was decided on stays as it was.
+    let doc = session["included"][0]["id"].as_str().unwrap();
+    let (_, d) = api.get(&format!("/v1/documents/{doc}")).await;
+    let r = put_image(&app, d["meta"]["upload_urls"]["front"].as_str().unwrap(), "image/jpeg", photo(true)).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
 #[tokio::test]
@@ -283,6 +288,7 @@ async fn errors_point_at_the_member_that_is_wrong_and_another_org_gets_404_every
         )
         .await;
     assert!(e["errors"][0]["detail"].as_str().unwrap().contains("nickname"), "{e}");
+    assert_eq!(e["errors"][0]["source"]["pointer"], "/data/attributes/nickname", "{e}");
     let (status, e) = api.post("/v1/sessions", json!({"data": {"type": "session", "attributes": {}}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["errors"][0]["source"]["pointer"], "/data/relationships/account");

@@ -208,8 +208,13 @@ pub async fn read<T: DeserializeOwned + Default>(req: Request, types: &[&str]) -
         None | Some(Value::Null) => T::default(),
         Some(a) => serde_path_to_error::deserialize(a.clone()).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            JsonApiError::at(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &path, e.inner().to_string())
+            let mut err =
+                JsonApiError::at(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &path, e.inner().to_string());
+            // `attributes` that is not an object is a problem of the member itself.
+            if path == "." {
+                err.errors[0]["source"] = json!({"pointer": "/data/attributes"});
+            }
+            err
         })?,
     };
     Ok(Data { attributes, relationships: data.get("relationships").cloned().unwrap_or(Value::Null), kind })
