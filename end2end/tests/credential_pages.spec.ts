@@ -27,6 +27,23 @@ test("an owner opens a credential from the list, revokes it, and its public page
   const badge = (await res.json()).id as string;
   const id = await issueBadge(request, key, badge, "Pia Pilot", "pia.pilot@example.com");
 
+  // While it stands, its public page is made to be shared: LinkedIn's
+  // form filled in, the page's QR code, and a link preview's tags.
+  await page.goto(`/credentials/${id}`);
+  const linkedin = page.getByTestId("linkedin");
+  const href = new URL((await linkedin.getAttribute("href"))!);
+  expect(href.origin + href.pathname).toBe("https://www.linkedin.com/profile/add");
+  expect(href.searchParams.get("name")).toBe("Harbour Pilot");
+  expect(href.searchParams.get("certId")).toBe(id);
+  expect(href.searchParams.get("certUrl")).toBe(`${BASE_URL}/credentials/${id}`);
+  await expect(page.locator("[data-testid=qr] svg")).toBeVisible();
+  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", "Harbour Pilot");
+  await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", `${BASE_URL}/credentials/${id}`);
+  await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute("content", "summary");
+  // The server's HTML carries them, for link previewers that run no script.
+  const html = await (await request.get(`/credentials/${id}`)).text();
+  expect(html).toContain('property="og:title" content="Harbour Pilot"');
+
   await signIn(page);
   await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
   await page.goto(`/organizations/${DEMO.org}/credentials`);
@@ -53,6 +70,7 @@ test("an owner opens a credential from the list, revokes it, and its public page
 
   await page.goto(`/credentials/${id}`);
   await expect(page.getByTestId("verdict")).toContainText("Revoked");
+  await expect(page.getByTestId("share")).toHaveCount(0);
   await expect(page.getByTestId("title")).toHaveText("Harbour Pilot");
   await expect(page.getByTestId("recipient")).toHaveText("Pia Pilot");
   await hydrated(page);

@@ -36,6 +36,17 @@ test("no page scrolls sideways at 360 px, and the sections fold into a menu", as
     await noSidewaysScroll(page, path);
   }
 
+  // A credential's public page, and its job's page, when the demo has them.
+  const firstLink = async (path: string, pattern: string) => {
+    await page.goto(path);
+    const links = page.locator(`a[href*='${pattern}']`);
+    return (await links.count()) > 0 ? await links.first().getAttribute("href") : null;
+  };
+  const credential = await firstLink(`${org}/credentials`, "/credentials/cred_");
+  if (credential) await noSidewaysScroll(page, `/credentials/${credential.split("/").pop()}`);
+  const job = await firstLink(`${org}/jobs`, "/jobs/job_");
+  if (job) await noSidewaysScroll(page, job);
+
   // The menu: closed at first, open on a tap, closed again once a section is picked.
   await page.goto(org);
   const nav = page.locator("#org-nav");

@@ -194,6 +194,7 @@ pub async fn revoke_credential(
 #[server(endpoint = "get_public_credential")]
 pub async fn get_public_credential(credential_id: String) -> Result<PublicCredentialView, AppError> {
     use crate::ssr;
+    use issuance::credentials::share::{Certification, linkedin_url, qr_svg};
     use issuance::credentials::shown::Shown;
     use issuance::credentials::store;
 
@@ -205,6 +206,7 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         AppError::from(e)
     })?;
     let kind = shown.kind().map(kind_label).unwrap_or_else(|| "Credential".into());
+    let page_url = format!("{}/credentials/{}", state.public_url, c.id);
     let achievement = shown.achievement();
     let non_empty = |s: Option<&String>| s.filter(|d| !d.is_empty()).cloned();
     Ok(PublicCredentialView {
@@ -225,6 +227,16 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         status_list_index: shown.status.as_ref().and_then(|s| s.index.clone()),
         did_document_url: format!("{}/organizations/{}/did.json", state.public_url, c.org_id),
         download_url: format!("/credentials/{}/credential.jwt", c.id),
+        linkedin_url: linkedin_url(&Certification {
+            name: shown.title().unwrap_or("Credential"),
+            organization: shown.issuer.as_ref().and_then(|i| i.name.as_deref()).unwrap_or(&c.issuer_did),
+            issued_at: c.issued_at,
+            expires_at: c.expires_at,
+            page_url: &page_url,
+            credential_id: &c.id,
+        }),
+        qr_svg: qr_svg(&page_url, 160),
+        page_url,
         id: c.id,
     })
 }

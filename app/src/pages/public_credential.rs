@@ -1,8 +1,10 @@
 use leptos::prelude::*;
+use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::credentials::get_public_credential;
 use crate::api::types::{CredentialStatus, PublicCredentialView};
+use crate::components::copy::CopyField;
 use crate::components::public_page;
 use crate::format::datetime;
 
@@ -51,7 +53,24 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
         CredentialStatus::Active => "valid",
         other => other.as_str(),
     };
+    // A shared link previews with the badge: Open Graph and Twitter cards.
+    let summary = format!(
+        "{} · issued by {}{}",
+        c.title,
+        c.issuer_name,
+        c.recipient_name.as_ref().map(|n| format!(" to {n}")).unwrap_or_default()
+    );
+    let card = if c.image_url.is_some() { "summary_large_image" } else { "summary" };
     view! {
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:title" content=c.title.clone()/>
+        <Meta property="og:description" content=summary.clone()/>
+        <Meta property="og:url" content=c.page_url.clone()/>
+        <Meta property="og:site_name" content="Laurel"/>
+        {c.image_url.clone().map(|src| view! { <Meta property="og:image" content=src.clone()/><Meta name="twitter:image" content=src/> })}
+        <Meta name="twitter:card" content=card/>
+        <Meta name="twitter:title" content=c.title.clone()/>
+        <Meta name="twitter:description" content=summary/>
         <section class=format!("verdict verdict-{verdict}") data-testid="verdict" data-verdict=verdict role="status">
             <p class="verdict-word">{headline}</p>
             <p>{detail}</p>
@@ -76,6 +95,23 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
             </dl>
             <p><a class="button" href=c.download_url.clone() download=format!("{}.jwt", c.id) data-testid="download">"Download credential"</a></p>
         </section>
+        {(c.status == CredentialStatus::Active).then(|| view! {
+            <section class="card share" data-testid="share">
+                <h2>"Share it"</h2>
+                <div class="share-row">
+                    <div class="share-actions">
+                        <a class="button" href=c.linkedin_url.clone() target="_blank" rel="noopener" data-testid="linkedin">"Add to LinkedIn profile"</a>
+                        <CopyField value=c.page_url.clone() label="Link to this page" testid="page-link"/>
+                    </div>
+                    {c.qr_svg.clone().map(|svg| view! {
+                        <figure class="qr" data-testid="qr">
+                            <div role="img" aria-label="QR code of this page" inner_html=svg></div>
+                            <figcaption class="muted">"Scan to open this page"</figcaption>
+                        </figure>
+                    })}
+                </div>
+            </section>
+        })}
         <section class="card">
             <h2>"Verify it yourself"</h2>
             <p>"The download is a W3C Verifiable Credential signed as a JWT (ES256). Any verifier can check it without Laurel:"</p>

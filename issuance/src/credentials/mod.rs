@@ -4,6 +4,7 @@
 mod check;
 pub mod issue;
 pub mod request;
+pub mod share;
 pub mod shown;
 pub mod store;
 pub mod vc;

@@ -117,6 +117,12 @@ pub struct PublicCredentialView {
     pub status_list_url: Option<String>,
     pub status_list_index: Option<String>,
     pub download_url: String,
+    /// The page's own address, to copy and share.
+    pub page_url: String,
+    /// LinkedIn's "Add licence or certification" form, filled in.
+    pub linkedin_url: String,
+    /// The page's QR code, an SVG drawn by the server.
+    pub qr_svg: Option<String>,
 }
 
 /// The admin's outbox page.
