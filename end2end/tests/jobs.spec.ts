@@ -20,6 +20,9 @@ test("the whole flow: upload, review, submit, live progress to completed, find a
   await expect(page.getByTestId("count-new")).toHaveText("400");
   await expect(page.getByTestId("count-invalid")).toHaveText("1");
   await expect(page.getByTestId("total-issuable")).toHaveText("400");
+  // The one row to fix (the file's last) leads the table.
+  await expect(page.getByTestId("problems-first")).toBeVisible();
+  await expect(page.locator("table[data-testid=review] tbody tr").first()).toHaveAttribute("data-status", "invalid");
   await hydrated(page);
   await page.getByTestId("submit").click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+$`), { timeout: 15_000 });

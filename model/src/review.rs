@@ -25,6 +25,12 @@ vocabulary! {
 }
 
 impl RowStatus {
+    /// A row a person must act on before it can be issued: the review
+    /// lists these first.
+    pub fn needs_attention(self) -> bool {
+        matches!(self, RowStatus::Invalid | RowStatus::OverQuota)
+    }
+
     pub fn issuable(self) -> bool {
         matches!(self, RowStatus::New | RowStatus::Renewal | RowStatus::ActiveTimeBound | RowStatus::Revoked)
     }

@@ -145,7 +145,9 @@ pub async fn get_bulk_review(
             return Ok(view);
         }
     };
-    let matching: Vec<_> = review.rows.iter().filter(|r| filter.is_none_or(|f| r.status == f)).collect();
+    let mut matching: Vec<_> = review.rows.iter().filter(|r| filter.is_none_or(|f| r.status == f)).collect();
+    // Problems first: the rows a person must fix lead, each kind in file order.
+    matching.sort_by_key(|r| (!r.status.needs_attention(), r.row));
     let pages = matching.len().div_ceil(REVIEW_PAGE_SIZE).max(1);
     let page = page.unwrap_or(1).clamp(1, pages);
     view.rows = matching

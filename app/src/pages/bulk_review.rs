@@ -127,6 +127,9 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
             })}
         </section>
         <section class="card">
+            {(r.filter.is_none() && r.counts.iter().any(|c| c.status.needs_attention() && c.count > 0)).then(|| view! {
+                <p class="muted" data-testid="problems-first">"Rows to fix come first; the rest follow in file order."</p>
+            })}
             <table class="table" data-testid="review">
                 <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Status"</th><th>"Reason"</th></tr></thead>
                 <tbody>
