@@ -20,6 +20,7 @@ pub struct CredentialTotals {
 const CREDENTIALS: &str = "credentials";
 const REVOKED: &str = "credentials.revoked";
 const OUTBOX_PREFIX: &str = "outbox.";
+const ISSUED_PREFIX: &str = "issued.";
 
 async fn read(db: &Db, org_id: &str, prefix: &str) -> CoreResult<Vec<(String, i64)>> {
     // A range on the primary key rather than LIKE, which SQLite only turns
@@ -55,4 +56,30 @@ pub async fn outbox(db: &Db, org_id: &str) -> CoreResult<Counts> {
         *counts.of_mut(status) = n;
     }
     Ok(counts)
+}
+
+/// Credentials issued on each of the `days` UTC days up to `now`'s, oldest
+/// first, days without any included: `(YYYY-MM-DD, count)`.
+pub async fn issued_per_day(db: &Db, org_id: &str, days: i64, now: i64) -> CoreResult<Vec<(String, i64)>> {
+    let day = |at: i64| crate::clock::rfc3339(at).get(..10).unwrap_or_default().to_owned();
+    let dates: Vec<String> = (0..days).rev().map(|back| day(now - back * 86_400)).collect();
+    let (Some(first), Some(last)) = (dates.first(), dates.last()) else { return Ok(Vec::new()) };
+    let counts: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT tally, n FROM org_tallies WHERE org_id = $1 AND tally >= $2 AND tally <= $3",
+    )
+    .bind(org_id)
+    .bind(format!("{ISSUED_PREFIX}{first}"))
+    .bind(format!("{ISSUED_PREFIX}{last}"))
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .filter_map(|(t, n)| t.strip_prefix(ISSUED_PREFIX).map(|d| (d.to_owned(), n)))
+    .collect();
+    Ok(dates
+        .into_iter()
+        .map(|d| {
+            let n = counts.get(&d).copied().unwrap_or(0);
+            (d, n)
+        })
+        .collect())
 }

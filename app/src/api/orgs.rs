@@ -43,6 +43,7 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
     let org = organizations::get(&db, &org_id).await?;
     let usage = quota::usage(&db, &org_id, clock::now()).await?;
     let recent = audit::recent(&db, &org_id, 10).await?;
+    let issued_per_day = issuance::tallies::issued_per_day(&db, &org_id, 90, clock::now()).await?;
     Ok(OrgOverview {
         name: org.name,
         plan: org.plan,
@@ -51,6 +52,7 @@ pub async fn get_org_overview(org_id: String) -> Result<OrgOverview, AppError> {
         quota_used: usage.used,
         quota_limit: usage.limit,
         bulk_issue_allowed: org.plan.allows_bulk_issue(),
+        issued_per_day,
         activity: recent
             .into_iter()
             .map(|a| ActivityItem {

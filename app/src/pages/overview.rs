@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::orgs::get_org_overview;
 use crate::api::types::OrgOverview;
+use crate::components::chart::DailyBars;
 use crate::components::{QuotaMeter, loaded};
 use crate::format::datetime;
 
@@ -49,6 +50,10 @@ fn Overview(o: OrgOverview) -> impl IntoView {
                 <QuotaMeter used=o.quota_used limit=o.quota_limit quota_month=o.quota_month.clone()/>
             </section>
         </div>
+        <section class="card">
+            <h2>"Issued per day"</h2>
+            <DailyBars days=o.issued_per_day caption="Credentials issued per day, last 90 days" testid="issued-per-day"/>
+        </section>
         <section class="card">
             <h2>"Recent activity"</h2>
             {if o.activity.is_empty() {

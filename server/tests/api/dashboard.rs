@@ -148,3 +148,31 @@ async fn admins_create_edit_and_archive_badges_and_issuers_cannot() {
     let cross = [("org_id", other.as_str()), ("badge_id", badge.id.as_str()), ("archived", "false")];
     assert_eq!(app.call_as(&admin, "set_badge_archived", &cross).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_overview_charts_credentials_issued_per_day_from_running_counts_in_a_table_too() {
+    let app = spawn_app().await;
+    let org = app.org("Acme", Plan::Professional).await;
+    app.member(&org, "owner@acme.test", Role::Owner).await;
+    let key = app.api_key(&org, &[Scope::CredentialsWrite]).await;
+    for i in 0..3 {
+        let mut body = business();
+        body["subject"]["id"] = json!(format!("biz_{i}"));
+        assert_eq!(app.post_json("/v1/credentials", &key, body).await.status(), StatusCode::CREATED);
+    }
+    let owner = app.signed_in("owner@acme.test").await;
+    let (_, overview) = json(app.call_as(&owner, "get_org_overview", &[("org_id", &org)]).await).await;
+    let days = overview["issued_per_day"].as_array().unwrap();
+    assert_eq!(days.len(), 90, "the last 90 days, each of them");
+    let today = issuance::clock::rfc3339(issuance::clock::now())[..10].to_owned();
+    assert_eq!(days[89], json!([today, 3]), "{days:?}");
+    assert_eq!(days[..89].iter().map(|d| d[1].as_i64().unwrap()).sum::<i64>(), 0);
+
+    // The page draws it on the server, with the numbers in a table.
+    let page = html(&app, &owner, &format!("/organizations/{org}")).await;
+    assert!(page.contains(r#"data-testid="issued-per-day" data-total="3""#), "{page}");
+    assert!(page.contains(&format!("{today}: 3")), "the bar says its day and count");
+    // (Leptos marks dynamic text with `<!>`.)
+    let at = page.find(&format!("<td>{today}")).expect("today's row in the table");
+    assert!(page[at..at + 40].contains("</td><td>3"), "{}", &page[at..at + 40]);
+}

@@ -55,6 +55,8 @@ pub struct OrgOverview {
     pub quota_limit: i64,
     pub bulk_issue_allowed: bool,
     pub activity: Vec<ActivityItem>,
+    /// `(YYYY-MM-DD, credentials issued)` for the last 90 days, oldest first.
+    pub issued_per_day: Vec<(String, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
