@@ -5,8 +5,9 @@
 //! "completed" job means its recipients have their e-mail.
 //!
 //! Checked wherever a waiting e-mail can stop waiting: as the sender
-//! records what it sent, as credentials are revoked (their e-mails are
-//! cancelled), and as a job finishes or is cancelled.
+//! records what it sent, as credentials are revoked or their recipient
+//! unsubscribes (their e-mails are cancelled), and as a job finishes or is
+//! cancelled; and by an idle sender's sweep ([`settle_idle`]).
 
 use crate::db::{Backend, Conn, Db};
 use crate::error::CoreResult;
