@@ -31,8 +31,16 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
     // Migrations run with foreign keys off, as SQLite's table rebuilds need
     // (dropping a table with them on deletes what references it), and must
     // leave no broken reference behind.
+    // Counted on a connection of its own, closed at once: a read left open
+    // on the migrating connection would make its first write fail, not
+    // wait, whenever another process wrote in between.
+    let before = {
+        let mut probe = options.clone().connect().await?;
+        let n = applied(&mut probe).await;
+        probe.close().await?;
+        n
+    };
     let mut first = options.clone().foreign_keys(false).connect().await?;
-    let before = applied(&mut first).await;
     MIGRATOR.run(&mut first).await?;
     // Only after this run changed the schema: the check reads every table.
     if applied(&mut first).await != before {
@@ -76,7 +84,9 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
 
 /// How many migrations the database has had (none before the first run).
 async fn applied(conn: &mut sqlx::SqliteConnection) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(conn).await.unwrap_or(0)
+    let counts: Vec<i64> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_all(conn).await.unwrap_or_default();
+    counts.first().copied().unwrap_or(0)
 }
 
 /// Copies the write-ahead log into the database file every half second, on
