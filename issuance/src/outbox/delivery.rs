@@ -66,6 +66,16 @@ pub(crate) async fn settle(tx: &mut Conn, job_ids: &[&str], now: i64) -> CoreRes
     Ok(())
 }
 
+/// [`settle`] for the jobs of e-mails just cancelled, as their
+/// `RETURNING job_id` gave them (one per e-mail, some without a job).
+pub(crate) async fn settle_cancelled(tx: &mut Conn, job_ids: Vec<Option<String>>, now: i64) -> CoreResult<()> {
+    let mut jobs: Vec<String> = job_ids.into_iter().flatten().collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
+    settle(tx, &jobs, now).await
+}
+
 /// Completes every delivering job at once, for workers started without
 /// an SMTP server: nothing would ever send their e-mails, which wait in the
 /// outbox for one (pages say so). Every worker of one database is

@@ -105,11 +105,7 @@ pub async fn cancel_for_credentials(
     let sql = cancel_for_credentials_sql(Backend::of_conn(tx));
     let jobs: Vec<Option<String>> = sqlx::query_scalar(&sql).bind(org_id).bind(ids).fetch_all(&mut *tx).await?;
     let cancelled = jobs.len() as u64;
-    let mut jobs: Vec<String> = jobs.into_iter().flatten().collect();
-    jobs.sort_unstable();
-    jobs.dedup();
-    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
-    delivery::settle(tx, &jobs, crate::clock::now()).await?;
+    delivery::settle_cancelled(tx, jobs, crate::clock::now()).await?;
     Ok(cancelled)
 }
 

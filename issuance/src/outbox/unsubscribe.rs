@@ -116,10 +116,6 @@ pub(crate) async fn suppress(
     .bind(&email)
     .fetch_all(&mut *tx)
     .await?;
-    let mut jobs: Vec<String> = jobs.into_iter().flatten().collect();
-    jobs.sort_unstable();
-    jobs.dedup();
-    let jobs: Vec<&str> = jobs.iter().map(String::as_str).collect();
-    super::delivery::settle(tx, &jobs, now).await?;
+    super::delivery::settle_cancelled(tx, jobs, now).await?;
     Ok(true)
 }
