@@ -57,6 +57,17 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// Where a page loads a badge's image from: Laurel's own copy (an upload,
+/// or the default every badge has) by path, so it loads from whichever
+/// origin serves the page; another site's image by its URL.
+pub fn badge_image_src(badge_id: &str, image_url: Option<&str>) -> String {
+    let own = format!("/badges/{badge_id}/image.png");
+    match image_url {
+        Some(url) if !url.ends_with(&own) => url.to_owned(),
+        _ => own,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,10 @@ pub use issuance::Site as AppState;
 /// Where the session keeps its [`SessionGrant`].
 const GRANT_KEY: &str = "grant";
 
+/// Where the badge image upload leaves its refusal for the badges page
+/// to show once: the badge's id and the reason.
+pub const BADGE_IMAGE_REFUSAL: &str = "badge_image_refusal";
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::Internal("missing-state".into()))
 }

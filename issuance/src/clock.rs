@@ -66,6 +66,13 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, time::error::Parse> {
     Ok(OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)?.unix_timestamp())
 }
 
+/// `30 November 2026`, as a certificate prints a date (UTC).
+pub fn long_date(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

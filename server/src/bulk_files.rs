@@ -24,6 +24,7 @@ pub fn router() -> Router<Site> {
     Router::new()
         .route(&format!("{BASE}/uploads"), post(upload))
         .route(&format!("{BASE}/template.csv"), get(template))
+        .route(&format!("{BASE}/sample.csv"), get(sample))
         .route(&format!("{BASE}/{{upload_id}}/invalid.csv"), get(invalid_rows))
         // The file limit is 1 MB; the form adds a little framing.
         .layer(DefaultBodyLimit::max(csv_file::MAX_BYTES + 16 * 1024))
@@ -121,6 +122,19 @@ async fn template() -> Response {
             (header::CONTENT_DISPOSITION, "attachment; filename=\"recipients-template.csv\""),
         ],
         csv_file::TEMPLATE,
+    )
+        .into_response()
+}
+
+/// `examples/recipients.csv`: against the demo's history it shows every
+/// review status; anywhere else, new and invalid rows.
+async fn sample() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"recipients.csv\""),
+        ],
+        include_str!("../../examples/recipients.csv"),
     )
         .into_response()
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api_errors;
+pub mod badge_images;
 pub mod bulk_files;
 pub mod client;
 pub mod config;

@@ -281,8 +281,12 @@ async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand
             );
         }
         AdminCommand::SeedDemo => {
-            admin::seed_demo(db, &config.master_key()?).await?;
+            admin::seed_demo(db, &config.master_key()?, &config.public_url).await?;
             println!("Demo organisation ready: {}/organizations/{}", config.public_url, admin::DEMO_ORG);
+            println!(
+                "Try the sample file examples/recipients.csv on Bulk issue, badge \"{}\"",
+                admin::seed_demo::SAMPLE_BADGE
+            );
             println!("Sign in at {}/login", config.public_url);
             println!("  e-mail:   {}", admin::DEMO_OWNER_EMAIL);
             println!("  password: {}", admin::DEMO_OWNER_PASSWORD);

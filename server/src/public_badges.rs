@@ -15,6 +15,31 @@ use axum::response::{IntoResponse, Response};
 use issuance::credentials::vc;
 use issuance::{CoreError, badges, did};
 
+pub fn router() -> axum::Router<Site> {
+    axum::Router::new().route("/badges/{badge_id}/image.png", axum::routing::get(image))
+}
+
+/// `GET /badges/{id}/image.png`: the badge's image as Laurel stores it
+/// (the upload, normalised), or its default; public like the badge.
+async fn image(State(state): State<Site>, axum::extract::Path(badge_id): axum::extract::Path<String>) -> Response {
+    let found = match badges::public(&state.db, &badge_id).await {
+        Ok(found) => found,
+        Err(e) => return Refusal::from_core(e, "reading a badge for its image").into_response(),
+    };
+    match badges::image::png(&state.db, &found.badge).await {
+        Ok(stored) => (
+            [
+                (header::CONTENT_TYPE, "image/png".to_owned()),
+                (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+                (header::ETAG, format!("\"{}\"", stored.sha256)),
+            ],
+            stored.png,
+        )
+            .into_response(),
+        Err(e) => Refusal::from_core(e, "reading a badge image").into_response(),
+    }
+}
+
 pub async fn answer_json(State(state): State<Site>, request: Request<Body>, next: Next) -> Response {
     let badge_id = request.uri().path().strip_prefix("/badges/").filter(|id| !id.is_empty() && !id.contains('/'));
     let Some(badge_id) = badge_id.filter(|_| request.method() == Method::GET && wants_json(&request)) else {

@@ -18,8 +18,8 @@ use issuance::webhooks::sender::{self as webhook_sender, WebhookConfig, WebhookS
 
 use crate::config::Config;
 use crate::{
-    api_errors, bulk_files, form_echo, identity_images, inbound_email, job_events, origin_guard, public_badges,
-    public_credentials, rest, security_headers, session_store::Sessions, unsubscribe,
+    api_errors, badge_images, bulk_files, form_echo, identity_images, inbound_email, job_events, origin_guard,
+    public_badges, public_credentials, rest, security_headers, session_store::Sessions, unsubscribe,
 };
 
 /// The cookie's name; it carries only an opaque session id.
@@ -166,8 +166,10 @@ async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
     let pages = Router::new()
         .merge(rest::router().with_state(state.clone()))
         .merge(bulk_files::router().with_state(state.clone()))
+        .merge(badge_images::router().with_state(state.clone()))
         .merge(job_events::router().with_state(state.clone()))
         .merge(public_credentials::router().with_state(state.clone()))
+        .merge(public_badges::router().with_state(state.clone()))
         .merge(unsubscribe::router().with_state(state.clone()))
         .merge(identity_images::router().with_state(state.clone()))
         .merge(inbound_email::router(state.clone(), config.inbound_email_token.clone()))

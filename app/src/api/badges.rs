@@ -25,9 +25,11 @@ pub async fn get_badges(org_id: String) -> Result<BadgesView, AppError> {
 
     let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
     let badges = issuance::badges::list(&ssr::state()?.db, &org_id).await?;
+    let image_refusal = ssr::session().await?.remove(ssr::BADGE_IMAGE_REFUSAL).await.ok().flatten();
     Ok(BadgesView {
         badges: badges.into_iter().map(badge_view).collect(),
         can_manage: membership.role.allows(Action::ManageBadges),
+        image_refusal,
     })
 }
 
@@ -130,6 +132,7 @@ pub async fn get_public_badge(badge_id: String) -> Result<super::types::PublicBa
     Ok(super::types::PublicBadgeView {
         issuer_did: did::org_did(&state.public_url, &b.org_id),
         issuer_name: found.org_name,
+        id: b.id,
         name: b.name,
         description: b.description,
         criteria: b.criteria_narrative,

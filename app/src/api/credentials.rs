@@ -217,7 +217,11 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         badge_url: achievement.and_then(|a| a.id.clone()),
         description: non_empty(achievement.and_then(|a| a.description.as_ref())),
         criteria: non_empty(achievement.and_then(|a| a.criteria.as_ref()).and_then(|c| c.narrative.as_ref())),
-        image_url: achievement.and_then(|a| a.image.as_ref()).and_then(|i| i.id.clone()),
+        // A badge signed without an image still has Laurel's default one.
+        image_url: achievement
+            .and_then(|a| a.image.as_ref())
+            .and_then(|i| i.id.clone())
+            .or_else(|| c.badge_id.as_deref().map(|b| issuance::badges::image::url(&state.public_url, b))),
         recipient_name: shown.recipient_name().map(str::to_owned),
         issuer_name: shown.issuer.as_ref().and_then(|i| i.name.clone()).unwrap_or_else(|| c.issuer_did.clone()),
         issuer_did: c.issuer_did.clone(),
@@ -227,6 +231,8 @@ pub async fn get_public_credential(credential_id: String) -> Result<PublicCreden
         status_list_index: shown.status.as_ref().and_then(|s| s.index.clone()),
         did_document_url: format!("{}/organizations/{}/did.json", state.public_url, c.org_id),
         download_url: format!("/credentials/{}/credential.jwt", c.id),
+        baked_url: c.badge_id.is_some().then(|| format!("/credentials/{}/badge.png", c.id)),
+        certificate_url: format!("/credentials/{}/certificate.pdf", c.id),
         linkedin_url: linkedin_url(&Certification {
             name: shown.title().unwrap_or("Credential"),
             organization: shown.issuer.as_ref().and_then(|i| i.name.as_deref()).unwrap_or(&c.issuer_did),

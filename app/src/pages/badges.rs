@@ -47,6 +47,7 @@ fn Badges(
 ) -> impl IntoView {
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let can_manage = v.can_manage;
+    let refusal = v.image_refusal.clone();
     let archive_org = org_id.clone();
     view! {
         <section class="card">
@@ -61,22 +62,42 @@ fn Badges(
                             {v.badges.into_iter().map(|b| {
                                 let org = archive_org.clone();
                                 let (edit_org, edit_id) = (org.clone(), b.id.clone());
+                                let image_action = format!("/organizations/{org}/badges/{}/image", b.id);
+                                let refused = refusal.as_ref().filter(|(id, _)| *id == b.id).map(|(_, why)| why.clone());
+                                let open_edit = refused.is_some();
+                                let (row_id, error_id) = (format!("badge-{}", b.id), format!("image-error-{}", b.id));
+                                let error_ref = refused.is_some().then(|| error_id.clone());
                                 view! {
-                                    <tr class=b.archived.then_some("revoked")>
-                                        <td><div>{b.name.clone()}</div><small class="muted">{b.description.clone()}</small></td>
+                                    <tr class=b.archived.then_some("revoked") id=row_id>
+                                        <td class="badge-cell">
+                                            <img class="badge-thumb" src=b.image_src() alt="" width="40" height="40" loading="lazy"/>
+                                            <div><div>{b.name.clone()}</div><small class="muted">{b.description.clone()}</small></div>
+                                        </td>
                                         <td>{b.validity_days.map(|d| format!("{d} days")).unwrap_or_else(|| "Never expires".into())}</td>
                                         <td>{if b.archived { "Archived" } else { "Active" }}</td>
                                         <td class="actions">
                                             {can_manage.then(|| view! {
-                                                <details class="edit">
+                                                <details class="edit" open=open_edit>
                                                     <summary class="button link">"Edit"</summary>
+                                                    // A plain multipart post: a file cannot ride in the
+                                                    // server function's form.
+                                                    <form method="post" action=image_action enctype="multipart/form-data" class="stack image-form">
+                                                        <label><span>"Image (PNG or SVG, up to 1 MB)"</span>
+                                                            <input type="file" name="image" accept="image/png,image/svg+xml" required
+                                                                aria-invalid=refused.is_some().then_some("true")
+                                                                aria-describedby=error_ref/></label>
+                                                        {refused.clone().map(|why| view! {
+                                                            <p class="field-error" role="alert" id=error_id.clone() data-testid="image-error">{why}</p>
+                                                        })}
+                                                        <div><button type="submit" class="button small secondary">"Upload image"</button></div>
+                                                    </form>
                                                     <ActionForm action=edit attr:class="stack">
                                                         <input type="hidden" name="org_id" value=edit_org/>
                                                         <input type="hidden" name="badge_id" value=edit_id/>
                                                         <label><span>"Name"</span><input name="name" required value=b.name.clone()/></label>
                                                         <label><span>"Description"</span><input name="description" value=b.description.clone()/></label>
                                                         <label><span>"Criteria"</span><input name="criteria_narrative" value=b.criteria_narrative.clone()/></label>
-                                                        <label><span>"Image URL"</span><input type="url" name="image_url" value=b.image_url.clone().unwrap_or_default()/></label>
+                                                        <label><span>"Image URL (or upload above)"</span><input type="url" name="image_url" value=b.image_url.clone().unwrap_or_default()/></label>
                                                         <label><span>"Valid for (days)"</span><input type="number" name="validity_days" min="1" value=b.validity_days.map(|d| d.to_string()).unwrap_or_default() placeholder="Never expires"/></label>
                                                         <div><button type="submit" class="button small">"Save"</button></div>
                                                     </ActionForm>

@@ -63,7 +63,9 @@ fn UploadForm(v: BulkPageView, org_id: String, map: ServerAction<MapColumns>) ->
                 <label class="dropzone"><span>"Recipients CSV"</span>
                     <input type="file" name="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain" required/>
                     <small class="muted">"Drop the file here or choose it: CSV (comma, semicolon or tab separated), UTF-8, up to 1 MB, with a header row naming the name and e-mail columns and one recipient per row. "
-                        <a href=format!("{base}/template.csv") download="recipients-template.csv">"Download the template"</a>"."</small>
+                        <a href=format!("{base}/template.csv") download="recipients-template.csv">"Download the template"</a>", or "
+                        <a href=format!("{base}/sample.csv") download="recipients.csv" data-testid="sample-file">"a sample file"</a>
+                        " whose rows show every review status on the demo organisations."</small>
                 </label>
                 <div><button type="submit" class="button">"Validate"</button></div>
             </form>

@@ -21,7 +21,7 @@ fn Badge(b: PublicBadgeView) -> impl IntoView {
     view! {
         <section class="card">
             <p class="muted">"Badge"</p>
-            {b.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=""/> })}
+            <img class="badge-image" src=crate::format::badge_image_src(&b.id, b.image_url.as_deref()) alt=format!("{} badge", b.name) width="128" height="128"/>
             <h1 data-testid="title">{b.name.clone()}</h1>
             <p>{b.description.clone()}</p>
             <h2>"Criteria"</h2>

@@ -77,7 +77,7 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
         </section>
         <section class="card">
             <p class="muted">{c.kind.clone()}</p>
-            {c.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=""/> })}
+            {c.image_url.clone().map(|src| view! { <img class="badge-image" src=src alt=format!("{} badge", c.title) width="128" height="128"/> })}
             <h1 data-testid="title">{match c.badge_url.clone() {
                 Some(href) => view! { <a href=href data-testid="badge-link">{c.title.clone()}</a> }.into_any(),
                 None => view! { <span>{c.title.clone()}</span> }.into_any(),
@@ -93,7 +93,19 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
                 <dt>"Expires"</dt>
                 <dd>{c.expires_at.map(datetime).unwrap_or_else(|| "Never".into())}</dd>
             </dl>
-            <p><a class="button" href=c.download_url.clone() download=format!("{}.jwt", c.id) data-testid="download">"Download credential"</a></p>
+            <div class="downloads" data-testid="downloads">
+                <a class="button" href=c.download_url.clone() download=format!("{}.jwt", c.id) data-testid="download">"Download credential"</a>
+                {c.baked_url.clone().map(|href| view! {
+                    <a class="button secondary" href=href download=format!("{}.png", c.id) data-testid="baked"
+                        title="The badge image with the signed credential inside it (Open Badges 3.0 baking)">"Badge image with proof"</a>
+                })}
+                <span class="certificate">
+                    "Certificate (PDF): "
+                    <a href=format!("{}?paper=a4", c.certificate_url) data-testid="certificate-a4">"A4"</a>
+                    " · "
+                    <a href=format!("{}?paper=letter", c.certificate_url) data-testid="certificate-letter">"Letter"</a>
+                </span>
+            </div>
         </section>
         {(c.status == CredentialStatus::Active).then(|| view! {
             <section class="card share" data-testid="share">

@@ -1,6 +1,8 @@
 //! Credentials: what may be issued, how it is signed, stored, revoked and
 //! verified.
 
+pub mod bake;
+pub mod certificate;
 mod check;
 pub mod issue;
 pub mod request;

@@ -52,8 +52,10 @@ struct CredentialFacts {
     id: String,
     #[sqlx(flatten)]
     org: OrgMail,
+    badge_id: String,
     badge_name: String,
     description: String,
+    image_url: Option<String>,
     expires_at: Option<i64>,
 }
 
@@ -72,7 +74,7 @@ impl Facts {
         if !ids.is_empty() {
             let sql = format!(
                 "SELECT c.id, o.name AS org_name, o.email_subject, o.email_body, o.reply_to,
-                        b.name AS badge_name, b.description, c.expires_at
+                        b.id AS badge_id, b.name AS badge_name, b.description, b.image_url, c.expires_at
                  FROM credentials c JOIN organizations o ON o.id = c.org_id JOIN badges b ON b.id = c.badge_id
                  WHERE {}",
                 Backend::of(db).in_json_strings("c.id", "$1")
@@ -168,6 +170,8 @@ fn credential_issued<'f>(
 ) -> Result<(message::Rendered, &'f OrgMail), String> {
     let credential_id = m.credential_id.as_deref().ok_or("the message has no credential")?;
     let f = facts.credentials.get(credential_id).ok_or("the credential no longer exists")?;
+    // Every badge has an image: its own, or the default Laurel draws.
+    let image = f.image_url.clone().unwrap_or_else(|| crate::badges::image::url(public_url, &f.badge_id));
     let rendered = message::credential_issued(
         &message::Facts {
             recipient_name: &m.to_name,
@@ -177,6 +181,7 @@ fn credential_issued<'f>(
             credential_id,
             expires_at: f.expires_at,
             public_url,
+            badge_image_url: Some(&image),
         },
         &f.org.template(),
     );

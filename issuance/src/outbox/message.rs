@@ -17,6 +17,7 @@ pub struct Facts<'a> {
     pub credential_id: &'a str,
     pub expires_at: Option<i64>,
     pub public_url: &'a str,
+    pub badge_image_url: Option<&'a str>,
 }
 
 pub struct Rendered {
@@ -36,6 +37,7 @@ pub fn credential_issued(f: &Facts<'_>, template: &Template) -> Rendered {
         org_name: f.org_name,
         credential_url: &url,
         expires_at: expires.as_deref(),
+        badge_image_url: f.badge_image_url,
     })
 }
 
@@ -132,6 +134,7 @@ mod tests {
                 credential_id: "cred_1",
                 expires_at: Some(1_800_000_000),
                 public_url: "http://127.0.0.1:3000",
+                badge_image_url: None,
             },
             &Template::default_wording(),
         );

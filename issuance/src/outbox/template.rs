@@ -103,6 +103,8 @@ pub struct Values<'a> {
     pub credential_url: &'a str,
     /// `YYYY-MM-DD`, or `None` for a credential that does not expire.
     pub expires_at: Option<&'a str>,
+    /// The badge's image, shown above the text in the HTML part.
+    pub badge_image_url: Option<&'a str>,
 }
 
 impl Values<'_> {
@@ -128,6 +130,7 @@ pub fn sample<'a>(org_name: &'a str, recipient_name: &'a str, public_url: &'a st
         org_name,
         credential_url: public_url,
         expires_at: Some("2027-12-31"),
+        badge_image_url: None,
     }
 }
 
@@ -241,6 +244,13 @@ impl Template {
         let subject = fill(&subject, values, false).replace(['\r', '\n'], " ");
         let text = fill(&body, values, false);
         let mut html = String::new();
+        if let Some(src) = values.badge_image_url {
+            html.push_str(&format!(
+                "<p><img src=\"{}\" alt=\"{}\" width=\"96\" height=\"96\"></p>",
+                html_escape::encode_double_quoted_attribute(src),
+                html_escape::encode_double_quoted_attribute(values.badge_name)
+            ));
+        }
         for paragraph in self.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
             let Ok(parts) = pieces("body", paragraph) else { continue };
             if matches!(parts.as_slice(), [Piece::Text(""), Piece::Value(Placeholder::CredentialUrl), Piece::Text("")])
@@ -268,6 +278,7 @@ mod tests {
             org_name: "Demo & Co",
             credential_url: "http://127.0.0.1:3000/credentials/cred_1",
             expires_at: Some("2027-01-15"),
+            badge_image_url: Some("http://127.0.0.1:3000/badges/bdg_1/image.png?a=1&b=\"2\""),
         }
     }
 
@@ -288,6 +299,13 @@ mod tests {
         assert!(m.html.contains("href=\"http://127.0.0.1:3000/credentials/cred_1\""), "the link is a button");
         assert!(m.html.contains("{literal}"));
         assert!(!m.html.contains("<Doe>"));
+        assert!(
+            m.html.contains(
+                r#"<img src="http://127.0.0.1:3000/badges/bdg_1/image.png?a=1&amp;b=&quot;2&quot;" alt="Rust 101""#
+            ),
+            "the badge image leads, its address escaped: {}",
+            m.html
+        );
     }
 
     #[test]

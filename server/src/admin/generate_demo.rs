@@ -122,18 +122,8 @@ pub async fn generate(
             issuance::bulk::uploads::create(db, &org.id, badge, Some(&filename), csv.as_bytes(), &owner).await?;
         let now = issuance::clock::now();
         let job = submit::submit(db, &org.id, &upload, &owner, now).await?.job_id;
-        lease::promote(db, now).await?;
         let issued_ms = if expired { (now - 400 * 86_400) * 1000 } else { issuance::clock::now_ms() };
-        loop {
-            match lease::claim(db, master, &job, "generate-demo", &limits, issued_ms).await? {
-                Claim::Batch(batch) => {
-                    let signed = sign::sign_batch(&batch, public_url, threads);
-                    record::record(db, &batch, &signed, public_url).await?;
-                }
-                Claim::Done => break,
-                Claim::Busy | Claim::Throttled(_) => anyhow::bail!("job {job} is held elsewhere"),
-            }
-        }
+        run_here(db, master, public_url, &job, &limits, issued_ms, threads).await?;
         done += rows;
         jobs += 1;
         let rate = done as f64 / started.elapsed().as_secs_f64();
@@ -158,6 +148,30 @@ pub async fn generate(
     .execute(db)
     .await?;
     Ok(Generated { org_id: org.id, credentials: ids.len() as i64, revoked, jobs, elapsed: started.elapsed() })
+}
+
+/// Runs a submitted job to its end in this process, through the engine's
+/// own steps, as if its rows were signed at `issued_ms`.
+pub(super) async fn run_here(
+    db: &Db,
+    master: &MasterKey,
+    public_url: &str,
+    job: &str,
+    limits: &ClaimLimits,
+    issued_ms: i64,
+    threads: usize,
+) -> anyhow::Result<()> {
+    lease::promote(db, issuance::clock::now()).await?;
+    loop {
+        match lease::claim(db, master, job, "admin", limits, issued_ms).await? {
+            Claim::Batch(batch) => {
+                let signed = sign::sign_batch(&batch, public_url, threads);
+                record::record(db, &batch, &signed, public_url).await?;
+            }
+            Claim::Done => return Ok(()),
+            Claim::Busy | Claim::Throttled(_) => anyhow::bail!("job {job} is held elsewhere"),
+        }
+    }
 }
 
 /// `rows` recipients with names and e-mails, numbered from `from` so that

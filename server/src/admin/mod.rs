@@ -3,6 +3,9 @@
 //! server can run them.
 
 pub mod generate_demo;
+pub mod seed_demo;
+
+pub use seed_demo::seed_demo;
 
 use issuance::accounts::password::NewPassword;
 use issuance::accounts::users;
@@ -55,29 +58,3 @@ pub const DEMO_ORG: &str = "org_demo_academy";
 pub const DEMO_SANDBOX_ORG: &str = "org_demo_sandbox";
 pub const DEMO_OWNER_EMAIL: &str = "owner@demo.laurel.test";
 pub const DEMO_OWNER_PASSWORD: &str = "laurel-demo-owner";
-
-/// Creates the demo organisations and accounts, once; running it again
-/// changes nothing.
-pub async fn seed_demo(db: &Db, master: &MasterKey) -> anyhow::Result<()> {
-    for (id, name, plan) in
-        [(DEMO_ORG, "Demo Academy", Plan::Professional), (DEMO_SANDBOX_ORG, "Demo Sandbox", Plan::Free)]
-    {
-        sqlx::query(
-            "INSERT INTO organizations (id, name, plan, monthly_quota, approval_status, created_at)
-             VALUES ($1, $2, $3, $4, 'pending', $5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(name)
-        .bind(plan.as_str())
-        .bind(plan.default_monthly_quota())
-        .bind(issuance::clock::now())
-        .execute(db)
-        .await?;
-        organizations::approve(db, master, id).await?;
-    }
-    create_user(db, DEMO_ORG, DEMO_OWNER_EMAIL, Some("Olivia Owner"), DEMO_OWNER_PASSWORD, Role::Owner).await?;
-    create_user(db, DEMO_SANDBOX_ORG, DEMO_OWNER_EMAIL, None, DEMO_OWNER_PASSWORD, Role::Owner).await?;
-    create_user(db, DEMO_ORG, "issuer@demo.laurel.test", Some("Ian Issuer"), "laurel-demo-issuer", Role::Issuer)
-        .await?;
-    Ok(())
-}

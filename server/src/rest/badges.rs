@@ -214,3 +214,34 @@ pub async fn update(
     };
     Ok(Json(badge_json(&badges::update(&state.db, &key.org_id, &id, patch, None).await?)))
 }
+
+#[utoipa::path(
+    put,
+    path = "/v1/badges/{id}/image",
+    tag = "badges",
+    operation_id = "setBadgeImage",
+    summary = "Upload a badge's image",
+    description = "The body is the image itself, a PNG or SVG of up to 1 MB (the type is read from the content). \
+        Laurel stores it as a 512×512 PNG (an SVG is rasterised, so nothing active in it survives) and serves it \
+        at `/badges/{id}/image.png`; the badge's `image_url` then points there, and credentials issued from now \
+        on name it.",
+    params(("id" = String, Path, description = "The badge's id.")),
+    request_body(content = Vec<u8>, content_type = "image/png"),
+    responses(
+        (status = 200, description = "The badge, with its new `image_url`.", body = BadgeDoc),
+        (status = 400, description = "`validation_failed`: the body is empty, not a PNG or SVG, unreadable, or too large in pixels (field `image`).", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such badge in this organisation.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn set_image(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    let badge = badges::image::upload(&state.db, &state.public_url, &key.org_id, &id, &body, None).await?;
+    Ok(Json(badge_json(&badge)))
+}

@@ -65,6 +65,7 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         super::badges::list,
         super::badges::get,
         super::badges::update,
+        super::badges::set_image,
         super::bulk::validate,
         super::bulk::submit,
         super::bulk::list,

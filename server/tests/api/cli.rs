@@ -99,6 +99,26 @@ async fn bad_arguments_are_refused_with_the_choices() {
     assert!(err.contains("no organisation with id org_missing"), "{err}");
 }
 
+/// What the demo seed leaves: orgs, users, keys, badges, images,
+/// credentials (revoked among them), jobs and their failed rows.
+async fn demo_counts(db: &issuance::db::Db) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM organizations",
+        "SELECT COUNT(*) FROM users",
+        "SELECT COUNT(*) FROM signing_keys",
+        "SELECT COUNT(*) FROM badges",
+        "SELECT COUNT(*) FROM badge_images",
+        "SELECT COUNT(*) FROM credentials",
+        "SELECT COUNT(*) FROM credentials WHERE status = 'revoked'",
+        "SELECT COUNT(*) FROM jobs WHERE status = 'completed'",
+        "SELECT COALESCE(SUM(failed), 0) FROM jobs",
+    ] {
+        counts.push(sqlx::query_scalar(sql).fetch_one(db).await.unwrap());
+    }
+    counts
+}
+
 #[tokio::test]
 async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,17 +126,57 @@ async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
     assert!(ok, "{err}");
     assert!(out.contains(laurel::admin::DEMO_OWNER_EMAIL) && out.contains(laurel::admin::DEMO_OWNER_PASSWORD));
+    let db = issuance::db::connect(&url).await.unwrap();
+    let first = demo_counts(&db).await;
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    assert!(ok, "{err}");
+    let second = demo_counts(&db).await;
+    assert_eq!(first, second);
+    let [orgs, users, keys, badges, images, credentials, revoked, jobs, failed] = first[..] else { unreachable!() };
+    assert_eq!((orgs, users, keys, badges, images, jobs, failed), (2, 2, 2, 4, 4, 1, 2));
+    assert!(credentials > 200 && revoked > 2, "{credentials} credentials, {revoked} revoked");
+    assert_eq!(organizations::get(&db, laurel::admin::DEMO_ORG).await.unwrap().plan, Plan::Professional);
+}
+
+#[tokio::test]
+async fn the_sample_file_shows_every_review_status_on_the_seeded_free_org() {
+    use issuance::bulk::{RowStatus, uploads};
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
     let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
     assert!(ok, "{err}");
     let db = issuance::db::connect(&url).await.unwrap();
-    let counts: (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM signing_keys)",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    assert_eq!(counts, (2, 2, 2));
-    assert_eq!(organizations::get(&db, laurel::admin::DEMO_ORG).await.unwrap().plan, Plan::Professional);
+    let sample = include_bytes!("../../../examples/recipients.csv");
+    for (org, over_quota) in [(laurel::admin::DEMO_SANDBOX_ORG, 3), (laurel::admin::DEMO_ORG, 0)] {
+        let badges = issuance::badges::list(&db, org).await.unwrap();
+        let badge = badges.iter().find(|b| b.name == laurel::admin::seed_demo::SAMPLE_BADGE).unwrap();
+        let owner: String = sqlx::query_scalar("SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'owner'")
+            .bind(org)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        let upload = uploads::create(&db, org, &badge.id, Some("recipients.csv"), sample, &owner).await.unwrap();
+        let (_, review) = uploads::review(&db, org, &upload, issuance::clock::now()).await.unwrap();
+        let review = review.unwrap();
+        let t = &review.totals;
+        assert_eq!(
+            (
+                t.new,
+                t.renewal,
+                t.active_time_bound,
+                t.active_non_expiring,
+                t.revoked,
+                t.invalid,
+                t.duplicate,
+                t.over_quota
+            ),
+            (6 - over_quota, 1, 1, 1, 1, 2, 1, over_quota),
+            "{org}"
+        );
+        let status_of = |email: &str| review.rows.iter().find(|r| r.email == email).map(|r| r.status);
+        assert_eq!(status_of("dana.garcia@example.org"), Some(RowStatus::Renewal));
+        assert_eq!(status_of("farah.haddad@example.org"), Some(RowStatus::ActiveNonExpiring));
+    }
 }
 
 #[tokio::test]

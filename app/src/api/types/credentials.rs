@@ -34,10 +34,19 @@ pub struct BadgeView {
     pub archived: bool,
 }
 
+impl BadgeView {
+    /// Where pages load the badge's image from.
+    pub fn image_src(&self) -> String {
+        crate::format::badge_image_src(&self.id, self.image_url.as_deref())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BadgesView {
     pub badges: Vec<BadgeView>,
     pub can_manage: bool,
+    /// A refused image upload, shown once beside its badge: (badge id, why).
+    pub image_refusal: Option<(String, String)>,
 }
 
 /// A badge as a choice in a filter.
@@ -117,6 +126,10 @@ pub struct PublicCredentialView {
     pub status_list_url: Option<String>,
     pub status_list_index: Option<String>,
     pub download_url: String,
+    /// The badge image with this credential baked in (badges only).
+    pub baked_url: Option<String>,
+    /// The printable certificate, without its `?paper=` choice.
+    pub certificate_url: String,
     /// The page's own address, to copy and share.
     pub page_url: String,
     /// LinkedIn's "Add licence or certification" form, filled in.
@@ -143,6 +156,7 @@ pub struct OutboxView {
 /// A badge's public page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PublicBadgeView {
+    pub id: String,
     pub name: String,
     pub description: String,
     pub criteria: String,

@@ -1,6 +1,8 @@
 //! Badges: an org's credential templates. A badge credential takes its
 //! name, description, criteria and default validity from here.
 
+pub mod image;
+
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor, AuditAction, Entry};
@@ -125,6 +127,7 @@ pub async fn update(db: &Db, org_id: &str, id: &str, patch: BadgePatch, actor: O
     .bind(org_id)
     .execute(db)
     .await?;
+    image::forget_unless_used(db, &badge).await?;
     let action = match what {
         "archived" => AuditAction::BadgeArchived,
         "restored" => AuditAction::BadgeRestored,
