@@ -1,4 +1,6 @@
 import { APIRequestContext, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { PDFDocument } from "pdf-lib";
 import { BASE_URL } from "./env";
 import { laurel } from "./fixtures";
 import { DEMO, hydrated, signIn, test } from "./helpers";
@@ -40,9 +42,27 @@ test("an owner opens a credential from the list, revokes it, and its public page
   await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", "Harbour Pilot");
   await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", `${BASE_URL}/credentials/${id}`);
   await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute("content", "summary");
+  await expect(page.locator('meta[property="og:image"]')).toHaveAttribute("content", `${BASE_URL}/badges/${badge}/image.png`);
   // The server's HTML carries them, for link previewers that run no script.
   const html = await (await request.get(`/credentials/${id}`)).text();
   expect(html).toContain('property="og:title" content="Harbour Pilot"');
+  await expect(page.getByRole("img", { name: "Harbour Pilot badge" })).toHaveJSProperty("naturalWidth", 512);
+
+  // The certificate downloads as a one-page PDF of each paper size, read
+  // by pdf-lib; the badge image downloads with the credential baked in.
+  for (const [paper, width] of [["a4", 595.28], ["letter", 612]] as const) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`certificate-${paper}`).click()]);
+    expect(download.suggestedFilename()).toBe(`${id}-${paper}.pdf`);
+    const pdf = await PDFDocument.load(readFileSync((await download.path())!));
+    expect(pdf.getPageCount()).toBe(1);
+    expect(pdf.getPage(0).getWidth()).toBeCloseTo(width, 1);
+    expect(pdf.getTitle()).toBe("Harbour Pilot — Pia Pilot");
+  }
+  const [baked] = await Promise.all([page.waitForEvent("download"), page.getByTestId("baked").click()]);
+  expect(baked.suggestedFilename()).toBe(`${id}.png`);
+  const png = readFileSync((await baked.path())!);
+  expect(png.subarray(1, 4).toString()).toBe("PNG");
+  expect(png.includes(Buffer.from("openbadgecredential\0"))).toBe(true);
 
   await signIn(page);
   await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));

@@ -1,6 +1,7 @@
 // At a phone's width (360 px) no page is wider than the screen: the
 // sections fold into a menu, and wide tables scroll inside their card.
 import { Page, expect } from "@playwright/test";
+import * as path from "path";
 import { DEMO, hydrated, signIn, test } from "./helpers";
 
 async function noSidewaysScroll(page: Page, path: string) {
@@ -43,9 +44,21 @@ test("no page scrolls sideways at 360 px, and the sections fold into a menu", as
     return (await links.count()) > 0 ? await links.first().getAttribute("href") : null;
   };
   const credential = await firstLink(`${org}/credentials`, "/credentials/cred_");
-  if (credential) await noSidewaysScroll(page, `/credentials/${credential.split("/").pop()}`);
+  expect(credential, "the seeded demo has credentials").not.toBeNull();
+  await noSidewaysScroll(page, credential!);
+  await noSidewaysScroll(page, `/credentials/${credential!.split("/").pop()}`);
+  const badge = (await page.getByTestId("badge-link").getAttribute("href"))!;
+  await noSidewaysScroll(page, new URL(badge).pathname);
   const job = await firstLink(`${org}/jobs`, "/jobs/job_");
-  if (job) await noSidewaysScroll(page, job);
+  expect(job, "the seeded demo has a job").not.toBeNull();
+  await noSidewaysScroll(page, job!);
+  // The review of the sample file, every status in it.
+  await page.goto(`/organizations/${DEMO.sandbox}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption({ label: "Data Literacy · valid 365 days" });
+  await page.getByLabel("Recipients CSV").setInputFiles(path.join(__dirname, "..", "..", "examples", "recipients.csv"));
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(/\/bulk-issue\/upl_/);
+  await noSidewaysScroll(page, page.url());
 
   // The menu: closed at first, open on a tap, closed again once a section is picked.
   await page.goto(org);

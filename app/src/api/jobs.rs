@@ -55,6 +55,19 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     })
 }
 
+/// The job's throughput so far, for the chart on its page.
+#[server(endpoint = "get_job_throughput")]
+pub async fn get_job_throughput(org_id: String, job_id: String) -> Result<super::types::ThroughputView, AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let state = ssr::state()?;
+    let job = issuance::jobs::get(&state.db, &org_id, &job_id).await?;
+    let t = issuance::jobs::throughput::of(&state.db, &job, state.clock.now()).await?;
+    Ok(super::types::ThroughputView { interval_secs: t.interval_secs, counts: t.counts })
+}
+
 /// One page of the job's rows in file order (optionally only the rows in
 /// `state`), starting after row index `after`.
 #[server(endpoint = "get_job_rows")]

@@ -9,9 +9,16 @@ use crate::format::thousands;
 const WIDTH: f64 = 900.0;
 const HEIGHT: f64 = 160.0;
 
-/// A bar per day: `(YYYY-MM-DD, count)`, oldest first.
+/// A bar per point: `(label, count)` in order, such as a day
+/// (`YYYY-MM-DD`) or a time into a job; `key` heads the labels' column in
+/// the table for screen readers.
 #[component]
-pub fn DailyBars(days: Vec<(String, i64)>, #[prop(into)] caption: String, testid: &'static str) -> impl IntoView {
+pub fn Bars(
+    #[prop(name = "points")] days: Vec<(String, i64)>,
+    #[prop(into)] caption: String,
+    testid: &'static str,
+    key: &'static str,
+) -> impl IntoView {
     let max = days.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let total: i64 = days.iter().map(|(_, n)| n).sum();
     let step = WIDTH / days.len().max(1) as f64;
@@ -40,7 +47,7 @@ pub fn DailyBars(days: Vec<(String, i64)>, #[prop(into)] caption: String, testid
             // A table will not shrink to 1 px itself: its box does.
             <div class="visually-hidden"><table>
                 <caption>{caption.clone()}</caption>
-                <thead><tr><th>"Day"</th><th>"Count"</th></tr></thead>
+                <thead><tr><th>{key}</th><th>"Count"</th></tr></thead>
                 <tbody>
                     {days.into_iter().map(|(d, n)| view! { <tr><td>{d}</td><td>{n}</td></tr> }).collect_view()}
                 </tbody>

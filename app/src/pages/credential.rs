@@ -86,14 +86,14 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
         <section class="card">
             <h2>"Signed credential (JWT)"</h2>
             <p class="muted">"The credential exactly as issued: an ES256-signed JWT. Select it to copy."</p>
-            <pre class="jwt" data-testid="jwt">{c.jwt.clone()}</pre>
+            <pre class="jwt" data-testid="jwt" tabindex="0" aria-label="Signed JWT">{c.jwt.clone()}</pre>
             <p><a href=format!("/credentials/{}/credential.jwt", c.id) download=format!("{}.jwt", c.id)>"Download credential.jwt"</a></p>
         </section>
         <section class="card">
             <h2>"Header"</h2>
-            <pre class="json" data-testid="jwt-header">{c.header_json.clone()}</pre>
+            <pre class="json" data-testid="jwt-header" tabindex="0" aria-label="JWT header">{c.header_json.clone()}</pre>
             <h2>"Claims"</h2>
-            <pre class="json" data-testid="jwt-claims">{c.claims_json.clone()}</pre>
+            <pre class="json" data-testid="jwt-claims" tabindex="0" aria-label="JWT claims">{c.claims_json.clone()}</pre>
         </section>
     }
 }

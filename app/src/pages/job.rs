@@ -4,8 +4,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
-use crate::api::jobs::{CancelJob, ResendJobEmail, ResendJobEmails, get_job_page, get_job_rows};
-use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus};
+use crate::api::jobs::{CancelJob, ResendJobEmail, ResendJobEmails, get_job_page, get_job_rows, get_job_throughput};
+use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus, ThroughputView};
+use crate::components::chart::Bars;
 use crate::components::confirm::{ConfirmDialog, ask_href, back_href, confirming};
 use crate::components::error_view::FormError;
 use crate::components::form::action;
@@ -49,9 +50,15 @@ pub fn JobPage() -> impl IntoView {
         },
         |(org, job, state, after, _)| get_job_rows(org, job, state, after),
     );
+    // Reloaded with the rows: every few seconds while the job runs.
+    let throughput = Resource::new(
+        move || (org_id.get(), job_id(), rows_stale.get(), changed()),
+        |(org, job, ..)| get_job_throughput(org, job),
+    );
     view! {
         <Title text="Bulk job"/>
         {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel resend rows_stale/> })}
+        {loaded_or_nothing(throughput, |t| view! { <Throughput t/> })}
         // The job's own error is shown once, above; this part stays quiet.
         {loaded_or_nothing(rows, move |r| {
             let job = params.read_untracked().get("job_id").unwrap_or_default();
@@ -276,6 +283,30 @@ fn Job(
             }}
         </section>
     }
+}
+
+/// Credentials issued per interval since the job started: a stall, or
+/// the org's rate cap at work, shows as a shape.
+#[component]
+fn Throughput(t: ThroughputView) -> impl IntoView {
+    let interval = t.interval_secs;
+    let points: Vec<(String, i64)> =
+        t.counts.iter().enumerate().map(|(i, n)| (format!("+{}", clock_offset(i as i64 * interval)), *n)).collect();
+    (points.iter().any(|(_, n)| *n > 0)).then(|| {
+        let caption =
+            format!("Credentials issued per {}", if interval == 1 { "second".into() } else { format!("{interval} s") });
+        view! {
+            <section class="card">
+                <h2>"Throughput"</h2>
+                <Bars points caption testid="job-throughput" key="Time since start"/>
+            </section>
+        }
+    })
+}
+
+/// `75` as `1:15`.
+fn clock_offset(secs: i64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
 }
 
 #[component]

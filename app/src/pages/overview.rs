@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use super::org_frame::use_org_id;
 use crate::api::orgs::get_org_overview;
 use crate::api::types::OrgOverview;
-use crate::components::chart::DailyBars;
+use crate::components::chart::Bars;
 use crate::components::{QuotaMeter, loaded};
 use crate::format::datetime;
 
@@ -52,7 +52,7 @@ fn Overview(o: OrgOverview) -> impl IntoView {
         </div>
         <section class="card">
             <h2>"Issued per day"</h2>
-            <DailyBars days=o.issued_per_day caption="Credentials issued per day, last 90 days" testid="issued-per-day"/>
+            <Bars points=o.issued_per_day caption="Credentials issued per day, last 90 days" testid="issued-per-day" key="Day"/>
         </section>
         <section class="card">
             <h2>"Recent activity"</h2>

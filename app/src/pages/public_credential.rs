@@ -60,7 +60,8 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
         c.issuer_name,
         c.recipient_name.as_ref().map(|n| format!(" to {n}")).unwrap_or_default()
     );
-    let card = if c.image_url.is_some() { "summary_large_image" } else { "summary" };
+    // Badge images are square: the small card shows them whole.
+    let card = "summary";
     view! {
         <Meta property="og:type" content="website"/>
         <Meta property="og:title" content=c.title.clone()/>
@@ -101,9 +102,9 @@ fn Credential(c: PublicCredentialView) -> impl IntoView {
                 })}
                 <span class="certificate">
                     "Certificate (PDF): "
-                    <a href=format!("{}?paper=a4", c.certificate_url) data-testid="certificate-a4">"A4"</a>
+                    <a href=format!("{}?paper=a4", c.certificate_url) download=format!("{}-a4.pdf", c.id) data-testid="certificate-a4">"A4"</a>
                     " · "
-                    <a href=format!("{}?paper=letter", c.certificate_url) data-testid="certificate-letter">"Letter"</a>
+                    <a href=format!("{}?paper=letter", c.certificate_url) download=format!("{}-letter.pdf", c.id) data-testid="certificate-letter">"Letter"</a>
                 </span>
             </div>
         </section>

@@ -29,6 +29,7 @@ pub mod record;
 pub mod sign;
 pub mod submit;
 pub mod throttle;
+pub mod throughput;
 
 pub use cancel::cancel;
 pub use create::{NewJob, Source, create};

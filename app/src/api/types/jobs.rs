@@ -106,3 +106,11 @@ pub struct JobRowsView {
     pub after: Option<i64>,
     pub next_after: Option<i64>,
 }
+
+/// Credentials a job issued per interval since it started (the chart on
+/// its page).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThroughputView {
+    pub interval_secs: i64,
+    pub counts: Vec<i64>,
+}

@@ -1,0 +1,68 @@
+// The seeded demo, as a new user meets it: the sample file shows every way
+// a row can be treated, the overview charts months of issuing, and the
+// finished job has its failures and its throughput.
+import { expect } from "@playwright/test";
+import * as path from "path";
+import { DEMO, hydrated, signIn, test } from "./helpers";
+
+const SAMPLE = path.join(__dirname, "..", "..", "examples", "recipients.csv");
+
+test("the demo's sample file shows all seven review statuses on the Free org", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  await page.goto(`/organizations/${DEMO.sandbox}/credentials/bulk-issue`);
+  // The page offers the same file it is about to be given.
+  await expect(page.getByTestId("sample-file")).toHaveAttribute("href", /\/sample\.csv$/);
+  await page.getByLabel("Badge").selectOption({ label: "Data Literacy · valid 365 days" });
+  await page.getByLabel("Recipients CSV").setInputFiles(SAMPLE);
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.sandbox}/credentials/bulk-issue/upl_`));
+
+  const expected: Record<string, number> = {
+    new: 3,
+    renewal: 1,
+    active_time_bound: 1,
+    active_non_expiring: 1,
+    revoked: 1,
+    invalid: 2,
+    over_quota: 3,
+    duplicate: 1,
+  };
+  for (const [status, n] of Object.entries(expected)) {
+    await expect(page.getByTestId(`count-${status}`), status).toHaveText(String(n));
+  }
+  // Problems first: the invalid and over-quota rows lead the table.
+  const rows = page.locator("[data-testid=review] tbody tr");
+  const leading = await rows.evaluateAll((trs) => trs.slice(0, 5).map((tr) => tr.getAttribute("data-status")));
+  expect(leading.sort()).toEqual(["invalid", "invalid", "over_quota", "over_quota", "over_quota"]);
+  // Each count filters the table to its rows.
+  await page.getByTestId("count-renewal").click();
+  await expect(page).toHaveURL(/status=renewal/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("dana.garcia@example.org");
+});
+
+test("the demo overview charts three months of issuing, and its finished job shows failures and throughput", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
+  const chart = page.getByTestId("issued-per-day");
+  await expect(chart).toBeVisible();
+  expect(Number(await chart.getAttribute("data-total"))).toBeGreaterThan(200);
+  await expect(chart.locator("rect.chart-bar")).toHaveCount(90);
+
+  await page.goto(`/organizations/${DEMO.org}/badges`);
+  for (const name of ["Data Literacy", "Community Mentor"]) {
+    const row = page.getByRole("row", { name: new RegExp(name) });
+    await expect(row.locator("img.badge-thumb")).toHaveJSProperty("naturalWidth", 512);
+  }
+
+  await page.goto(`/organizations/${DEMO.org}/jobs`);
+  await page.locator("a[href*='/jobs/job_']").first().click();
+  await hydrated(page);
+  await expect(page.locator("#job-status")).toHaveText("Completed");
+  await expect(page.locator("#job-failed")).toHaveText("2");
+  await expect(page.locator("#job-succeeded")).toHaveText("22");
+  const throughput = page.getByTestId("job-throughput");
+  await expect(throughput).toBeVisible();
+  await expect(throughput).toHaveAttribute("data-total", "22");
+});
