@@ -2,21 +2,15 @@
 // a row can be treated, the overview charts months of issuing, and the
 // finished job has its failures and its throughput.
 import { expect } from "@playwright/test";
-import * as path from "path";
-import { DEMO, hydrated, signIn, test } from "./helpers";
-
-const SAMPLE = path.join(__dirname, "..", "..", "examples", "recipients.csv");
+import { DEMO, hydrated, reviewSampleFile, signIn, test } from "./helpers";
 
 test("the demo's sample file shows all seven review statuses on the Free org", async ({ page }) => {
   await signIn(page);
   await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
   await page.goto(`/organizations/${DEMO.sandbox}/credentials/bulk-issue`);
-  // The page offers the same file it is about to be given.
+  // The page offers the same file the test gives it.
   await expect(page.getByTestId("sample-file")).toHaveAttribute("href", /\/sample\.csv$/);
-  await page.getByLabel("Badge").selectOption({ label: "Data Literacy · valid 365 days" });
-  await page.getByLabel("Recipients CSV").setInputFiles(SAMPLE);
-  await page.getByRole("button", { name: "Validate" }).click();
-  await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.sandbox}/credentials/bulk-issue/upl_`));
+  await reviewSampleFile(page, DEMO.sandbox);
 
   const expected: Record<string, number> = {
     new: 3,

@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from "@playwright/test";
+import * as path from "path";
 
 /**
  * Playwright's `test`, with the browser console's errors echoed to the
@@ -41,6 +42,38 @@ export const DEMO = {
 export async function hydrated(page: Page) {
   // The debug wasm is several MB; the first compile on a busy machine is slow.
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+}
+
+/** Every page of an organisation, and the account page. */
+export function orgPages(org: string): string[] {
+  const base = `/organizations/${org}`;
+  return [
+    base,
+    `${base}/credentials`,
+    `${base}/credentials/bulk-issue`,
+    `${base}/jobs`,
+    `${base}/identity`,
+    `${base}/badges`,
+    `${base}/members`,
+    `${base}/outbox`,
+    `${base}/email`,
+    `${base}/streams`,
+    `${base}/activity`,
+    `${base}/plan`,
+    `${base}/settings`,
+    "/account",
+  ];
+}
+
+/** The demo's sample file, uploaded for the badge its history is about: the review shows every status. */
+export const SAMPLE_FILE = path.join(__dirname, "..", "..", "examples", "recipients.csv");
+
+export async function reviewSampleFile(page: Page, org: string) {
+  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption({ label: "Data Literacy · valid 365 days" });
+  await page.getByLabel("Recipients CSV").setInputFiles(SAMPLE_FILE);
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
 }
 
 export async function signIn(page: Page, email = DEMO.email, password = DEMO.password) {

@@ -1,8 +1,7 @@
 // At a phone's width (360 px) no page is wider than the screen: the
 // sections fold into a menu, and wide tables scroll inside their card.
 import { Page, expect } from "@playwright/test";
-import * as path from "path";
-import { DEMO, hydrated, signIn, test } from "./helpers";
+import { DEMO, hydrated, orgPages, reviewSampleFile, signIn, test } from "./helpers";
 
 async function noSidewaysScroll(page: Page, path: string) {
   await page.goto(path);
@@ -18,32 +17,17 @@ test("no page scrolls sideways at 360 px, and the sections fold into a menu", as
   await signIn(page);
   await expect(page).toHaveURL(new RegExp(`/organizations/${DEMO.org}$`));
   const org = `/organizations/${DEMO.org}`;
-  for (const path of [
-    org,
-    `${org}/credentials`,
-    `${org}/credentials/bulk-issue`,
-    `${org}/jobs`,
-    `${org}/identity`,
-    `${org}/badges`,
-    `${org}/members`,
-    `${org}/outbox`,
-    `${org}/email`,
-    `${org}/streams`,
-    `${org}/activity`,
-    `${org}/plan`,
-    `${org}/settings`,
-    "/account",
-  ]) {
-    await noSidewaysScroll(page, path);
+  for (const p of orgPages(DEMO.org)) {
+    await noSidewaysScroll(page, p);
   }
 
-  // A credential's public page, and its job's page, when the demo has them.
+  // A credential (the org's view and its public page), its badge's page, a job, and a review.
   const firstLink = async (path: string, pattern: string) => {
     await page.goto(path);
     const links = page.locator(`a[href*='${pattern}']`);
     return (await links.count()) > 0 ? await links.first().getAttribute("href") : null;
   };
-  const credential = await firstLink(`${org}/credentials`, "/credentials/cred_");
+  const credential = await firstLink(`${org}/credentials?type=badge`, "/credentials/cred_");
   expect(credential, "the seeded demo has credentials").not.toBeNull();
   await noSidewaysScroll(page, credential!);
   await noSidewaysScroll(page, `/credentials/${credential!.split("/").pop()}`);
@@ -53,11 +37,7 @@ test("no page scrolls sideways at 360 px, and the sections fold into a menu", as
   expect(job, "the seeded demo has a job").not.toBeNull();
   await noSidewaysScroll(page, job!);
   // The review of the sample file, every status in it.
-  await page.goto(`/organizations/${DEMO.sandbox}/credentials/bulk-issue`);
-  await page.getByLabel("Badge").selectOption({ label: "Data Literacy · valid 365 days" });
-  await page.getByLabel("Recipients CSV").setInputFiles(path.join(__dirname, "..", "..", "examples", "recipients.csv"));
-  await page.getByRole("button", { name: "Validate" }).click();
-  await expect(page).toHaveURL(/\/bulk-issue\/upl_/);
+  await reviewSampleFile(page, DEMO.sandbox);
   await noSidewaysScroll(page, page.url());
 
   // The menu: closed at first, open on a tap, closed again once a section is picked.

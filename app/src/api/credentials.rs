@@ -110,10 +110,12 @@ pub async fn get_credential(org_id: String, credential_id: String) -> Result<Cre
     let c = store::get(db, &org_id, &credential_id).await?;
     let lineage = store::lineage(db, &org_id, &credential_id).await?;
     let emails = issuance::outbox::for_credential(db, &org_id, &credential_id).await?;
-    let badge_name = match &c.badge_id {
-        Some(id) => issuance::badges::get(db, &org_id, id).await.ok().map(|b| b.name),
+    let badge = match &c.badge_id {
+        Some(id) => issuance::badges::get(db, &org_id, id).await.ok(),
         None => None,
     };
+    let badge_image_url = badge.as_ref().map(|b| crate::format::badge_image_src(&b.id, b.image_url.as_deref()));
+    let badge_name = badge.map(|b| b.name);
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let (header_json, claims_json) = match issuance::jws::decode(&c.signed_payload) {
         Ok(d) => (pretty(&d.header), pretty(&d.payload)),
@@ -133,6 +135,7 @@ pub async fn get_credential(org_id: String, credential_id: String) -> Result<Cre
         header_json,
         claims_json,
         badge_name,
+        badge_image_url,
         replaces: lineage.replaces,
         superseded_by: lineage.superseded_by,
         job_id: lineage.job_id,

@@ -48,6 +48,9 @@ fn Detail(c: CredentialDetailView, org_id: String, revoke: ServerAction<RevokeCr
                 {c.revoked_at.map(|at| view! { <span>" on " {datetime(at)}</span> })}
                 {c.revocation_reason.clone().map(|r| view! { <span class="muted" data-testid="revocation-reason">" · " {r}</span> })}
             </p>
+            {c.badge_image_url.clone().map(|src| view! {
+                <img class="badge-image" src=src alt=format!("{} badge", c.badge_name.clone().unwrap_or_default()) width="128" height="128"/>
+            })}
             {c.superseded_by.clone().map(|id| view! {
                 <p data-testid="superseded-by">"Superseded by " <a href=credential_link(&id)><code>{id.clone()}</code></a></p>
             })}

@@ -82,6 +82,8 @@ pub struct CredentialDetailView {
     pub subject_id: Option<String>,
     pub badge_id: Option<String>,
     pub badge_name: Option<String>,
+    /// Where the page loads the badge's image from (badges only).
+    pub badge_image_url: Option<String>,
     pub status: CredentialStatus,
     pub revoked_at: Option<i64>,
     pub revocation_reason: Option<String>,
