@@ -18,7 +18,7 @@ mod streams;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 pub use error::{ApiError, ApiResult};
 
@@ -37,7 +37,7 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/{id}/revoke", post(credentials::revoke))
         .route("/badges", post(badges::create).get(badges::list))
         .route("/badges/{id}", get(badges::get).patch(badges::update))
-        .route("/badges/{id}/image", axum::routing::put(badges::set_image))
+        .route("/badges/{id}/image", put(badges::set_image))
         .route("/bulk-issue/validate", post(bulk::validate))
         .route("/bulk-issue", post(bulk::submit).get(bulk::list))
         .route("/bulk-issue/{job_id}", get(bulk::get))

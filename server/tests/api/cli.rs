@@ -3,14 +3,18 @@ use std::process::Command;
 use issuance::orgs::{Membership, Plan, Role, organizations};
 
 /// Runs the real `laurel` binary against a database file.
-fn laurel(db_url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_laurel"))
+/// Runs `laurel args...` on the database at `db_url`. Awaited, never
+/// blocking: the test's runtime also serves the in-process app, and a
+/// frozen runtime could hold an SQLite write open while the CLI waits for it.
+async fn laurel(db_url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
         .args(args)
         .env("LAUREL_DATABASE_URL", db_url)
         .env("LAUREL_DATA_DIR", data_dir)
         .env_remove("LAUREL_MASTER_KEY")
         .env("RUST_LOG", "error")
         .output()
+        .await
         .expect("laurel runs");
     (
         out.status.success(),
@@ -25,12 +29,12 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
     let url = crate::helpers::fresh_database_url(dir.path()).await;
 
     let (ok, out, err) =
-        laurel(&url, dir.path(), &["admin", "create-org", "--name", "Acme Academy", "--plan", "enterprise"]);
+        laurel(&url, dir.path(), &["admin", "create-org", "--name", "Acme Academy", "--plan", "enterprise"]).await;
     assert!(ok, "{err}");
     let org_id = out.trim().to_owned();
     assert!(org_id.starts_with("org_"), "{out}");
 
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", &org_id]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", &org_id]).await;
     assert!(ok, "{err}");
     let (ok, _, err) = laurel(
         &url,
@@ -47,9 +51,10 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
             "--role",
             "admin",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "set-quota", "--org", &org_id, "--quota", "1234"]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "set-quota", "--org", &org_id, "--quota", "1234"]).await;
     assert!(ok, "{err}");
 
     let db = issuance::db::connect(&url).await.unwrap();
@@ -91,10 +96,10 @@ async fn the_admin_commands_create_approve_and_populate_an_org() {
 async fn bad_arguments_are_refused_with_the_choices() {
     let dir = tempfile::tempdir().unwrap();
     let url = crate::helpers::fresh_database_url(dir.path()).await;
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "create-org", "--name", "X", "--plan", "gold"]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "create-org", "--name", "X", "--plan", "gold"]).await;
     assert!(!ok);
     assert!(err.contains("'free' | 'professional' | 'enterprise'"), "{err}");
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", "org_missing"]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "approve-org", "org_missing"]).await;
     assert!(!ok);
     assert!(err.contains("no organisation with id org_missing"), "{err}");
 }
@@ -123,12 +128,12 @@ async fn demo_counts(db: &issuance::db::Db) -> Vec<i64> {
 async fn seeding_the_demo_twice_changes_nothing_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
     let url = crate::helpers::fresh_database_url(dir.path()).await;
-    let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    let (ok, out, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]).await;
     assert!(ok, "{err}");
     assert!(out.contains(laurel::admin::DEMO_OWNER_EMAIL) && out.contains(laurel::admin::DEMO_OWNER_PASSWORD));
     let db = issuance::db::connect(&url).await.unwrap();
     let first = demo_counts(&db).await;
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]).await;
     assert!(ok, "{err}");
     let second = demo_counts(&db).await;
     assert_eq!(first, second);
@@ -143,7 +148,7 @@ async fn the_sample_file_shows_every_review_status_on_the_seeded_free_org() {
     use issuance::bulk::{RowStatus, uploads};
     let dir = tempfile::tempdir().unwrap();
     let url = crate::helpers::fresh_database_url(dir.path()).await;
-    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]);
+    let (ok, _, err) = laurel(&url, dir.path(), &["admin", "seed-demo"]).await;
     assert!(ok, "{err}");
     let db = issuance::db::connect(&url).await.unwrap();
     let sample = include_bytes!("../../../examples/recipients.csv");
@@ -198,7 +203,8 @@ async fn keys_issue_prints_a_json_key_whose_secret_works_once_shown() {
             "--format",
             "json",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
     let key: serde_json::Value = serde_json::from_str(&out).expect("JSON output");
     let secret = key["secret"].as_str().expect("a secret");
@@ -206,20 +212,21 @@ async fn keys_issue_prints_a_json_key_whose_secret_works_once_shown() {
     assert_eq!(key["scopes"], serde_json::json!(["credentials:read", "credentials:write"]));
     assert_eq!(app.get_json("/v1/credentials", secret).await.status(), reqwest::StatusCode::OK);
 
-    let (ok, listed, _) = laurel(&app.db_url, dir.path(), &["keys", "list", "--org", &org, "--format", "json"]);
+    let (ok, listed, _) = laurel(&app.db_url, dir.path(), &["keys", "list", "--org", &org, "--format", "json"]).await;
     assert!(ok);
     assert!(!listed.contains(secret), "listing never shows the secret");
 
     let (ok, _, err) =
-        laurel(&app.db_url, dir.path(), &["keys", "issue", "x", "--org", &org, "--scopes", "credentials:everything"]);
+        laurel(&app.db_url, dir.path(), &["keys", "issue", "x", "--org", &org, "--scopes", "credentials:everything"])
+            .await;
     assert!(!ok);
     assert!(err.contains("'credentials:read' | 'credentials:write'"), "{err}");
 }
 
 #[tokio::test]
 async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
-    use std::io::Write;
     use std::process::Stdio;
+    use tokio::io::AsyncWriteExt;
 
     let app = crate::helpers::spawn_app().await;
     let org = app.org("Acme", Plan::Professional).await;
@@ -230,7 +237,7 @@ async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_laurel"))
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_laurel"))
         .args(["admin", "reset-password", "--email", "Ada@Example.com"])
         .env("LAUREL_DATABASE_URL", &app.db_url)
         .env("LAUREL_DATA_DIR", dir.path())
@@ -240,8 +247,8 @@ async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"operator chosen password\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(b"operator chosen password\n").await.unwrap();
+    let out = child.wait_with_output().await.unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("every session of ada@example.com has ended"));
 
@@ -252,7 +259,8 @@ async fn reset_password_reads_stdin_ends_every_session_and_lifts_the_lock() {
     assert!(r.status().is_success(), "the lock is lifted and the new password works: {}", r.status());
 
     // No password on standard input: refused, naming the rule.
-    let (ok, _, err) = laurel(&app.db_url, dir.path(), &["admin", "reset-password", "--email", "ada@example.com"]);
+    let (ok, _, err) =
+        laurel(&app.db_url, dir.path(), &["admin", "reset-password", "--email", "ada@example.com"]).await;
     assert!(!ok);
     assert!(err.contains("password: must be at least 10 characters"), "{err}");
 }
