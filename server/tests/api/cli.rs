@@ -117,7 +117,7 @@ async fn demo_counts(db: &issuance::db::Db) -> Vec<i64> {
         "SELECT COUNT(*) FROM credentials",
         "SELECT COUNT(*) FROM credentials WHERE status = 'revoked'",
         "SELECT COUNT(*) FROM jobs WHERE status = 'completed'",
-        "SELECT COALESCE(SUM(failed), 0) FROM jobs",
+        "SELECT CAST(COALESCE(SUM(failed), 0) AS BIGINT) FROM jobs",
     ] {
         counts.push(sqlx::query_scalar(sql).fetch_one(db).await.unwrap());
     }

@@ -377,3 +377,30 @@ async fn a_job_page_says_nothing_about_unsent_mail_when_the_server_sends_it() {
     assert!(page.contains("job-emails-queued"), "the e-mail counts are shown");
     assert!(!page.contains("job-smtp-note"), "no note that e-mail is off");
 }
+
+#[tokio::test]
+async fn the_throughput_chart_counts_every_credential_and_shows_the_rate_cap_as_a_flat_top() {
+    let app = slow_app(100).await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    let job = submit_csv(&app, &issuer, &org, &badge, &people(300)).await;
+    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+
+    let (status, t) =
+        json(app.call_as(&issuer, "get_job_throughput", &[("org_id", &org), ("job_id", &job)]).await).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["interval_secs"], 1, "a short job is charted second by second");
+    let counts: Vec<i64> = t["counts"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).collect();
+    assert_eq!(counts.iter().sum::<i64>(), 300, "{counts:?}");
+    assert!(counts.len() >= 3, "held to 100 a second, 300 rows take three seconds or more: {counts:?}");
+    // The cap is per second with a burst of one batch, so no second holds
+    // much more than the cap allows.
+    assert!(counts.iter().all(|n| *n <= 200), "{counts:?}");
+
+    let page = html(&app, &issuer, &format!("/organizations/{org}/jobs/{job}")).await;
+    assert!(page.contains(r#"data-testid="job-throughput" data-total="300""#), "the chart is on the page, server-side");
+    let other = app.org("Other", Plan::Professional).await;
+    let r = app.call_as(&issuer, "get_job_throughput", &[("org_id", &other), ("job_id", &job)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "another org's throughput is not found");
+}
