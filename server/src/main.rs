@@ -151,6 +151,31 @@ enum AdminCommand {
         #[arg(long, default_value = "Scale Demo")]
         name: String,
     },
+    /// Back up an embedded (SQLite) server while it runs: one archive of the
+    /// database (a consistent snapshot) and the identity documents' images,
+    /// without the master key. On PostgreSQL, use pg_dump (this says how).
+    ///
+    /// Example:
+    ///   laurel admin backup --out laurel-2026-11-30.tar.gz
+    Backup {
+        /// The archive to write; it must not exist.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into a new data directory, check it, and bring its
+    /// schema up to this version. Serve it with the master key of the server
+    /// that made it (LAUREL_MASTER_KEY, or its master.key copied into the
+    /// directory), or new credentials cannot be signed.
+    ///
+    /// Example:
+    ///   laurel admin restore --from laurel-2026-11-30.tar.gz --to /srv/laurel/data
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// A data directory without a database in it.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Give an organisation a new signing key; old keys stay published.
     ///
     /// Example:
@@ -217,6 +242,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Laurel is serving at {}", config.public_url);
             app.run_until_stopped().await
         }
+        // A restore writes a database of its own: the configured one is
+        // not opened (nor created).
+        Command::Admin(AdminCommand::Restore { from, to }) => restore_command(&config, &from, &to).await,
         Command::Admin(cmd) => {
             let db = issuance::db::connect_with(&config.database_url, config.db).await?;
             admin_command(&config, &db, cmd).await
@@ -231,8 +259,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+async fn restore_command(config: &Config, from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    let master = match &config.master_key {
+        Some(_) => Some(config.master_key()?),
+        // Only a key that exists: `master_key()` would make a new one.
+        None if to.join("master.key").exists() => {
+            Some(issuance::keys::MasterKey::load_or_create(&to.join("master.key"))?)
+        }
+        None => None,
+    };
+    let done = admin::backup::restore(from, to, master.as_ref()).await?;
+    let m = &done.manifest;
+    println!(
+        "Restored into {}: {} organisations, {} credentials, {} jobs, {} document files (backup of {}, Laurel {})",
+        to.display(),
+        m.organizations,
+        m.credentials,
+        m.jobs,
+        m.identity_files,
+        m.created_at,
+        m.laurel_version
+    );
+    match done.keys_opened {
+        Some((opened, of)) if opened == of => {
+            println!("The master key opens the signing keys of all {of} organisations.")
+        }
+        Some((opened, of)) => eprintln!(
+            "warning: the master key in use opens the signing keys of only {opened} of {of} organisations: serve with \
+             the master key of the server that made the backup, or those organisations cannot issue"
+        ),
+        None => eprintln!(
+            "warning: no master key is set: serve with LAUREL_MASTER_KEY (or copy master.key into {}) from the \
+             server that made the backup; without it credentials still verify, but none can be signed",
+            to.display()
+        ),
+    }
+    println!(
+        "Serve it with: LAUREL_DATA_DIR={} LAUREL_DATABASE_URL=sqlite://{}/laurel.db laurel serve",
+        to.display(),
+        to.display()
+    );
+    Ok(())
+}
+
 async fn admin_command(config: &Config, db: &issuance::db::Db, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
+        AdminCommand::Backup { out } => {
+            let written = admin::backup::backup(db, &config.data_dir, &out).await?;
+            let m = &written.manifest;
+            println!(
+                "Backed up {} organisations, {} credentials, {} jobs and {} document files to {} ({} KB)",
+                m.organizations,
+                m.credentials,
+                m.jobs,
+                m.identity_files,
+                out.display(),
+                written.bytes / 1024
+            );
+            println!("The master key is not in it: keep LAUREL_MASTER_KEY (or master.key) safe, apart from backups.");
+        }
+        AdminCommand::Restore { .. } => unreachable!("answered before the database is opened"),
         AdminCommand::CreateOrg { name, plan } => {
             println!("{}", admin::create_org(db, &name, plan).await?);
         }

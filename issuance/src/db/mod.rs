@@ -17,6 +17,7 @@ pub(crate) mod sqlite;
 use std::time::Duration;
 
 pub use builder::{Builder, Separated};
+pub use sqlite::newest_migration as sqlite_migrations_newest;
 
 use crate::error::CoreResult;
 
@@ -141,6 +142,28 @@ pub async fn connect_with(url: &str, settings: DbSettings) -> CoreResult<Db> {
     match Backend::of_url(url)? {
         Backend::Sqlite => sqlite::connect(url, settings).await,
         Backend::Postgres => postgres::connect(url, settings).await,
+    }
+}
+
+/// Writes a consistent copy of the whole database to `path` (which must
+/// not exist) while it stays in use: SQLite's `VACUUM INTO` reads one
+/// snapshot, so a job running meanwhile is copied as it stood at one
+/// instant, leases and all. PostgreSQL has its own tools for this.
+pub async fn snapshot_into(db: &Db, path: &std::path::Path) -> CoreResult<()> {
+    match Backend::of(db) {
+        Backend::Sqlite => {
+            let target = path
+                .to_str()
+                .ok_or_else(|| crate::CoreError::field("out", format!("{} is not a UTF-8 path", path.display())))?;
+            sqlx::query("VACUUM INTO $1").bind(target).execute(db).await?;
+            Ok(())
+        }
+        Backend::Postgres => Err(crate::CoreError::Unprocessable(
+            "This server runs on PostgreSQL: back it up with pg_dump (for example \
+             `pg_dump --format=custom --file laurel.dump \"$LAUREL_DATABASE_URL\"`, restored with pg_restore), \
+             and keep the master key apart from the dump."
+                .into(),
+        )),
     }
 }
 

@@ -12,6 +12,11 @@ use crate::error::CoreResult;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// The newest schema this build knows (its last migration's version).
+pub fn newest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| anyhow::anyhow!("bad database URL {url:?}: {e}"))?

@@ -2,6 +2,7 @@
 //! database, outside any session, so only someone with shell access to the
 //! server can run them.
 
+pub mod backup;
 pub mod generate_demo;
 pub mod seed_demo;
 

@@ -5,6 +5,7 @@ mod api_keys;
 mod audit_events;
 mod audit_streams;
 mod auth;
+mod backup;
 mod badge_images;
 mod batch_issue;
 mod bulk_api;
