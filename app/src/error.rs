@@ -28,6 +28,10 @@ pub enum AppError {
     Confirm(String),
     #[error("Too many attempts. Wait {0} seconds, then try again.")]
     RateLimited(u64),
+    /// The database could not take the request (full storage, a held
+    /// lock, an outage); nothing was saved.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(
         "Something went wrong on our side (reference {0}). Try again; if it keeps happening, send us the reference."
     )]
@@ -48,6 +52,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Confirm(_) => 409,
             AppError::Unprocessable(_) => 422,
             AppError::RateLimited(_) => 429,
+            AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
             AppError::Request(_) => 400,
         }
@@ -98,6 +103,7 @@ impl From<issuance::CoreError> for AppError {
             C::NotFound => AppError::NotFound,
             C::Conflict(m) => AppError::Conflict(m),
             C::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs.max(1)),
+            C::Unavailable(outage) => AppError::Unavailable(outage.message().into()),
             C::Internal(err) => {
                 let reference = issuance::ids::new_id("err");
                 tracing::error!(%reference, error = ?err, "internal error in a server function");

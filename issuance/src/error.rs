@@ -51,9 +51,66 @@ pub enum CoreError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
-    /// A bug or an outage. The detail is for logs only.
+    /// The database cannot take the request now (full disk, held lock,
+    /// unreachable server); nothing was written, and the same request can
+    /// be sent again.
+    #[error("{}", .0.message())]
+    Unavailable(Outage),
+    /// A bug, or a failure with no better name. The detail is for logs only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// Why the database is unavailable, as clients and pages are told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    StorageFull,
+    DatabaseBusy,
+    DatabaseDown,
+}
+
+impl Outage {
+    /// The wire name (the REST API's `error.code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outage::StorageFull => "storage_full",
+            Outage::DatabaseBusy => "database_busy",
+            Outage::DatabaseDown => "database_unavailable",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Outage::StorageFull => "The server's storage is full, so nothing was saved. Try again once space is freed.",
+            Outage::DatabaseBusy => "The database is busy and nothing was saved. Try again in a moment.",
+            Outage::DatabaseDown => "The database cannot be reached, so nothing was saved. Try again in a moment.",
+        }
+    }
+
+    /// A fair `Retry-After`, in seconds.
+    pub fn retry_after_secs(self) -> u64 {
+        match self {
+            Outage::StorageFull => 60,
+            Outage::DatabaseBusy | Outage::DatabaseDown => 5,
+        }
+    }
+
+    /// Reads an outage from a database error; `None` for other errors.
+    fn of(e: &sqlx::Error) -> Option<Outage> {
+        match e {
+            sqlx::Error::Database(db) => match db.code().as_deref()? {
+                // SQLite: SQLITE_FULL; PostgreSQL: disk_full.
+                "13" | "53100" => Some(Outage::StorageFull),
+                // SQLite: SQLITE_BUSY, SQLITE_LOCKED (and their extended codes).
+                "5" | "6" | "261" | "517" | "262" => Some(Outage::DatabaseBusy),
+                // PostgreSQL: shutting down, cannot connect now, connection exceptions.
+                c if c.starts_with("57P") || c.starts_with("08") => Some(Outage::DatabaseDown),
+                _ => None,
+            },
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => Some(Outage::DatabaseDown),
+            _ => None,
+        }
+    }
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -85,7 +142,13 @@ impl CoreError {
 
 impl From<sqlx::Error> for CoreError {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(e).context("database"))
+        match Outage::of(&e) {
+            Some(outage) => {
+                tracing::warn!(error = %e, code = outage.code(), "the database is unavailable");
+                Self::Unavailable(outage)
+            }
+            None => Self::Internal(anyhow::Error::new(e).context("database")),
+        }
     }
 }
 

@@ -32,5 +32,5 @@ pub mod status_list;
 pub mod tallies;
 pub mod webhooks;
 
-pub use error::{CoreError, FieldError};
+pub use error::{CoreError, FieldError, Outage};
 pub use site::Site;

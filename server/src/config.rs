@@ -65,6 +65,9 @@ pub struct Config {
     /// `LAUREL_WEBHOOK_RETRY_MS`: the first retry's delay, four times
     /// longer each time after; default 5000.
     pub webhook_retry_ms: u64,
+    /// `LAUREL_WEBHOOK_TIMEOUT_MS`: how long a receiver may take to answer
+    /// before the attempt counts as failed; default 10000.
+    pub webhook_timeout_ms: u64,
     /// The system clock; tests move an adjustable one instead of sleeping.
     pub clock: Clock,
 }
@@ -91,6 +94,7 @@ impl std::fmt::Debug for Config {
             .field("inbound_email_token", &hidden(self.inbound_email_token.is_some()))
             .field("webhooks_allow_private", &self.webhooks_allow_private)
             .field("webhook_retry_ms", &self.webhook_retry_ms)
+            .field("webhook_timeout_ms", &self.webhook_timeout_ms)
             .finish()
     }
 }
@@ -155,6 +159,10 @@ impl Config {
             webhook_retry_ms: match var("LAUREL_WEBHOOK_RETRY_MS") {
                 None => 5_000,
                 Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_WEBHOOK_RETRY_MS {v:?}: {e}"))?,
+            },
+            webhook_timeout_ms: match var("LAUREL_WEBHOOK_TIMEOUT_MS") {
+                None => 10_000,
+                Some(v) => v.parse().map_err(|e| anyhow::anyhow!("LAUREL_WEBHOOK_TIMEOUT_MS {v:?}: {e}"))?,
             },
             clock: Clock::system(),
         })

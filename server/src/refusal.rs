@@ -32,6 +32,7 @@ impl Refusal {
                 Refusal::status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
             CoreError::Conflict(m) => Refusal::status(StatusCode::CONFLICT, m),
+            CoreError::Unavailable(outage) => Refusal::status(StatusCode::SERVICE_UNAVAILABLE, outage.message()),
             CoreError::Internal(err) => {
                 let reference = issuance::ids::new_id("err");
                 tracing::error!(%reference, error = ?err, "{doing}");

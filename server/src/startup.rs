@@ -73,6 +73,7 @@ impl Workers {
             WebhookConfig {
                 allow_private: config.webhooks_allow_private,
                 retry_base: std::time::Duration::from_millis(config.webhook_retry_ms),
+                timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
                 ..WebhookConfig::default()
             },
         );

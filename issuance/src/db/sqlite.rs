@@ -79,6 +79,20 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
                 Ok(())
             })
         })
+        // A transaction SQLite ended by itself (it rolls back on a full
+        // disk, among other errors) leaves sqlx counting one still open;
+        // the rollback sqlx then sends becomes `ROLLBACK TO SAVEPOINT`,
+        // which keeps the transaction, and its write lock, for good, on a
+        // connection idle in the pool. Every writer then waits forever (the
+        // faults test found it). Ending whatever is left open as a
+        // connection comes back costs one round trip to its thread, and
+        // "no transaction is active" is the usual answer.
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                let _ = conn.execute("ROLLBACK").await;
+                Ok(true)
+            })
+        })
         .connect_with(options.to_url_lossy().as_str().parse()?)
         .await?;
     if tokio::runtime::Handle::try_current().is_ok() {

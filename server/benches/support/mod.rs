@@ -29,6 +29,7 @@ pub fn config(dir: &Path, workers: bool) -> Config {
         inbound_email_token: None,
         webhooks_allow_private: false,
         webhook_retry_ms: 5_000,
+        webhook_timeout_ms: 10_000,
         clock: issuance::clock::Clock::system(),
     }
 }

@@ -14,7 +14,7 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Vec<Detail>,
-    /// Sent as `Retry-After` (seconds), on 429.
+    /// Sent as `Retry-After` (seconds), on 429 and 503.
     pub retry_after: Option<u64>,
 }
 
@@ -105,6 +105,10 @@ impl From<CoreError> for ApiError {
                     "rate_limited",
                     format!("Too many requests; retry in {} s.", retry_after_secs.max(1)),
                 )
+            },
+            CoreError::Unavailable(outage) => Self {
+                retry_after: Some(outage.retry_after_secs()),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, outage.code(), outage.message())
             },
             CoreError::Internal(err) => {
                 let reference = issuance::ids::new_id("err");

@@ -58,6 +58,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         // The receivers the webhook tests start listen on loopback.
         webhooks_allow_private: true,
         webhook_retry_ms: 100,
+        webhook_timeout_ms: 10_000,
         clock: Clock::adjustable(),
     };
     adjust(&mut config);

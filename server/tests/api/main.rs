@@ -23,6 +23,7 @@ mod dashboard;
 mod delivery_pace;
 mod email_delivery;
 mod email_lifecycle;
+mod faults;
 mod helpers;
 mod idempotency;
 mod identity;
