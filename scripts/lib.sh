@@ -82,7 +82,7 @@ need_aiosmtpd() {
 # signatures; and mrz (its ICAO 9303 generator), pillow and pdf417gen, which make the
 # identity tests' documents.
 OB3_CHECKERS=("openbadgeslib==4.6.3" "jsonschema==4.26.0" "standardwebhooks==1.1.0" "openapi-spec-validator==0.9.0"
-  "mrz==0.6.2" "pillow==13.0.0" "pdf417gen==0.8.1" "pypdf==7.1.1")
+  "mrz==0.6.2" "pillow==13.0.0" "pdf417gen==0.8.1" "pypdf==7.1.1" "schemathesis==4.32.5")
 PG_BIN=/usr/lib/postgresql/15/bin
 
 # PostgreSQL 15 server binaries, for the suite's second run (Debian's
@@ -136,7 +136,7 @@ for pin in sys.argv[1:]:
     name, want = pin.split("==")
     assert version(name) == want, pin
 PY
-  say "Installing openbadgeslib, jsonschema, standardwebhooks, mrz, pillow and pdf417gen (PyPI): outside judges and document makers"
+  say "Installing openbadgeslib, jsonschema, standardwebhooks, mrz, pillow, pdf417gen, pypdf and schemathesis (PyPI): outside judges and document makers"
   python3 -m pip install --user --quiet "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --user --quiet --break-system-packages "${OB3_CHECKERS[@]}" 2>/dev/null \
     || python3 -m pip install --quiet "${OB3_CHECKERS[@]}"

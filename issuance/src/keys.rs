@@ -187,7 +187,7 @@ pub async fn active(tx: &mut crate::db::Conn, master: &MasterKey, org_id: &str) 
 /// Retires the current key and creates a new one. Retired keys stay in the
 /// DID document, so credentials they signed keep verifying.
 pub async fn rotate(db: &crate::db::Db, master: &MasterKey, org_id: &str, actor: Option<&str>) -> CoreResult<String> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE org_id = $2 AND retired_at IS NULL")
         .bind(clock::now())
         .bind(org_id)

@@ -28,12 +28,20 @@ impl SiteOrigin {
 }
 
 pub async fn refuse_cross_site(State(site): State<SiteOrigin>, request: Request<Body>, next: Next) -> Response {
-    let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // Only the methods that change something are guarded (a page's form
+    // can send POST, a script PUT, PATCH or DELETE); a route answers any
+    // other method itself, with 405 if it does not take it.
+    let safe_method = !matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     // The API, the relay's bounces and mail providers' one-click
     // unsubscribes come from elsewhere by design, and none of them acts
     // on a session cookie, which is what this guard protects.
     let path = request.uri().path();
-    let not_by_cookie = ["/v1/", "/inbound/", "/unsubscribe/"].iter().any(|p| path.starts_with(p));
+    // Neither a cookie nor an origin: no browser sent it (a browser names
+    // the origin of every cross-site POST, a login's included), and it
+    // carries no one's session, so the route answers it as it would anyone.
+    let headers = request.headers();
+    let not_by_cookie = ["/v1/", "/inbound/", "/unsubscribe/"].iter().any(|p| path.starts_with(p))
+        || !(headers.contains_key(axum::http::header::COOKIE) || headers.contains_key(axum::http::header::ORIGIN));
     if safe_method || not_by_cookie || from_site(&request, &site) {
         return next.run(request).await;
     }

@@ -37,7 +37,7 @@ pub const API_KEYS_PER_ADDRESS: Policy =
 /// first statement writes, so concurrent attempts on one key queue behind
 /// each other instead of all reading the same old count.
 pub async fn reserve(db: &Db, key: &str, policy: Policy, now: i64) -> CoreResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "INSERT INTO login_throttle (throttle_key, failures, last_failure, locked_until) VALUES ($1, 0, 0, 0)
          ON CONFLICT (throttle_key) DO UPDATE SET throttle_key = excluded.throttle_key",
@@ -91,7 +91,7 @@ pub async fn check(db: &Db, key: &str, now: i64) -> CoreResult<()> {
 
 /// Counts a failure and locks the key when past the allowance.
 pub async fn record_failure(db: &Db, key: &str, policy: Policy, now: i64) -> CoreResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let previous: Option<(i64, i64)> =
         sqlx::query_as("SELECT failures, last_failure FROM login_throttle WHERE throttle_key = $1")
             .bind(key)

@@ -197,7 +197,7 @@ pub async fn upload(
     let png = normalise(upload)?;
     let sha256 = hex::encode(Sha256::digest(&png));
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "INSERT INTO badge_images (badge_id, org_id, png, sha256, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (badge_id) DO UPDATE SET png = excluded.png, sha256 = excluded.sha256,

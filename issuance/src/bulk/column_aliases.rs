@@ -48,7 +48,7 @@ pub async fn remember(
     if !errors.is_empty() {
         return Err(CoreError::Validation(errors));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     for (header, field) in [(&name, "name"), (&email, "email")] {
         sqlx::query(
             "INSERT INTO column_aliases (org_id, header, field, created_by, created_at) VALUES ($1, $2, $3, $4, $5)

@@ -35,7 +35,7 @@ pub struct Issuer<'a> {
 }
 
 pub async fn issue(issuer: Issuer<'_>, org_id: &str, request: IssueRequest, now: i64) -> CoreResult<Credential> {
-    let mut tx = issuer.db.begin().await?;
+    let mut tx = crate::db::begin(issuer.db).await?;
     // First, so that quota counting cannot race.
     crate::orgs::organizations::lock(&mut tx, org_id).await?;
     let credential = issue_locked(&mut tx, &issuer, org_id, request, now).await?;

@@ -373,7 +373,7 @@ pub async fn revoke(
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(CoreError::field("reason", "must be at most 500 characters"));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let now = clock::now();
     let done = sqlx::query(
         "UPDATE credentials SET status = 'revoked', revoked_at = $1, revocation_reason = $2, updated_at = $1

@@ -145,6 +145,20 @@ pub async fn connect_with(url: &str, settings: DbSettings) -> CoreResult<Db> {
     }
 }
 
+/// Starts a transaction, as `Pool::begin` does, except that on SQLite it
+/// takes the write lock at once (`BEGIN IMMEDIATE`). A deferred transaction
+/// that reads and then writes fails at once, without waiting, whenever
+/// another connection committed in between (its snapshot is stale:
+/// `SQLITE_BUSY`, which `busy_timeout` cannot help); taking the lock first
+/// turns that into a wait. Every transaction here writes, and SQLite has
+/// one writer at a time anyway. PostgreSQL's `BEGIN` is unchanged.
+pub async fn begin(db: &Db) -> Result<Tx<'static>, sqlx::Error> {
+    match Backend::of(db) {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.begin().await,
+    }
+}
+
 /// Writes a consistent copy of the whole database to `path` (which must
 /// not exist) while it stays in use: SQLite's `VACUUM INTO` reads one
 /// snapshot, so a job running meanwhile is copied as it stood at one

@@ -64,7 +64,7 @@ pub async fn issue_for_session(
         },
     });
     let request = IssueRequest::parse(&body)?;
-    let mut tx = issuer.db.begin().await?;
+    let mut tx = crate::db::begin(issuer.db).await?;
     crate::orgs::organizations::lock(&mut tx, org_id).await?;
     // Under the org's lock: a second request waits here, then finds it set.
     let issued: Option<String> = sqlx::query_scalar("SELECT credential_id FROM identity_sessions WHERE id = $1")

@@ -34,7 +34,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<Ses
                 .into(),
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("UPDATE identity_sessions SET status = $1, submitted_at = $2, updated_at = $2 WHERE id = $3")
         .bind(SessionStatus::Pending)
         .bind(now)
@@ -143,7 +143,7 @@ pub async fn review(
     now: i64,
 ) -> CoreResult<Session> {
     let status = if approve { SessionStatus::Approved } else { SessionStatus::Declined };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let done = sqlx::query(
         "UPDATE identity_sessions SET status = $1, decided_at = $2, updated_at = $2, decided_by = $3, decision_note = $4
          WHERE id = $5 AND org_id = $6 AND status = $7",

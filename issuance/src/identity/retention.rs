@@ -28,7 +28,7 @@ pub async fn sweep(db: &Db, files: &Files, now: i64) -> CoreResult<usize> {
         for side in doc.sides() {
             files.delete(&doc.file_key(side)).await?;
         }
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         sqlx::query("UPDATE identity_documents SET images_deleted_at = $1 WHERE id = $2 AND images_deleted_at IS NULL")
             .bind(now)
             .bind(&doc.id)

@@ -40,7 +40,7 @@ pub async fn save(db: &Db, org_id: &str, rules: &Rules, actor: Option<&str>) -> 
     if !errors.is_empty() {
         return Err(CoreError::Validation(errors));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "UPDATE organizations SET identity_min_age = $1, identity_failed_rule = $2, identity_retention_days = $3
          WHERE id = $4",

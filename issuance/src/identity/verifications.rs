@@ -282,7 +282,7 @@ pub(crate) async fn run(db: &Db, files: &Files, org_id: &str, id: &str, now: i64
         (None, None) => json!({}),
     };
 
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "UPDATE identity_verifications SET status = $1, checks_json = $2, extracted_json = $3, completed_at = $4,
                 lease_until = NULL

@@ -99,7 +99,7 @@ pub async fn submit_batch(
     let failed = (checked.len() - valid) as i64;
 
     let job_id = ids::new_id("job");
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, org_id).await?;
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,

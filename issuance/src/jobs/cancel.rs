@@ -12,7 +12,7 @@ use crate::orgs::organizations;
 /// lease check in [`super::record`] fails).
 pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) -> CoreResult<Job> {
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, org_id).await?;
     let done = sqlx::query(
         "UPDATE jobs SET status = 'cancelled', completed_at = $1, cancelled_by = $2

@@ -29,7 +29,7 @@ pub async fn issue_items(
     now: i64,
 ) -> CoreResult<Recorded> {
     let lost = Recorded { lease_lost: true, ..Recorded::default() };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, &batch.org_id).await?;
     let status: JobStatus =
         sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(&batch.job_id).fetch_one(&mut *tx).await?;

@@ -35,7 +35,7 @@ pub async fn promote(db: &Db, now: i64) -> CoreResult<Vec<(String, String)>> {
             .fetch_all(db)
             .await?;
     for (job_id, org_id) in pending {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         organizations::lock(&mut tx, &org_id).await?;
         let running: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE org_id = $1 AND status = 'processing'")
             .bind(&org_id)
@@ -145,7 +145,7 @@ pub async fn claim(
         return Ok(Claim::Done);
     }
 
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let wanted = match limits.per_sec {
         None => limits.max_items,
         Some(per_sec) => {

@@ -46,7 +46,7 @@ pub async fn record(
     public_url: &str,
 ) -> CoreResult<Recorded> {
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, &batch.org_id).await?;
 
     let status: String =

@@ -30,7 +30,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
     }
     check_submittable(&review)?;
     let totals = serde_json::to_string(&review.totals).map_err(anyhow::Error::from)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     if !uploads::mark_submitted(&mut tx, org_id, id, actor, &totals, now).await? {
         return Err(CoreError::conflict("This upload has been submitted already."));
     }
@@ -66,7 +66,7 @@ pub async fn submit_file(
     };
     check_submittable(&review)?;
     let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id };
-    let job_id = start_job(db.begin().await?, &new, &review, now).await?;
+    let job_id = start_job(crate::db::begin(db).await?, &new, &review, now).await?;
     Ok(Ok(Submitted { job_id, review }))
 }
 

@@ -123,7 +123,7 @@ const LAST_OWNER: &str = "An organisation needs at least one Owner. Make another
 
 pub async fn change_role(db: &Db, actor: &Membership, target_user: &str, new_role: Role) -> CoreResult<()> {
     check_may_manage(actor, new_role)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, &actor.org_id).await?;
     let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
     check_may_manage(actor, current)?;
@@ -148,7 +148,7 @@ pub async fn change_role(db: &Db, actor: &Membership, target_user: &str, new_rol
 }
 
 pub async fn remove(db: &Db, actor: &Membership, target_user: &str) -> CoreResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, &actor.org_id).await?;
     let current = role_in_tx(&mut tx, &actor.org_id, target_user).await?;
     // Anyone may leave; removing someone else needs the right to manage them.

@@ -105,7 +105,7 @@ pub async fn get(db: &Db, id: &str) -> CoreResult<Organization> {
 /// Approves the organisation and, in the same transaction, gives it its
 /// first signing key. Approving twice is harmless.
 pub async fn approve(db: &Db, master: &MasterKey, id: &str) -> CoreResult<Organization> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let updated = sqlx::query(
         "UPDATE organizations SET approval_status = 'approved', approved_at = $1
          WHERE id = $2 AND approval_status = 'pending'",

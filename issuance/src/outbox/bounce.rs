@@ -162,7 +162,7 @@ pub struct Recorded {
 /// nothing) and records an `email.bounced` audit event in its org.
 pub async fn record(db: &Db, failures: &[Failure], now: i64) -> CoreResult<Recorded> {
     let mut out = Recorded::default();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     for f in failures {
         #[derive(sqlx::FromRow)]
         struct Marked {
@@ -217,7 +217,7 @@ pub async fn record_complaint(db: &Db, c: &Complaint, now: i64) -> CoreResult<Re
         out.unmatched = 1;
         return Ok(out);
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     if super::unsubscribe::suppress(&mut tx, &org_id, &to, super::unsubscribe::Reason::Complained, now).await? {
         let summary =
             format!("{to} reported a credential e-mail as spam ({}); they are e-mailed no more", c.feedback_type);

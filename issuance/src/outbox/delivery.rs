@@ -81,7 +81,7 @@ pub(crate) async fn settle_cancelled(tx: &mut Conn, job_ids: Vec<Option<String>>
 /// outbox for one (pages say so). Every worker of one database is
 /// expected to share the SMTP setting. Returns how many it completed.
 pub async fn complete_without_email(db: &Db, now: i64) -> CoreResult<usize> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let ids: Vec<String> =
         sqlx::query_scalar("UPDATE jobs SET status = $1, completed_at = $2 WHERE status = $3 RETURNING id")
             .bind(JobStatus::Completed)
@@ -113,7 +113,7 @@ pub(crate) async fn settle_idle(db: &Db, now: i64) -> CoreResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     settle(&mut tx, &refs, now).await?;
     tx.commit().await?;

@@ -13,7 +13,7 @@ const RESENDABLE: &str = "('failed', 'bounced')";
 
 /// Puts one failed or bounced message back in the queue, to go now.
 pub async fn one(db: &Db, org_id: &str, id: &str, actor: Option<&str>, now: i64) -> CoreResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let done: Option<(String, Option<String>)> = sqlx::query_as(&format!(
         "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_until = NULL, bounced_at = NULL
          WHERE id = $2 AND org_id = $3 AND status IN {RESENDABLE}
@@ -49,7 +49,7 @@ pub async fn one(db: &Db, org_id: &str, id: &str, actor: Option<&str>, now: i64)
 /// Puts every failed or bounced message of the org's job back in the
 /// queue. Returns how many; another org's job is `NotFound`.
 pub async fn job(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>, now: i64) -> CoreResult<u64> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM jobs WHERE id = $1 AND org_id = $2")
         .bind(job_id)
         .bind(org_id)

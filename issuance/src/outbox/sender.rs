@@ -251,7 +251,7 @@ impl Sender {
             return;
         }
         let written = async {
-            let mut tx = self.db.begin().await?;
+            let mut tx = crate::db::begin(&self.db).await?;
             let mut jobs: Vec<String> = Vec::new();
             for done in finished {
                 match done {

@@ -59,7 +59,7 @@ pub async fn save(
 ) -> CoreResult<EmailSettings> {
     let (template, reply_to) = check(subject, body, reply_to)?;
     let custom = template != Template::default_wording();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("UPDATE organizations SET email_subject = $1, email_body = $2, reply_to = $3 WHERE id = $4")
         .bind(custom.then_some(&template.subject))
         .bind(custom.then_some(&template.body))

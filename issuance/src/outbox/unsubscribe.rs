@@ -70,7 +70,7 @@ pub async fn subscriber(db: &Db, links: &LinkKey, message_id: &str, given: &str)
 /// link again changes nothing.
 pub async fn unsubscribe(db: &Db, links: &LinkKey, message_id: &str, given: &str, now: i64) -> CoreResult<Subscriber> {
     let s = subscriber(db, links, message_id, given).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     if suppress(&mut tx, &s.org_id, &s.email, Reason::Unsubscribed, now).await? {
         let summary = format!("{} unsubscribed from the organisation's e-mails", s.email);
         let entry = Entry::new(Actor::system(), AuditAction::EmailUnsubscribed, Some(message_id), summary)

@@ -228,7 +228,7 @@ fn without_url(e: &reqwest::Error) -> String {
 async fn record(db: &Db, config: &WebhookConfig, d: &Due, outcome: Outcome) -> CoreResult<()> {
     let now_ms = clock::now_ms();
     let attempts = d.attempts + 1;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     match outcome.error {
         None => {
             sqlx::query(

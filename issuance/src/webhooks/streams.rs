@@ -86,7 +86,7 @@ pub async fn create(
     let sealed = master.seal(secret.as_bytes(), &aad(&id, org_id))?;
     let actions = serde_json::to_string(&subscription.names()).map_err(anyhow::Error::from)?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "INSERT INTO webhook_streams (id, org_id, url, actions_json, secret_sealed, status, created_by, api_key_id,
                                       created_at)

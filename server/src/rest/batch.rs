@@ -102,6 +102,7 @@ async fn submit_once(state: &ApiState, key: &ApiKey, body: &[u8], now: i64) -> A
     struct Body {
         credentials: Vec<Value>,
     }
+    super::extract::refuse_nul(body)?;
     let Body { credentials } = serde_json::from_slice(body).map_err(|e| {
         ApiError::validation("credentials", format!("the body must be {{\"credentials\": [ ... ]}}: {e}"))
     })?;

@@ -69,6 +69,7 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
 }
 
 fn parse_json(bytes: &[u8]) -> ApiResult<Value> {
+    super::extract::refuse_nul(bytes)?;
     serde_json::from_slice(bytes).map_err(|e| ApiError::validation("body", format!("is not valid JSON: {e}")))
 }
 

@@ -76,23 +76,71 @@ pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            return Err(ApiError::validation("Content-Type", "must be application/json"));
+        }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(MAX_BODY)),
+            Err(e) => return Err(ApiError::validation("body", e.body_text())),
+        };
+        refuse_nul(&bytes)?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::validation("Content-Type", "must be application/json"))
-            }
             Err(JsonRejection::JsonSyntaxError(e)) => {
                 Err(ApiError::validation("body", format!("is not valid JSON: {}", e.body_text())))
             }
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::validation("body", e.body_text())),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::too_large(MAX_BODY)),
             Err(e) => Err(ApiError::validation("body", e.body_text())),
         }
     }
+}
+
+/// `application/json`, or any `+json` type, as `axum::Json` accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(mime) = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// No text column takes U+0000 (PostgreSQL refuses it outright), and no
+/// name, e-mail or id needs it: a JSON body holding one is refused before
+/// anything reads it, naming where it is.
+pub(crate) fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
+    match nul_at(body) {
+        Some(pointer) => Err(ApiError::validation(pointer, "must not contain the NUL character (U+0000)")),
+        None => Ok(()),
+    }
+}
+
+/// The JSON pointer of the first string (or key) holding U+0000, if any.
+/// JSON can only carry it escaped, so most bodies are passed by a byte search.
+fn nul_at(body: &[u8]) -> Option<String> {
+    if !body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    fn walk(v: &serde_json::Value, at: &str) -> Option<String> {
+        let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(at.to_owned()),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, x)| walk(x, &format!("{at}/{i}")))
+            }
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+                let here = format!("{at}/{}", escape(k));
+                if k.contains('\0') { Some(here) } else { walk(x, &here) }
+            }),
+            _ => None,
+        }
+    }
+    walk(&value, "").map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }

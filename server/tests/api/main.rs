@@ -14,6 +14,7 @@ mod bulk_jobs;
 mod bulk_pages;
 mod cli;
 mod cli_client;
+mod contract;
 mod crash_recovery;
 mod credential_pages;
 mod credentials_issue;

@@ -83,7 +83,7 @@ pub async fn accept_new_account(db: &Db, token: &str, display_name: &str, new_pa
     let name = users::parse_display_name(display_name)?;
     let phc = password::hash(NewPassword::parse(new_password)?).await?;
     let email = EmailAddress::parse(&inv.email).map_err(|e| anyhow::anyhow!(e))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let user = users::create(&mut *tx, &email, &name, &phc).await.map_err(|e| match e {
         CoreError::Conflict(_) => {
             CoreError::conflict(format!("An account for {email} exists already. Sign in, then open this link again."))
@@ -118,7 +118,7 @@ pub async fn accept_by_id(db: &Db, invitation_id: &str, user: &User) -> CoreResu
 /// Turns down one of [`for_user`]'s invitations.
 pub async fn decline(db: &Db, invitation_id: &str, user: &User) -> CoreResult<()> {
     let inv = addressed_to(db, invitation_id, user).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("DELETE FROM outbox WHERE invitation_id = $1 AND status = 'queued'")
         .bind(&inv.id)
         .execute(&mut *tx)
@@ -144,7 +144,7 @@ async fn addressed_to(db: &Db, invitation_id: &str, user: &User) -> CoreResult<O
 }
 
 async fn accept_open(db: &Db, inv: &OpenRow, user: &User) -> CoreResult<String> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     finish(&mut tx, &inv.id, user).await?;
     tx.commit().await?;
     Ok(inv.org_id.clone())

@@ -58,7 +58,7 @@ pub async fn invite(db: &Db, links: &LinkKey, actor: &Membership, email: &str, r
     check_may_manage(actor, role)?;
     let email = EmailAddress::parse(email).map_err(|m| CoreError::field("email", m))?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     organizations::lock(&mut tx, &actor.org_id).await?;
     // Members are listed to every member, so saying so reveals nothing new.
     let already: Option<String> = sqlx::query_scalar(
@@ -199,7 +199,7 @@ pub async fn revoke(db: &Db, actor: &Membership, invitation_id: &str) -> CoreRes
             .await?;
     let role = role.ok_or(CoreError::NotFound)?;
     check_may_manage(actor, role)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("DELETE FROM outbox WHERE invitation_id = $1 AND status = 'queued'")
         .bind(invitation_id)
         .execute(&mut *tx)
