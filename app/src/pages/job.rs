@@ -292,7 +292,8 @@ fn Throughput(t: ThroughputView) -> impl IntoView {
     let interval = t.interval_secs;
     let points: Vec<(String, i64)> =
         t.counts.iter().enumerate().map(|(i, n)| (format!("+{}", clock_offset(i as i64 * interval)), *n)).collect();
-    (points.iter().any(|(_, n)| *n > 0)).then(|| {
+    // One bar says no more than the counts above it.
+    (points.len() > 1 && points.iter().any(|(_, n)| *n > 0)).then(|| {
         let caption =
             format!("Credentials issued per {}", if interval == 1 { "second".into() } else { format!("{interval} s") });
         view! {
