@@ -147,7 +147,9 @@ impl From<sqlx::Error> for CoreError {
                 tracing::warn!(error = %e, code = outage.code(), "the database is unavailable");
                 Self::Unavailable(outage)
             }
-            None => Self::Internal(anyhow::Error::new(e).context("database")),
+            // sqlx's own message says what failed ("error returned from
+            // database: ..."); logs need it, and clients never see it.
+            None => Self::Internal(anyhow::Error::new(e)),
         }
     }
 }

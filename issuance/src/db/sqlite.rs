@@ -86,17 +86,20 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
         // connection idle in the pool. Every writer then waits forever (the
         // faults test found it). Ending whatever is left open as a
         // connection comes back costs one round trip to its thread, and
-        // "no transaction is active" is the usual answer.
+        // "no transaction is active" is the usual answer. A connection sqlx
+        // still counts as inside a transaction after that would refuse
+        // every `BEGIN` ("non-zero transaction depth") and fail each job
+        // batch it is handed: it is closed, and the pool opens a new one.
         .after_release(|conn, _| {
             Box::pin(async move {
                 let _ = conn.execute("ROLLBACK").await;
-                Ok(true)
+                Ok(!conn.is_in_transaction())
             })
         })
         .connect_with(options.to_url_lossy().as_str().parse()?)
         .await?;
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::spawn(checkpoint_in_background(pool.clone()));
+        tokio::spawn(checkpoint_in_background(pool.clone(), options.clone()));
     }
     Ok(pool)
 }
@@ -109,20 +112,54 @@ async fn applied(conn: &mut sqlx::SqliteConnection) -> i64 {
 }
 
 /// Copies the write-ahead log into the database file every half second, on
-/// its own connection. Left to SQLite, the checkpoint (with its fsync) runs
-/// inside whichever commit crosses the threshold, stalling that writer; a
-/// passive checkpoint here waits for nobody and blocks nobody.
-async fn checkpoint_in_background(pool: Db) {
+/// a connection of its own. Left to SQLite, the checkpoint (with its fsync)
+/// runs inside whichever commit crosses the threshold, stalling that
+/// writer; a passive checkpoint here waits for nobody and blocks nobody.
+///
+/// A passive checkpoint never shortens the log, and SQLite starts it over
+/// only when a writer begins at a moment no reader is inside it: under a
+/// steady job that is rare, and the log grew to 34 MB for 800 credentials
+/// (a disk that filled up then stayed full of log once space was freed,
+/// and the job with it). Past [`LOG_FRAMES_TO_TRUNCATE`] the log is
+/// truncated to nothing once every reader is out of it: writers wait at
+/// most [`TRUNCATE_WAIT`] for that, and if it is not reached this round
+/// the next one tries again.
+async fn checkpoint_in_background(pool: Db, options: SqliteConnectOptions) {
+    let options = options.busy_timeout(TRUNCATE_WAIT);
+    let mut conn = None;
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
         if pool.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-            tracing::debug!(error = %e, "background checkpoint skipped");
+        if conn.is_none() {
+            conn =
+                options.connect().await.inspect_err(|e| tracing::debug!(error = %e, "no checkpoint connection")).ok();
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        let passive = sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *c).await;
+        let truncate = match passive {
+            Ok((_, log_frames, _)) => log_frames > LOG_FRAMES_TO_TRUNCATE,
+            Err(e) => {
+                tracing::debug!(error = %e, "background checkpoint skipped");
+                // A full disk, among others, can leave a connection
+                // unusable: the next round opens a new one.
+                conn = None;
+                continue;
+            }
+        };
+        if truncate && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *c).await {
+            tracing::debug!(error = %e, "truncating checkpoint skipped");
+            conn = None;
         }
     }
 }
+
+/// About 16 MB of log, in 4 KB pages.
+const LOG_FRAMES_TO_TRUNCATE: i64 = 4096;
+/// The longest a truncating checkpoint holds new writers back while it
+/// waits for readers to leave the log.
+const TRUNCATE_WAIT: Duration = Duration::from_millis(100);
 
 pub(super) fn in_json_strings(column: &str, param: &str) -> String {
     format!("{column} IN (SELECT value FROM json_each({param}))")
