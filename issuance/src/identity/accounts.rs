@@ -35,9 +35,11 @@ pub struct AccountInput {
     pub tags: Option<Vec<String>>,
 }
 
-const MAX_TEXT: usize = 255;
-const MAX_TAGS: usize = 20;
-const MAX_TAG: usize = 64;
+/// The longest `external_id` or `reference`, in characters.
+pub const MAX_TEXT: usize = 255;
+pub const MAX_TAGS: usize = 20;
+/// The longest tag, in characters.
+pub const MAX_TAG: usize = 64;
 
 fn check(input: &AccountInput) -> CoreResult<()> {
     let mut errors = Vec::new();

@@ -10,7 +10,9 @@ use issuance::{CoreError, FieldError, clock};
 use serde_json::{Map, Value, json};
 
 use super::extract::{ApiJson, Caller};
-use super::openapi::{Badge as BadgeDoc, BadgeList, BadgePatchRequest, ErrorResponse, NewBadgeRequest, TOO_LARGE};
+use super::openapi::{
+    Badge as BadgeDoc, BadgeList, BadgePatchRequest, ErrorResponse, NewBadgeRequest, RawBytes, TOO_LARGE,
+};
 use super::{ApiResult, ApiState};
 
 pub fn badge_json(b: &Badge) -> Value {
@@ -226,7 +228,7 @@ pub async fn update(
         at `/badges/{id}/image.png`; the badge's `image_url` then points there, and credentials issued from now \
         on name it.",
     params(("id" = String, Path, description = "The badge's id.")),
-    request_body(content = Vec<u8>, content_type = "image/png"),
+    request_body(content = RawBytes, content_type = "image/png"),
     responses(
         (status = 200, description = "The badge, with its new `image_url`.", body = BadgeDoc),
         (status = 400, description = "`validation_failed`: the body is empty, not a PNG or SVG, unreadable, or too large in pixels (field `image`).", body = ErrorResponse),

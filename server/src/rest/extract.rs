@@ -123,7 +123,7 @@ pub(crate) fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
 
 /// The JSON pointer of the first string (or key) holding U+0000, if any.
 /// JSON can only carry it escaped, so most bodies are passed by a byte search.
-fn nul_at(body: &[u8]) -> Option<String> {
+pub(crate) fn nul_at(body: &[u8]) -> Option<String> {
     if !body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
         return None;
     }

@@ -10,7 +10,7 @@ mod credentials;
 mod error;
 mod extract;
 mod idempotent;
-mod identity;
+pub mod identity;
 mod keys;
 pub mod openapi;
 mod public;

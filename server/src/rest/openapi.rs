@@ -9,9 +9,10 @@
 //!
 //! What every keyed operation shares is added once, by [`KeyedOperations`]:
 //! the `api_key` security scheme (`X-Api-Key`), the 401, 403 and 429
-//! answers that [`super::extract::Caller`] and `ApiKey::require` give, and
-//! the scope line of each description, read from the operation's own
-//! `security(("api_key" = ["scope"]))`.
+//! answers that [`super::extract::Caller`] and `ApiKey::require` give (in
+//! JSON:API's error shape for the Identity API's operations, as its
+//! `IdCaller` sends them), and the scope line of each description, read
+//! from the operation's own `security(("api_key" = ["scope"]))`.
 
 use std::sync::LazyLock;
 
@@ -21,29 +22,55 @@ use issuance::api_keys::Scope;
 use issuance::credentials::request::ATTESTATION_TYPES;
 use issuance::credentials::verify::Check;
 use model::{
-    AuditAction, BatchStatus, CredentialStatus, CredentialType, DeliveryStatus, EventType, JobSource, JobStatus,
-    RowStatus, StreamStatus, Subscription,
+    AccountStatus, AuditAction, BatchStatus, CheckName, CheckStatus, CredentialStatus, CredentialType, DeliveryStatus,
+    DocumentKind, DocumentSide, EventType, IdClass, JobSource, JobStatus, RowStatus, SessionStatus, StreamStatus,
+    Subscription, VerificationStatus,
 };
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Schema};
 use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::identity;
+use super::identity::jsonapi::MEDIA_TYPE;
 
 pub use schemas::*;
 
 /// The answer to a body over the size limit.
 pub const TOO_LARGE: &str = "`payload_too_large`: the request body is over the limit.";
 
+/// The id of the resource a JSON:API `201` created, for its answer's links
+/// to the operations that take it.
+pub const CREATED_ID: &str = "$response.body#/data/id";
+
+/// The Identity API's answer to a request document it cannot read.
+pub const JSONAPI_UNREADABLE: &str = "`invalid_json` (the body is not JSON) or `invalid_document` (it has no \
+    `data` member), with `source.pointer` `/data`; or `invalid_body` (it could not be read).";
+
+/// The Identity API's answer to a body in another media type.
+pub const JSONAPI_UNSUPPORTED: &str = "`unsupported_media_type`: `Content-Type` is neither \
+    `application/vnd.api+json` (with no parameters but `ext` and `profile`) nor `application/json` \
+    (`source.header`).";
+
 const DESCRIPTION: &str = "The Laurel REST API: issue, verify and revoke W3C Verifiable Credentials \
 (JWT, ES256) and Open Badges 3.0, one at a time, as JSON batches or from a CSV of recipients; \
-manage badges, API keys, the audit log and audit streams (webhooks).\n\n\
+manage badges, API keys, the audit log and audit streams (webhooks); and verify people's identity \
+documents before a credential says so (the Identity API).\n\n\
 Authenticate every `/v1` request with an API key in the `X-Api-Key` header; each operation names \
-the scope it needs. The organisation's DID document and status lists are public, for verifiers.\n\n\
-Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \"message\"}]}}`. \
-`POST /v1/credentials`, `POST /v1/credentials/batch-issue` and `POST /v1/bulk-issue` honour an \
-`Idempotency-Key` header for 24 hours.";
+the scope it needs. The organisation's DID document and status lists are public, for verifiers, \
+and a document's images go to the signed upload links its document gives, without a key.\n\n\
+Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \"message\"}]}}`, \
+but in the Identity API. `POST /v1/credentials`, `POST /v1/credentials/batch-issue` and \
+`POST /v1/bulk-issue` honour an `Idempotency-Key` header for 24 hours.\n\n\
+The Identity API (tags accounts, sessions, documents, verifications) is JSON:API 1.1: \
+`application/vnd.api+json` in (plain `application/json` is taken too) and out, resources as \
+`{type, id, attributes, relationships, links}`, cursor paging with `page[size]` and `page[after]` \
+(`links.next` is the next page), and errors, a refused key's too, as \
+`{\"errors\": [{\"status\", \"code\", \"title\", \"detail\", \"source\"}]}` whose `source` \
+names the member (`pointer`), header or query parameter that is wrong; a string holding U+0000 \
+is refused (422), pointing at it. Another organisation's ids answer 404.";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -81,11 +108,32 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         super::streams::list,
         super::streams::get,
         super::streams::delete,
+        identity::accounts::create,
+        identity::accounts::list,
+        identity::accounts::get,
+        identity::accounts::update,
+        identity::accounts::block,
+        identity::accounts::unblock,
+        identity::sessions::create,
+        identity::sessions::list,
+        identity::sessions::get,
+        identity::sessions::update,
+        identity::sessions::submit,
+        identity::sessions::approve,
+        identity::sessions::decline,
+        identity::sessions::issue_credential,
+        identity::documents::create,
+        identity::documents::list,
+        identity::documents::get,
+        identity::uploads::put,
+        identity::verifications::create,
+        identity::verifications::list,
+        identity::verifications::get,
         document,
         super::public::did_document,
         super::public::status_list,
     ),
-    components(schemas(ErrorResponse)),
+    components(schemas(ErrorResponse, JsonApiErrorDocument)),
     modifiers(&KeyedOperations),
     tags(
         (name = "credentials", description = "Issue, read, list, revoke and verify credentials."),
@@ -94,6 +142,10 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
         (name = "bulk-issue", description = "CSV files of badge recipients: a dry run, and jobs that issue in the background."),
         (name = "keys", description = "Batch operations on API keys."),
         (name = "audit", description = "The organisation's audit log, and the audit streams (webhooks) that carry its events."),
+        (name = "accounts", description = "Identity API: the people (or businesses) of the organisation's own system, found again by `external_id`."),
+        (name = "sessions", description = "Identity API: where a person's details are collected and checked against their documents, and decided."),
+        (name = "documents", description = "Identity API: government IDs and proofs of address, and the signed links their images are uploaded to."),
+        (name = "verifications", description = "Identity API: the checks run on a government ID, in the background."),
         (name = "public", description = "Documents anyone may fetch, without a key: what verifiers need."),
         (name = "meta", description = "This document."),
     )
@@ -101,8 +153,26 @@ Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"pat
 pub struct ApiDoc;
 
 /// The document, built once.
-static DOCUMENT: LazyLock<String> =
-    LazyLock::new(|| ApiDoc::openapi().to_json().expect("the OpenAPI document serialises"));
+static DOCUMENT: LazyLock<String> = LazyLock::new(document_text);
+
+/// A link's fixed fields as utoipa 5.5 writes them, and as OpenAPI names
+/// them: its `Link` lacks serde's camelCase renaming, so without this no
+/// reader (schemathesis's stateful phase among them) would follow a link.
+const LINK_FIELDS: [(&str, &str); 3] = [
+    ("\"operation_id\":", "\"operationId\":"),
+    ("\"operation_ref\":", "\"operationRef\":"),
+    ("\"request_body\":", "\"requestBody\":"),
+];
+
+/// The document's JSON text, its links' fields renamed. Renamed in the
+/// text, not a `serde_json::Value`, to keep utoipa's order of paths and
+/// fields; only links have members so named
+/// (`tests::only_links_have_snake_case_link_fields`), and a string value
+/// cannot match, as its quotes are escaped.
+pub fn document_text() -> String {
+    let json = ApiDoc::openapi().to_json().expect("the OpenAPI document serialises");
+    LINK_FIELDS.iter().fold(json, |json, (utoipa, openapi)| json.replace(utoipa, openapi))
+}
 
 /// `GET /v1/openapi.json`: public, as the API's description should be.
 #[utoipa::path(
@@ -126,9 +196,23 @@ struct KeyedOperations;
 /// (status, component name, description).
 const KEY_ANSWERS: [(&str, &str, &str); 3] = [
     ("401", "Unauthorized", "`unauthorized`: no `X-Api-Key` header, or the key is unknown, revoked or expired."),
-    ("403", "Forbidden", "`forbidden`: the API key lacks the scope this operation needs."),
+    ("403", "Forbidden", "`forbidden`: the API key lacks a scope this operation needs."),
     ("429", "RateLimited", "`rate_limited`: too many wrong keys from this address; retry after `Retry-After` seconds."),
 ];
+
+/// The prefix of the components that give [`KEY_ANSWERS`] in JSON:API's
+/// error shape: the Identity API's `IdCaller` refuses a key as its
+/// documents do, so its operations name these instead.
+const JSON_API: &str = "JsonApi";
+
+/// Whether an operation answers JSON:API documents (and so its refusals
+/// of a key are JSON:API error documents too).
+fn answers_json_api(op: &utoipa::openapi::path::Operation) -> bool {
+    op.responses.responses.values().any(|r| match r {
+        RefOr::T(r) => r.content.contains_key(MEDIA_TYPE),
+        RefOr::Ref(_) => false,
+    })
+}
 
 impl Modify for KeyedOperations {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
@@ -141,21 +225,25 @@ impl Modify for KeyedOperations {
                  Each operation names the scope the key needs.",
             ))),
         );
-        for (status, name, description) in KEY_ANSWERS {
-            let mut response = ResponseBuilder::new().description(description).content(
-                "application/json",
-                ContentBuilder::new().schema(Some(Ref::from_schema_name(ErrorResponse::name()))).build(),
-            );
-            if status == "429" {
-                response = response.header(
-                    "Retry-After",
-                    HeaderBuilder::new()
-                        .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
-                        .description(Some("Seconds to wait before retrying."))
-                        .build(),
+        let shapes =
+            [("", "application/json", ErrorResponse::name()), (JSON_API, MEDIA_TYPE, JsonApiErrorDocument::name())];
+        for (prefix, media_type, schema) in shapes {
+            for (status, name, description) in KEY_ANSWERS {
+                let mut response = ResponseBuilder::new().description(description).content(
+                    media_type,
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name(schema.clone()))).build(),
                 );
+                if status == "429" {
+                    response = response.header(
+                        "Retry-After",
+                        HeaderBuilder::new()
+                            .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+                            .description(Some("Seconds to wait before retrying."))
+                            .build(),
+                    );
+                }
+                components.responses.insert(format!("{prefix}{name}"), RefOr::T(response.build()));
             }
-            components.responses.insert(name.to_owned(), RefOr::T(response.build()));
         }
 
         for item in doc.paths.paths.values_mut() {
@@ -173,11 +261,12 @@ impl Modify for KeyedOperations {
                     Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
                     _ => line,
                 });
+                let prefix = if answers_json_api(op) { JSON_API } else { "" };
                 for (status, name, _) in KEY_ANSWERS {
                     op.responses
                         .responses
                         .entry(status.to_owned())
-                        .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+                        .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{prefix}{name}"))));
                 }
             }
         }
@@ -281,6 +370,97 @@ term_schema! {
         .iter()
         .map(|c| serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
 }
+
+term_schema! {
+    /// An account's status: a `blocked` account starts no session.
+    AccountStatusName => AccountStatus::ALL.iter().map(|s| s.as_str())
+}
+term_schema! {
+    /// Where a session stands: `created` (collecting) → `pending` (submitted, checks running) →
+    /// `approved` | `declined` | `needs_review`, or `expired` (not submitted within 7 days).
+    SessionStatusName => SessionStatus::ALL.iter().map(|s| s.as_str())
+}
+term_schema! {
+    /// What a document is: a government ID or a proof of address.
+    DocumentKindName => DocumentKind::ALL.iter().map(|k| k.as_str())
+}
+term_schema! {
+    /// A government ID's class: passport, driving licence or national ID card.
+    IdClassName => IdClass::ALL.iter().map(|c| c.as_str())
+}
+term_schema! {
+    /// A side of a document; only licences and ID cards have a back.
+    DocumentSideName => DocumentSide::ALL.iter().map(|s| s.as_str())
+}
+term_schema! {
+    /// A verification's status: `initiated` → `processing` → `passed` | `failed` | `requires_retry`
+    /// (an image missing or unreadable: upload again and start another).
+    VerificationStatusName => VerificationStatus::ALL.iter().map(|s| s.as_str())
+}
+term_schema! {
+    /// A check a verification runs.
+    IdentityCheckName => CheckName::ALL.iter().map(|c| c.as_str())
+}
+term_schema! {
+    /// A check's outcome: what the inputs cannot decide is `not_applicable`, with the reason.
+    IdentityCheckStatus => CheckStatus::ALL.iter().map(|c| c.as_str())
+}
+term_schema! {
+    /// The JSON:API type of an account.
+    AccountType => [identity::resources::ACCOUNT]
+}
+term_schema! {
+    /// The JSON:API type of a session.
+    SessionType => [identity::resources::SESSION]
+}
+term_schema! {
+    /// The JSON:API type of a verification.
+    VerificationType => [identity::resources::VERIFICATION]
+}
+term_schema! {
+    /// A government ID: the only document a verification checks.
+    IdvDocumentType => [DocumentKind::Idv.as_str()]
+}
+term_schema! {
+    /// The JSON:API type of a credential.
+    CredentialResourceType => [identity::resources::CREDENTIAL]
+}
+
+/// A file sent as the whole body, its type in `Content-Type`. (`Vec<u8>`
+/// would be described as a JSON array of numbers.)
+pub struct RawBytes;
+
+impl utoipa::PartialSchema for RawBytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("The file's bytes."))
+            .into()
+    }
+}
+
+impl ToSchema for RawBytes {}
+
+/// An account's tags, each 1 to `MAX_TAG` characters, at most `MAX_TAGS`:
+/// written from `issuance::identity::accounts`' own limits.
+pub struct AccountTags;
+
+impl utoipa::PartialSchema for AccountTags {
+    fn schema() -> RefOr<Schema> {
+        use issuance::identity::accounts::{MAX_TAG, MAX_TAGS};
+        let tag = ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(MAX_TAG));
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(tag)
+            .max_items(Some(MAX_TAGS))
+            .description(Some(format!(
+                "Replaces the account's tags: at most {MAX_TAGS}, each 1 to {MAX_TAG} characters."
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for AccountTags {}
 
 /// Schema-only types: the JSON the handlers parse from `serde_json::Value`
 /// or build with `json!`. Never built in Rust, so they are dead code to the
@@ -1124,6 +1304,588 @@ pub mod schemas {
     pub struct AuditStreamList {
         pub data: Vec<AuditStream>,
     }
+
+    // ---- Identity API (JSON:API) -------------------------------------
+
+    /// Cursor paging, as `identity::jsonapi::page_of` reads it.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct PageParams {
+        /// Resources per page, 1 to 100 (25 when absent).
+        #[param(rename = "page[size]", nullable = false, minimum = 1, maximum = 100)]
+        pub page_size: Option<i64>,
+        /// The last id of the page before; `links.next` carries it.
+        #[param(rename = "page[after]", nullable = false)]
+        pub page_after: Option<String>,
+    }
+
+    /// A JSON:API error document, as `identity::jsonapi::JsonApiError` answers: one entry per problem.
+    #[derive(ToSchema)]
+    pub struct JsonApiErrorDocument {
+        #[schema(min_items = 1)]
+        pub errors: Vec<JsonApiErrorObject>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct JsonApiErrorObject {
+        /// The HTTP status code, as a string (`"422"`).
+        #[schema(pattern = "^[1-5][0-9]{2}$")]
+        pub status: String,
+        /// `validation_failed`, `invalid_parameter`, `invalid_json`, `invalid_document`, `invalid_body`,
+        /// `type_mismatch`, `unsupported_media_type`, `payload_too_large`, `unauthorized`, `forbidden`,
+        /// `not_found`, `conflict`, `unprocessable_entity`, `quota_exceeded`, `rate_limited`,
+        /// `internal_error`, or an outage's (`database_busy`, `database_unavailable`, `storage_full`).
+        pub code: String,
+        /// The status's reason phrase (`Not Found`), or `Invalid attribute` for an attribute's problem.
+        pub title: String,
+        pub detail: String,
+        /// What in the request is wrong, when one member or header or parameter is.
+        #[schema(nullable = false)]
+        pub source: Option<JsonApiErrorSource>,
+    }
+
+    /// One of `pointer`, `header` or `parameter`.
+    #[derive(ToSchema)]
+    pub struct JsonApiErrorSource {
+        /// A JSON Pointer into the request document: `/data/attributes/birthdate`,
+        /// `/data/relationships/account`, `/data/type`, `/data`.
+        #[schema(nullable = false)]
+        pub pointer: Option<String>,
+        /// A request header: `Content-Type`.
+        #[schema(nullable = false)]
+        pub header: Option<String>,
+        /// A query parameter: `page[size]`, `filter[status]`, `include`.
+        #[schema(nullable = false)]
+        pub parameter: Option<String>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ResourceLinks {
+        /// The resource's own URL, relative to the server.
+        #[serde(rename = "self")]
+        #[schema(format = "uri-reference")]
+        pub self_link: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ListLinks {
+        /// This list, relative to the server.
+        #[serde(rename = "self")]
+        #[schema(format = "uri-reference")]
+        pub self_link: String,
+        /// The next page, with the same filters; null on the last.
+        #[schema(format = "uri-reference", required = true)]
+        pub next: Option<String>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ListMeta {
+        pub has_more: bool,
+    }
+
+    // Accounts.
+
+    /// An account, as `identity::resources::account` writes it.
+    #[derive(ToSchema)]
+    pub struct AccountResource {
+        #[serde(rename = "type")]
+        pub kind: AccountType,
+        pub id: String,
+        pub attributes: AccountAttributes,
+        pub links: ResourceLinks,
+    }
+
+    #[derive(ToSchema)]
+    pub struct AccountAttributes {
+        /// The organisation's own id for the person, unique in the organisation.
+        #[schema(required = true)]
+        pub external_id: Option<String>,
+        #[schema(required = true)]
+        pub reference: Option<String>,
+        pub tags: Vec<String>,
+        pub status: AccountStatusName,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+        #[schema(format = DateTime)]
+        pub updated_at: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct AccountResponse {
+        pub data: AccountResource,
+    }
+
+    /// A page of accounts, oldest first.
+    #[derive(ToSchema)]
+    pub struct AccountList {
+        pub data: Vec<AccountResource>,
+        pub links: ListLinks,
+        pub meta: ListMeta,
+    }
+
+    /// `{"data": {"type": "account", "attributes": {…}}}`.
+    #[derive(ToSchema)]
+    pub struct AccountRequest {
+        pub data: AccountRequestData,
+    }
+
+    #[derive(ToSchema)]
+    pub struct AccountRequestData {
+        #[serde(rename = "type")]
+        pub kind: AccountType,
+        #[schema(nullable = false)]
+        pub attributes: Option<AccountInput>,
+    }
+
+    /// What to set: an absent attribute stays as it is, null clears it. Unknown attributes are refused.
+    #[derive(ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct AccountInput {
+        /// Your id for the person, unique in the organisation (`filter[external_id]` finds it); not blank.
+        #[schema(min_length = 1, max_length = 255)]
+        pub external_id: Option<String>,
+        /// Any reference of yours; not blank.
+        #[schema(min_length = 1, max_length = 255)]
+        pub reference: Option<String>,
+        #[schema(nullable = false)]
+        pub tags: Option<AccountTags>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct AccountLinkage {
+        #[serde(rename = "type")]
+        pub kind: AccountType,
+        pub id: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ToOneAccount {
+        pub data: AccountLinkage,
+    }
+
+    // Sessions.
+
+    /// A session, as `identity::resources::session` writes it.
+    #[derive(ToSchema)]
+    pub struct SessionResource {
+        #[serde(rename = "type")]
+        pub kind: SessionType,
+        pub id: String,
+        pub attributes: SessionAttributes,
+        pub relationships: SessionRelationships,
+        pub links: ResourceLinks,
+    }
+
+    /// What was entered (null where nothing was), what the documents said, and the decision.
+    #[derive(ToSchema)]
+    pub struct SessionAttributes {
+        #[schema(required = true)]
+        pub name_first: Option<String>,
+        #[schema(required = true)]
+        pub name_middle: Option<String>,
+        #[schema(required = true)]
+        pub name_last: Option<String>,
+        /// `YYYY-MM-DD`.
+        #[schema(required = true)]
+        pub birthdate: Option<String>,
+        #[schema(required = true)]
+        pub address_street_1: Option<String>,
+        #[schema(required = true)]
+        pub address_street_2: Option<String>,
+        #[schema(required = true)]
+        pub address_city: Option<String>,
+        #[schema(required = true)]
+        pub address_subdivision: Option<String>,
+        #[schema(required = true)]
+        pub address_postal_code: Option<String>,
+        #[schema(required = true)]
+        pub country_code: Option<String>,
+        #[schema(required = true)]
+        pub email_address: Option<String>,
+        #[schema(required = true)]
+        pub phone_number: Option<String>,
+        pub status: SessionStatusName,
+        /// Each value read from a document, by field (`name_first`, `name_last`, `birthdate`,
+        /// `document_number`, `expiration_date`, `nationality`, `address_subdivision`).
+        pub extracted: std::collections::BTreeMap<String, ExtractedValue>,
+        /// A member's note on deciding a session held for review.
+        #[schema(required = true)]
+        pub decision_note: Option<String>,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+        #[schema(format = DateTime, required = true)]
+        pub submitted_at: Option<String>,
+        #[schema(format = DateTime, required = true)]
+        pub decided_at: Option<String>,
+    }
+
+    /// A value read from a document (issuance's `sessions::Extracted`).
+    #[derive(ToSchema)]
+    pub struct ExtractedValue {
+        pub value: String,
+        /// How and from which document: `mrz:doc_…` or `barcode:doc_…`.
+        pub source: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct SessionRelationships {
+        pub account: ToOneAccount,
+        /// The documents created with this session as theirs.
+        pub documents: ToManyDocuments,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ToManyDocuments {
+        pub data: Vec<DocumentLinkage>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct DocumentLinkage {
+        #[serde(rename = "type")]
+        pub kind: DocumentKindName,
+        pub id: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct SessionResponse {
+        pub data: SessionResource,
+        /// With `?include=` only: the account, the documents, or both.
+        #[schema(nullable = false)]
+        pub included: Option<Vec<IncludedResource>>,
+    }
+
+    /// A resource `?include=` adds.
+    #[derive(ToSchema)]
+    #[serde(untagged)]
+    pub enum IncludedResource {
+        Account(AccountResource),
+        Document(DocumentResource),
+    }
+
+    /// A page of sessions, oldest first.
+    #[derive(ToSchema)]
+    pub struct SessionList {
+        pub data: Vec<SessionResource>,
+        pub links: ListLinks,
+        pub meta: ListMeta,
+    }
+
+    /// A new session for an account (not a blocked one).
+    #[derive(ToSchema)]
+    pub struct NewSessionRequest {
+        pub data: NewSessionData,
+    }
+
+    #[derive(ToSchema)]
+    pub struct NewSessionData {
+        #[serde(rename = "type")]
+        pub kind: SessionType,
+        #[schema(nullable = false)]
+        pub attributes: Option<SessionInput>,
+        pub relationships: NewSessionRelationships,
+    }
+
+    #[derive(ToSchema)]
+    pub struct NewSessionRelationships {
+        pub account: ToOneAccount,
+    }
+
+    /// Changes to what was entered, while the session is `created`.
+    #[derive(ToSchema)]
+    pub struct SessionPatchRequest {
+        pub data: SessionPatchData,
+    }
+
+    #[derive(ToSchema)]
+    pub struct SessionPatchData {
+        #[serde(rename = "type")]
+        pub kind: SessionType,
+        #[schema(nullable = false)]
+        pub attributes: Option<SessionInput>,
+    }
+
+    /// The person's details as entered (issuance's `sessions::Attributes`), every one optional; absent
+    /// ones stay as they are. Unknown attributes are refused.
+    #[derive(ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct SessionInput {
+        #[schema(nullable = false, max_length = 255)]
+        pub name_first: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub name_middle: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub name_last: Option<String>,
+        /// `YYYY-MM-DD`, not in the future.
+        #[schema(nullable = false, format = Date)]
+        pub birthdate: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub address_street_1: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub address_street_2: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub address_city: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub address_subdivision: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub address_postal_code: Option<String>,
+        /// ISO 3166-1 alpha-2, in capitals.
+        #[schema(nullable = false, pattern = "^[A-Z]{2}$")]
+        pub country_code: Option<String>,
+        #[schema(nullable = false, format = Email)]
+        pub email_address: Option<String>,
+        #[schema(nullable = false, max_length = 255)]
+        pub phone_number: Option<String>,
+    }
+
+    // Documents.
+
+    /// A document, as `identity::resources::document` writes it.
+    #[derive(ToSchema)]
+    pub struct DocumentResource {
+        #[serde(rename = "type")]
+        pub kind: DocumentKindName,
+        pub id: String,
+        pub attributes: DocumentAttributes,
+        pub relationships: DocumentRelationships,
+        pub links: ResourceLinks,
+    }
+
+    #[derive(ToSchema)]
+    pub struct DocumentAttributes {
+        /// A government ID's class; null for a proof of address.
+        #[schema(required = true)]
+        pub id_class: Option<IdClassName>,
+        #[schema(required = true)]
+        pub country_code: Option<String>,
+        #[schema(required = true)]
+        pub mrz: Option<String>,
+        /// Read from the MRZ or the barcode once a verification ran.
+        #[schema(required = true)]
+        pub document_number: Option<String>,
+        /// The front's image, once uploaded.
+        #[schema(required = true)]
+        pub front: Option<UploadedImage>,
+        /// The back's image, once uploaded (licences and ID cards).
+        #[schema(required = true)]
+        pub back: Option<UploadedImage>,
+        /// When the images were deleted under the retention rule; the results stay.
+        #[schema(format = DateTime, required = true)]
+        pub images_deleted_at: Option<String>,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct UploadedImage {
+        /// As it was uploaded: `image/jpeg`, `image/png`, `image/webp` or `application/pdf`.
+        pub content_type: String,
+        /// The SHA-256 of the upload, in hex.
+        #[schema(pattern = "^[0-9a-f]{64}$")]
+        pub sha256: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct DocumentRelationships {
+        pub session: ToOneSessionOrNone,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ToOneSessionOrNone {
+        /// Null for a document that belongs to no session.
+        #[schema(required = true)]
+        pub data: Option<SessionLinkage>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct SessionLinkage {
+        #[serde(rename = "type")]
+        pub kind: SessionType,
+        pub id: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ToOneSession {
+        pub data: SessionLinkage,
+    }
+
+    /// A document with the links to `PUT` its images to (see `putDocumentImage`).
+    #[derive(ToSchema)]
+    pub struct DocumentResponse {
+        pub data: DocumentResource,
+        /// Absent once the images were deleted.
+        #[schema(nullable = false)]
+        pub meta: Option<UploadLinks>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct UploadLinks {
+        pub upload_urls: UploadUrls,
+        /// Seconds each link works for, from this answer.
+        pub upload_expires_in: i64,
+    }
+
+    /// A signed link per side, fresh on every answer.
+    #[derive(ToSchema)]
+    pub struct UploadUrls {
+        #[schema(format = "uri")]
+        pub front: String,
+        /// For a driving licence or an ID card.
+        #[schema(format = "uri", nullable = false)]
+        pub back: Option<String>,
+    }
+
+    /// The document, its new image recorded.
+    #[derive(ToSchema)]
+    pub struct UploadedDocument {
+        pub data: DocumentResource,
+    }
+
+    /// A page of documents, oldest first.
+    #[derive(ToSchema)]
+    pub struct DocumentList {
+        pub data: Vec<DocumentResource>,
+        pub links: ListLinks,
+        pub meta: ListMeta,
+    }
+
+    /// A new document: `document/idv` with its `id_class` and `country_code`, or `document/address`.
+    #[derive(ToSchema)]
+    pub struct NewDocumentRequest {
+        pub data: NewDocumentData,
+    }
+
+    #[derive(ToSchema)]
+    pub struct NewDocumentData {
+        #[serde(rename = "type")]
+        pub kind: DocumentKindName,
+        #[schema(nullable = false)]
+        pub attributes: Option<DocumentInput>,
+        #[schema(nullable = false)]
+        pub relationships: Option<NewDocumentRelationships>,
+    }
+
+    /// Unknown attributes are refused.
+    #[derive(ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct DocumentInput {
+        /// Required for `document/idv`, refused for `document/address`.
+        #[schema(nullable = false)]
+        pub id_class: Option<IdClassName>,
+        /// ISO 3166-1 alpha-2, in capitals; required for `document/idv`.
+        #[schema(nullable = false, pattern = "^[A-Z]{2}$")]
+        pub country_code: Option<String>,
+        /// The machine-readable zone as printed, lines separated by newlines.
+        #[schema(nullable = false, max_length = 200)]
+        pub mrz: Option<String>,
+    }
+
+    #[derive(ToSchema)]
+    pub struct NewDocumentRelationships {
+        /// A session that is still `created`: the document is checked when it is submitted.
+        #[schema(nullable = false)]
+        pub session: Option<ToOneSession>,
+    }
+
+    // Verifications.
+
+    /// A verification, as `identity::resources::verification` writes it.
+    #[derive(ToSchema)]
+    pub struct VerificationResource {
+        #[serde(rename = "type")]
+        pub kind: VerificationType,
+        pub id: String,
+        pub attributes: VerificationAttributes,
+        pub relationships: VerificationRelationships,
+        pub links: ResourceLinks,
+    }
+
+    #[derive(ToSchema)]
+    pub struct VerificationAttributes {
+        pub status: VerificationStatusName,
+        /// Empty until the checks ran.
+        pub checks: Vec<IdentityCheck>,
+        /// What the document said (`source`, `document_number`, `name_first`, `name_last`, `birthdate`,
+        /// `expiration_date`, …); `{}` until the checks ran, or when nothing could be read.
+        #[schema(value_type = Object)]
+        pub extracted: Value,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+        #[schema(format = DateTime, required = true)]
+        pub completed_at: Option<String>,
+    }
+
+    /// One check's outcome (issuance's `identity::checks::Check`).
+    #[derive(ToSchema)]
+    pub struct IdentityCheck {
+        pub name: IdentityCheckName,
+        pub status: IdentityCheckStatus,
+        /// Why, in words, for a check that did not pass.
+        pub reasons: Vec<String>,
+        /// What was measured.
+        #[schema(value_type = Object)]
+        pub details: Value,
+    }
+
+    #[derive(ToSchema)]
+    pub struct VerificationRelationships {
+        pub document: ToOneIdvDocument,
+    }
+
+    #[derive(ToSchema)]
+    pub struct ToOneIdvDocument {
+        pub data: IdvDocumentLinkage,
+    }
+
+    #[derive(ToSchema)]
+    pub struct IdvDocumentLinkage {
+        #[serde(rename = "type")]
+        pub kind: IdvDocumentType,
+        pub id: String,
+    }
+
+    #[derive(ToSchema)]
+    pub struct VerificationResponse {
+        pub data: VerificationResource,
+    }
+
+    /// A page of verifications, oldest first.
+    #[derive(ToSchema)]
+    pub struct VerificationList {
+        pub data: Vec<VerificationResource>,
+        pub links: ListLinks,
+        pub meta: ListMeta,
+    }
+
+    /// A verification of a government ID. Any `attributes` are ignored.
+    #[derive(ToSchema)]
+    pub struct NewVerificationRequest {
+        pub data: NewVerificationData,
+    }
+
+    #[derive(ToSchema)]
+    pub struct NewVerificationData {
+        #[serde(rename = "type")]
+        pub kind: VerificationType,
+        pub relationships: VerificationRelationships,
+    }
+
+    // A session's credential.
+
+    /// The credential issued for an approved session.
+    #[derive(ToSchema)]
+    pub struct IssuedCredential {
+        pub data: CredentialResource,
+    }
+
+    /// A credential as a JSON:API resource: its attributes are what `GET /v1/credentials/{id}` answers.
+    #[derive(ToSchema)]
+    pub struct CredentialResource {
+        #[serde(rename = "type")]
+        pub kind: CredentialResourceType,
+        pub id: String,
+        pub attributes: Credential,
+        pub links: ResourceLinks,
+    }
 }
 
 /// The document against the code: the answers' schemas name exactly the
@@ -1142,6 +1904,11 @@ mod tests {
     use issuance::credentials::request::MAX_RECIPIENT_NAME;
     use issuance::credentials::store::{self, Credential};
     use issuance::credentials::verify::{Checks, Verification};
+    use issuance::identity::accounts::{Account, MAX_TEXT};
+    use issuance::identity::checks::Check as IdentityCheckResult;
+    use issuance::identity::documents::Document as IdentityDocument;
+    use issuance::identity::sessions::{Attributes as SessionInputAttributes, Extracted, Session};
+    use issuance::identity::verifications::Verification as IdentityVerification;
     use issuance::jobs::Job;
     use issuance::jobs::batch_submit::MAX_ITEMS;
     use model::Plan;
@@ -1150,7 +1917,42 @@ mod tests {
     use super::*;
 
     fn doc() -> Value {
-        serde_json::to_value(ApiDoc::openapi()).unwrap()
+        serde_json::from_str(&document_text()).unwrap()
+    }
+
+    #[test]
+    fn only_links_have_snake_case_link_fields() {
+        fn names(v: &Value, found: &mut BTreeSet<String>) {
+            match v {
+                Value::Object(members) => members.iter().for_each(|(k, x)| {
+                    found.insert(k.clone());
+                    names(x, found);
+                }),
+                Value::Array(items) => items.iter().for_each(|x| names(x, found)),
+                _ => {}
+            }
+        }
+        let mut raw = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let link = &raw["paths"]["/v1/accounts"]["post"]["responses"]["201"]["links"]["getAccount"];
+        assert!(
+            link.get("operation_id").is_some(),
+            "utoipa writes `operation_id` (if fixed, drop LINK_FIELDS): {link}"
+        );
+        for item in raw["paths"].as_object_mut().unwrap().values_mut() {
+            for op in item.as_object_mut().unwrap().values_mut() {
+                for (_, r) in op["responses"].as_object_mut().into_iter().flatten() {
+                    r.as_object_mut().map(|r| r.remove("links"));
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        names(&raw, &mut found);
+        for (utoipa, _) in LINK_FIELDS {
+            assert!(!found.contains(utoipa.trim_matches(['"', ':'])), "{utoipa} is not only a link's");
+        }
+        let served = doc();
+        let link = &served["paths"]["/v1/accounts"]["post"]["responses"]["201"]["links"]["createSession"];
+        assert_eq!(keys(link), BTreeSet::from(["operationId".into(), "requestBody".into()]), "{link}");
     }
 
     fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
@@ -1371,6 +2173,258 @@ mod tests {
         assert_describes(&doc, "KeyImportResult", &report["results"][0], &json!({"index": 0, "success": true}));
     }
 
+    /// The names a string schema (or the `$ref` to one) allows.
+    fn enum_of(doc: &Value, s: &Value) -> BTreeSet<String> {
+        if let Some(r) = s["$ref"].as_str() {
+            return enum_of(doc, doc.pointer(r.trim_start_matches('#')).unwrap());
+        }
+        s["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no enum: {s}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().into())
+            .collect()
+    }
+
+    /// A property's schema, through `$ref`s and the `oneOf` of a nullable one.
+    fn property<'a>(doc: &'a Value, schema_name: &str, field: &str) -> &'a Value {
+        let mut p = &schema(doc, schema_name)["properties"][field];
+        assert!(p.is_object(), "{schema_name} has no {field}");
+        loop {
+            if let Some(r) = p["$ref"].as_str() {
+                p = doc.pointer(r.trim_start_matches('#')).unwrap();
+            } else if let Some(one) = p["oneOf"].as_array() {
+                p = one.iter().find(|s| s["type"] != "null").unwrap();
+            } else {
+                return p;
+            }
+        }
+    }
+
+    /// A JSON:API resource and its `attributes` against their schemas: the
+    /// same members, and its `type` one the schema allows.
+    fn assert_resource(doc: &Value, name: &str, attributes: &str, full: &Value, minimal: &Value) {
+        assert_describes(doc, name, full, minimal);
+        assert_describes(doc, attributes, &full["attributes"], &minimal["attributes"]);
+        assert_eq!(keys(&full["links"]), properties(doc, schema(doc, "ResourceLinks")), "{name}");
+        for r in [full, minimal] {
+            let kind = r["type"].as_str().unwrap().to_owned();
+            assert!(enum_of(doc, property(doc, name, "type")).contains(&kind), "{name}: type {kind}");
+        }
+    }
+
+    fn account(full: bool) -> Account {
+        Account {
+            id: "acc_1".into(),
+            org_id: "org_1".into(),
+            external_id: full.then(|| "user-1".into()),
+            reference: full.then(|| "r".into()),
+            tags_json: r#"["vip"]"#.into(),
+            status: AccountStatus::Active,
+            created_at: 1,
+            updated_at: 1,
+        }
+    }
+
+    fn session(full: bool) -> Session {
+        let text = |v: &str| full.then(|| v.to_owned());
+        Session {
+            id: "ses_1".into(),
+            org_id: "org_1".into(),
+            account_id: "acc_1".into(),
+            status: if full { SessionStatus::Approved } else { SessionStatus::Created },
+            entered: SessionInputAttributes {
+                name_first: text("Anna"),
+                name_middle: text("Maria"),
+                name_last: text("Eriksson"),
+                birthdate: text("1974-08-12"),
+                address_street_1: text("1 Main St"),
+                address_street_2: text("Flat 2"),
+                address_city: text("Stockholm"),
+                address_subdivision: text("AB"),
+                address_postal_code: text("111 22"),
+                country_code: text("SE"),
+                email_address: text("anna@example.com"),
+                phone_number: text("+46 8 123"),
+            },
+            extracted: if full {
+                [("name_last".to_owned(), Extracted { value: "ERIKSSON".into(), source: "mrz:doc_1".into() })].into()
+            } else {
+                Default::default()
+            },
+            decision_note: text("checked"),
+            credential_id: None,
+            created_at: 1,
+            updated_at: 1,
+            submitted_at: full.then_some(2),
+            decided_at: full.then_some(3),
+        }
+    }
+
+    fn document(full: bool) -> IdentityDocument {
+        let text = |v: &str| full.then(|| v.to_owned());
+        IdentityDocument {
+            id: "doc_1".into(),
+            org_id: "org_1".into(),
+            session_id: text("ses_1"),
+            kind: if full { DocumentKind::Idv } else { DocumentKind::Address },
+            id_class: full.then_some(IdClass::Dl),
+            country_code: text("US"),
+            mrz: text("P<SWE"),
+            document_number: text("L898902C3"),
+            front_type: text("image/jpeg"),
+            front_sha256: Some("0".repeat(64)),
+            back_type: text("image/png"),
+            back_sha256: Some("1".repeat(64)),
+            created_at: 1,
+            images_deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn each_identity_resource_schema_names_exactly_the_members_its_function_writes() {
+        use super::super::identity::{documents, resources};
+        let doc = doc();
+
+        let (full, minimal) = (resources::account(&account(true)), resources::account(&account(false)));
+        assert_resource(&doc, "AccountResource", "AccountAttributes", &full, &minimal);
+
+        let kinds = [("doc_1".to_owned(), DocumentKind::Idv), ("doc_2".to_owned(), DocumentKind::Address)];
+        let (full, minimal) = (resources::session(&session(true), &kinds), resources::session(&session(false), &[]));
+        assert_resource(&doc, "SessionResource", "SessionAttributes", &full, &minimal);
+        assert_eq!(keys(&full["relationships"]), properties(&doc, schema(&doc, "SessionRelationships")));
+        assert_eq!(keys(&full["relationships"]["account"]["data"]), properties(&doc, schema(&doc, "AccountLinkage")));
+        let linkage = properties(&doc, schema(&doc, "DocumentLinkage"));
+        for (d, (_, kind)) in full["relationships"]["documents"]["data"].as_array().unwrap().iter().zip(&kinds) {
+            assert_eq!(keys(d), linkage);
+            assert_eq!(d["type"], kind.as_str(), "each linkage names its document's own kind");
+        }
+        assert_eq!(
+            enum_of(&doc, property(&doc, "DocumentLinkage", "type")),
+            enum_of(&doc, &json!({"$ref": "#/components/schemas/DocumentKindName"}))
+        );
+        let extracted = &full["attributes"]["extracted"]["name_last"];
+        assert_eq!(keys(extracted), properties(&doc, schema(&doc, "ExtractedValue")));
+        // What a session takes is what issuance's `sessions::Attributes` holds.
+        let entered = serde_json::to_value(session(true).entered).unwrap();
+        assert_eq!(keys(&entered), properties(&doc, schema(&doc, "SessionInput")));
+
+        let (full, minimal) = (resources::document(&document(true)), resources::document(&document(false)));
+        assert_resource(&doc, "DocumentResource", "DocumentAttributes", &full, &minimal);
+        assert_eq!(keys(&full["relationships"]), properties(&doc, schema(&doc, "DocumentRelationships")));
+        assert_eq!(keys(&full["relationships"]["session"]["data"]), properties(&doc, schema(&doc, "SessionLinkage")));
+        assert_eq!(minimal["relationships"]["session"]["data"], Value::Null);
+        for side in DocumentSide::ALL {
+            assert_eq!(keys(&full["attributes"][side.as_str()]), properties(&doc, schema(&doc, "UploadedImage")));
+        }
+        let key = issuance::identity::upload_link::UploadKey::new(&issuance::keys::MasterKey::generate());
+        let meta = documents::upload_meta(&key, "https://laurel.test", &document(true), 0).unwrap();
+        assert_describes(&doc, "UploadLinks", &meta, &meta);
+        let sides: BTreeSet<String> = DocumentSide::ALL.iter().map(|s| s.as_str().to_owned()).collect();
+        assert_eq!(keys(&meta["upload_urls"]), sides);
+        assert_eq!(properties(&doc, schema(&doc, "UploadUrls")), sides);
+        let passport = IdentityDocument { id_class: Some(IdClass::Pp), ..document(true) };
+        let meta = documents::upload_meta(&key, "https://laurel.test", &passport, 0).unwrap();
+        assert_describes(&doc, "UploadUrls", &json!({"front": "", "back": ""}), &meta["upload_urls"]);
+        let deleted = IdentityDocument { images_deleted_at: Some(5), ..document(true) };
+        assert_eq!(documents::upload_meta(&key, "https://laurel.test", &deleted, 0), None);
+
+        let verification = |full: bool| IdentityVerification {
+            id: "ver_1".into(),
+            org_id: "org_1".into(),
+            document_id: "doc_1".into(),
+            status: if full { VerificationStatus::Passed } else { VerificationStatus::Initiated },
+            checks: if full { vec![IdentityCheckResult::passed(CheckName::MrzFormat, json!({}))] } else { vec![] },
+            extracted: if full { json!({"source": "mrz"}) } else { json!({}) },
+            created_at: 1,
+            completed_at: full.then_some(2),
+        };
+        let (full, minimal) =
+            (resources::verification(&verification(true)), resources::verification(&verification(false)));
+        assert_resource(&doc, "VerificationResource", "VerificationAttributes", &full, &minimal);
+        assert_eq!(keys(&full["attributes"]["checks"][0]), properties(&doc, schema(&doc, "IdentityCheck")));
+        assert_eq!(keys(&full["relationships"]), properties(&doc, schema(&doc, "VerificationRelationships")));
+        let linkage = &full["relationships"]["document"]["data"];
+        assert_eq!(keys(linkage), properties(&doc, schema(&doc, "IdvDocumentLinkage")));
+        assert!(
+            enum_of(&doc, property(&doc, "IdvDocumentLinkage", "type")).contains(linkage["type"].as_str().unwrap())
+        );
+
+        let c = resources::credential("cred_1", json!({}));
+        assert_describes(&doc, "CredentialResource", &c, &c);
+        assert!(enum_of(&doc, property(&doc, "CredentialResource", "type")).contains(c["type"].as_str().unwrap()));
+
+        // The documents around them.
+        assert_eq!(properties(&doc, schema(&doc, "ListLinks")), BTreeSet::from(["self".into(), "next".into()]));
+        let list = super::super::identity::jsonapi::list_doc("/v1/accounts", &[], vec![], true, 1, vec![]);
+        let body = serde_json::from_str::<Value>(&String::from_utf8(response_body(list)).unwrap()).unwrap();
+        assert_describes(&doc, "AccountList", &body, &body);
+        assert_eq!(keys(&body["links"]), properties(&doc, schema(&doc, "ListLinks")));
+        assert_eq!(keys(&body["meta"]), properties(&doc, schema(&doc, "ListMeta")));
+    }
+
+    /// A response's body, in a test without a runtime.
+    fn response_body(r: impl IntoResponse) -> Vec<u8> {
+        let body = r.into_response().into_body();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(axum::body::to_bytes(body, usize::MAX)).unwrap().to_vec()
+    }
+
+    #[test]
+    fn the_json_api_error_schema_names_exactly_the_members_errors_have() {
+        use super::super::identity::jsonapi::JsonApiError;
+        use axum::http::StatusCode;
+        let doc = doc();
+        let body = |e: JsonApiError| serde_json::from_slice::<Value>(&response_body(e)).unwrap();
+        let full = body(JsonApiError::at(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "birthdate", "d"));
+        let minimal = body(JsonApiError::new(StatusCode::NOT_FOUND, "not_found", "d"));
+        assert_describes(&doc, "JsonApiErrorDocument", &full, &minimal);
+        assert_describes(&doc, "JsonApiErrorObject", &full["errors"][0], &minimal["errors"][0]);
+        let sources = properties(&doc, schema(&doc, "JsonApiErrorSource"));
+        for at in ["birthdate", "relationships/account", "Content-Type", "query:page[size]", "body", "type"] {
+            let e = body(JsonApiError::at(StatusCode::BAD_REQUEST, "invalid_parameter", at, "d"));
+            assert!(keys(&e["errors"][0]["source"]).is_subset(&sources), "{e}");
+        }
+        let invalid = body(issuance::CoreError::Validation(vec![issuance::FieldError::new("tags/0", "m")]).into());
+        assert_describes(&doc, "JsonApiErrorObject", &invalid["errors"][0], &invalid["errors"][0]);
+        let forbidden = body(issuance::CoreError::forbidden("no").into());
+        assert_describes(&doc, "JsonApiErrorObject", &full["errors"][0], &forbidden["errors"][0]);
+
+        // The Identity API's operations say so for every answer, a refused key's too.
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let media = |r: &Value| -> BTreeSet<String> {
+                    let r = match r["$ref"].as_str() {
+                        Some(p) => doc.pointer(p.trim_start_matches('#')).unwrap(),
+                        None => r,
+                    };
+                    r["content"].as_object().into_iter().flatten().map(|(k, _)| k.clone()).collect()
+                };
+                let answers: Vec<BTreeSet<String>> = op["responses"].as_object().unwrap().values().map(media).collect();
+                if answers.iter().any(|m| m.contains(MEDIA_TYPE)) {
+                    for m in &answers {
+                        assert_eq!(m, &BTreeSet::from([MEDIA_TYPE.to_owned()]), "{method} {path}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_scope_the_document_requires_is_a_scope() {
+        let doc = doc();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for requirement in op["security"].as_array().into_iter().flatten() {
+                    for scope in requirement["api_key"].as_array().into_iter().flatten() {
+                        let scope = scope.as_str().unwrap();
+                        assert!(scope.parse::<Scope>().is_ok(), "{method} {path}: {scope}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_documented_limits_are_the_code_limits() {
         let doc = doc();
@@ -1391,5 +2445,20 @@ mod tests {
         for path in ["/v1/credentials/batch-issue", "/v1/bulk-issue", "/v1/audit/events"] {
             assert_eq!(limit(path), json!(super::super::bulk::MAX_PAGE), "{path}");
         }
+
+        // The Identity API's.
+        for path in ["/v1/accounts", "/v1/sessions", "/v1/documents", "/v1/verifications"] {
+            let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap().clone();
+            let size = params.into_iter().find(|p| p["name"] == "page[size]").unwrap();
+            assert_eq!(size["schema"]["maximum"], json!(issuance::identity::page::MAX_SIZE), "{path}");
+        }
+        for field in ["external_id", "reference"] {
+            assert_eq!(prop("AccountInput", field)["maxLength"], json!(MAX_TEXT), "{field}");
+        }
+        let include = doc["paths"]["/v1/sessions/{id}"]["get"]["parameters"].as_array().unwrap().clone();
+        let include = include.into_iter().find(|p| p["name"] == "include").unwrap();
+        let pattern = include["schema"]["pattern"].as_str().unwrap().to_owned();
+        let names = super::super::identity::sessions::INCLUDES.join("|");
+        assert_eq!(pattern, format!("^({names})(,({names}))*$"));
     }
 }

@@ -561,3 +561,71 @@ async fn an_identity_card_s_three_line_td1_zone_is_read_and_checked_front_and_ba
     assert_eq!(v["attributes"]["extracted"]["document_number"], "D23145890");
     assert_eq!(session["data"]["attributes"]["status"], "approved", "{v}");
 }
+
+/// Found while writing the Identity API into the OpenAPI document: refusals
+/// that came as axum's plain text, a string with U+0000 (PostgreSQL's 500),
+/// a body over the limit answered as an unreadable one, an `include` that
+/// was silently ignored, a next page that dropped the list's filter, and a
+/// proof of address listed on its session as a government ID.
+#[tokio::test]
+async fn refusals_are_json_api_documents_and_a_next_page_keeps_the_filter() {
+    let app = spawn_app().await;
+    let api = setup(&app).await;
+    let (status, e) =
+        api.post("/v1/accounts", json!({"data": {"type": "account", "attributes": {"reference": "a\u{0}b"}}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"][0]["source"]["pointer"], "/data/attributes/reference", "{e}");
+    let huge = "x".repeat(laurel::rest::MAX_BODY);
+    let (status, e) =
+        api.post("/v1/accounts", json!({"data": {"type": "account", "attributes": {"reference": huge}}})).await;
+    assert_eq!((status, e["errors"][0]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+
+    let s = new_session(&api, "Eriksson").await;
+    let (status, doc) = api
+        .post(
+            "/v1/documents",
+            json!({"data": {"type": "document/address",
+                   "relationships": {"session": {"data": {"type": "session", "id": s}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let (_, session) = api.get(&format!("/v1/sessions/{s}?include=documents")).await;
+    let linkage = &session["data"]["relationships"]["documents"]["data"][0];
+    assert_eq!(linkage["type"], "document/address", "{session}");
+    assert_eq!(session["included"][0]["type"], linkage["type"]);
+    let (status, e) = api.get(&format!("/v1/sessions/{s}?include=account,owner")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["errors"][0]["source"]["parameter"], "include");
+
+    let front = doc["meta"]["upload_urls"]["front"].as_str().unwrap();
+    let unsigned = front.split('?').next().unwrap();
+    let r = put_image(&app, unsigned, "image/png", photo(false)).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], MEDIA);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["errors"][0]["source"]["parameter"], "expires", "{e}");
+    let too_big = vec![0u8; issuance::identity::documents::MAX_UPLOAD + 2048];
+    let r = put_image(&app, front, "image/png", too_big).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.headers()["content-type"], MEDIA);
+
+    // Two sessions of one account, one of another: the filtered list's
+    // second page is still of the one account.
+    let (_, account) = api.get(&format!("/v1/sessions/{s}")).await;
+    let account = account["data"]["relationships"]["account"]["data"]["id"].as_str().unwrap().to_owned();
+    let (status, _) = api
+        .post(
+            "/v1/sessions",
+            json!({"data": {"type": "session",
+                   "relationships": {"account": {"data": {"type": "account", "id": account}}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    new_session(&api, "Other").await;
+    let (_, first) = api.get(&format!("/v1/sessions?filter[account_id]={account}&page[size]=1")).await;
+    assert_eq!(first["meta"]["has_more"], true, "{first}");
+    let (_, second) = api.get(first["links"]["next"].as_str().unwrap()).await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 1, "{second}");
+    assert_eq!(second["data"][0]["relationships"]["account"]["data"]["id"], account.as_str());
+    assert_eq!(second["meta"]["has_more"], false, "the other account's session is not on it: {second}");
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
@@ -104,11 +104,20 @@ fn methods(handlers: &str) -> Vec<String> {
     found
 }
 
+/// The routers `rest::router()` takes from other files, by the module that
+/// builds them, with that file's source.
+const SUBROUTERS: [(&str, &str); 1] = [("identity", include_str!("../../src/rest/identity/mod.rs"))];
+
 /// Every (path, method) that `rest::router()` registers, read from its
 /// source: the `.route(...)` calls of each router it builds, with the
-/// prefix of the `.nest(...)` that mounts them and through `.merge(...)`.
+/// prefix of the `.nest(...)` that mounts them and through `.merge(...)`,
+/// and those of the routers of [`SUBROUTERS`] it uses.
 fn registered_routes() -> BTreeSet<(String, String)> {
-    let source = include_str!("../../src/rest/mod.rs");
+    router_routes(include_str!("../../src/rest/mod.rs"))
+}
+
+/// The (path, method)s of the `pub fn router()` in `source`.
+fn router_routes(source: &str) -> BTreeSet<(String, String)> {
     let source: String = source.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let start = source.find("pub fn router()").expect("rest/mod.rs has `pub fn router()`");
     let open = start + source[start..].find('{').unwrap();
@@ -136,6 +145,11 @@ fn registered_routes() -> BTreeSet<(String, String)> {
         let receiver: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if let Some(r) = lookup(&routers, &receiver) {
             routes.extend(r);
+        }
+        for (module, source) in SUBROUTERS {
+            if expr.contains(&format!("{module}::router()")) {
+                routes.extend(router_routes(source));
+            }
         }
         for (i, _) in expr.match_indices(".route(") {
             let args = parenthesised(expr, i + ".route".len());
@@ -193,6 +207,9 @@ async fn the_document_is_served_without_a_key_as_openapi_3_1_and_describes_every
         ("/v1/audit/streams/{id}", "delete"),
         ("/v1/openapi.json", "get"),
         ("/organizations/{org_id}/status-lists/{list_id}", "get"),
+        ("/v1/accounts", "post"),
+        ("/v1/sessions/{id}/issue-credential", "post"),
+        ("/v1/uploads/{document_id}/{side}", "put"),
     ] {
         assert!(routes.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} not in {routes:#?}");
     }
@@ -281,14 +298,15 @@ async fn the_document_gives_batch_limits_audit_filters_idempotency_and_the_api_k
     }
 
     // The key: a header scheme, required by every /v1 operation but this
-    // document, with the scope named; the public documents need none.
+    // document and the upload links (the signed link is the permission),
+    // with the scope named; the public documents need none.
     let scheme = &doc["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header");
     assert_eq!(scheme["name"], "X-Api-Key");
     for (path, method) in documented_operations(&doc) {
         let op = &doc["paths"][&path][&method];
-        let keyed = path.starts_with("/v1/") && path != "/v1/openapi.json";
+        let keyed = path.starts_with("/v1/") && path != "/v1/openapi.json" && !path.starts_with("/v1/uploads/");
         let scopes = op["security"].as_array().and_then(|s| s.first()).and_then(|r| r["api_key"].as_array());
         if keyed {
             let scope = scopes.and_then(|s| s.first()).and_then(Value::as_str);
@@ -308,4 +326,68 @@ async fn the_document_gives_batch_limits_audit_filters_idempotency_and_the_api_k
     let inner = resolve(&doc, &error["properties"]["error"]);
     let keys: BTreeSet<&str> = inner["properties"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, BTreeSet::from(["code", "message", "details"]));
+}
+
+const JSON_API: &str = "application/vnd.api+json";
+
+#[tokio::test]
+async fn the_identity_api_is_documented_as_json_api_down_to_a_refused_key() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let tags = ["accounts", "sessions", "documents", "verifications"];
+    let mut seen = 0;
+    for (path, method) in documented_operations(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let Some(tag) = op["tags"][0].as_str().filter(|t| tags.contains(t)) else { continue };
+        seen += 1;
+        assert!(op["operationId"].is_string(), "{method} {path}");
+        for (status, answer) in op["responses"].as_object().unwrap() {
+            let answer = resolve(&doc, answer);
+            let media: Vec<&String> = answer["content"].as_object().unwrap().keys().collect();
+            assert_eq!(media, [JSON_API], "{method} {path} {status} ({tag})");
+            if status.starts_with('4') {
+                let body = resolve(&doc, &answer["content"][JSON_API]["schema"]);
+                let errors = resolve(&doc, &body["properties"]["errors"]["items"]);
+                let keys: BTreeSet<&str> =
+                    errors["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+                assert_eq!(keys, BTreeSet::from(["status", "code", "title", "detail", "source"]), "{method} {path}");
+            }
+        }
+        if let Some(body) = op["requestBody"]["content"].as_object() {
+            if path.starts_with("/v1/uploads/") {
+                for (media, content) in body {
+                    assert!(media.starts_with("image/") || media == "application/pdf", "{media}");
+                    let schema = resolve(&doc, &content["schema"]);
+                    assert_eq!((&schema["type"], &schema["format"]), (&json!("string"), &json!("binary")), "{media}");
+                }
+            } else {
+                let media: BTreeSet<&str> = body.keys().map(String::as_str).collect();
+                assert_eq!(media, BTreeSet::from([JSON_API, "application/json"]), "{method} {path}");
+            }
+        }
+        let params: BTreeSet<&str> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        if method == "get" && !path.contains('{') {
+            assert!(params.is_superset(&BTreeSet::from(["page[size]", "page[after]"])), "{method} {path}: {params:?}");
+            assert!(params.iter().any(|p| p.starts_with("filter[")), "{method} {path}: {params:?}");
+        }
+    }
+    assert_eq!(seen, 21, "every Identity API operation has one of its tags");
+    let upload = &doc["paths"]["/v1/uploads/{document_id}/{side}"]["put"];
+    assert!(upload["security"].is_null(), "the upload link takes no API key: {upload}");
+    let link: BTreeSet<&str> = upload["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(link, BTreeSet::from(["expires", "signature"]));
+    let include = doc["paths"]["/v1/sessions/{id}"]["get"]["parameters"].as_array().unwrap();
+    assert!(include.iter().any(|p| p["name"] == "include"), "{include:?}");
 }

@@ -14,9 +14,9 @@ use issuance::api_keys::ApiKey;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::super::ApiState;
 use super::super::error::ApiError;
-use super::super::extract::Caller;
+use super::super::extract::{Caller, nul_at};
+use super::super::{ApiState, MAX_BODY};
 
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 
@@ -159,7 +159,34 @@ pub struct Data<T> {
 
 /// Reads `data` of a request document; `types` are the `type`s it may be.
 pub async fn read<T: DeserializeOwned + Default>(req: Request, types: &[&str]) -> JsonApiResult<Data<T>> {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // A wrong media type is refused before the body is read.
+    check_media_type(content_type.as_deref())?;
+    let bytes = Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(MAX_BODY).into()
+        } else {
+            JsonApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string())
+        }
+    })?;
+    // PostgreSQL refuses U+0000 in text (a 500 otherwise), and no attribute
+    // needs it: refused on both databases alike, pointing at it.
+    if let Some(pointer) = nul_at(&bytes) {
+        let mut e = JsonApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "must not contain the NUL character (U+0000)",
+        );
+        e.errors[0]["source"] = json!({"pointer": if pointer == "body" { String::new() } else { pointer }});
+        return Err(e);
+    }
+    parse_document(&bytes, content_type.as_deref(), types)
+}
+
+/// `application/vnd.api+json` (with at most `ext` and `profile`) or plain
+/// `application/json`; anything else, or none, is refused.
+fn check_media_type(content_type: Option<&str>) -> JsonApiResult<()> {
+    let content_type = content_type.unwrap_or_default();
     let media = content_type.split(';').next().unwrap_or_default().trim();
     if media != MEDIA_TYPE && media != "application/json" {
         return Err(JsonApiError::at(
@@ -182,10 +209,18 @@ pub async fn read<T: DeserializeOwned + Default>(req: Request, types: &[&str]) -
             "the JSON:API media type takes no parameters but ext and profile",
         ));
     }
-    let bytes = Bytes::from_request(req, &())
-        .await
-        .map_err(|e| JsonApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()))?;
-    let doc: Value = serde_json::from_slice(&bytes)
+    Ok(())
+}
+
+/// [`read`] once the body is in hand: no I/O, so it can be tested and
+/// fuzzed on bytes alone (`fuzz/fuzz_targets/jsonapi_document.rs`).
+pub fn parse_document<T: DeserializeOwned + Default>(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    types: &[&str],
+) -> JsonApiResult<Data<T>> {
+    check_media_type(content_type)?;
+    let doc: Value = serde_json::from_slice(bytes)
         .map_err(|e| JsonApiError::at(StatusCode::BAD_REQUEST, "invalid_json", "body", format!("not JSON: {e}")))?;
     let data = doc.get("data").ok_or_else(|| {
         JsonApiError::at(
@@ -244,24 +279,40 @@ pub fn query_value(query: &[(String, String)], name: &str) -> Option<String> {
 }
 
 pub fn page_of(query: &[(String, String)]) -> JsonApiResult<issuance::identity::page::Page> {
+    use issuance::identity::page::MAX_SIZE;
     let size = match query_value(query, "page[size]") {
         None => None,
-        Some(s) => Some(s.parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
-            JsonApiError::at(StatusCode::BAD_REQUEST, "invalid_parameter", "query:page[size]", "expected 1 to 100")
+        Some(s) => Some(s.parse::<i64>().ok().filter(|n| (1..=MAX_SIZE).contains(n)).ok_or_else(|| {
+            JsonApiError::at(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                "query:page[size]",
+                format!("expected 1 to {MAX_SIZE}"),
+            )
         })?),
     };
     Ok(issuance::identity::page::Page::new(size, query_value(query, "page[after]")))
 }
 
-/// A list document: the resources, the next page's link, and `meta`.
-pub fn list_doc(base: &str, data: Vec<Value>, more: bool, page_size: i64, included: Vec<Value>) -> Doc {
-    let next = if more {
-        data.last()
-            .and_then(|d| d["id"].as_str())
-            .map(|id| Value::from(format!("{base}?page[size]={page_size}&page[after]={id}")))
-            .unwrap_or(Value::Null)
-    } else {
-        Value::Null
+/// A list document: the resources, the next page's link, and `meta`. The
+/// link keeps the request's `filter[…]`: without them its page would be
+/// of the unfiltered list.
+pub fn list_doc(
+    base: &str,
+    query: &[(String, String)],
+    data: Vec<Value>,
+    more: bool,
+    page_size: i64,
+    included: Vec<Value>,
+) -> Doc {
+    let next = match data.last().and_then(|d| d["id"].as_str()) {
+        Some(id) if more => {
+            let mut link = url::form_urlencoded::Serializer::new(String::new());
+            link.extend_pairs(query.iter().filter(|(k, _)| k.starts_with("filter[")));
+            link.append_pair("page[size]", &page_size.to_string()).append_pair("page[after]", id);
+            Value::from(format!("{base}?{}", link.finish()))
+        }
+        _ => Value::Null,
     };
     let mut doc = json!({"data": data, "links": {"self": base, "next": next}, "meta": {"has_more": more}});
     if !included.is_empty() {

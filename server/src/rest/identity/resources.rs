@@ -5,11 +5,20 @@ use issuance::identity::accounts::Account;
 use issuance::identity::documents::Document;
 use issuance::identity::sessions::Session;
 use issuance::identity::verifications::Verification;
+use model::DocumentKind;
 use serde_json::{Value, json};
+
+/// The JSON:API `type`s of the resources that have one name; a document's
+/// is its [`DocumentKind`].
+pub const ACCOUNT: &str = "account";
+pub const SESSION: &str = "session";
+pub const VERIFICATION: &str = "verification/idv";
+/// What `POST /v1/sessions/{id}/issue-credential` answers.
+pub const CREDENTIAL: &str = "credential";
 
 pub fn account(a: &Account) -> Value {
     json!({
-        "type": "account",
+        "type": ACCOUNT,
         "id": a.id,
         "attributes": {
             "external_id": a.external_id,
@@ -25,8 +34,8 @@ pub fn account(a: &Account) -> Value {
 
 /// A session: what was entered, at the top of `attributes` as the
 /// reference API has it, and what documents said under `extracted`, each
-/// value with its source.
-pub fn session(s: &Session, documents: &[String]) -> Value {
+/// value with its source. `documents` are its documents' ids and kinds.
+pub fn session(s: &Session, documents: &[(String, DocumentKind)]) -> Value {
     let mut attributes = serde_json::to_value(&s.entered).unwrap_or_else(|_| json!({}));
     let a = attributes.as_object_mut().expect("attributes are an object");
     for field in [
@@ -52,12 +61,14 @@ pub fn session(s: &Session, documents: &[String]) -> Value {
     a.insert("submitted_at".into(), json!(s.submitted_at.map(rfc3339)));
     a.insert("decided_at".into(), json!(s.decided_at.map(rfc3339)));
     json!({
-        "type": "session",
+        "type": SESSION,
         "id": s.id,
         "attributes": attributes,
         "relationships": {
-            "account": {"data": {"type": "account", "id": s.account_id}},
-            "documents": {"data": documents.iter().map(|d| json!({"type": "document/idv", "id": d})).collect::<Vec<_>>()},
+            "account": {"data": {"type": ACCOUNT, "id": s.account_id}},
+            // A proof of address joins a session too: each linkage names
+            // its own kind, as the document itself does under `included`.
+            "documents": {"data": documents.iter().map(|(id, kind)| json!({"type": kind, "id": id})).collect::<Vec<_>>()},
         },
         "links": {"self": format!("/v1/sessions/{}", s.id)},
     })
@@ -82,7 +93,7 @@ pub fn document(d: &Document) -> Value {
             "created_at": rfc3339(d.created_at),
         },
         "relationships": {
-            "session": {"data": d.session_id.as_ref().map(|s| json!({"type": "session", "id": s}))},
+            "session": {"data": d.session_id.as_ref().map(|s| json!({"type": SESSION, "id": s}))},
         },
         "links": {"self": format!("/v1/documents/{}", d.id)},
     })
@@ -90,7 +101,7 @@ pub fn document(d: &Document) -> Value {
 
 pub fn verification(v: &Verification) -> Value {
     json!({
-        "type": "verification/idv",
+        "type": VERIFICATION,
         "id": v.id,
         "attributes": {
             "status": v.status,
@@ -99,7 +110,18 @@ pub fn verification(v: &Verification) -> Value {
             "created_at": rfc3339(v.created_at),
             "completed_at": v.completed_at.map(rfc3339),
         },
-        "relationships": {"document": {"data": {"type": "document/idv", "id": v.document_id}}},
+        "relationships": {"document": {"data": {"type": DocumentKind::Idv, "id": v.document_id}}},
         "links": {"self": format!("/v1/verifications/{}", v.id)},
+    })
+}
+
+/// A credential as a resource: `attributes` are what `GET /v1/credentials/{id}`
+/// answers (`rest::credentials::credential_json`).
+pub fn credential(id: &str, attributes: Value) -> Value {
+    json!({
+        "type": CREDENTIAL,
+        "id": id,
+        "attributes": attributes,
+        "links": {"self": format!("/v1/credentials/{id}")},
     })
 }
