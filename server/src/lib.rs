@@ -2,6 +2,10 @@
 //! and the operator commands. Business rules live in the `issuance` crate;
 //! pages and server functions in `app`.
 
+// The Leptos views' types nest deeper than the default 128 allows a
+// release build with sanitizers (the fuzz targets' build, fuzz/) to lay out.
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod api_errors;
 pub mod badge_images;

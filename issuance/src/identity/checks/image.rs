@@ -3,7 +3,7 @@
 //! focus (`image_sharpness`: the variance of the Laplacian) and is exposed
 //! (`image_exposure`).
 
-use image::{DynamicImage, GrayImage, ImageFormat, imageops::FilterType};
+use image::{DynamicImage, GrayImage, ImageError, ImageFormat, ImageReader, Limits, imageops::FilterType};
 use serde_json::json;
 
 use super::{Check, CheckName};
@@ -15,6 +15,17 @@ pub const MIN_LONG_SIDE: u32 = 900;
 /// Below this variance of the Laplacian (on the image scaled to 1,000 px
 /// wide) an image is too blurred to read: the usual cut-off for text.
 pub const MIN_SHARPNESS: f64 = 100.0;
+/// The largest side read, in pixels: a 50-megapixel phone photo is about
+/// 8,160 × 6,120. A few hundred bytes of PNG or JPEG can declare far more
+/// pixels than that, and every one would be allocated and decoded.
+pub const MAX_SIDE: u32 = 8192;
+/// What decoding one side may allocate: a 50-megapixel RGB photo needs
+/// about 150 MB.
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// The tallest the normalised grayscale gets: beyond a 1:4 aspect ratio
+/// it is scaled to this height rather than to 1,000 px wide, or a 1-pixel
+/// wide strip would be stretched to gigabytes.
+const MAX_NORMALISED_HEIGHT: u32 = 4000;
 /// Mean brightness (0–255) below this is too dark.
 pub const MIN_BRIGHTNESS: f64 = 40.0;
 /// More than this share of pixels nearly black is lost in shadow.
@@ -53,10 +64,16 @@ pub fn checks(side: &str, content_type: Option<&str>, bytes: Option<&[u8]>) -> V
             Check::not_applicable(CheckName::ImageExposure, why),
         ];
     };
-    let image = match image::load_from_memory_with_format(bytes, format) {
+    let image = match decode(bytes, format) {
         Ok(i) => i,
         Err(e) => {
-            let why = format!("the {side} does not decode as {content_type}: {e}");
+            let why = match e {
+                ImageError::Limits(_) => format!(
+                    "the {side} is larger than {MAX_SIDE} × {MAX_SIDE} pixels or too large to decode; \
+                     upload a photo of at most {MAX_SIDE} pixels a side"
+                ),
+                e => format!("the {side} does not decode as {content_type}: {e}"),
+            };
             let after = format!("the {side} could not be read");
             return vec![
                 Check::failed(CheckName::ImageReadable, why, json!({"side": side, "content_type": content_type})),
@@ -114,19 +131,35 @@ pub fn checks(side: &str, content_type: Option<&str>, bytes: Option<&[u8]>) -> V
     vec![readable, resolution, sharp, exposed]
 }
 
+/// Decodes within [`MAX_SIDE`] and [`MAX_DECODE_BYTES`], checked from the
+/// header before any pixel is allocated.
+fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, ImageError> {
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader.decode()
+}
+
 fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Grayscale at 1,000 px wide, so the measures do not depend on how many
-/// pixels the camera had.
+/// Grayscale at 1,000 px wide (at most [`MAX_NORMALISED_HEIGHT`] tall), so
+/// the measures do not depend on how many pixels the camera had.
 fn normalised(image: &DynamicImage) -> GrayImage {
     let gray = image.to_luma8();
     if gray.width() == 1000 || gray.width() == 0 {
         return gray;
     }
-    let h = ((gray.height() as u64 * 1000) / gray.width() as u64).max(1) as u32;
-    image::imageops::resize(&gray, 1000, h, FilterType::Triangle)
+    let h = ((gray.height() as u64 * 1000) / gray.width() as u64).max(1);
+    if h > u64::from(MAX_NORMALISED_HEIGHT) {
+        let w = ((gray.width() as u64 * u64::from(MAX_NORMALISED_HEIGHT)) / gray.height() as u64).max(1) as u32;
+        return image::imageops::resize(&gray, w, MAX_NORMALISED_HEIGHT, FilterType::Triangle);
+    }
+    image::imageops::resize(&gray, 1000, h as u32, FilterType::Triangle)
 }
 
 /// The variance of the 4-neighbour Laplacian: edges make it large, blur
@@ -165,4 +198,36 @@ fn exposure(gray: &GrayImage) -> (f64, f64, f64) {
         bright += f64::from(u8::from(v >= 250));
     }
     (sum / n, dark / n, bright / n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::CheckStatus;
+
+    /// 95 bytes of PNG, 1 × 8,000 pixels: stretched to 1,000 px wide it needed 8 GB.
+    const STRIP: &[u8] =
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/image_checks-1x8000-strip.png"));
+    /// A PNG header declaring 20,000 × 20,000 pixels, and nothing after it.
+    const HUGE: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/image_checks-20000x20000-header.png"
+    ));
+
+    #[test]
+    fn a_one_pixel_wide_strip_is_measured_without_being_stretched_to_gigabytes() {
+        let checks = checks("front", Some("image/png"), Some(STRIP));
+        assert_eq!(checks[0].status, CheckStatus::Passed, "{checks:?}");
+        assert_eq!(checks[1].status, CheckStatus::Failed, "too few pixels to read: {checks:?}");
+        assert_eq!(normalised(&DynamicImage::new_luma8(1, 60_000)).dimensions(), (1, MAX_NORMALISED_HEIGHT));
+        assert_eq!(normalised(&DynamicImage::new_luma8(500, 400)).dimensions(), (1000, 800));
+    }
+
+    #[test]
+    fn an_image_declaring_more_pixels_than_a_phone_takes_is_refused_before_decoding() {
+        let checks = checks("back", Some("image/png"), Some(HUGE));
+        assert_eq!(checks[0].status, CheckStatus::Failed);
+        assert!(checks[0].reasons[0].contains("larger than 8192 × 8192 pixels"), "{checks:?}");
+        assert!(checks[1..].iter().all(|c| c.status == CheckStatus::NotApplicable), "{checks:?}");
+    }
 }
