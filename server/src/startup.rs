@@ -190,7 +190,17 @@ async fn router(config: &Config, state: Site) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn_with_state(site, origin_guard::refuse_cross_site))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(headers, security_headers::set))
+        .layer(axum::middleware::from_fn(count_in_flight))
         .layer(TraceLayer::new_for_http()))
+}
+
+/// Counts each request as in flight until its response starts, so jobs
+/// make way for it (`issuance::jobs::foreground`). Only until the response
+/// starts: a live progress stream stays open for as long as someone
+/// watches a job, and must not slow the job it shows.
+async fn count_in_flight(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let _serving = issuance::jobs::foreground::serving();
+    next.run(request).await
 }
 
 async fn delete_expired_sessions(store: Sessions) {

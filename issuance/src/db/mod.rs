@@ -13,7 +13,9 @@
 mod builder;
 mod postgres;
 pub(crate) mod sqlite;
+mod write_turns;
 
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 pub use builder::{Builder, Separated};
@@ -25,7 +27,38 @@ use crate::error::CoreResult;
 pub type Db = sqlx::AnyPool;
 /// One connection, or a transaction dereferenced to one.
 pub type Conn = sqlx::AnyConnection;
-pub type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+/// A write transaction ([`begin`]): dereferences to its connection, and
+/// holds this process's write turn on SQLite until it ends.
+pub struct Tx<'c> {
+    // Before the turn: dropped first, so the rollback is on its way before
+    // the next writer goes.
+    tx: sqlx::Transaction<'c, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx<'_> {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
 
 /// How many connections, and how long one statement may run. From
 /// `LAUREL_DB_POOL_SIZE` and `LAUREL_DB_STATEMENT_TIMEOUT_MS` on the server.
@@ -151,11 +184,16 @@ pub async fn connect_with(url: &str, settings: DbSettings) -> CoreResult<Db> {
 /// another connection committed in between (its snapshot is stale:
 /// `SQLITE_BUSY`, which `busy_timeout` cannot help); taking the lock first
 /// turns that into a wait. Every transaction here writes, and SQLite has
-/// one writer at a time anyway. PostgreSQL's `BEGIN` is unchanged.
-pub async fn begin(db: &Db) -> Result<Tx<'static>, sqlx::Error> {
+/// one writer at a time anyway; the writers of this process take turns
+/// before they take a connection ([`write_turns`]). PostgreSQL's `BEGIN`
+/// is unchanged.
+pub async fn begin(db: &Db) -> CoreResult<Tx<'static>> {
     match Backend::of(db) {
-        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => db.begin().await,
+        Backend::Sqlite => {
+            let turn = write_turns::take(db).await.map_err(crate::CoreError::Unavailable)?;
+            Ok(Tx { tx: db.begin_with("BEGIN IMMEDIATE").await?, _turn: turn })
+        }
+        Backend::Postgres => Ok(Tx { tx: db.begin().await?, _turn: None }),
     }
 }
 

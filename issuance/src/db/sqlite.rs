@@ -98,6 +98,7 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
         })
         .connect_with(options.to_url_lossy().as_str().parse()?)
         .await?;
+    super::write_turns::register(pool.connect_options().database_url.as_str(), settings.statement_timeout);
     if tokio::runtime::Handle::try_current().is_ok() {
         tokio::spawn(checkpoint_in_background(pool.clone(), options.clone()));
     }

@@ -12,10 +12,10 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::issue_items;
 use super::lease::{self, Batch, Claim, ClaimLimits};
 use super::record::{self, Recorded};
 use super::sign::{self, Signed};
+use super::{foreground, issue_items};
 use crate::db::Db;
 use crate::keys::MasterKey;
 use crate::orgs::Plan;
@@ -229,9 +229,15 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         // Keep the signer fed.
         let mut wait = None;
         while in_flight < IN_FLIGHT {
+            let serving = foreground::make_way().await;
+            let limits = if serving {
+                &ClaimLimits { max_items: limits.max_items.min(foreground::BATCH_WHILE_SERVING), ..limits }
+            } else {
+                &limits
+            };
             let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
             let started = std::time::Instant::now();
-            match lease::claim(&shared.db, &shared.master, &job_id, &token, &limits, now_ms).await {
+            match lease::claim(&shared.db, &shared.master, &job_id, &token, limits, now_ms).await {
                 Ok(Claim::Batch(batch)) => {
                     tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch leased");
                     if leased_tx.send(batch).await.is_err() {
@@ -270,9 +276,14 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         in_flight -= 1;
         let started = std::time::Instant::now();
         write_with_retry(&shared, &job_id, &batch, &signed).await;
-        tracing::debug!(job = %job_id, rows = batch.items.len(), ms = started.elapsed().as_millis() as u64, "batch written");
+        let took = started.elapsed();
+        tracing::debug!(job = %job_id, rows = batch.items.len(), ms = took.as_millis() as u64, "batch written");
         if let Some(d) = wait.filter(|_| in_flight == 0) {
             tokio::time::sleep(d).await;
+        } else if foreground::in_use() {
+            // Half the time at most while people are served: the write
+            // just done, then as long again for them.
+            tokio::time::sleep(took).await;
         }
     }
     drop(leased_tx);

@@ -6,6 +6,7 @@
 //! - [`create`]: the job and its items, from a review of the file.
 //! - [`lease`]: which jobs run, and leasing a batch of items to a worker.
 //! - [`throttle`]: the per-org throughput cap.
+//! - [`foreground`]: requests in flight come first; jobs slow for them.
 //! - [`sign`]: building and signing a leased batch, on every core.
 //! - [`record`]: one transaction per batch that revokes what is
 //!   superseded, stores the credentials, queues their e-mails and records
@@ -21,6 +22,7 @@ pub mod batch_submit;
 pub mod cancel;
 pub mod create;
 pub mod engine;
+pub mod foreground;
 pub mod issue_items;
 pub mod lease;
 pub mod progress;

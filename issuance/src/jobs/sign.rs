@@ -46,11 +46,32 @@ pub fn sign_batch(batch: &Batch, public_url: &str, threads: usize) -> Vec<Result
             .chunks(chunk)
             .map(|items| {
                 let shared = &shared;
-                scope.spawn(move || items.iter().map(|it| sign_one(shared, it)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    yield_to_requests();
+                    items.iter().map(|it| sign_one(shared, it)).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("signing thread panicked")).collect()
     })
+}
+
+/// How much lower than the server's threads a signing thread runs (a
+/// `nice` value). A job signs on every core, and requests (pages, single
+/// issues) would queue behind it for the core they need; at this value
+/// the kernel gives a request's thread about nine time slices in ten while
+/// both want the core, and the job every slice nobody else wants.
+const SIGNING_NICE: i32 = 10;
+
+/// Lowers this thread's priority to [`SIGNING_NICE`]. On Linux a nice
+/// value belongs to the thread; each batch's threads are new, so the
+/// server's own threads keep theirs.
+fn yield_to_requests() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; the id is this thread's.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, SIGNING_NICE);
+    }
 }
 
 struct Shared<'a> {
