@@ -1,15 +1,15 @@
 //! Requests people wait for come before jobs.
 //!
 //! The server counts the requests it is answering ([`serving`]). While any
-//! is in flight a job's runner lets it finish first ([`make_way`]), and
-//! while people have been served in the last second it takes small
-//! batches, so a request that arrives mid-batch does not share the cores
-//! with a write of a thousand rows, and rests as long as each write took. On two cores an uncapped job otherwise
-//! wrote 2,000 credentials a second and held the dashboard's p95 at 370 ms
-//! (the load benchmark); the job keeps its full pace whenever nobody is
-//! around.
-//! Each process counts its own requests: on PostgreSQL a job run by one
-//! process does not slow for another's visitors.
+//! is in flight a job's runner lets it finish first ([`make_way`]); while
+//! people have been served in the last second, it takes small batches (so
+//! a request that arrives mid-batch does not share the cores with a write
+//! of a thousand rows) and rests as long as each write took. On two cores
+//! an uncapped job otherwise wrote 2,000 credentials a second and held the
+//! dashboard's p95 at 370 ms (the load benchmark); the job keeps its full
+//! pace whenever nobody is around. Each process counts its own requests:
+//! on PostgreSQL a job run by one process does not slow for another's
+//! visitors.
 
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
