@@ -107,6 +107,7 @@ async fn main() {
         lease_token: "sample".into(),
         issued_at: issuance::clock::now(),
         delivers_email: false,
+        duplicate_policy: Default::default(),
         items: (0..sample)
             .map(|i| issuance::jobs::lease::LeasedItem {
                 idx: i as i64,

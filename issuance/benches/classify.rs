@@ -74,7 +74,10 @@ async fn main() {
     let mut last = None;
     for _ in 0..7 {
         let started = Instant::now();
-        let r = review(db, &org, &badge, csv.as_bytes(), Some("bench.csv"), now).await.unwrap().unwrap();
+        let r = review(db, &org, &badge, csv.as_bytes(), Some("bench.csv"), Default::default(), now)
+            .await
+            .unwrap()
+            .unwrap();
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         last = Some(r);
     }

@@ -40,7 +40,7 @@ impl Fixture {
     }
 
     async fn review(&self, csv: &str, now: i64) -> issuance::bulk::Review {
-        review(&self.sandbox.db, &self.org, &self.badge, csv.as_bytes(), Some("people.csv"), now)
+        review(&self.sandbox.db, &self.org, &self.badge, csv.as_bytes(), Some("people.csv"), Default::default(), now)
             .await
             .unwrap()
             .unwrap()
@@ -118,13 +118,25 @@ async fn a_free_org_may_validate_but_not_submit() {
 async fn file_problems_and_unknown_badges_are_reported_before_any_row() {
     let f = fixture(Plan::Professional, None).await;
     let file_error =
-        review(&f.sandbox.db, &f.org, &f.badge, b"name,email\n", Some("x.csv"), OCT_20).await.unwrap().unwrap_err();
+        review(&f.sandbox.db, &f.org, &f.badge, b"name,email\n", Some("x.csv"), Default::default(), OCT_20)
+            .await
+            .unwrap()
+            .unwrap_err();
     assert_eq!(file_error.code, "no_rows");
-    let not_csv = review(&f.sandbox.db, &f.org, &f.badge, b"name,email\nA,a@example.com\n", Some("x.xlsx"), OCT_20)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let not_csv = review(
+        &f.sandbox.db,
+        &f.org,
+        &f.badge,
+        b"name,email\nA,a@example.com\n",
+        Some("x.xlsx"),
+        Default::default(),
+        OCT_20,
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
     assert_eq!(not_csv.code, "not_csv");
-    let err = review(&f.sandbox.db, &f.org, "bdg_nope", b"name,email\n", None, OCT_20).await.unwrap_err();
+    let err =
+        review(&f.sandbox.db, &f.org, "bdg_nope", b"name,email\n", None, Default::default(), OCT_20).await.unwrap_err();
     assert!(err.to_string().contains("badge_id: no badge 'bdg_nope'"), "{err}");
 }

@@ -30,7 +30,7 @@ pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use notice::Notice;
 pub use plan::Plan;
-pub use review::{RowStatus, UploadRefusal};
+pub use review::{DuplicatePolicy, RowStatus, Treatment, UploadRefusal};
 pub use role::{Action, Role};
 pub use scope::Scope;
 pub use term::parse_term;

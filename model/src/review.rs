@@ -31,21 +31,107 @@ impl RowStatus {
         matches!(self, RowStatus::Invalid | RowStatus::OverQuota)
     }
 
-    pub fn issuable(self) -> bool {
-        matches!(self, RowStatus::New | RowStatus::Renewal | RowStatus::ActiveTimeBound | RowStatus::Revoked)
+    /// What is done with a row of this status under `policy`.
+    pub fn treatment(self, policy: DuplicatePolicy) -> Treatment {
+        match self {
+            RowStatus::New | RowStatus::Revoked => Treatment::Issue,
+            RowStatus::Renewal => Treatment::Supersede,
+            RowStatus::ActiveTimeBound | RowStatus::ActiveNonExpiring => match policy {
+                DuplicatePolicy::ByExpiry if self == RowStatus::ActiveTimeBound => Treatment::Replace,
+                DuplicatePolicy::ByExpiry | DuplicatePolicy::Skip => Treatment::Skip,
+                DuplicatePolicy::Replace => Treatment::Replace,
+                DuplicatePolicy::Allow => Treatment::IssueAnother,
+            },
+            RowStatus::Duplicate => Treatment::Skip,
+            RowStatus::Invalid | RowStatus::OverQuota => Treatment::Refuse,
+        }
     }
 
+    pub fn issuable(self, policy: DuplicatePolicy) -> bool {
+        self.treatment(policy).issues()
+    }
+
+    /// The review's words for the row: what it is and what will be done.
+    pub fn label(self, policy: DuplicatePolicy) -> &'static str {
+        match (self, self.treatment(policy)) {
+            (RowStatus::New, _) => "New",
+            (RowStatus::Renewal, _) => "Expired: renewal",
+            (RowStatus::ActiveTimeBound, Treatment::Replace) => "Active (time-bound): reissue",
+            (RowStatus::ActiveTimeBound, Treatment::IssueAnother) => "Active (time-bound): issue another",
+            (RowStatus::ActiveTimeBound, _) => "Active (time-bound): skipped",
+            (RowStatus::ActiveNonExpiring, Treatment::Replace) => "Active (non-expiring): reissue",
+            (RowStatus::ActiveNonExpiring, Treatment::IssueAnother) => "Active (non-expiring): issue another",
+            (RowStatus::ActiveNonExpiring, _) => "Active (non-expiring): skipped",
+            (RowStatus::Revoked, _) => "Revoked: fresh issue",
+            (RowStatus::Invalid, _) => "Invalid",
+            (RowStatus::Duplicate, _) => "Duplicate in file",
+            (RowStatus::OverQuota, _) => "Over quota",
+        }
+    }
+}
+
+vocabulary! {
+    /// What an upload does for a recipient who already holds an active
+    /// credential of its badge: Credly's three choices, and Laurel's
+    /// default, which decides by what they hold.
+    #[derive(Default)]
+    pub enum DuplicatePolicy {
+        /// Revoke and reissue a credential that expires; skip one that
+        /// never does.
+        #[default]
+        ByExpiry,
+        /// Issue them nothing.
+        Skip,
+        /// Revoke what they hold and issue a new one.
+        Replace,
+        /// Issue another; what they hold stays valid.
+        Allow,
+    }
+}
+
+impl DuplicatePolicy {
     pub fn label(self) -> &'static str {
         match self {
-            RowStatus::New => "New",
-            RowStatus::Renewal => "Expired: renewal",
-            RowStatus::ActiveTimeBound => "Active (time-bound): reissue",
-            RowStatus::ActiveNonExpiring => "Active (non-expiring): skipped",
-            RowStatus::Revoked => "Revoked: fresh issue",
-            RowStatus::Invalid => "Invalid",
-            RowStatus::Duplicate => "Duplicate in file",
-            RowStatus::OverQuota => "Over quota",
+            DuplicatePolicy::ByExpiry => "Reissue time-bound, skip non-expiring",
+            DuplicatePolicy::Skip => "Skip them",
+            DuplicatePolicy::Replace => "Revoke and reissue",
+            DuplicatePolicy::Allow => "Issue another",
         }
+    }
+
+    pub fn explain(self) -> &'static str {
+        match self {
+            DuplicatePolicy::ByExpiry => {
+                "A credential that expires is revoked and a new one issued; one that never expires is kept, and \
+                 nothing is issued."
+            }
+            DuplicatePolicy::Skip => "What they hold is kept, and nothing is issued to them.",
+            DuplicatePolicy::Replace => "What they hold is revoked, and a new credential is issued.",
+            DuplicatePolicy::Allow => "A second credential is issued; the one they hold stays valid.",
+        }
+    }
+}
+
+/// What is done with a row once the policy is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Treatment {
+    /// A first credential, or a fresh one after a revocation.
+    Issue,
+    /// A new credential that supersedes an expired one.
+    Supersede,
+    /// Revoke the active credential, then issue a new one.
+    Replace,
+    /// Issue a new credential beside the active one.
+    IssueAnother,
+    /// Issue nothing; not an error.
+    Skip,
+    /// Cannot be issued as it is (invalid, over quota).
+    Refuse,
+}
+
+impl Treatment {
+    pub fn issues(self) -> bool {
+        matches!(self, Treatment::Issue | Treatment::Supersede | Treatment::Replace | Treatment::IssueAnother)
     }
 }
 

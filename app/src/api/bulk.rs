@@ -137,6 +137,8 @@ pub async fn get_bulk_review(
         filtered: 0,
         page: 1,
         pages: 1,
+        duplicate_policy: upload.duplicate_policy,
+        holders: (0, 0),
     };
     let review = match review {
         Ok(r) => r,
@@ -181,7 +183,25 @@ pub async fn get_bulk_review(
     view.quota_remaining = review.quota.remaining;
     view.quota_uses = review.quota.uses;
     view.warnings = review.warnings;
+    view.holders = (review.totals.active_time_bound, review.totals.active_non_expiring);
     Ok(view)
+}
+
+/// Chooses, before Submit, what the upload does for recipients who hold
+/// the badge already; the review is then shown again under it.
+#[server(endpoint = "set_duplicate_policy")]
+pub async fn set_duplicate_policy(org_id: String, upload_id: String, duplicate_policy: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::bulk::{DuplicatePolicy, uploads};
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::Issue).await?;
+    let policy: DuplicatePolicy = duplicate_policy
+        .parse()
+        .map_err(|e| AppError::Invalid(vec![("duplicate_policy".into(), format!("choose one: {e}"))]))?;
+    uploads::set_duplicate_policy(&ssr::state()?.db, &org_id, &upload_id, policy).await?;
+    leptos_axum::redirect(&format!("/organizations/{org_id}/credentials/bulk-issue/{upload_id}"));
+    Ok(())
 }
 
 /// Submits the upload: it becomes a job that the workers issue. Returns the

@@ -4,8 +4,8 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::org_frame::use_org_id;
-use crate::api::bulk::{SubmitBulkUpload, get_bulk_review};
-use crate::api::types::{BulkReviewView, RowStatus};
+use crate::api::bulk::{SetDuplicatePolicy, SubmitBulkUpload, get_bulk_review};
+use crate::api::types::{BulkReviewView, DuplicatePolicy, PolicyEffect, RowStatus};
 use crate::components::error_view::FormError;
 use crate::components::form::action;
 use crate::components::loaded;
@@ -20,6 +20,7 @@ pub fn BulkReviewPage() -> impl IntoView {
     let query = use_query_map();
     let upload_id = move || params.read().get("upload_id").unwrap_or_default();
     let submit = action::<SubmitBulkUpload>();
+    let choose = action::<SetDuplicatePolicy>();
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -28,19 +29,25 @@ pub fn BulkReviewPage() -> impl IntoView {
                 upload_id(),
                 q.get("status"),
                 q.get("page").and_then(|p| p.parse().ok()),
-                submit.version().get(),
+                (submit.version().get(), choose.version().get()),
             )
         },
         |(org, upload, status, page, _)| get_bulk_review(org, upload, status, page),
     );
     view! {
         <Title text="Review upload"/>
-        {loaded(data, move |r| view! { <Review r org_id=org_id.get_untracked() submit/> })}
+        {loaded(data, move |r| view! { <Review r org_id=org_id.get_untracked() submit choose/> })}
     }
 }
 
 #[component]
-fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUpload>) -> impl IntoView {
+fn Review(
+    r: BulkReviewView,
+    org_id: String,
+    submit: ServerAction<SubmitBulkUpload>,
+    choose: ServerAction<SetDuplicatePolicy>,
+) -> impl IntoView {
+    let policy = r.duplicate_policy;
     let base = format!("/organizations/{org_id}/credentials/bulk-issue");
     let here = format!("{base}/{}", r.upload_id);
     let submit_error = Signal::derive(move || submit.value().get().and_then(Result::err));
@@ -63,7 +70,7 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
             <h2>{format!("{} rows", thousands(r.rows_total as i64))}</h2>
             <div class="dist" role="img" aria-label="Rows by status">
                 {r.counts.iter().filter(|c| c.count > 0).map(|c| view! {
-                    <span class=format!("seg st-{}", c.status) style=format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64) title=format!("{}: {}", c.status.label(), c.count)></span>
+                    <span class=format!("seg st-{}", c.status) style=format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64) title=format!("{}: {}", c.status.label(policy), c.count)></span>
                 }).collect_view()}
             </div>
             <ul class="legend">
@@ -74,7 +81,7 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
                     view! {
                         <li>
                             <a href=href class=if active { "chip active" } else { "chip" } data-status=c.status.as_str()>
-                                <span class=format!("dot st-{}", c.status)></span>{c.status.label()}" "<strong data-testid=format!("count-{}", c.status)>{c.count}</strong>
+                                <span class=format!("dot st-{}", c.status)></span>{c.status.label(policy)}" "<strong data-testid=format!("count-{}", c.status)>{c.count}</strong>
                             </a>
                         </li>
                     }
@@ -93,6 +100,9 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
                 </div>
             </div>
         </section>
+        {(r.holders.0 + r.holders.1 > 0).then(|| view! {
+            <Duplicates org_id=org_id.clone() upload_id=r.upload_id.clone() policy holders=r.holders submitted=r.submitted choose/>
+        })}
         <section class="card">
             {if r.submitted {
                 let job = r.job_id.clone().map(|job| format!("/organizations/{org_id}/jobs/{job}"));
@@ -138,7 +148,7 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
                             <td>{row.row}</td>
                             <td>{row.name}</td>
                             <td>{row.email}</td>
-                            <td><span class=format!("pill st-{}", row.status)>{row.status.label()}</span></td>
+                            <td><span class=format!("pill st-{}", row.status)>{row.status.label(policy)}</span></td>
                             <td><small>{row.reason.unwrap_or_default()}</small></td>
                         </tr>
                     }).collect_view()}
@@ -148,6 +158,58 @@ fn Review(r: BulkReviewView, org_id: String, submit: ServerAction<SubmitBulkUplo
         </section>
     }
     .into_any()
+}
+
+/// The choice of what to do for recipients who hold the badge already,
+/// each option with what it would do to them in this file.
+#[component]
+fn Duplicates(
+    org_id: String,
+    upload_id: String,
+    policy: DuplicatePolicy,
+    holders: (usize, usize),
+    submitted: bool,
+    choose: ServerAction<SetDuplicatePolicy>,
+) -> impl IntoView {
+    let count = holders.0 + holders.1;
+    let heading = format!(
+        "{count} recipient{} already hold{} this badge",
+        if count == 1 { "" } else { "s" },
+        if count == 1 { "s" } else { "" }
+    );
+    let options = DuplicatePolicy::ALL
+        .iter()
+        .map(|&p| {
+            let effect = PolicyEffect::of(p, holders).summary();
+            view! {
+                <label class="choice" data-policy=p.as_str()>
+                    <input type="radio" name="duplicate_policy" value=p.as_str() checked=p == policy disabled=submitted/>
+                    <span>
+                        <strong>{p.label()}</strong>
+                        {(p == DuplicatePolicy::ByExpiry).then_some(" (default)")}
+                        <small class="muted">" " {p.explain()}</small>
+                        <small class="effect" data-testid=format!("effect-{p}")>{effect}</small>
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="duplicates">
+            <h2>{heading}</h2>
+            <ActionForm action=choose>
+                <input type="hidden" name="org_id" value=org_id/>
+                <input type="hidden" name="upload_id" value=upload_id/>
+                <fieldset class="choices" disabled=submitted>
+                    <legend>"What to do for them"</legend>
+                    {options}
+                </fieldset>
+                {(!submitted).then(|| view! {
+                    <button type="submit" class="button secondary" data-testid="apply-policy">"Apply to the review"</button>
+                })}
+            </ActionForm>
+        </section>
+    }
 }
 
 #[component]

@@ -11,7 +11,7 @@ use crate::clock::rfc3339;
 use crate::credentials::request::MAX_RECIPIENT_NAME;
 use crate::email::EmailAddress;
 
-pub use model::RowStatus;
+pub use model::{DuplicatePolicy, RowStatus, Treatment};
 
 /// A credential of the badge already held by a recipient.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn count(&mut self, status: RowStatus) {
+    fn count(&mut self, status: RowStatus, policy: DuplicatePolicy) {
         self.rows += 1;
         let slot = match status {
             RowStatus::New => &mut self.new,
@@ -82,9 +82,15 @@ impl Totals {
         if status != RowStatus::Invalid {
             self.valid += 1;
         }
-        if status.issuable() {
+        if status.issuable(policy) {
             self.issuable += 1;
         }
+    }
+
+    /// Recipients who already hold an active credential of the badge:
+    /// the rows the duplicate policy decides.
+    pub fn holders(&self) -> usize {
+        self.active_time_bound + self.active_non_expiring
     }
 
     pub fn of(&self, status: RowStatus) -> usize {
@@ -110,6 +116,8 @@ pub struct History<'a> {
     /// New recipients the quota still allows this month.
     pub quota_remaining: i64,
     pub now: i64,
+    /// What to do for those who hold an active credential already.
+    pub policy: DuplicatePolicy,
 }
 
 /// The verdict on every row, the totals, and how many new recipients the
@@ -122,7 +130,8 @@ pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>,
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let (status, reason, existing, email) = judge(r, history, &mut first_row_of);
-        let (status, reason) = if status.issuable() && !history.counted_this_month.contains(&email) {
+        let issuable = status.issuable(history.policy);
+        let (status, reason) = if issuable && !history.counted_this_month.contains(&email) {
             if remaining > 0 {
                 remaining -= 1;
                 uses += 1;
@@ -136,14 +145,14 @@ pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>,
         } else {
             (status, reason)
         };
-        totals.count(status);
+        totals.count(status, history.policy);
         out.push(ReviewRow {
             row: r.row,
             line: r.line,
             name: r.name.clone(),
             email: if email.is_empty() { r.email.clone() } else { email },
             status,
-            issuable: status.issuable(),
+            issuable: status.issuable(history.policy),
             reason,
             existing_credential_id: existing,
         });
@@ -190,24 +199,26 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
     let held = history.held.get(&email).map(Vec::as_slice).unwrap_or_default();
     match decisive(held, history.now) {
         None => (RowStatus::New, None, None, email),
-        Some((status, h)) => {
-            let id = &h.credential_id;
-            let reason = match status {
-                RowStatus::ActiveNonExpiring => {
-                    format!("Already holds {id}, which does not expire; skipped so as not to issue a duplicate.")
-                }
-                RowStatus::ActiveTimeBound => format!(
-                    "Holds {id}, valid until {}; it will be revoked and a new one issued.",
-                    h.expires_at.map(rfc3339).unwrap_or_default()
-                ),
-                RowStatus::Renewal => format!(
-                    "{id} expired on {}; the new credential supersedes it.",
-                    h.expires_at.map(rfc3339).unwrap_or_default()
-                ),
-                _ => format!("{id} was revoked; a fresh credential will be issued."),
-            };
-            (status, Some(reason), Some(id.clone()), email)
-        }
+        Some((status, h)) => (status, Some(reason(status, h, history.policy)), Some(h.credential_id.clone()), email),
+    }
+}
+
+/// Why a row of someone who held `h` is treated as it is, in the
+/// review's words; the job's row says the same if it is skipped.
+pub fn reason(status: RowStatus, h: &Held, policy: DuplicatePolicy) -> String {
+    let id = &h.credential_id;
+    let until = || h.expires_at.map(rfc3339).unwrap_or_default();
+    let holds = match status {
+        RowStatus::ActiveNonExpiring => format!("Already holds {id}, which does not expire"),
+        RowStatus::ActiveTimeBound => format!("Holds {id}, valid until {}", until()),
+        RowStatus::Renewal => return format!("{id} expired on {}; the new credential supersedes it.", until()),
+        _ => return format!("{id} was revoked; a fresh credential will be issued."),
+    };
+    let chosen = if policy == DuplicatePolicy::ByExpiry { "" } else { " (as chosen for this upload)" };
+    match status.treatment(policy) {
+        Treatment::Replace => format!("{holds}; it will be revoked and a new one issued{chosen}."),
+        Treatment::IssueAnother => format!("{holds}; another will be issued and {id} stays valid{chosen}."),
+        _ => format!("{holds}; skipped so as not to issue a duplicate{chosen}."),
     }
 }
 

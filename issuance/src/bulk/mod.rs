@@ -9,6 +9,6 @@ pub mod csv_file;
 pub mod review;
 pub mod uploads;
 
-pub use classify::{ReviewRow, RowStatus, Totals};
+pub use classify::{DuplicatePolicy, ReviewRow, RowStatus, Totals, Treatment};
 pub use csv_file::{FileError, ParsedFile, UploadedRow};
 pub use review::{QuotaPlan, Review, review};

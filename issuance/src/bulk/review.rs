@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use model::CredentialStatus;
 use serde::{Deserialize, Serialize};
 
-use super::classify::{self, Held, History, ReviewRow, Totals};
+use super::classify::{self, DuplicatePolicy, Held, History, ReviewRow, Totals};
 use super::csv_file::{self, FileError};
 use crate::badges;
 use crate::db::{Backend, Db};
@@ -34,6 +34,9 @@ pub struct Review {
     pub plan: Plan,
     /// Free orgs may validate but not submit.
     pub plan_allows_submit: bool,
+    /// What is done for recipients who hold an active credential of the
+    /// badge already (`totals.holders()` of them).
+    pub duplicate_policy: DuplicatePolicy,
     pub totals: Totals,
     pub quota: QuotaPlan,
     pub warnings: Vec<String>,
@@ -60,14 +63,16 @@ impl Review {
     }
 }
 
-/// Classifies `bytes` for `badge_id` as of `now`. The outer error is a
-/// problem with the request (unknown badge); the inner one with the file.
+/// Classifies `bytes` for `badge_id` as of `now`, under `policy` for those
+/// who hold the badge already. The outer error is a problem with the
+/// request (unknown badge); the inner one with the file.
 pub async fn review(
     db: &Db,
     org_id: &str,
     badge_id: &str,
     bytes: &[u8],
     filename: Option<&str>,
+    policy: DuplicatePolicy,
     now: i64,
 ) -> CoreResult<Result<Review, FileError>> {
     let badge = badges::get(db, org_id, badge_id).await.map_err(|e| match e {
@@ -94,7 +99,8 @@ pub async fn review(
     let held = load_held(db, backend, org_id, badge_id, &emails_json).await?;
     let counted = quota::counted_among(db, backend, org_id, &usage.month, &emails_json).await?;
 
-    let history = History { held: &held, counted_this_month: &counted, quota_remaining: usage.remaining(), now };
+    let history =
+        History { held: &held, counted_this_month: &counted, quota_remaining: usage.remaining(), now, policy };
     let (rows, totals, uses) = classify::classify(&parsed.rows, &history);
     Ok(Ok(Review {
         badge_id: badge.id,
@@ -102,6 +108,7 @@ pub async fn review(
         badge_expires: badge.validity_days.is_some(),
         plan: org.plan,
         plan_allows_submit: org.plan.allows_bulk_issue(),
+        duplicate_policy: policy,
         quota: QuotaPlan {
             remaining: usage.remaining(),
             month: usage.month,

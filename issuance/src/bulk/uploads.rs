@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::FileError;
+use super::classify::DuplicatePolicy;
 use super::review::{self, Review};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
@@ -21,6 +22,8 @@ pub struct Upload {
     pub submitted_at: Option<i64>,
     /// The job issuing it, once submitted.
     pub job_id: Option<String>,
+    /// Chosen on the review, before Submit.
+    pub duplicate_policy: DuplicatePolicy,
 }
 
 pub async fn create(
@@ -54,7 +57,7 @@ pub async fn create(
 
 pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<(Upload, Vec<u8>)> {
     let upload: Upload = sqlx::query_as(
-        "SELECT id, org_id, badge_id, filename, status, created_at, submitted_at,
+        "SELECT id, org_id, badge_id, filename, status, created_at, submitted_at, duplicate_policy,
                 (SELECT j.id FROM jobs j WHERE j.upload_id = bulk_uploads.id) AS job_id
          FROM bulk_uploads WHERE id = $1 AND org_id = $2",
     )
@@ -71,8 +74,34 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<(Upload, Vec<u8>
 /// The upload's review as of `now`.
 pub async fn review(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<(Upload, Result<Review, FileError>)> {
     let (upload, content) = get(db, org_id, id).await?;
-    let review = review::review(db, org_id, &upload.badge_id, &content, upload.filename.as_deref(), now).await?;
+    let review = review::review(
+        db,
+        org_id,
+        &upload.badge_id,
+        &content,
+        upload.filename.as_deref(),
+        upload.duplicate_policy,
+        now,
+    )
+    .await?;
     Ok((upload, review))
+}
+
+/// Chooses what a draft does for recipients who hold the badge already.
+/// A submitted upload keeps what it was submitted with (409).
+pub async fn set_duplicate_policy(db: &Db, org_id: &str, id: &str, policy: DuplicatePolicy) -> CoreResult<()> {
+    let done =
+        sqlx::query("UPDATE bulk_uploads SET duplicate_policy = $1 WHERE id = $2 AND org_id = $3 AND status = 'draft'")
+            .bind(policy)
+            .bind(id)
+            .bind(org_id)
+            .execute(db)
+            .await?;
+    if done.rows_affected() == 1 {
+        return Ok(());
+    }
+    get(db, org_id, id).await?;
+    Err(CoreError::conflict("This upload has been submitted already; its choices are final."))
 }
 
 /// Marks a draft submitted in the submitting transaction; `false` when it

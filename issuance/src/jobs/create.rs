@@ -4,7 +4,7 @@
 use crate::db::{Backend, Builder};
 
 use super::{ItemState, codes};
-use crate::bulk::{Review, RowStatus};
+use crate::bulk::{Review, RowStatus, Treatment};
 use crate::error::CoreResult;
 use crate::ids;
 use crate::status_list::{self, Slot};
@@ -23,19 +23,21 @@ pub struct NewJob<'a> {
 /// Rows per INSERT: 14 parameters each stays well under SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 2_000;
 
-/// Creates the job (pending) with one item per row of `review`. Rows that
-/// cannot be issued are finished at once: invalid and over-quota rows as
-/// failed (with the reason the review gave), active non-expiring ones and
-/// in-file duplicates as skipped (the row they repeat is issued). Returns the job id.
+/// Creates the job (pending) with one item per row of `review`, under the
+/// review's duplicate policy. Rows that cannot be issued are finished at
+/// once: invalid and over-quota rows as failed (with the reason the review
+/// gave), holders the policy skips and in-file duplicates as skipped (the
+/// row they repeat is issued). Returns the job id.
 pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
     let id = ids::new_id("job");
     let t = &review.totals;
+    let policy = review.duplicate_policy;
     let failed = (t.invalid + t.over_quota) as i64;
-    let skipped = (t.active_non_expiring + t.duplicate) as i64;
+    let skipped = t.rows as i64 - t.issuable as i64 - failed;
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,
-                           failed, skipped, created_by, api_key_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13)",
+                           failed, skipped, created_by, api_key_id, created_at, duplicate_policy)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(new.org_id)
@@ -50,6 +52,7 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     .bind(new.created_by)
     .bind(new.api_key_id)
     .bind(now)
+    .bind(policy)
     .execute(&mut *tx)
     .await?;
 
@@ -59,7 +62,7 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     let mut slots = status_list::lists::allocate(tx, new.org_id, t.issuable as u32).await?.into_iter();
     let mut fixed: Vec<Option<(String, Slot)>> = Vec::with_capacity(review.rows.len());
     for row in &review.rows {
-        fixed.push(if row.status.issuable() {
+        fixed.push(if row.status.issuable(policy) {
             let slot = slots.next().ok_or_else(|| anyhow::anyhow!("status slots ran short for job {id}"))?;
             Some((ids::new_id("cred"), slot))
         } else {
@@ -75,10 +78,11 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
                                     status_list_index) ",
         );
         insert.push_values(chunk.iter().zip(fixed), |mut b, (row, fixed)| {
-            let (state, code, finished) = match row.status {
-                s if s.issuable() => (ItemState::Pending, None, None),
-                RowStatus::ActiveNonExpiring | RowStatus::Duplicate => (ItemState::Skipped, None, Some(now)),
-                RowStatus::OverQuota => (ItemState::Failed, Some(codes::QUOTA_EXCEEDED), Some(now)),
+            let treatment = row.status.treatment(policy);
+            let (state, code, finished) = match (treatment, row.status) {
+                (t, _) if t.issues() => (ItemState::Pending, None, None),
+                (Treatment::Skip, _) => (ItemState::Skipped, None, Some(now)),
+                (_, RowStatus::OverQuota) => (ItemState::Failed, Some(codes::QUOTA_EXCEEDED), Some(now)),
                 _ => (ItemState::Failed, Some(codes::INVALID_ROW), Some(now)),
             };
             b.push_bind(&id)
@@ -87,7 +91,13 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
                 .push_bind(&row.name)
                 .push_bind(&row.email)
                 .push_bind(row.status)
-                .push_bind(row.existing_credential_id.as_deref().filter(|_| row.status.issuable()))
+                // What the new credential revokes or supersedes; another
+                // beside a valid one touches nothing.
+                .push_bind(
+                    row.existing_credential_id
+                        .as_deref()
+                        .filter(|_| treatment.issues() && treatment != Treatment::IssueAnother),
+                )
                 .push_bind(state)
                 .push_bind(code)
                 .push_bind(if state == ItemState::Pending { None } else { row.reason.as_deref() })

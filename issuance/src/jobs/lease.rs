@@ -17,6 +17,7 @@ use p256::ecdsa::SigningKey;
 
 use super::{JobStatus, throttle};
 use crate::badges::{self, Badge};
+use crate::bulk::DuplicatePolicy;
 use crate::db::{Backend, Db};
 use crate::error::CoreResult;
 use crate::keys::{self, MasterKey};
@@ -81,6 +82,8 @@ pub struct Batch {
     pub items: Vec<LeasedItem>,
     /// Whether this process e-mails recipients (see [`ClaimLimits`]).
     pub delivers_email: bool,
+    /// What the job does for recipients who hold the badge already.
+    pub duplicate_policy: DuplicatePolicy,
 }
 
 pub enum Claim {
@@ -112,6 +115,7 @@ struct JobHead {
     org_id: String,
     badge_id: Option<String>,
     status: JobStatus,
+    duplicate_policy: DuplicatePolicy,
 }
 
 /// What a claim is allowed to take.
@@ -136,11 +140,12 @@ pub async fn claim(
     now_ms: i64,
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
-    let job: Option<JobHead> = sqlx::query_as("SELECT org_id, badge_id, status FROM jobs WHERE id = $1")
-        .bind(job_id)
-        .fetch_optional(db)
-        .await?;
-    let Some(JobHead { org_id, badge_id, status }) = job else { return Ok(Claim::Done) };
+    let job: Option<JobHead> =
+        sqlx::query_as("SELECT org_id, badge_id, status, duplicate_policy FROM jobs WHERE id = $1")
+            .bind(job_id)
+            .fetch_optional(db)
+            .await?;
+    let Some(JobHead { org_id, badge_id, status, duplicate_policy }) = job else { return Ok(Claim::Done) };
     if status != JobStatus::Processing {
         return Ok(Claim::Done);
     }
@@ -230,6 +235,7 @@ pub async fn claim(
         issued_at: now,
         items,
         delivers_email: limits.delivers_email,
+        duplicate_policy,
     })))
 }
 

@@ -12,8 +12,8 @@ use crate::quota;
 use super::lease::{Batch, finish_if_done};
 use super::sign::Signed;
 use super::{JobStatus, codes};
-use crate::bulk::RowStatus;
-use crate::bulk::classify::decisive;
+use crate::bulk::Treatment;
+use crate::bulk::classify::{self, decisive};
 use crate::db::{Backend, Builder, Db};
 use crate::error::CoreResult;
 use crate::orgs::organizations;
@@ -232,20 +232,18 @@ async fn decide<'a>(
             continue;
         }
         let holding = held.get(&s.email).map(Vec::as_slice).unwrap_or_default();
+        let policy = batch.duplicate_policy;
         let supersede = match decisive(holding, now) {
             None => None,
-            Some((RowStatus::ActiveNonExpiring, h)) => {
-                outcomes.push(Outcome::Skip {
-                    idx: s.idx,
-                    message: format!(
-                        "Already holds {}, which does not expire; skipped so as not to issue a duplicate.",
-                        h.credential_id
-                    ),
-                });
-                continue;
-            }
-            Some((RowStatus::ActiveTimeBound, h)) => Some((h.credential_id.clone(), true)),
-            Some((_, h)) => Some((h.credential_id.clone(), false)),
+            Some((status, h)) => match status.treatment(policy) {
+                Treatment::Skip => {
+                    outcomes.push(Outcome::Skip { idx: s.idx, message: classify::reason(status, h, policy) });
+                    continue;
+                }
+                Treatment::IssueAnother => None,
+                Treatment::Replace => Some((h.credential_id.clone(), true)),
+                _ => Some((h.credential_id.clone(), false)),
+            },
         };
         if !counted.contains(&s.email) {
             if room == 0 {

@@ -144,6 +144,7 @@ mod tests {
             lease_token: "t".into(),
             issued_at: 1_790_000_000,
             delivers_email: false,
+            duplicate_policy: Default::default(),
             items: vec![LeasedItem {
                 idx: 0,
                 name: "Ada Lovelace".into(),

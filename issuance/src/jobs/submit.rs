@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{NewJob, Source};
 use crate::audit::{self, Actor, AuditAction, Entry};
-use crate::bulk::{FileError, Review, review, uploads};
+use crate::bulk::{DuplicatePolicy, FileError, Review, review, uploads};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 
@@ -56,11 +56,12 @@ pub async fn submit_file(
     badge_id: &str,
     filename: Option<&str>,
     content: &[u8],
+    policy: DuplicatePolicy,
     api_key_id: Option<&str>,
     actor: Option<&str>,
     now: i64,
 ) -> CoreResult<Result<Submitted, FileError>> {
-    let review = match review::review(db, org_id, badge_id, content, filename, now).await? {
+    let review = match review::review(db, org_id, badge_id, content, filename, policy, now).await? {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };

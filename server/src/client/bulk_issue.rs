@@ -1,9 +1,9 @@
 //! `laurel credentials bulk-issue --badge ID --csv FILE [--wait] [--out F]
-//! [--validate-only]`: the dashboard's CSV flow from a script. The file is
-//! sent as it is (`text/csv`) to `POST /v1/bulk-issue`, under an
-//! `Idempotency-Key` derived from the badge and the file's bytes, so a
-//! re-run finds its job; `--validate-only` asks for the dry run instead
-//! and prints its totals.
+//! [--validate-only] [--duplicates POLICY]`: the dashboard's CSV flow from
+//! a script. The file is sent as it is (`text/csv`) to `POST
+//! /v1/bulk-issue`, under an `Idempotency-Key` derived from the badge, the
+//! policy and the file's bytes, so a re-run finds its job;
+//! `--validate-only` asks for the dry run instead and prints its totals.
 
 use std::path::PathBuf;
 
@@ -22,14 +22,17 @@ pub struct Options {
     pub wait: bool,
     pub out: Option<PathBuf>,
     pub validate_only: bool,
+    pub duplicates: model::DuplicatePolicy,
 }
 
 pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Exit, RemoteError> {
     let badge = segment(&options.badge)?;
     let csv = super::read_input(&options.csv)?;
+    let policy = options.duplicates.as_str();
 
     if options.validate_only {
-        let review = remote.post_csv(&format!("{BASE}/validate?badge_id={badge}"), csv, None).await?;
+        let review =
+            remote.post_csv(&format!("{BASE}/validate?badge_id={badge}&duplicate_policy={policy}"), csv, None).await?;
         let summary = json!({
             "totals": review["totals"],
             "can_submit": review["can_submit"],
@@ -48,8 +51,12 @@ pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Ex
         return Ok(if review["can_submit"] == true { Exit::Issued } else { Exit::SomeFailed });
     }
 
-    let key = format!("laurel-cli-csv-{}", &hex(&Sha256::digest([badge.as_bytes(), b"\n", &csv].concat()))[..32]);
-    let job = remote.post_csv(&format!("{BASE}?badge_id={badge}"), csv, Some(&key)).await?;
+    // The default policy adds nothing, so keys made before there was a
+    // choice still find their jobs.
+    let chosen = if options.duplicates == model::DuplicatePolicy::default() { "" } else { policy };
+    let fingerprint = Sha256::digest([badge.as_bytes(), b"\n", chosen.as_bytes(), &csv].concat());
+    let key = format!("laurel-cli-csv-{}", &hex(&fingerprint)[..32]);
+    let job = remote.post_csv(&format!("{BASE}?badge_id={badge}&duplicate_policy={policy}"), csv, Some(&key)).await?;
     let job_id = job["job_id"]
         .as_str()
         .ok_or_else(|| RemoteError::Usage(format!("the server answered without a job_id: {job}")))?

@@ -80,6 +80,10 @@ pub enum CredentialsCommand {
         /// Only the dry run: print how each kind of row would be treated.
         #[arg(long, conflicts_with_all = ["wait", "out"])]
         validate_only: bool,
+        /// For recipients who hold an active credential of the badge
+        /// already: by_expiry (the default), skip, replace or allow.
+        #[arg(long, value_name = "POLICY", default_value_t = model::DuplicatePolicy::default())]
+        duplicates: model::DuplicatePolicy,
     },
     /// Issue one credential from a JSON file (a `POST /v1/credentials`
     /// body); running it again returns the same credential.
@@ -247,8 +251,8 @@ pub async fn run(remote: RemoteArgs, command: Remote) -> super::Exit {
             Remote::Credentials(CredentialsCommand::BatchIssue { file, wait, out, retries }) => {
                 batch_issue::run(&api, batch_issue::Options { file, wait, out, retries }).await
             }
-            Remote::Credentials(CredentialsCommand::BulkIssue { badge, csv, wait, out, validate_only }) => {
-                let options = bulk_issue::Options { badge, csv, wait, out, validate_only };
+            Remote::Credentials(CredentialsCommand::BulkIssue { badge, csv, wait, out, validate_only, duplicates }) => {
+                let options = bulk_issue::Options { badge, csv, wait, out, validate_only, duplicates };
                 bulk_issue::run(&api, options, format).await
             }
             Remote::Credentials(CredentialsCommand::Issue { file }) => credentials::issue(&api, &file, format).await,

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
-use issuance::bulk::{self, FileError, Review, RowStatus};
+use issuance::bulk::{self, DuplicatePolicy, FileError, Review, RowStatus};
 use issuance::clock;
 use issuance::jobs::{self, Job};
 use serde::Deserialize;
@@ -28,6 +28,28 @@ pub struct BadgeQuery {
     /// The badge to issue (required: its absence is a 400).
     #[param(required = true, value_type = String)]
     badge_id: Option<String>,
+    /// What to do for recipients who already hold an active credential of
+    /// the badge: `by_expiry` (the default: revoke and reissue one that
+    /// expires, skip one that never does), `skip`, `replace` (revoke and
+    /// issue) or `allow` (issue another; what they hold stays valid).
+    #[param(value_type = Option<String>, pattern = "^(by_expiry|skip|replace|allow)$")]
+    duplicate_policy: Option<String>,
+}
+
+impl BadgeQuery {
+    fn badge_id(&self) -> ApiResult<String> {
+        self.badge_id
+            .clone()
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))
+    }
+
+    fn duplicate_policy(&self) -> ApiResult<DuplicatePolicy> {
+        match self.duplicate_policy.as_deref() {
+            None | Some("") => Ok(DuplicatePolicy::default()),
+            Some(p) => p.parse().map_err(|e| ApiError::validation("duplicate_policy", e)),
+        }
+    }
 }
 
 /// The uploaded file: the body itself (`text/csv`), or the multipart field
@@ -100,8 +122,10 @@ pub fn review_json(r: &Review) -> Value {
     totals.insert("rows".into(), r.totals.rows.into());
     totals.insert("valid".into(), r.totals.valid.into());
     totals.insert("issuable".into(), r.totals.issuable.into());
+    totals.insert("holders".into(), r.totals.holders().into());
     json!({
         "badge_id": r.badge_id,
+        "duplicate_policy": r.duplicate_policy,
         "totals": totals,
         "quota": r.quota,
         "can_submit": r.can_submit(),
@@ -150,14 +174,11 @@ pub async fn validate(
     upload: Upload,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsWrite)?;
-    let badge_id = q
-        .badge_id
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))?;
-    let review =
-        bulk::review(&state.db, &key.org_id, &badge_id, &upload.bytes, upload.filename.as_deref(), clock::now())
-            .await?
-            .map_err(file_error)?;
+    let (badge_id, policy) = (q.badge_id()?, q.duplicate_policy()?);
+    let filename = upload.filename.as_deref();
+    let review = bulk::review(&state.db, &key.org_id, &badge_id, &upload.bytes, filename, policy, clock::now())
+        .await?
+        .map_err(file_error)?;
     Ok(Json(review_json(&review)))
 }
 
@@ -228,19 +249,18 @@ pub async fn submit(
     upload: Upload,
 ) -> ApiResult<Response> {
     key.require(Scope::CredentialsWrite)?;
-    let badge_id = q
-        .badge_id
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))?;
+    let (badge_id, policy) = (q.badge_id()?, q.duplicate_policy()?);
     // The file, not the raw body: a multipart body's boundary differs on
     // every send of the same file.
     let mut request = Vec::with_capacity(upload.bytes.len() + 256);
-    for part in [badge_id.as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()] {
+    for part in
+        [badge_id.as_bytes(), policy.as_str().as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()]
+    {
         request.extend_from_slice(part);
         request.push(0);
     }
     request.extend_from_slice(&upload.bytes);
-    let work = submit_once(&state, &key, &badge_id, &upload, clock::now());
+    let work = submit_once(&state, &key, &badge_id, policy, &upload, clock::now());
     let answer = idempotent::once(
         &state,
         &key.org_id,
@@ -253,13 +273,21 @@ pub async fn submit(
     Ok(answer.located("/v1/bulk-issue"))
 }
 
-async fn submit_once(state: &ApiState, key: &ApiKey, badge_id: &str, upload: &Upload, now: i64) -> ApiResult<Value> {
+async fn submit_once(
+    state: &ApiState,
+    key: &ApiKey,
+    badge_id: &str,
+    policy: DuplicatePolicy,
+    upload: &Upload,
+    now: i64,
+) -> ApiResult<Value> {
     let submitted = issuance::jobs::submit::submit_file(
         &state.db,
         &key.org_id,
         badge_id,
         upload.filename.as_deref(),
         &upload.bytes,
+        policy,
         Some(&key.id),
         None,
         now,

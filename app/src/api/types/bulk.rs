@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BadgeView, Plan, RowStatus};
+use super::{BadgeView, DuplicatePolicy, Plan, RowStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BulkPageView {
@@ -77,4 +77,38 @@ pub struct BulkReviewView {
     pub filtered: usize,
     pub page: usize,
     pub pages: usize,
+    /// What is done for those who hold the badge already, and how many do
+    /// (time-bound, non-expiring): the page shows what each choice does.
+    pub duplicate_policy: DuplicatePolicy,
+    pub holders: (usize, usize),
+}
+
+/// What one duplicate policy would do to the holders of an upload.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyEffect {
+    pub reissued: usize,
+    pub another: usize,
+    pub skipped: usize,
+}
+
+impl PolicyEffect {
+    /// Of `(time_bound, non_expiring)` holders, under `policy`.
+    pub fn of(policy: DuplicatePolicy, (time_bound, non_expiring): (usize, usize)) -> Self {
+        let mut effect = PolicyEffect::default();
+        for (status, n) in [(RowStatus::ActiveTimeBound, time_bound), (RowStatus::ActiveNonExpiring, non_expiring)] {
+            match status.treatment(policy) {
+                model::Treatment::Replace => effect.reissued += n,
+                model::Treatment::IssueAnother => effect.another += n,
+                _ => effect.skipped += n,
+            }
+        }
+        effect
+    }
+
+    /// "2 revoked and reissued · 1 skipped"
+    pub fn summary(&self) -> String {
+        let parts = [(self.reissued, "revoked and reissued"), (self.another, "get another"), (self.skipped, "skipped")];
+        let said: Vec<String> = parts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();
+        said.join(" · ")
+    }
 }

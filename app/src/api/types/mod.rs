@@ -3,9 +3,9 @@
 //! wire; pages ask them for labels rather than comparing strings.
 
 pub use model::{
-    CheckName, CheckStatus, CredentialStatus, CredentialType, DeliveryStatus, EventType, ItemState, JobItem, JobSource,
-    JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus, SessionStatus, StreamStatus,
-    VerificationStatus,
+    CheckName, CheckStatus, CredentialStatus, CredentialType, DeliveryStatus, DuplicatePolicy, EventType, ItemState,
+    JobItem, JobSource, JobStatus, MailKind, MailStatus, OutboxEntry, Plan, Role, RowStatus, SessionStatus,
+    StreamStatus, VerificationStatus,
 };
 
 mod bulk;

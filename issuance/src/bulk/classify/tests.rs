@@ -19,8 +19,89 @@ fn run(
     counted: &[&str],
     remaining: i64,
 ) -> (Vec<ReviewRow>, Totals, i64) {
+    run_with(DuplicatePolicy::default(), rows, held, counted, remaining)
+}
+
+fn run_with(
+    policy: DuplicatePolicy,
+    rows: &[UploadedRow],
+    held: HashMap<String, Vec<Held>>,
+    counted: &[&str],
+    remaining: i64,
+) -> (Vec<ReviewRow>, Totals, i64) {
     let counted: HashSet<String> = counted.iter().map(|s| s.to_string()).collect();
-    classify(rows, &History { held: &held, counted_this_month: &counted, quota_remaining: remaining, now: NOW })
+    classify(rows, &History { held: &held, counted_this_month: &counted, quota_remaining: remaining, now: NOW, policy })
+}
+
+/// Two holders (one time-bound, one non-expiring), one newcomer; the
+/// holders not yet counted this month.
+fn holders_and_a_newcomer() -> (Vec<UploadedRow>, HashMap<String, Vec<Held>>) {
+    let rows = vec![
+        row(1, "Bound Holder", "bound@example.com"),
+        row(2, "Forever Holder", "forever@example.com"),
+        row(3, "Newcomer", "new@example.com"),
+    ];
+    let held = HashMap::from([
+        ("bound@example.com".to_owned(), vec![held("cred_b", false, Some(NOW + DAY), NOW - DAY)]),
+        ("forever@example.com".to_owned(), vec![held("cred_f", false, None, NOW - DAY)]),
+    ]);
+    (rows, held)
+}
+
+#[test]
+fn by_expiry_reissues_a_time_bound_holder_and_skips_a_non_expiring_one() {
+    let (rows, held) = holders_and_a_newcomer();
+    let (out, totals, uses) = run_with(DuplicatePolicy::ByExpiry, &rows, held, &[], 10);
+    assert_eq!(out.iter().map(|r| r.issuable).collect::<Vec<_>>(), [true, false, true]);
+    assert!(out[0].reason.as_deref().unwrap().ends_with("it will be revoked and a new one issued."), "{out:?}");
+    assert!(out[1].reason.as_deref().unwrap().contains("skipped"), "{out:?}");
+    assert_eq!((totals.issuable, totals.holders(), uses), (2, 2, 2));
+    assert_eq!(out[1].status.label(DuplicatePolicy::ByExpiry), "Active (non-expiring): skipped");
+}
+
+#[test]
+fn skip_issues_nothing_to_anyone_holding_the_badge_and_spends_no_quota_on_them() {
+    let (rows, held) = holders_and_a_newcomer();
+    let (out, totals, uses) = run_with(DuplicatePolicy::Skip, &rows, held, &[], 10);
+    assert_eq!(out.iter().map(|r| r.issuable).collect::<Vec<_>>(), [false, false, true]);
+    assert_eq!(out[0].status, RowStatus::ActiveTimeBound, "the status says what they hold");
+    assert!(out[0].reason.as_deref().unwrap().contains("skipped so as not to issue a duplicate (as chosen"));
+    assert_eq!(out[0].status.label(DuplicatePolicy::Skip), "Active (time-bound): skipped");
+    assert_eq!((totals.issuable, uses), (1, 1));
+}
+
+#[test]
+fn replace_revokes_and_reissues_whatever_they_hold_even_what_never_expires() {
+    let (rows, held) = holders_and_a_newcomer();
+    let (out, totals, _) = run_with(DuplicatePolicy::Replace, &rows, held, &[], 10);
+    assert_eq!(out.iter().map(|r| r.issuable).collect::<Vec<_>>(), [true, true, true]);
+    assert_eq!(out[1].existing_credential_id.as_deref(), Some("cred_f"), "the credential to revoke");
+    assert!(out[1].reason.as_deref().unwrap().contains("it will be revoked and a new one issued (as chosen"));
+    assert_eq!(out[1].status.label(DuplicatePolicy::Replace), "Active (non-expiring): reissue");
+    assert_eq!(totals.issuable, 3);
+}
+
+#[test]
+fn allow_issues_another_and_leaves_what_they_hold_valid() {
+    let (rows, held) = holders_and_a_newcomer();
+    let (out, totals, uses) = run_with(DuplicatePolicy::Allow, &rows, held, &[], 10);
+    assert_eq!(out.iter().map(|r| r.issuable).collect::<Vec<_>>(), [true, true, true]);
+    assert!(out[0].reason.as_deref().unwrap().contains("another will be issued and cred_b stays valid"));
+    assert_eq!(out[0].status.treatment(DuplicatePolicy::Allow), Treatment::IssueAnother);
+    assert_eq!(out[0].status.label(DuplicatePolicy::Allow), "Active (time-bound): issue another");
+    assert_eq!((totals.issuable, uses), (3, 3));
+}
+
+#[test]
+fn a_policy_that_issues_to_holders_counts_them_against_the_quota_like_anyone_else() {
+    let (rows, held) = holders_and_a_newcomer();
+    let (out, totals, uses) = run_with(DuplicatePolicy::Allow, &rows, held, &["forever@example.com"], 1);
+    // The forever holder counts already this month; one more fits.
+    assert_eq!(
+        out.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [RowStatus::ActiveTimeBound, RowStatus::ActiveNonExpiring, RowStatus::OverQuota]
+    );
+    assert_eq!((totals.issuable, totals.over_quota, uses), (2, 1, 1));
 }
 
 #[test]
