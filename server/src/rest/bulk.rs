@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
@@ -18,7 +18,8 @@ use super::error::Detail;
 use super::extract::{ApiQuery, Caller};
 use super::idempotent;
 use super::openapi::{
-    BulkItemList, BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, ErrorResponse, IdempotencyKey,
+    BulkItemList, BulkJob, BulkJobDetail, BulkJobList, BulkReview, CsvUpload, DuplicatePolicyName, ErrorResponse,
+    IdempotencyKey,
 };
 use super::{ApiError, ApiResult, ApiState};
 
@@ -32,7 +33,7 @@ pub struct BadgeQuery {
     /// the badge: `by_expiry` (the default: revoke and reissue one that
     /// expires, skip one that never does), `skip`, `replace` (revoke and
     /// issue) or `allow` (issue another; what they hold stays valid).
-    #[param(value_type = Option<String>, pattern = "^(by_expiry|skip|replace|allow)$")]
+    #[param(value_type = Option<DuplicatePolicyName>, inline)]
     duplicate_policy: Option<String>,
 }
 
@@ -170,7 +171,7 @@ pub fn review_json(r: &Review) -> Value {
 pub async fn validate(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    Query(q): Query<BadgeQuery>,
+    ApiQuery(q): ApiQuery<BadgeQuery>,
     upload: Upload,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsWrite)?;
@@ -244,7 +245,7 @@ pub fn job_json(job: &Job) -> Value {
 pub async fn submit(
     State(state): State<ApiState>,
     Caller(key): Caller,
-    Query(q): Query<BadgeQuery>,
+    ApiQuery(q): ApiQuery<BadgeQuery>,
     headers: HeaderMap,
     upload: Upload,
 ) -> ApiResult<Response> {

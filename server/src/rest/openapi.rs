@@ -23,8 +23,8 @@ use issuance::credentials::request::ATTESTATION_TYPES;
 use issuance::credentials::verify::Check;
 use model::{
     AccountStatus, AuditAction, BatchStatus, CheckName, CheckStatus, CredentialStatus, CredentialType, DeliveryStatus,
-    DocumentKind, DocumentSide, EventType, IdClass, JobSource, JobStatus, RowStatus, SessionStatus, StreamStatus,
-    Subscription, VerificationStatus,
+    DocumentKind, DocumentSide, DuplicatePolicy, EventType, IdClass, JobSource, JobStatus, RowStatus, SessionStatus,
+    StreamStatus, Subscription, VerificationStatus,
 };
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::ResponseBuilder;
@@ -355,6 +355,11 @@ term_schema! {
 term_schema! {
     /// What the dry run decided for a CSV row.
     RowStatusName => RowStatus::ALL.iter().map(|s| s.as_str())
+}
+term_schema! {
+    /// What an upload does for recipients who hold an active credential
+    /// of the badge already.
+    DuplicatePolicyName => DuplicatePolicy::ALL.iter().map(|s| s.as_str())
 }
 term_schema! {
     /// An audit stream's state.
@@ -920,7 +925,12 @@ pub mod schemas {
     #[derive(ToSchema)]
     pub struct BulkReview {
         pub badge_id: String,
-        /// Rows per status (each `RowStatusName`), and `rows`, `valid` and `issuable`.
+        /// What the review did for those who hold the badge already (the
+        /// `duplicate_policy` asked for, or `by_expiry`).
+        pub duplicate_policy: DuplicatePolicyName,
+        /// Rows per status (each `RowStatusName`), and `rows`, `valid`,
+        /// `issuable` and `holders` (rows of recipients who hold an active
+        /// credential of the badge: what the duplicate policy decides).
         #[schema(value_type = std::collections::HashMap<String, i64>)]
         pub totals: Value,
         pub quota: QuotaPlan,
@@ -2085,6 +2095,7 @@ mod tests {
             badge_expires: false,
             plan: Plan::Professional,
             plan_allows_submit: true,
+            duplicate_policy: DuplicatePolicy::Allow,
             totals: Totals::default(),
             quota: QuotaPlan { month: "2026-11".into(), limit: 1, used: 0, remaining: 1, uses: 1 },
             warnings: Vec::new(),
@@ -2107,7 +2118,7 @@ mod tests {
         for term in RowStatus::ALL {
             assert!(totals.remove(term.as_str()), "totals lacks {term}");
         }
-        assert_eq!(totals, BTreeSet::from(["rows".into(), "valid".into(), "issuable".into()]));
+        assert_eq!(totals, BTreeSet::from(["rows".into(), "valid".into(), "issuable".into(), "holders".into()]));
 
         let activity = |email: Option<&str>, key: Option<&str>| Activity {
             id: "act_1".into(),

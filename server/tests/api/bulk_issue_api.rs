@@ -299,3 +299,91 @@ async fn jobs_are_listed_newest_first_a_page_at_a_time_and_can_be_cancelled() {
     let (status, err) = json(app.post_json(&format!("/v1/bulk-issue/{}/cancel", ids[0]), &key, json!({})).await).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
 }
+
+/// Posts `csv` as the body to `path` (a bulk-issue URL with its query).
+async fn post_csv_at(app: &TestApp, key: &str, path: &str, csv: impl Into<reqwest::Body>) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("x-api-key", key)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Issues `email` a credential of `badge_id` over the API; returns its id.
+async fn holding(app: &TestApp, key: &str, badge_id: &str, email: &str) -> String {
+    let body =
+        json!({"credential_type": "badge", "badge_id": badge_id, "recipient": {"name": "Holder", "email": email}});
+    let (status, c) = json(app.post_json("/v1/credentials", key, body).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    c["id"].as_str().unwrap().to_owned()
+}
+
+async fn credential_status(app: &TestApp, key: &str, id: &str) -> String {
+    let (_, c) = json(app.get_json(&format!("/v1/credentials/{id}"), key).await).await;
+    c["status"].as_str().unwrap().to_owned()
+}
+
+async fn active_count(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE recipient_email = $1 AND status = 'active'")
+        .bind(email)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_duplicate_policy_does_what_the_dry_run_said_to_those_who_hold_the_badge() {
+    let (app, _, key) = setup().await;
+    let badge_id = badge(&app, &key).await;
+    // (policy, the holder's row issuable, their old credential afterwards, their active credentials)
+    for (policy, issuable, old_after, active_after) in
+        [("skip", false, "active", 1), ("replace", true, "revoked", 1), ("allow", true, "active", 2)]
+    {
+        let holder = format!("holder-{policy}@example.com");
+        let csv = format!("name,email\nHolder,{holder}\nNewcomer,new-{policy}@example.com\n");
+        let old = holding(&app, &key, &badge_id, &holder).await;
+        let url = format!("/v1/bulk-issue/validate?badge_id={badge_id}&duplicate_policy={policy}");
+        let response = post_csv_at(&app, &key, &url, csv.clone()).await;
+        let (status, review) = json(response).await;
+        assert_eq!(status, StatusCode::OK, "{review}");
+        assert_eq!(review["duplicate_policy"], policy);
+        assert_eq!(review["totals"]["holders"], 1, "{review}");
+        assert_eq!(review["rows"][0]["status"], "active_time_bound");
+        assert_eq!(review["rows"][0]["issuable"], issuable, "{policy}: {review}");
+
+        let response =
+            post_csv_at(&app, &key, &format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy={policy}"), csv)
+                .await;
+        let (status, job) = json(response).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        let job_id = job["job_id"].as_str().unwrap();
+        assert_eq!(wait_for_job(&app.db, job_id).await, "completed");
+        let (_, job) = json(app.get_json(&format!("/v1/bulk-issue/{job_id}"), &key).await).await;
+        let issued = if issuable { 2 } else { 1 };
+        assert_eq!((job["succeeded"].as_i64(), job["skipped"].as_i64()), (Some(issued), Some(2 - issued)), "{job}");
+        assert_eq!(credential_status(&app, &key, &old).await, old_after, "{policy}");
+        assert_eq!(active_count(&app, &holder).await, active_after, "{policy}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_duplicate_policy_is_refused_naming_the_parameter_and_its_choices() {
+    let (app, _, key) = setup().await;
+    let badge_id = badge(&app, &key).await;
+    let response = post_csv_at(
+        &app,
+        &key,
+        &format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy=merge"),
+        "name,email\nA,a@example.com\n",
+    )
+    .await;
+    let (status, body) = json(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["details"][0]["path"], "duplicate_policy");
+    let message = body["error"]["details"][0]["message"].as_str().unwrap();
+    assert!(message.contains("'skip'") && message.contains("'merge'"), "{message}");
+    assert_eq!(job_count(&app).await, 0);
+}
