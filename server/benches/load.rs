@@ -11,9 +11,10 @@
 //! client loads a page a second (a person reading), each API client issues
 //! two credentials a second; `LOAD_THINK_MS` and `LOAD_API_THINK_MS`
 //! change that, and `LOAD_JOB_RATE` caps the jobs (credentials a second).
+//! The server logs statements slower than `LOAD_SLOW_MS` (50 by default;
+//! `LAUREL_DB_SLOW_MS`), and the run ends with the slowest by total time.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -254,6 +255,54 @@ async fn main() {
         );
     }
     server.kill().await.ok();
+    slow_statements(&dir.path().join("server.log"));
+}
+
+/// The server's slow-statement warnings, grouped by statement: how many,
+/// and the time they took in all, largest first.
+fn slow_statements(log: &std::path::Path) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let field = |line: &str, name: &str| -> Option<String> {
+        let start = line.find(&format!(" {name}="))? + name.len() + 2;
+        let rest = &line[start..];
+        let value = match rest.strip_prefix('"') {
+            // A quoted value ends at the first quote not escaped.
+            Some(quoted) => {
+                let mut end = 0;
+                let mut escaped = false;
+                for (i, c) in quoted.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            end = i;
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                &quoted[..end]
+            }
+            None => rest.split_whitespace().next().unwrap_or_default(),
+        };
+        Some(value.to_owned())
+    };
+    let mut by_statement: BTreeMap<String, (u64, f64)> = BTreeMap::new();
+    for line in text.lines().filter(|l| l.contains("slow statement")) {
+        let statement = field(line, "db.statement").filter(|s| !s.is_empty()).or_else(|| field(line, "summary"));
+        let secs = field(line, "elapsed_secs").and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+        let statement = statement.unwrap_or_default().replace("\\n", " ");
+        let statement: String = statement.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(150).collect();
+        let entry = by_statement.entry(statement).or_default();
+        entry.0 += 1;
+        entry.1 += secs;
+    }
+    let mut rows: Vec<_> = by_statement.into_iter().collect();
+    rows.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
+    let total: u64 = rows.iter().map(|(_, (n, _))| n).sum();
+    println!("slow statements: {total}");
+    for (statement, (n, secs)) in rows.iter().take(12) {
+        println!("{n:>7} {secs:>8.1} s  {statement}");
+    }
 }
 
 fn rss_mb(pid: u32) -> f64 {
@@ -277,8 +326,9 @@ async fn serve(url: &str, dir: &std::path::Path) -> (Child, String) {
         // The jobs' pace: unlimited by default, or `LOAD_JOB_RATE` a second.
         .env("LAUREL_RATE_ENTERPRISE", std::env::var("LOAD_JOB_RATE").unwrap_or_else(|_| "unlimited".into()))
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("LAUREL_DB_SLOW_MS", std::env::var("LOAD_SLOW_MS").unwrap_or_else(|_| "50".into()))
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        .stdout(std::fs::File::create(dir.join("server.log")).unwrap())
         .kill_on_drop(true)
         .spawn()
         .expect("the laurel binary starts");

@@ -119,7 +119,11 @@ impl Config {
         let defaults = PlanCaps::default();
         Ok(Config {
             database_url: var("LAUREL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/laurel.db".into()),
-            db: db_settings(var("LAUREL_DB_POOL_SIZE"), var("LAUREL_DB_STATEMENT_TIMEOUT_MS"))?,
+            db: db_settings(
+                var("LAUREL_DB_POOL_SIZE"),
+                var("LAUREL_DB_STATEMENT_TIMEOUT_MS"),
+                var("LAUREL_DB_SLOW_MS"),
+            )?,
             public_url: var("LAUREL_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{addr}"))
                 .trim_end_matches('/')
@@ -205,9 +209,13 @@ fn count(value: Option<String>, name: &str, default: usize) -> anyhow::Result<us
     }
 }
 
-/// `LAUREL_DB_POOL_SIZE` and `LAUREL_DB_STATEMENT_TIMEOUT_MS`: positive
-/// numbers, or unset for the defaults.
-fn db_settings(pool_size: Option<String>, timeout_ms: Option<String>) -> anyhow::Result<DbSettings> {
+/// `LAUREL_DB_POOL_SIZE`, `LAUREL_DB_STATEMENT_TIMEOUT_MS` and
+/// `LAUREL_DB_SLOW_MS`: positive numbers, or unset for the defaults.
+fn db_settings(
+    pool_size: Option<String>,
+    timeout_ms: Option<String>,
+    slow_ms: Option<String>,
+) -> anyhow::Result<DbSettings> {
     let positive = |v: &str| v.trim().parse::<u64>().ok().filter(|n| *n > 0);
     let defaults = DbSettings::default();
     Ok(DbSettings {
@@ -222,6 +230,13 @@ fn db_settings(pool_size: Option<String>, timeout_ms: Option<String>) -> anyhow:
             Some(v) => std::time::Duration::from_millis(positive(&v).ok_or_else(|| {
                 anyhow::anyhow!("LAUREL_DB_STATEMENT_TIMEOUT_MS {v:?}: expected milliseconds, 1 or more")
             })?),
+        },
+        slow_statement: match slow_ms {
+            None => defaults.slow_statement,
+            Some(v) => std::time::Duration::from_millis(
+                positive(&v)
+                    .ok_or_else(|| anyhow::anyhow!("LAUREL_DB_SLOW_MS {v:?}: expected milliseconds, 1 or more"))?,
+            ),
         },
     })
 }
@@ -245,16 +260,19 @@ mod tests {
     }
 
     #[test]
-    fn database_pool_and_timeout_are_positive_numbers_or_the_defaults() {
-        assert_eq!(db_settings(None, None).unwrap(), DbSettings::default());
-        let set = db_settings(Some("32".into()), Some("2500".into())).unwrap();
-        assert_eq!((set.pool_size, set.statement_timeout.as_millis()), (32, 2500));
-        for (pool, timeout, named) in [
-            (Some("0"), None, "LAUREL_DB_POOL_SIZE"),
-            (Some("many"), None, "LAUREL_DB_POOL_SIZE"),
-            (None, Some("-5"), "LAUREL_DB_STATEMENT_TIMEOUT_MS"),
+    fn database_pool_timeout_and_slow_threshold_are_positive_numbers_or_the_defaults() {
+        assert_eq!(db_settings(None, None, None).unwrap(), DbSettings::default());
+        let set = db_settings(Some("32".into()), Some("2500".into()), Some("40".into())).unwrap();
+        assert_eq!((set.pool_size, set.statement_timeout.as_millis(), set.slow_statement.as_millis()), (32, 2500, 40));
+        for (pool, timeout, slow, named) in [
+            (Some("0"), None, None, "LAUREL_DB_POOL_SIZE"),
+            (Some("many"), None, None, "LAUREL_DB_POOL_SIZE"),
+            (None, Some("-5"), None, "LAUREL_DB_STATEMENT_TIMEOUT_MS"),
+            (None, None, Some("soon"), "LAUREL_DB_SLOW_MS"),
         ] {
-            let e = db_settings(pool.map(Into::into), timeout.map(Into::into)).unwrap_err().to_string();
+            let e = db_settings(pool.map(Into::into), timeout.map(Into::into), slow.map(Into::into))
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with(named), "{e}");
         }
     }

@@ -68,11 +68,14 @@ pub struct DbSettings {
     /// PostgreSQL cancels a statement that runs longer (`statement_timeout`);
     /// on SQLite it bounds how long a writer waits for the file's lock.
     pub statement_timeout: Duration,
+    /// Statements that take longer are logged as warnings, with their SQL
+    /// and time: where a page that slowed down spends it.
+    pub slow_statement: Duration,
 }
 
 impl Default for DbSettings {
     fn default() -> Self {
-        DbSettings { pool_size: 8, statement_timeout: Duration::from_secs(30) }
+        DbSettings { pool_size: 8, statement_timeout: Duration::from_secs(30), slow_statement: Duration::from_secs(1) }
     }
 }
 

@@ -31,7 +31,10 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
                 Ok(())
             })
         })
-        .connect(url)
+        .connect_with(
+            url.parse::<sqlx::any::AnyConnectOptions>()?
+                .log_slow_statements(log::LevelFilter::Warn, settings.slow_statement),
+        )
         .await?;
     Ok(pool)
 }

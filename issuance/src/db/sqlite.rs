@@ -96,7 +96,13 @@ pub(super) async fn connect(url: &str, settings: DbSettings) -> CoreResult<Db> {
                 Ok(!conn.is_in_transaction())
             })
         })
-        .connect_with(options.to_url_lossy().as_str().parse()?)
+        .connect_with(
+            options
+                .to_url_lossy()
+                .as_str()
+                .parse::<sqlx::any::AnyConnectOptions>()?
+                .log_slow_statements(log::LevelFilter::Warn, settings.slow_statement),
+        )
         .await?;
     super::write_turns::register(pool.connect_options().database_url.as_str(), settings.statement_timeout);
     if tokio::runtime::Handle::try_current().is_ok() {
