@@ -261,7 +261,16 @@ async fn main() {
 /// The server's slow-statement warnings, grouped by statement: how many,
 /// and the time they took in all, largest first.
 fn slow_statements(log: &std::path::Path) {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
+    // Colours, if the log has them, would split each field from its name.
+    let raw = std::fs::read_to_string(log).unwrap_or_default();
+    let mut text = String::with_capacity(raw.len());
+    let mut rest = raw.as_str();
+    while let Some(at) = rest.find('\x1b') {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = rest.find('m').map_or("", |m| &rest[m + 1..]);
+    }
+    text.push_str(rest);
     let field = |line: &str, name: &str| -> Option<String> {
         let start = line.find(&format!(" {name}="))? + name.len() + 2;
         let rest = &line[start..];

@@ -268,6 +268,18 @@ pub const EXPIRES_AFTER_SECS: i64 = 7 * 86_400;
 /// Expires sessions that were never submitted within
 /// [`EXPIRES_AFTER_SECS`]; returns how many.
 pub async fn expire_stale(db: &Db, now: i64) -> CoreResult<u64> {
+    // Asked with a read first: the sweep is a write, and run every few
+    // seconds it would queue with the jobs' writes for nothing.
+    let anything: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM identity_sessions WHERE status = $1 AND created_at < $2 LIMIT 1")
+            .bind(SessionStatus::Created)
+            .bind(now - EXPIRES_AFTER_SECS)
+            .fetch_optional(db)
+            .await?;
+    if anything.is_none() {
+        return Ok(0);
+    }
+    let mut tx = crate::db::begin(db).await?;
     let done = sqlx::query(
         "UPDATE identity_sessions SET status = $1, decided_at = $2, updated_at = $2
          WHERE status = $3 AND created_at < $4",
@@ -276,7 +288,8 @@ pub async fn expire_stale(db: &Db, now: i64) -> CoreResult<u64> {
     .bind(now)
     .bind(SessionStatus::Created)
     .bind(now - EXPIRES_AFTER_SECS)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }

@@ -135,14 +135,30 @@ pub(crate) async fn lease(db: &Db, limit: i64, now: i64, lease_secs: i64) -> Cor
              ORDER BY created_at, id LIMIT $5"
         )
     );
-    Ok(sqlx::query_as(&sql)
+    // Asked with a read first: the lease is a write, and polled every
+    // moment it would queue with the jobs' writes for nothing.
+    let anything: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM identity_verifications WHERE status = $1 OR (status = $2 AND lease_until < $3) LIMIT 1",
+    )
+    .bind(VerificationStatus::Initiated)
+    .bind(VerificationStatus::Processing)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    if anything.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut tx = crate::db::begin(db).await?;
+    let leased = sqlx::query_as(&sql)
         .bind(VerificationStatus::Processing)
         .bind(now + lease_secs)
         .bind(VerificationStatus::Initiated)
         .bind(now)
         .bind(limit)
-        .fetch_all(db)
-        .await?)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(leased)
 }
 
 /// The org's rules a verification applies.

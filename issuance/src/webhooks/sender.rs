@@ -118,8 +118,26 @@ pub async fn deliver_due(db: &Db, master: &Arc<MasterKey>, config: &WebhookConfi
              ORDER BY next_attempt_at LIMIT $3"
         )
     );
-    let due: Vec<Due> =
-        sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).bind(config.concurrency as i64).fetch_all(db).await?;
+    // Asked with a read first: the lease is a write, and polled every
+    // moment it would queue with the jobs' writes for nothing.
+    let anything: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM webhook_deliveries
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1) LIMIT 1",
+    )
+    .bind(now_ms)
+    .fetch_optional(db)
+    .await?;
+    if anything.is_none() {
+        return Ok(0);
+    }
+    let mut tx = crate::db::begin(db).await?;
+    let due: Vec<Due> = sqlx::query_as(&sql)
+        .bind(now_ms + LEASE_MS)
+        .bind(now_ms)
+        .bind(config.concurrency as i64)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
     let count = due.len();
     let mut posting = JoinSet::new();
     for d in due {
