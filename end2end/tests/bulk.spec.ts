@@ -111,3 +111,48 @@ test("Submit is disabled for a Free-plan org and for a file with no issuable row
   await expect(page.getByTestId("submit")).toBeDisabled();
   await expect(page.getByTestId("submit-blocked")).toContainText("No row can be issued");
 });
+
+test("the review shows each row's award columns, and choosing to revoke and reissue a holder before Submit does so", async ({ page, request }) => {
+  const org = laurel("admin", "create-org", "--name", "Award Columns Co", "--plan", "professional");
+  laurel("admin", "approve-org", org);
+  laurel("admin", "create-user", "--org", org, "--email", "award-owner@example.com", "--password", "award-owner-password", "--role", "owner");
+  const key = keyFor(org);
+  const badge = await createBadge(request, key, "Capstone");
+  const held = await issue(request, key, badge, "holder@example.com");
+
+  const csv = [
+    "Name,Email,Narrative,Evidence_URL,Evidence_Name,Issued_On,Expires_At",
+    "Holder,holder@example.com,,,,,",
+    "Nia Newcomer,nia@example.com,Led the capstone team.,https://portfolio.example/nia,Portfolio,2026-01-15,2030-06-30",
+    "Late Comer,late@example.com,,,,2099-01-01,",
+  ].join("\n");
+  await signIn(page, "award-owner@example.com", "award-owner-password");
+  await uploadCsv(page, org, badge, csv);
+  await hydrated(page);
+
+  const nia = page.locator("tr", { hasText: "nia@example.com" });
+  const award = nia.getByTestId("award");
+  await expect(award).toContainText("Awarded 15 January 2026");
+  await expect(award).toContainText("Expires 30 June 2030");
+  await expect(award).toContainText("“Led the capstone team.”");
+  await expect(award.getByRole("link", { name: "Portfolio" })).toHaveAttribute("href", "https://portfolio.example/nia");
+  await expect(page.locator("tr", { hasText: "late@example.com" })).toContainText("issued_on 2099-01-01T00:00:00Z is in the future");
+
+  // The holder of a non-expiring credential is skipped by default; each
+  // choice says what it would do before anything is chosen.
+  const duplicates = page.getByTestId("duplicates");
+  await expect(duplicates.getByRole("heading")).toHaveText("1 recipient already holds this badge");
+  await expect(page.getByTestId("effect-replace")).toHaveText("1 revoked and reissued");
+  await expect(page.getByTestId("effect-allow")).toHaveText("1 get another");
+  const holder = page.locator("tr", { hasText: "holder@example.com" });
+  await expect(holder).toContainText("Active (non-expiring): skipped");
+  await duplicates.getByLabel(/Revoke and reissue/).check();
+  await page.getByTestId("apply-policy").click();
+  await expect(holder).toContainText("Active (non-expiring): reissue");
+
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_`));
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+  const old = await (await request.get(`/v1/credentials/${held}`, { headers: { "X-Api-Key": key } })).json();
+  expect(old.status).toBe("revoked");
+});

@@ -116,6 +116,8 @@ async fn main() {
                 credential_id: issuance::ids::new_id("cred"),
                 slot: issuance::status_list::Slot { list_id: "sl_sample".into(), index: i as u32 },
                 request: None,
+                award_json: None,
+                expires_at: None,
             })
             .collect(),
     };

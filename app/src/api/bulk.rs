@@ -163,6 +163,11 @@ pub async fn get_bulk_review(
             status: r.status,
             issuable: r.issuable,
             reason: r.reason.clone(),
+            details: row_details(r),
+            evidence: r.award.evidence_url.clone().map(|url| {
+                let name = r.award.evidence_name.clone().unwrap_or_else(|| "Evidence".to_owned());
+                (name, url)
+            }),
         })
         .collect();
     view.filtered = matching.len();
@@ -218,4 +223,22 @@ pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<Str
             .await?;
     leptos_axum::redirect(&format!("/organizations/{org_id}/jobs/{}", submitted.job_id));
     Ok(submitted.job_id)
+}
+
+/// The row's own award date, expiry and narrative, as the review lists them.
+#[cfg(feature = "ssr")]
+fn row_details(r: &issuance::bulk::ReviewRow) -> Vec<String> {
+    use issuance::clock::long_date;
+    let mut out = Vec::new();
+    if let Some(on) = r.award.issued_on {
+        out.push(format!("Awarded {}", long_date(on)));
+    }
+    if let Some(at) = r.expires_at {
+        out.push(format!("Expires {}", long_date(at)));
+    }
+    if let Some(n) = &r.award.narrative {
+        let short: String = n.chars().take(120).collect();
+        out.push(if short.len() < n.len() { format!("“{short}…”") } else { format!("“{short}”") });
+    }
+    out
 }

@@ -146,7 +146,17 @@ fn Review(
                     {r.rows.into_iter().map(|row| view! {
                         <tr data-status=row.status.as_str()>
                             <td>{row.row}</td>
-                            <td>{row.name}</td>
+                            <td>
+                                {row.name}
+                                {(!row.details.is_empty() || row.evidence.is_some()).then(|| view! {
+                                    <ul class="award" data-testid="award">
+                                        {row.details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                                        {row.evidence.map(|(name, url)| view! {
+                                            <li><a href=url rel="noopener noreferrer nofollow" target="_blank">{name}</a></li>
+                                        })}
+                                    </ul>
+                                })}
+                            </td>
                             <td>{row.email}</td>
                             <td><span class=format!("pill st-{}", row.status)>{row.status.label(policy)}</span></td>
                             <td><small>{row.reason.unwrap_or_default()}</small></td>

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv_file::UploadedRow;
 use crate::clock::rfc3339;
+use crate::credentials::award::{self, Award};
 use crate::credentials::request::MAX_RECIPIENT_NAME;
 use crate::email::EmailAddress;
 
@@ -46,6 +47,12 @@ pub struct ReviewRow {
     pub reason: Option<String>,
     /// The credential the decision rests on (to be revoked or superseded).
     pub existing_credential_id: Option<String>,
+    /// The row's narrative, evidence and award date, checked.
+    #[serde(default, skip_serializing_if = "Award::is_empty")]
+    pub award: Award,
+    /// The row's own expiry, instead of the badge's validity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,7 +136,7 @@ pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>,
     let mut totals = Totals::default();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (status, reason, existing, email) = judge(r, history, &mut first_row_of);
+        let (status, reason, existing, email, (award, expires_at)) = judge(r, history, &mut first_row_of);
         let issuable = status.issuable(history.policy);
         let (status, reason) = if issuable && !history.counted_this_month.contains(&email) {
             if remaining > 0 {
@@ -155,15 +162,17 @@ pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>,
             issuable: status.issuable(history.policy),
             reason,
             existing_credential_id: existing,
+            award,
+            expires_at,
         });
     }
     (out, totals, uses)
 }
 
-type Verdict = (RowStatus, Option<String>, Option<String>, String);
+type Verdict = (RowStatus, Option<String>, Option<String>, String, (Award, Option<i64>));
 
 fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<String, usize>) -> Verdict {
-    let invalid = |why: String| (RowStatus::Invalid, Some(why), None, String::new());
+    let invalid = |why: String| (RowStatus::Invalid, Some(why), None, String::new(), Default::default());
     let mut problems = Vec::new();
     if r.name.is_empty() {
         problems.push("name is missing".to_owned());
@@ -182,6 +191,13 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
             }
         }
     };
+    let award = match award::check(&r.award, history.now) {
+        Ok(award) => award,
+        Err(errors) => {
+            problems.extend(errors.iter().map(ToString::to_string));
+            Default::default()
+        }
+    };
     if !problems.is_empty() {
         return invalid(capitalise(&problems.join("; ")));
     }
@@ -192,14 +208,17 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
             Some(format!("Duplicate in file: issued once, with row {first} (same e-mail).")),
             None,
             email,
+            award,
         );
     }
     first_row_of.insert(email.clone(), r.row);
 
     let held = history.held.get(&email).map(Vec::as_slice).unwrap_or_default();
     match decisive(held, history.now) {
-        None => (RowStatus::New, None, None, email),
-        Some((status, h)) => (status, Some(reason(status, h, history.policy)), Some(h.credential_id.clone()), email),
+        None => (RowStatus::New, None, None, email, award),
+        Some((status, h)) => {
+            (status, Some(reason(status, h, history.policy)), Some(h.credential_id.clone()), email, award)
+        }
     }
 }
 
@@ -222,7 +241,12 @@ pub fn reason(status: RowStatus, h: &Held, policy: DuplicatePolicy) -> String {
     }
 }
 
+/// A sentence of `s`; one that starts with a column's name (`expires_at`)
+/// keeps it as the file spells it.
 fn capitalise(s: &str) -> String {
+    if s.split_whitespace().next().is_some_and(|w| w.contains('_')) {
+        return format!("{s}.");
+    }
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".").unwrap_or_default()
 }

@@ -7,6 +7,10 @@
 
 use serde::Serialize;
 
+#[cfg(doc)]
+use crate::credentials::award::AwardField;
+use crate::credentials::award::AwardInput;
+
 mod columns;
 mod sniff;
 
@@ -95,6 +99,8 @@ pub struct UploadedRow {
     pub line: u64,
     pub name: String,
     pub email: String,
+    /// The optional per-recipient cells, as given (see [`AwardField`]).
+    pub award: AwardInput,
 }
 
 /// The character between cells, as the header row shows it.
@@ -278,11 +284,19 @@ fn parse_rows(text: &[u8], delimiter: Delimiter, aliases: &ColumnAliases) -> Res
             continue;
         }
         let field = |i: usize| record.get(i).unwrap_or_default().trim().to_owned();
+        let mut award = AwardInput::default();
+        for &(f, i) in &chosen.award {
+            let cell = field(i);
+            if !cell.is_empty() {
+                award.set(f, cell);
+            }
+        }
         rows.push(UploadedRow {
             row: rows.len() + 1,
             line: record.position().map_or(0, |p| line_at.line_of(p.byte())),
             name: field(chosen.name),
             email: field(chosen.email),
+            award,
         });
     }
     if rows.is_empty() {
@@ -335,7 +349,10 @@ fn malformed(e: csv::Error) -> FileError {
 }
 
 /// The template offered for download.
-pub const TEMPLATE: &str = "name,email\r\nJane Doe,jane@example.com\r\nSam Smith,sam@example.com\r\n";
+/// The optional columns may be left out, or left empty on any row.
+pub const TEMPLATE: &str = "name,email,narrative,evidence_url,evidence_name,issued_on,expires_at\r\n\
+Jane Doe,jane@example.com,Led the capstone project.,https://example.com/portfolio/jane,Capstone report,,\r\n\
+Sam Smith,sam@example.com,,,,,\r\n";
 
 /// Makes a cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`,
 /// tab or carriage return would start a formula, so it is prefixed with an

@@ -11,11 +11,12 @@
 
 use serde_json::Value;
 
+use super::award::{self, Award};
 use super::request::{CredentialType, IssueRequest};
 use super::store::{self, Credential};
 use super::vc::{self, Envelope};
 use crate::db::Db;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, FieldError};
 use crate::keys::{self, MasterKey};
 use crate::{badges, clock, did, ids, jws, status_list};
 
@@ -155,6 +156,7 @@ pub async fn issue_in(
         (None, None) => Some(now + DEFAULT_VALIDITY_SECS),
     };
     check_expiry(expires_at, now)?;
+    check_award(&request.award, expires_at, now)?;
 
     crate::quota::count_one(&mut *tx, org_id, &request.recipient_key(), org.monthly_quota, now).await?;
     let Fixed { id, slot } = fixed;
@@ -205,6 +207,20 @@ pub async fn issue_in(
 }
 
 /// A credential must not be born expired.
+/// A badge's award date must be today or earlier, and before its expiry.
+pub fn check_award(award: &Award, expires_at: Option<i64>, now: i64) -> CoreResult<()> {
+    let mut errors: Vec<FieldError> = match award::check_dates(award, None, now) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| FieldError::new(e.field.as_str(), e.message)).collect(),
+    };
+    if let (Some(on), Some(until)) = (award.issued_on, expires_at)
+        && until <= on
+    {
+        errors.push(FieldError::new("expires_at", "must be later than issued_on"));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
+}
+
 pub fn check_expiry(expires_at: Option<i64>, now: i64) -> CoreResult<()> {
     match expires_at.filter(|at| *at <= now) {
         Some(at) => Err(CoreError::Unprocessable(format!(

@@ -1,6 +1,7 @@
 //! Credentials: what may be issued, how it is signed, stored, revoked and
 //! verified.
 
+pub mod award;
 pub mod bake;
 pub mod certificate;
 mod check;

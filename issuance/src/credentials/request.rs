@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+use super::award::{self, Award, AwardField, AwardInput};
 use super::check::Checker;
 use crate::email::EmailAddress;
 use crate::error::{CoreError, CoreResult};
@@ -44,6 +45,8 @@ pub struct IssueRequest {
     pub expires_at: Option<i64>,
     pub badge_id: Option<String>,
     pub recipient: Option<Recipient>,
+    /// A badge's narrative, evidence and award date (empty otherwise).
+    pub award: Award,
 }
 
 impl IssueRequest {
@@ -90,7 +93,10 @@ impl IssueRequest {
 }
 
 fn parse_badge(c: &mut Checker, root: &Map<String, Value>, expires_at: Option<i64>) -> Option<IssueRequest> {
-    c.only(root, "", &["credential_type", "badge_id", "recipient", "expires_at"]);
+    let mut known = vec!["credential_type", "badge_id", "recipient", "expires_at"];
+    known.extend(AWARD_FIELDS);
+    c.only(root, "", &known);
+    let award = parse_award(c, root);
     let badge_id = c.string(root, "", "badge_id").map(str::to_owned);
     let recipient = c.object(root, "", "recipient").and_then(|r| {
         c.only(r, "recipient", &["name", "email"]);
@@ -123,7 +129,30 @@ fn parse_badge(c: &mut Checker, root: &Map<String, Value>, expires_at: Option<i6
         expires_at,
         badge_id: Some(badge_id?),
         recipient: Some(recipient),
+        award: award?,
     })
+}
+
+/// The per-recipient fields a badge request may carry, named as the CSV
+/// columns are; `expires_at` is the request's own (an RFC 3339 date-time).
+const AWARD_FIELDS: [&str; 4] = ["narrative", "evidence_url", "evidence_name", "issued_on"];
+
+fn parse_award(c: &mut Checker, root: &Map<String, Value>) -> Option<Award> {
+    let mut input = AwardInput::default();
+    for field in AWARD_FIELDS {
+        if let Some(v) = c.opt_string(root, "", field) {
+            input.set(field.parse::<AwardField>().expect("named in AwardField"), v.to_owned());
+        }
+    }
+    match award::parse(&input) {
+        Ok((award, _)) => Some(award),
+        Err(errors) => {
+            for e in errors {
+                c.fail(e.field.as_str(), e.message);
+            }
+            None
+        }
+    }
 }
 
 fn parse_subject_claims(
@@ -168,6 +197,7 @@ fn parse_subject_claims(
         expires_at,
         badge_id: None,
         recipient: None,
+        award: Award::default(),
     })
 }
 

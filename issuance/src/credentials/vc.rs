@@ -17,6 +17,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use std::borrow::Cow;
+
+use super::award::Award;
 use super::request::{CredentialType, IssueRequest};
 use crate::badges::Badge;
 use crate::clock::rfc3339;
@@ -64,13 +67,15 @@ pub fn payload(request: &IssueRequest, env: &Envelope<'_>) -> Value {
             env.issued_at,
             env.expires_at,
         );
-        let payload = template.payload(
-            env.credential_id,
-            &recipient.name,
-            recipient.email.as_str(),
-            env.slot,
-            request.subject_id(),
-        );
+        // The envelope's expiry is already the request's own, if it had one.
+        let holder = Holder {
+            name: &recipient.name,
+            email: recipient.email.as_str(),
+            subject_id: request.subject_id(),
+            award: &request.award,
+            expires_at: None,
+        };
+        let payload = template.payload(env.credential_id, env.slot, &holder);
         return serde_json::to_value(payload).expect("a badge payload always serialises");
     }
     let list_url = status_list_url(env.public_url, env.org_id, &env.slot.list_id);
@@ -207,18 +212,25 @@ impl<'a> BadgeTemplate<'a> {
     }
 
     /// One recipient's payload; serialise it with `serde_json`.
-    pub fn payload<'p>(
-        &'p self,
-        credential_id: &'p str,
-        name: &'p str,
-        email: &str,
-        slot: &Slot,
-        subject_id: Option<&'p str>,
-    ) -> impl Serialize + 'p {
+    pub fn payload<'p>(&'p self, credential_id: &'p str, slot: &Slot, holder: &Holder<'p>) -> impl Serialize + 'p {
+        let Holder { name, email, subject_id, award, expires_at } = *holder;
         let list_url = status_list_url(self.public_url, self.org_id, &slot.list_id);
         let id = credential_url(self.public_url, credential_id);
+        let (valid_from, nbf) = match award.issued_on {
+            Some(on) => (Cow::Owned(rfc3339(on)), on),
+            None => (Cow::Borrowed(self.valid_from.as_str()), self.issued_at),
+        };
+        let (valid_until, exp) = match expires_at {
+            Some(at) => (Some(Cow::Owned(rfc3339(at))), Some(at)),
+            None => (self.valid_until.as_deref().map(Cow::Borrowed), self.expires_at),
+        };
         BadgePayload {
             context: [VC_CONTEXT, OB3_CONTEXT],
+            awarded_date: award.issued_on.is_some().then(|| valid_from.clone()),
+            evidence: award
+                .evidence_url
+                .as_deref()
+                .map(|url| [Evidence { id: url, name: award.evidence_name.as_deref(), kind: ["Evidence"] }]),
             status: StatusEntry {
                 id: format!("{list_url}#{}", slot.index),
                 list_credential: list_url,
@@ -229,22 +241,35 @@ impl<'a> BadgeTemplate<'a> {
             subject: AchievementSubject {
                 achievement: &self.achievement,
                 identifier: (hashed_email(email), NameIdentity::new(name)),
+                narrative: award.narrative.as_deref(),
                 kind: ["AchievementSubject"],
             },
-            exp: self.expires_at,
+            exp,
             iat: self.issued_at,
             jti: id.clone(),
             id,
             iss: self.issuer.id,
             issuer: &self.issuer,
             name: self.achievement.name,
-            nbf: self.issued_at,
+            nbf,
             sub: subject_id,
             kind: ["VerifiableCredential", CredentialType::Badge.vc_type()],
-            valid_from: &self.valid_from,
-            valid_until: self.valid_until.as_deref(),
+            valid_from,
+            valid_until,
         }
     }
+}
+
+/// Whose badge it is, and what is theirs alone in it.
+#[derive(Clone, Copy)]
+pub struct Holder<'p> {
+    pub name: &'p str,
+    pub email: &'p str,
+    /// The caller's id for the recipient (`sub`), if any.
+    pub subject_id: Option<&'p str>,
+    pub award: &'p Award,
+    /// Instead of the badge's expiry.
+    pub expires_at: Option<i64>,
 }
 
 // Fields are declared in alphabetical order, the order in which a `Value`
@@ -255,10 +280,14 @@ impl<'a> BadgeTemplate<'a> {
 struct BadgePayload<'p> {
     #[serde(rename = "@context")]
     context: [&'static str; 2],
+    #[serde(rename = "awardedDate", skip_serializing_if = "Option::is_none")]
+    awarded_date: Option<Cow<'p, str>>,
     #[serde(rename = "credentialStatus")]
     status: StatusEntry,
     #[serde(rename = "credentialSubject")]
     subject: AchievementSubject<'p>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<[Evidence<'p>; 1]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exp: Option<i64>,
     iat: i64,
@@ -273,9 +302,19 @@ struct BadgePayload<'p> {
     #[serde(rename = "type")]
     kind: [&'static str; 2],
     #[serde(rename = "validFrom")]
-    valid_from: &'p str,
+    valid_from: Cow<'p, str>,
     #[serde(rename = "validUntil", skip_serializing_if = "Option::is_none")]
-    valid_until: Option<&'p str>,
+    valid_until: Option<Cow<'p, str>>,
+}
+
+/// Open Badges 3.0 `Evidence`: the recipient's work, by its address.
+#[derive(Serialize)]
+struct Evidence<'p> {
+    id: &'p str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'p str>,
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
 }
 
 #[derive(Serialize)]
@@ -304,6 +343,8 @@ struct Issuer<'a> {
 struct AchievementSubject<'p> {
     achievement: &'p Achievement<'p>,
     identifier: (EmailIdentity, NameIdentity<'p>),
+    #[serde(skip_serializing_if = "Option::is_none")]
+    narrative: Option<&'p str>,
     #[serde(rename = "type")]
     kind: [&'static str; 1],
 }

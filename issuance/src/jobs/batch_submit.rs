@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::read::Job;
 use super::{ItemState, JobStatus};
 use crate::audit::{self, Actor, AuditAction, Entry};
-use crate::credentials::issue::check_expiry;
+use crate::credentials::issue::{check_award, check_expiry};
 use crate::credentials::request::IssueRequest;
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
@@ -92,6 +92,7 @@ pub async fn submit_batch(
         .map(|item| {
             let request = IssueRequest::parse(item).map_err(|e| Refused::of(&e))?;
             check_expiry(request.expires_at, now).map_err(|e| Refused::of(&e))?;
+            check_award(&request.award, request.expires_at, now).map_err(|e| Refused::of(&e))?;
             serde_json::to_string(item).map_err(|e| Refused { code: "validation_failed", message: e.to_string() })
         })
         .collect();

@@ -20,7 +20,7 @@ pub struct NewJob<'a> {
     pub api_key_id: Option<&'a str>,
 }
 
-/// Rows per INSERT: 14 parameters each stays well under SQLite's 32,766.
+/// Rows per INSERT: 16 parameters each stays under SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 2_000;
 
 /// Creates the job (pending) with one item per row of `review`, under the
@@ -75,9 +75,15 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
             Backend::of_conn(tx),
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
                                     error_code, error_message, finished_at, credential_id, status_list_id,
-                                    status_list_index) ",
+                                    status_list_index, award_json, expires_at) ",
         );
-        insert.push_values(chunk.iter().zip(fixed), |mut b, (row, fixed)| {
+        // Serialised before the builder borrows them.
+        let awards: Vec<Option<String>> = chunk
+            .iter()
+            .map(|row| (!row.award.is_empty()).then(|| serde_json::to_string(&row.award)).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(anyhow::Error::from)?;
+        insert.push_values(chunk.iter().zip(fixed).zip(awards), |mut b, ((row, fixed), award)| {
             let treatment = row.status.treatment(policy);
             let (state, code, finished) = match (treatment, row.status) {
                 (t, _) if t.issues() => (ItemState::Pending, None, None),
@@ -104,7 +110,9 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
                 .push_bind(finished)
                 .push_bind(fixed.as_ref().map(|(c, _)| c.clone()))
                 .push_bind(fixed.as_ref().map(|(_, s)| s.list_id.clone()))
-                .push_bind(fixed.as_ref().map(|(_, s)| i64::from(s.index)));
+                .push_bind(fixed.as_ref().map(|(_, s)| i64::from(s.index)))
+                .push_bind(award)
+                .push_bind(row.expires_at);
         });
         insert.build().execute(&mut *tx).await?;
     }

@@ -66,6 +66,11 @@ pub struct LeasedItem {
     pub slot: Slot,
     /// A JSON batch item's single-issue body.
     pub request: Option<String>,
+    /// A CSV row's narrative, evidence and award date (an
+    /// [`Award`](crate::credentials::award::Award) as JSON).
+    pub award_json: Option<String>,
+    /// A CSV row's own expiry, instead of the badge's validity.
+    pub expires_at: Option<i64>,
 }
 
 /// A batch of one job's rows, with what signing them needs.
@@ -107,6 +112,8 @@ struct PendingRow {
     status_list_id: Option<String>,
     status_list_index: Option<i64>,
     request_json: Option<String>,
+    award_json: Option<String>,
+    expires_at: Option<i64>,
 }
 
 /// The job a claim is for.
@@ -174,7 +181,8 @@ pub async fn claim(
         "UPDATE job_items SET lease_owner = $1, lease_until = $2
          WHERE job_id = $3 AND {}
            AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
-         RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json",
+         RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json, award_json,
+                   expires_at",
         Backend::of(db).picked(
             "idx",
             "SELECT idx FROM job_items
@@ -200,13 +208,24 @@ pub async fn claim(
         return Ok(Claim::Done);
     }
     let mut items = Vec::with_capacity(rows.len());
-    for PendingRow { idx, name, email, credential_id, status_list_id, status_list_index, request_json } in rows {
+    for PendingRow {
+        idx,
+        name,
+        email,
+        credential_id,
+        status_list_id,
+        status_list_index,
+        request_json,
+        award_json,
+        expires_at,
+    } in rows
+    {
         let (Some(credential_id), Some(list_id), Some(index)) = (credential_id, status_list_id, status_list_index)
         else {
             return Err(anyhow::anyhow!("row {idx} of job {job_id} has no credential id or status slot").into());
         };
         let slot = Slot { list_id, index: index as u32 };
-        items.push(LeasedItem { idx, name, email, credential_id, slot, request: request_json });
+        items.push(LeasedItem { idx, name, email, credential_id, slot, request: request_json, award_json, expires_at });
     }
     items.sort_by_key(|i| i.idx);
     if let Some(per_sec) = limits.per_sec {

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::lease::{Batch, LeasedItem};
-use crate::credentials::vc::BadgeTemplate;
+use crate::credentials::award::Award;
+use crate::credentials::vc::{BadgeTemplate, Holder};
 use crate::email::EmailAddress;
 use crate::{did, jws};
 
@@ -94,7 +95,21 @@ struct Subject<'a> {
 fn sign_one(shared: &Shared<'_>, item: &LeasedItem) -> Result<Signed, (i64, String)> {
     let email = EmailAddress::parse(&item.email).map_err(|m| (item.idx, format!("Email {m}.")))?;
     let failed = |e: serde_json::Error| (item.idx, format!("Could not build the credential: {e}"));
-    let payload = shared.template.payload(&item.credential_id, &item.name, email.as_str(), &item.slot, None);
+    let award: Award = match &item.award_json {
+        Some(json) => {
+            serde_json::from_str(json).map_err(|e| (item.idx, format!("The row's award is unreadable: {e}")))?
+        }
+        None => Award::default(),
+    };
+    let expires_at = item.expires_at.or(shared.expires_at);
+    let holder = Holder {
+        name: &item.name,
+        email: email.as_str(),
+        subject_id: None,
+        award: &award,
+        expires_at: item.expires_at,
+    };
+    let payload = shared.template.payload(&item.credential_id, &item.slot, &holder);
     let payload = serde_json::to_vec(&payload).map_err(failed)?;
     let signed_payload = shared.header.sign(&payload, &shared.batch.key);
     let subject_json =
@@ -106,7 +121,7 @@ fn sign_one(shared: &Shared<'_>, item: &LeasedItem) -> Result<Signed, (i64, Stri
         name: item.name.clone(),
         subject_json,
         signed_payload,
-        expires_at: shared.expires_at,
+        expires_at,
     })
 }
 
@@ -152,6 +167,8 @@ mod tests {
                 credential_id: "cred_1".into(),
                 slot: Slot { list_id: "sl_1".into(), index: 42 },
                 request: None,
+                award_json: None,
+                expires_at: None,
             }],
         }
     }
@@ -166,13 +183,27 @@ mod tests {
 
     #[test]
     fn a_bulk_signed_credential_is_the_one_single_issue_builds_and_verifies_under_the_org_key() {
-        let key = SigningKey::generate();
-        let batch = batch(key.clone());
+        let award = Award {
+            narrative: Some("Built the *engine*.".into()),
+            evidence_url: Some("https://notes.example/ada".into()),
+            evidence_name: Some("Notes".into()),
+            issued_on: Some(1_700_000_000),
+        };
+        for (award, own_expiry) in [(Award::default(), None), (award, Some(1_900_000_000))] {
+            let key = SigningKey::generate();
+            let mut batch = batch(key.clone());
+            batch.items[0].award_json = (!award.is_empty()).then(|| serde_json::to_string(&award).unwrap());
+            batch.items[0].expires_at = own_expiry;
+            same_as_single_issue(&batch, &key, award, own_expiry);
+        }
+    }
+
+    fn same_as_single_issue(batch: &Batch, key: &SigningKey, award: Award, own_expiry: Option<i64>) {
         let url = "https://laurel.example";
-        let signed = sign_batch(&batch, url, 2).pop().unwrap().unwrap();
+        let signed = sign_batch(batch, url, 2).pop().unwrap().unwrap();
         assert_eq!(signed.email, "ada@example.com");
         assert_eq!(signed.subject_json, r#"{"email":"ada@example.com","name":"Ada Lovelace","type":"person"}"#);
-        assert_eq!(signed.expires_at, Some(batch.issued_at + 365 * 24 * 3600));
+        assert_eq!(signed.expires_at, own_expiry.or(Some(batch.issued_at + 365 * 24 * 3600)));
 
         let decoded = jws::decode(&signed.signed_payload).unwrap();
         assert_eq!(decoded.check_signature(key.verifying_key()), crate::jws::SignatureCheck::Valid);
@@ -190,6 +221,7 @@ mod tests {
             expires_at: None,
             badge_id: Some("bdg_1".into()),
             recipient: Some(Recipient { name: "Ada Lovelace".into(), email: email.clone() }),
+            award: award.clone(),
         };
         let expected = vc::payload(
             &request,
@@ -213,5 +245,12 @@ mod tests {
         assert_eq!(identity["identityHash"], format!("sha256${hash}"));
         assert_eq!(decoded.payload["credentialSubject"]["achievement"]["description"], "Knows \"ownership\".");
         assert_eq!(decoded.payload["credentialStatus"]["statusListIndex"], "42");
+        if let Some(on) = award.issued_on {
+            let p = &decoded.payload;
+            assert_eq!((p["nbf"].as_i64(), p["awardedDate"].as_str()), (Some(on), p["validFrom"].as_str()));
+            assert_eq!(p["credentialSubject"]["narrative"], "Built the *engine*.");
+            assert_eq!(p["evidence"][0]["name"], "Notes");
+            assert_eq!(p["exp"].as_i64(), own_expiry);
+        }
     }
 }

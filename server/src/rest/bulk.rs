@@ -141,6 +141,11 @@ pub fn review_json(r: &Review) -> Value {
             "issuable": row.issuable,
             "reason": row.reason,
             "existing_credential_id": row.existing_credential_id,
+            "narrative": row.award.narrative,
+            "evidence_url": row.award.evidence_url,
+            "evidence_name": row.award.evidence_name,
+            "issued_on": row.award.issued_on.map(issuance::clock::rfc3339),
+            "expires_at": row.expires_at.map(issuance::clock::rfc3339),
         })).collect::<Vec<_>>(),
     })
 }

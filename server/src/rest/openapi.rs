@@ -584,6 +584,17 @@ pub mod schemas {
         /// When the credential expires (RFC 3339); by default the badge's `validity_days` decide.
         #[schema(format = DateTime)]
         pub expires_at: Option<String>,
+        /// Why this recipient earned it (Markdown): `credentialSubject.narrative`.
+        #[schema(max_length = 5000)]
+        pub narrative: Option<String>,
+        /// A link to the recipient's work (http or https): the credential's `evidence`.
+        #[schema(max_length = 2048, pattern = "^https?://")]
+        pub evidence_url: Option<String>,
+        /// What the evidence is called; needs `evidence_url`.
+        #[schema(max_length = 200)]
+        pub evidence_name: Option<String>,
+        /// When it was awarded, today or earlier (`YYYY-MM-DD`, or RFC 3339): `validFrom` and `awardedDate`.
+        pub issued_on: Option<String>,
     }
 
     #[derive(ToSchema)]
@@ -968,6 +979,20 @@ pub mod schemas {
         /// The credential the decision rests on (to be revoked or superseded).
         #[schema(required = true)]
         pub existing_credential_id: Option<String>,
+        /// The row's `narrative` column: `credentialSubject.narrative`.
+        #[schema(required = true)]
+        pub narrative: Option<String>,
+        /// The row's `evidence_url` column: the credential's `evidence`.
+        #[schema(required = true)]
+        pub evidence_url: Option<String>,
+        #[schema(required = true)]
+        pub evidence_name: Option<String>,
+        /// The row's `issued_on` column: `validFrom` and `awardedDate`.
+        #[schema(required = true, format = DateTime)]
+        pub issued_on: Option<String>,
+        /// The row's `expires_at` column, instead of the badge's validity.
+        #[schema(required = true, format = DateTime)]
+        pub expires_at: Option<String>,
     }
 
     /// A CSV job, as `bulk::job_json` answers it.
@@ -2108,6 +2133,13 @@ mod tests {
                 issuable: true,
                 reason: None,
                 existing_credential_id: None,
+                award: issuance::credentials::award::Award {
+                    narrative: Some("Led the capstone.".into()),
+                    evidence_url: Some("https://example.com/work".into()),
+                    evidence_name: Some("Report".into()),
+                    issued_on: Some(1_780_000_000),
+                },
+                expires_at: Some(1_800_000_000),
             }],
         };
         let r = super::super::bulk::review_json(&review);

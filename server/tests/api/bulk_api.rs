@@ -136,7 +136,10 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
     assert_eq!(rows[1]["issuable"], false);
     assert_eq!(rows[3]["status"], "duplicate");
     assert_eq!(rows[3]["reason"], "Duplicate in file: issued once, with row 1 (same e-mail).");
-    assert_eq!(r["warnings"][0], "Columns ignored: Team. Only name and email are used.");
+    assert_eq!(
+        r["warnings"][0],
+        "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+    );
     assert_eq!(r["can_submit"], true);
 
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials").fetch_one(&app.db).await.unwrap();

@@ -248,3 +248,124 @@ async fn a_credential_issued_with_the_old_claims_still_verifies_here() {
     assert_eq!(verdict["is_valid"], true, "{verdict}");
     assert_eq!(verdict["credential_id"], id.as_str());
 }
+
+/// Polls a JSON batch until it ends.
+async fn finished_batch(app: &TestApp, key: &str, job: &str) -> Value {
+    for _ in 0..600 {
+        let (_, v) = json(app.get_json(&format!("/v1/credentials/batch-issue/{job}"), key).await).await;
+        if ["completed", "failed", "cancelled"].contains(&v["status"].as_str().unwrap_or_default()) {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("batch {job} did not finish");
+}
+
+#[tokio::test]
+async fn a_narrative_evidence_award_date_and_expiry_per_recipient_are_carried_by_csv_json_batch_and_single_issue_alike()
+{
+    let app = spawn_app().await;
+    let org = app.org("Acme Academy", Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    let (_, badge) = json(
+        app.post_json(
+            "/v1/badges",
+            &key,
+            json!({"name": "Capstone", "description": "Completed the capstone.",
+                   "criteria_narrative": "Delivered a project.", "validity_days": 365}),
+        )
+        .await,
+    )
+    .await;
+    let badge_id = badge["id"].as_str().unwrap();
+    let award = json!({"narrative": "Led the *capstone* team.", "evidence_url": "https://portfolio.example/work",
+                       "evidence_name": "Capstone report", "issued_on": "2026-01-15"});
+
+    // A CSV whose columns come in another order and case; the second row's
+    // award date is in the future, the third's evidence is not a web address.
+    let csv = "Issued_On,name,email,Evidence_Name,evidence_url,narrative,expires_at\n\
+               2026-01-15,Sam Smith,sam@example.com,Capstone report,https://portfolio.example/work,Led the *capstone* team.,2030-06-30\n\
+               2099-01-01,Late Comer,late@example.com,,,,\n\
+               ,Ann Bell,ann@example.com,,portfolio,,\n";
+    let post = |path: String| {
+        app.client.post(app.url(&path)).header("x-api-key", &key).header("content-type", "text/csv").body(csv).send()
+    };
+    let (status, review) = json(post(format!("/v1/bulk-issue/validate?badge_id={badge_id}")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    let rows = review["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["status"], "new", "{review}");
+    assert_eq!(rows[0]["narrative"], "Led the *capstone* team.");
+    assert_eq!(rows[0]["evidence_url"], "https://portfolio.example/work");
+    assert_eq!(rows[0]["issued_on"], "2026-01-15T00:00:00Z");
+    assert_eq!(rows[0]["expires_at"], "2030-06-30T23:59:59Z");
+    assert_eq!(rows[1]["status"], "invalid");
+    assert_eq!(rows[1]["reason"], "issued_on 2099-01-01T00:00:00Z is in the future; it must be today or earlier.");
+    assert_eq!(rows[2]["status"], "invalid");
+    assert_eq!(
+        rows[2]["reason"],
+        "evidence_url 'portfolio' is not a web address (expected e.g. https://example.com/portfolio)."
+    );
+    let (status, job) = json(post(format!("/v1/bulk-issue?badge_id={badge_id}")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job_id = job["job_id"].as_str().unwrap();
+    assert_eq!(wait_for_job(&app.db, job_id).await, "completed");
+    let (_, job) = json(app.get_json(&format!("/v1/bulk-issue/{job_id}"), &key).await).await;
+    assert_eq!(job["credential_ids"].as_array().unwrap().len(), 1, "{job}");
+    let from_csv = signed_payload(&app, &key, job["credential_ids"][0].as_str().unwrap()).await;
+
+    let mut single = json!({"credential_type": "badge", "badge_id": badge_id,
+                            "recipient": {"name": "Jane Doe", "email": "jane@example.com"},
+                            "expires_at": "2030-06-30T23:59:59Z"});
+    single.as_object_mut().unwrap().extend(award.as_object().unwrap().clone());
+    let (status, issued) = json(app.post_json("/v1/credentials", &key, single.clone()).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let from_single = issued["signed_payload"].as_str().unwrap().to_owned();
+
+    let mut batch_item = single.clone();
+    batch_item["recipient"] = json!({"name": "Bo Batch", "email": "bo@example.com"});
+    let mut bad_item = batch_item.clone();
+    bad_item["recipient"]["email"] = json!("bad@example.com");
+    bad_item["evidence_url"] = json!("ftp://files.example/report");
+    let (status, accepted) =
+        json(app.post_json("/v1/credentials/batch-issue", &key, json!({"credentials": [batch_item, bad_item]})).await)
+            .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+    let done = finished_batch(&app, &key, accepted["job_id"].as_str().unwrap()).await;
+    assert_eq!(
+        done["errors"][0]["message"],
+        "evidence_url: 'ftp://files.example/report' must be an http or https address, not ftp:",
+        "{done}"
+    );
+    let from_batch = signed_payload(&app, &key, done["credential_ids"][0].as_str().unwrap()).await;
+
+    // A single issue refuses a future award date by field.
+    let mut future = single.clone();
+    future["issued_on"] = json!("2099-01-01");
+    let (status, e) = json(app.post_json("/v1/credentials", &key, future).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["details"][0]["path"], "issued_on", "{e}");
+
+    for token in [&from_csv, &from_single, &from_batch] {
+        let p = crate::helpers::decode_part(token, 1);
+        assert_eq!(p["credentialSubject"]["narrative"], "Led the *capstone* team.", "{p}");
+        assert_eq!(
+            p["evidence"],
+            json!([{"id": "https://portfolio.example/work", "name": "Capstone report", "type": ["Evidence"]}])
+        );
+        assert_eq!(
+            (p["awardedDate"].as_str(), p["validFrom"].as_str()),
+            (Some("2026-01-15T00:00:00Z"), Some("2026-01-15T00:00:00Z"))
+        );
+        assert_eq!(p["nbf"], 1_768_435_200, "nbf is the award date");
+        assert_eq!((p["validUntil"].as_str(), p["exp"].as_i64()), (Some("2030-06-30T23:59:59Z"), Some(1_909_094_399)));
+    }
+    let items = json!([
+        {"name": "csv", "token": from_csv},
+        {"name": "single", "token": from_single},
+        {"name": "batch", "token": from_batch},
+    ]);
+    for v in outside_verdicts(&app, &items).await {
+        assert_eq!(v["verdict"], "valid", "{v}");
+        assert_eq!(v["schema_errors"], json!([]), "{v}");
+    }
+}

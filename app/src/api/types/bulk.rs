@@ -47,6 +47,10 @@ pub struct ReviewRowView {
     pub status: RowStatus,
     pub issuable: bool,
     pub reason: Option<String>,
+    /// What the row's optional columns give, in words ("Awarded 1 May
+    /// 2026"), and its evidence link.
+    pub details: Vec<String>,
+    pub evidence: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

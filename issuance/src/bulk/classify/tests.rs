@@ -6,7 +6,7 @@ const NOW: i64 = 1_800_000_000;
 const DAY: i64 = 86_400;
 
 fn row(n: usize, name: &str, email: &str) -> UploadedRow {
-    UploadedRow { row: n, line: n as u64 + 1, name: name.into(), email: email.into() }
+    UploadedRow { row: n, line: n as u64 + 1, name: name.into(), email: email.into(), award: Default::default() }
 }
 
 fn held(id: &str, revoked: bool, expires_at: Option<i64>, issued_at: i64) -> Held {
@@ -227,4 +227,30 @@ fn recipients_already_counted_this_month_take_no_quota() {
     assert_eq!((out[0].status, out[1].status, uses), (RowStatus::New, RowStatus::New, 1));
     let (out, _, _) = run(&rows, HashMap::new(), &["known@example.com"], 0);
     assert_eq!((out[0].status, out[1].status), (RowStatus::New, RowStatus::OverQuota));
+}
+
+#[test]
+fn a_row_s_bad_award_cells_make_it_invalid_with_each_column_named_and_good_ones_are_carried() {
+    use crate::credentials::award::AwardField;
+    let mut bad = row(1, "Ann", "ann@example.com");
+    bad.award.set(AwardField::ExpiresAt, "2020-01-31".into());
+    bad.award.set(AwardField::EvidenceUrl, "javascript:alert(1)".into());
+    let mut good = row(2, "Bo", "bo@example.com");
+    good.award.set(AwardField::Narrative, "Mentored the cohort.".into());
+    good.award.set(AwardField::IssuedOn, "2026-12-01".into());
+    good.award.set(AwardField::ExpiresAt, "2028-01-31".into());
+    let (out, totals, _) = run(&[bad, good], HashMap::new(), &[], 10);
+    assert_eq!(out[0].status, RowStatus::Invalid);
+    assert_eq!(
+        out[0].reason.as_deref(),
+        Some(
+            "evidence_url 'javascript:alert(1)' must be an http or https address, not javascript:; \
+             expires_at 2020-01-31T23:59:59Z is in the past; it must be later than now."
+        )
+    );
+    assert_eq!(out[1].status, RowStatus::New);
+    assert_eq!(out[1].award.narrative.as_deref(), Some("Mentored the cohort."));
+    assert_eq!(crate::clock::rfc3339(out[1].award.issued_on.unwrap()), "2026-12-01T00:00:00Z");
+    assert_eq!(crate::clock::rfc3339(out[1].expires_at.unwrap()), "2028-01-31T23:59:59Z");
+    assert_eq!((totals.invalid, totals.issuable), (1, 1));
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{FileError, FileProblem};
+use crate::credentials::award::AwardField;
 
 /// Header texts an organisation said hold the name or the e-mail, besides
 /// `name` and `email` themselves. Compared trimmed and case-insensitively.
@@ -55,6 +56,8 @@ impl Role {
 pub(super) struct Chosen {
     pub name: usize,
     pub email: usize,
+    /// The optional per-recipient columns present (narrative, evidence_url…).
+    pub award: Vec<(AwardField, usize)>,
     /// Roles found through an alias, with the header text used.
     aliased: Vec<(Role, String)>,
     /// Non-empty headers that are neither.
@@ -69,7 +72,12 @@ impl Chosen {
             warnings.push(format!("Columns used: {}, as chosen for this organisation before.", used.join(", ")));
         }
         if !self.ignored.is_empty() {
-            warnings.push(format!("Columns ignored: {}. Only name and email are used.", self.ignored.join(", ")));
+            let known: Vec<&str> = AwardField::ALL.iter().map(|f| f.as_str()).collect();
+            warnings.push(format!(
+                "Columns ignored: {}. Laurel reads name and email, and optionally {}.",
+                self.ignored.join(", "),
+                known.join(", ")
+            ));
         }
         warnings
     }
@@ -94,13 +102,14 @@ pub(super) fn choose(headers: &csv::StringRecord, aliases: &ColumnAliases) -> Re
             .filter(|(_, _, aliased)| *aliased)
             .map(|(role, i, _)| (role, headers[i].to_owned()))
             .collect();
+        let award = award_columns(&headers, &[name, email])?;
         let ignored = headers
             .iter()
             .enumerate()
-            .filter(|(i, h)| *i != name && *i != email && !h.is_empty())
+            .filter(|(i, h)| *i != name && *i != email && !h.is_empty() && !award.iter().any(|(_, a)| a == i))
             .map(|(_, h)| (*h).to_owned())
             .collect();
-        return Ok(Chosen { name, email, aliased, ignored });
+        return Ok(Chosen { name, email, award, aliased, ignored });
     }
 
     let found: Vec<&str> = headers.iter().copied().filter(|h| !h.is_empty()).collect();
@@ -137,6 +146,31 @@ pub(super) fn choose(headers: &csv::StringRecord, aliases: &ColumnAliases) -> Re
         guess: guess(&found, name.map(|n| headers[n.0]), email.map(|e| headers[e.0])),
         ..FileError::new(FileProblem::NeedsMapping, format!("{lacks}. {ask}"))
     })
+}
+
+/// The optional columns, each found by its exact name (any case), and
+/// never one already read as the name or the e-mail.
+fn award_columns(headers: &[&str], taken: &[usize]) -> Result<Vec<(AwardField, usize)>, FileError> {
+    let mut found = Vec::new();
+    for &field in AwardField::ALL {
+        let hits: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !taken.contains(i) && same(h, field.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        match hits[..] {
+            [] => {}
+            [i] => found.push((field, i)),
+            _ => {
+                return Err(FileError::new(
+                    FileProblem::MissingColumn,
+                    format!("The header has two '{}' columns. Keep one.", field.as_str()),
+                ));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The column for `role` and whether it was found through an alias. A

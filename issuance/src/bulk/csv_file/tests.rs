@@ -81,7 +81,12 @@ fn cells_are_trimmed() {
 fn other_columns_are_ignored_with_a_warning() {
     let parsed = read_plain(b"name,team,email,phone\nJane,Blue,jane@example.com,123\n").unwrap();
     assert_eq!(parsed.rows[0].email, "jane@example.com");
-    assert_eq!(parsed.warnings, vec!["Columns ignored: team, phone. Only name and email are used."]);
+    assert_eq!(
+        parsed.warnings,
+        vec![
+            "Columns ignored: team, phone. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+        ]
+    );
 }
 
 #[test]
@@ -109,7 +114,7 @@ fn a_semicolon_file_is_read_with_its_quoted_semicolons_and_says_so() {
         parsed.warnings,
         vec![
             "Read as semicolon-separated (the header row uses ';').",
-            "Columns ignored: note. Only name and email are used.",
+            "Columns ignored: note. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at.",
         ]
     );
 }
@@ -385,7 +390,7 @@ fn the_same_file_with_the_organisations_aliases_is_read_and_says_which_columns_w
         parsed.warnings,
         vec![
             "Columns used: name ← 'Full Name', email ← 'Email Address', as chosen for this organisation before.",
-            "Columns ignored: Team. Only name and email are used.",
+            "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at.",
         ]
     );
 }
@@ -395,7 +400,12 @@ fn name_and_email_columns_win_over_aliases() {
     let aliases = ColumnAliases { name: vec!["Full Name".into()], email: vec!["Work Mail".into()] };
     let parsed = read(None, b"Full Name,name,email\nJane Q. Doe,Jane Doe,jane@example.com\n", &aliases).unwrap();
     assert_eq!(parsed.rows[0].name, "Jane Doe");
-    assert_eq!(parsed.warnings, vec!["Columns ignored: Full Name. Only name and email are used."]);
+    assert_eq!(
+        parsed.warnings,
+        vec![
+            "Columns ignored: Full Name. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+        ]
+    );
     // An alias only for the name: the warning names that one.
     let parsed = read(None, b"Full Name,email\nJane Doe,jane@example.com\n", &aliases).unwrap();
     assert_eq!(parsed.warnings, vec!["Columns used: name ← 'Full Name', as chosen for this organisation before."]);
@@ -439,4 +449,44 @@ fn formula_cells_are_neutralised_for_spreadsheets() {
     assert_eq!(neutralise("-2"), "'-2");
     assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(neutralise("Jane"), "Jane");
+}
+
+#[test]
+fn the_optional_award_columns_are_read_in_any_case_and_order_and_empty_cells_are_absent() {
+    let parsed = read_plain(
+        b"Evidence_URL,email,ISSUED_ON,name,Narrative,evidence_name,expires_at,team\n\
+          https://x.example/a,a@x.example,2026-05-01,Ann,Led it,Report,2027-01-31,Blue\n\
+          ,b@x.example,,Bo,,,,Red\n",
+    )
+    .unwrap();
+    let a = &parsed.rows[0].award;
+    assert_eq!(a.evidence_url.as_deref(), Some("https://x.example/a"));
+    assert_eq!(a.issued_on.as_deref(), Some("2026-05-01"));
+    assert_eq!(a.narrative.as_deref(), Some("Led it"));
+    assert_eq!(a.evidence_name.as_deref(), Some("Report"));
+    assert_eq!(a.expires_at.as_deref(), Some("2027-01-31"));
+    assert!(parsed.rows[1].award.is_empty(), "{:?}", parsed.rows[1].award);
+    assert_eq!(
+        parsed.warnings,
+        vec![
+            "Columns ignored: team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, \
+         issued_on, expires_at."
+        ]
+    );
+}
+
+#[test]
+fn an_award_column_given_twice_is_refused_by_name() {
+    let e = error(b"name,email,narrative,Narrative\nAnn,a@x.example,one,two\n");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (FileProblem::MissingColumn, "The header has two 'narrative' columns. Keep one.")
+    );
+}
+
+#[test]
+fn the_template_reads_cleanly_with_every_optional_column() {
+    let parsed = read(Some("template.csv"), TEMPLATE.as_bytes(), &ColumnAliases::default()).unwrap();
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    assert_eq!(parsed.rows[0].award.evidence_name.as_deref(), Some("Capstone report"));
 }
