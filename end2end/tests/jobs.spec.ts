@@ -124,3 +124,41 @@ test("a job page reloaded mid-job shows the counts so far and Cancel stops the j
   await expect(page.locator(`a.chip[data-state=cancelled]`)).toBeVisible();
   expect(job).toMatch(/^job_/);
 });
+
+test("undoing a finished job asks first, says how many, and revokes every credential it issued with the reason given", async ({ page, request }) => {
+  const { org, badge, key } = await orgWithBadge(request, "Undo Co", "undo-owner@example.com");
+  await signIn(page, "undo-owner@example.com", "jobs-owner-password");
+  const job = await submitCsv(page, org, badge, people(12, "undo"));
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+
+  // The finished job offers the undo (a reload shows the button the
+  // finished state allows); nothing happens until it is confirmed.
+  await page.goto(`/organizations/${org}/jobs/${job}`);
+  await hydrated(page);
+  await page.getByTestId("undo-job").click();
+  await expect(page.getByTestId("undo-summary")).toContainText("12 credentials this job issued are still valid");
+  await page.getByRole("link", { name: "Keep them" }).click();
+  await expect(page.getByTestId("undo-summary")).toHaveCount(0);
+  const listed = await (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
+  expect(listed.undone_by_job_id).toBeNull();
+
+  await page.getByTestId("undo-job").click();
+  await page.getByLabel(/Reason/).fill("Sent to the wrong cohort");
+  await page.getByTestId("confirm-undo-job").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+\\?notice=job_undo_started`), { timeout: 15_000 });
+  await expect(page.getByTestId("undo-of")).toContainText(`job ${job}`);
+  await expect(page.getByTestId("undo-of")).toContainText("Sent to the wrong cohort");
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+  await expect(page.locator("#job-succeeded")).toHaveText("12");
+
+  const done = await (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
+  for (const id of done.credential_ids) {
+    const c = await (await request.get(`/v1/credentials/${id}`, { headers: { "X-Api-Key": key } })).json();
+    expect(c.status).toBe("revoked");
+    expect(c.revocation_reason).toBe("Sent to the wrong cohort");
+  }
+  // The undone job says so, and offers no second undo.
+  await page.goto(`/organizations/${org}/jobs/${job}`);
+  await expect(page.getByTestId("undone-by")).toBeVisible();
+  await expect(page.getByTestId("undo-job")).toHaveCount(0);
+});

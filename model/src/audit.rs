@@ -14,6 +14,9 @@ pub enum AuditAction {
     JobFailed,
     #[strum(serialize = "job.cancelled")]
     JobCancelled,
+    /// An undo of a job began: its credentials are being revoked.
+    #[strum(serialize = "job.undo_started")]
+    JobUndoStarted,
     /// One credential issued through `POST /v1/credentials` (a job's
     /// credentials are counted in its `job.completed`).
     #[strum(serialize = "credential.issued")]

@@ -13,6 +13,7 @@ vocabulary! {
         KeyRotated,
         ApiKeyRevoked,
         JobCancelled,
+        JobUndoStarted,
         BadgeCreated,
         BadgeSaved,
         BadgeImageSaved,
@@ -44,6 +45,9 @@ impl Notice {
             }
             Notice::ApiKeyRevoked => "API key revoked. Requests with it are refused from now on.",
             Notice::JobCancelled => "Job cancelled. Rows not yet issued will not be; what was issued stays.",
+            Notice::JobUndoStarted => {
+                "Undo started. Each credential shows as revoked in its status list as soon as its batch is done."
+            }
             Notice::BadgeCreated => "Badge created.",
             Notice::BadgeSaved => "Badge saved.",
             Notice::BadgeImageSaved => "Image saved. Credentials issued from now on show it.",

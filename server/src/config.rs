@@ -35,6 +35,10 @@ pub struct Config {
     /// bulk-job credentials per second per org (`unlimited` or `0` for no
     /// cap); defaults 10, 100 and unlimited.
     pub rates: PlanCaps,
+    /// `LAUREL_JOB_BATCH_ROWS`: rows a worker leases, signs (or revokes)
+    /// and writes in one transaction; default 1000. Smaller batches show
+    /// progress in finer steps and hold the database's lock for less.
+    pub job_batch_rows: usize,
     /// `LAUREL_WORKERS`: `off` serves pages and the API without running
     /// jobs or sending mail (another process does); default on.
     pub workers: bool,
@@ -137,6 +141,7 @@ impl Config {
                 professional: rate(var("LAUREL_RATE_PROFESSIONAL"), "LAUREL_RATE_PROFESSIONAL", defaults.professional)?,
                 enterprise: rate(var("LAUREL_RATE_ENTERPRISE"), "LAUREL_RATE_ENTERPRISE", defaults.enterprise)?,
             },
+            job_batch_rows: count(var("LAUREL_JOB_BATCH_ROWS"), "LAUREL_JOB_BATCH_ROWS", 1000)?,
             workers: !matches!(var("LAUREL_WORKERS").as_deref(), Some("off" | "0" | "false")),
             smtp_url: var("LAUREL_SMTP_URL"),
             mail_from: var("LAUREL_MAIL_FROM").unwrap_or_else(|| "Laurel <no-reply@laurel.invalid>".into()),

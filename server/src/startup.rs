@@ -49,6 +49,7 @@ impl Workers {
             &state.public_url,
             EngineConfig {
                 caps: config.rates.clone(),
+                batch_size: config.job_batch_rows,
                 delivers_email: config.smtp_url.is_some(),
                 ..EngineConfig::default()
             },

@@ -47,12 +47,37 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     let job = issuance::jobs::get(&db, &org_id, &job_id).await?;
     let mut snapshot = live::snapshot(&db, &job, job.average_rate(now)).await?;
     snapshot.failures = live::failures(&db, &job).await?;
+    use super::types::UndoView;
+    let undoable = job.status.is_finished() && !job.is_undo() && job.undone_by_job_id.is_none();
+    let undo = UndoView {
+        revocable: if undoable { issuance::jobs::undo::revocable(&db, &org_id, &job_id).await? } else { 0 },
+        undoes_job_id: job.undoes_job_id.clone(),
+        reason: job.undo_reason.clone(),
+        undone_by_job_id: job.undone_by_job_id.clone(),
+    };
     Ok(JobPageView {
         job: live::summary(&job, now),
         snapshot,
         can_cancel: membership.role.allows(Action::Issue),
         smtp_configured: state.smtp_configured,
+        undo,
     })
+}
+
+/// Undoes a finished job: its active credentials revoked by a job of its
+/// own, whose page the browser goes to. Issuer and above.
+#[server(endpoint = "undo_job")]
+pub async fn undo_job(org_id: String, job_id: String, reason: Option<String>) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::jobs::undo::{self, UndoOrigin};
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let origin = UndoOrigin { created_by: Some(&user.id), api_key_id: None };
+    let db = ssr::state()?.db;
+    let started = undo::start(&db, &org_id, &job_id, reason.as_deref(), &origin, issuance::clock::now()).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{}", started.id), model::Notice::JobUndoStarted);
+    Ok(())
 }
 
 /// The job's throughput so far, for the chart on its page.

@@ -4,7 +4,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
-use crate::api::jobs::{CancelJob, ResendJobEmail, ResendJobEmails, get_job_page, get_job_rows, get_job_throughput};
+use crate::api::jobs::{
+    CancelJob, ResendJobEmail, ResendJobEmails, UndoJob, get_job_page, get_job_rows, get_job_throughput,
+};
 use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus, ThroughputView};
 use crate::components::chart::Bars;
 use crate::components::confirm::{ConfirmDialog, ask_href, back_href, confirming};
@@ -81,6 +83,8 @@ fn Job(
     let live = RwSignal::new(v.snapshot.clone());
     let done = move || live.read().status.is_finished();
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
+    let undo = action::<UndoJob>();
+    let undo_error = Signal::derive(move || undo.value().get().and_then(Result::err));
     let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
 
     // After hydration only (effects do not run on the server): follow the
@@ -127,18 +131,76 @@ fn Job(
         view! { <noscript inner_html=format!(r#"<meta http-equiv="refresh" content="{NO_SCRIPT_REFRESH_SECS}">"#)></noscript> }
     });
     let job_id = v.job.id.clone();
-    let issued_href = format!("/organizations/{org_id}/credentials?job={job_id}");
+    let is_undo = v.undo.undoes_job_id.is_some();
+    // An undo's credentials are the undone job's.
+    let issued_href =
+        format!("/organizations/{org_id}/credentials?job={}", v.undo.undoes_job_id.as_deref().unwrap_or(&job_id));
+    let undo_note = match (&v.undo.undoes_job_id, &v.undo.undone_by_job_id) {
+        (Some(undone), _) => Some(view! {
+            <p class="notice" role="note" data-testid="undo-of">
+                "This job undoes "<a href=format!("{jobs}/{undone}")>{format!("job {undone}")}</a>
+                ": it revokes every credential that job issued"
+                {v.undo.reason.clone().map(|r| format!(", with the reason “{r}”"))}"."
+            </p>
+        }.into_any()),
+        (None, Some(undo)) => Some(view! {
+            <p class="notice" role="note" data-testid="undone-by">
+                "This job was undone: "<a href=format!("{jobs}/{undo}")>{format!("job {undo}")}</a>" revokes its credentials."
+            </p>
+        }.into_any()),
+        (None, None) => None,
+    };
+    let undo_form = (v.can_cancel && v.undo.revocable > 0).then(|| {
+        let open = confirming("undo");
+        let n = v.undo.revocable;
+        let (org_id, job_id) = (org_id.clone(), job_id.clone());
+        view! {
+            <p class="inline job-undo">
+                <a class="button secondary danger" href=ask_href("undo", &[]) data-testid="undo-job">"Undo job…"</a>
+                <small class="muted">"Revokes every credential this job issued."</small>
+            </p>
+            {move || open.get().then(|| {
+                let (org_id, job_id) = (org_id.clone(), job_id.clone());
+                let plural = if n == 1 { "" } else { "s" };
+                view! {
+                    <ConfirmDialog title="Undo this job?">
+                        <p data-testid="undo-summary">{format!(
+                            "{} credential{plural} this job issued {} still valid. Undoing revokes {}: verifiers see {} as revoked, and recipients are not e-mailed. This cannot be reversed.",
+                            thousands(n), if n == 1 { "is" } else { "are" }, if n == 1 { "it" } else { "them all" }, if n == 1 { "it" } else { "them" }
+                        )}</p>
+                        <ActionForm action=undo attr:class="stack">
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="job_id" value=job_id/>
+                            <label class="field">
+                                <span>"Reason (shown as each credential's revocation reason)"</span>
+                                <input type="text" name="reason" maxlength="500" placeholder="e.g. Issued with the wrong badge"/>
+                            </label>
+                            <div class="row">
+                                <button type="submit" class="button danger-fill" data-testid="confirm-undo-job">
+                                    {format!("Revoke {} credential{plural}", thousands(n))}
+                                </button>
+                                <a class="button secondary" href=back_href()>"Keep them"</a>
+                            </div>
+                        </ActionForm>
+                    </ConfirmDialog>
+                }
+            })}
+        }
+    });
 
     view! {
         <div class="page-head">
-            <h1>"Bulk job"</h1>
+            <h1>{if is_undo { "Undo job" } else { "Bulk job" }}</h1>
             <div class="row">
-                <a class="button secondary" id="job-credentials" href=issued_href>"Issued credentials"</a>
+                <a class="button secondary" id="job-credentials" href=issued_href>
+                    {if is_undo { "Revoked credentials" } else { "Issued credentials" }}
+                </a>
                 <a class="button secondary" href=jobs.clone()>"All jobs"</a>
             </div>
         </div>
         {reload_while_running}
         <p class="muted">{title}" · "{submitted}</p>
+        {undo_note}
 
         <section class="card job-live" id="job-live" data-job-status=move || live.read().status.as_str()>
             <div class="job-head">
@@ -161,7 +223,7 @@ fn Job(
             </div>
             <dl class="job-counts">
                 <div><dt>"Rows"</dt><dd><span id="job-total">{count(|s| s.total)}</span></dd></div>
-                <div><dt><span class="dot item-succeeded"></span>"Issued"</dt><dd><span id="job-succeeded">{count(|s| s.succeeded)}</span></dd></div>
+                <div><dt><span class="dot item-succeeded"></span>{if is_undo { "Revoked" } else { "Issued" }}</dt><dd><span id="job-succeeded">{count(|s| s.succeeded)}</span></dd></div>
                 <div><dt><span class="dot item-failed"></span>"Failed"</dt><dd><span id="job-failed">{count(|s| s.failed)}</span></dd></div>
                 <div><dt><span class="dot item-skipped"></span>"Skipped"</dt><dd><span id="job-skipped">{count(|s| s.skipped)}</span></dd></div>
                 <div><dt>"Remaining"</dt><dd><span id="job-remaining">{count(|s| s.remaining)}</span></dd></div>
@@ -169,7 +231,8 @@ fn Job(
                     <dt><span class="dot item-cancelled"></span>"Cancelled"</dt><dd><span id="job-cancelled">{count(|s| s.cancelled)}</span></dd>
                 </div>
             </dl>
-            <div class="job-mail" data-testid="job-emails">
+            // An undo e-mails nobody.
+            <div class="job-mail" class:job-hidden=is_undo data-testid="job-emails">
                 <p class="job-emails">
                     <span class="job-emails-title">"E-mails to recipients"</span>
                     <span id="job-emails-progress">{move || mail_progress_text(&live.read())}</span>
@@ -214,7 +277,7 @@ fn Job(
                 })}
                 <FormError error=resend_error/>
             </div>
-            {(!v.smtp_configured).then(|| view! {
+            {(!v.smtp_configured && !is_undo).then(|| view! {
                 <p class="notice" role="note" data-testid="job-smtp-note">
                     <strong>"Recipients have not been e-mailed."</strong>
                     " This server has no SMTP server configured (LAUREL_SMTP_URL), so their e-mails wait, queued, in the Outbox. They go out once it is set and the server restarts."
@@ -254,6 +317,8 @@ fn Job(
                 })
             })}
             <FormError error=cancel_error/>
+            {undo_form}
+            <FormError error=undo_error/>
         </section>
 
         <section class="card" id="job-failures-card">

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use super::lease::{self, Batch, Claim, ClaimLimits};
 use super::record::{self, Recorded};
 use super::sign::{self, Signed};
-use super::{foreground, issue_items};
+use super::{foreground, issue_items, undo};
 use crate::db::Db;
 use crate::keys::MasterKey;
 use crate::orgs::Plan;
@@ -161,7 +161,21 @@ type Signing = (Box<Batch>, Vec<Result<Signed, (i64, String)>>);
 
 /// Runs one job until no row is left for this worker.
 async fn run(shared: Shared, job_id: String, org_id: String) {
+    let (source, undoes) =
+        match sqlx::query_as::<_, (JobSource, Option<String>)>("SELECT source, undoes_job_id FROM jobs WHERE id = $1")
+            .bind(&job_id)
+            .fetch_one(&shared.db)
+            .await
+        {
+            Ok(kind) => kind,
+            Err(e) => {
+                tracing::warn!(job = %job_id, error = %e, "could not read the job's source");
+                return;
+            }
+        };
+    // The plan caps issuing; an undo only revokes, and should be quick.
     let per_sec = match lease::plan_of(&shared.db, &org_id).await {
+        Ok(_) if undoes.is_some() => None,
         Ok(plan) => shared.config.caps.of(plan),
         Err(e) => {
             tracing::warn!(job = %job_id, error = %e, "could not read the job's plan");
@@ -177,17 +191,10 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         ClaimLimits { max_items, lease: shared.config.lease, per_sec, delivers_email: shared.config.delivers_email };
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
-    match sqlx::query_scalar::<_, JobSource>("SELECT source FROM jobs WHERE id = $1")
-        .bind(&job_id)
-        .fetch_one(&shared.db)
-        .await
-    {
-        Ok(JobSource::ApiBatch) => return run_requests(&shared, &job_id, &token, &limits).await,
-        Ok(_) => {}
-        Err(e) => {
-            tracing::warn!(job = %job_id, error = %e, "could not read the job's source");
-            return;
-        }
+    match (source, undoes) {
+        (_, Some(_)) => return run_requests(&shared, &job_id, &token, &limits, Step::Undo).await,
+        (JobSource::ApiBatch, None) => return run_requests(&shared, &job_id, &token, &limits, Step::Issue).await,
+        _ => {}
     }
 
     // Two tasks: this one leases and writes, a signer signs between them.
@@ -291,17 +298,33 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
     tracing::info!(job = %job_id, "job runner stopped");
 }
 
-/// Runs a JSON batch job: lease, then issue each item in one transaction
-/// (signing there too: items differ in type, so nothing is shared to
-/// prepare, and each is signed as the single-issue path signs it).
-async fn run_requests(shared: &Shared, job_id: &str, token: &str, limits: &ClaimLimits) {
+/// What [`run_requests`] does with each leased batch.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Issue a JSON batch's items, each as the single-issue path would.
+    Issue,
+    /// Revoke an undo's credentials.
+    Undo,
+}
+
+/// Runs a JSON batch job or an undo: lease, then do each batch in one
+/// transaction (a JSON batch signs there too: its items differ in type, so
+/// nothing is shared to prepare, and each is signed as the single-issue
+/// path signs it).
+async fn run_requests(shared: &Shared, job_id: &str, token: &str, limits: &ClaimLimits, step: Step) {
     loop {
         let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
         let wait = match lease::claim(&shared.db, &shared.master, job_id, token, limits, now_ms).await {
             Ok(Claim::Batch(batch)) => {
                 for attempt in 1..=5u32 {
                     let now = crate::clock::now();
-                    match issue_items::issue_items(&shared.db, &shared.master, &batch, &shared.public_url, now).await {
+                    let done = match step {
+                        Step::Issue => {
+                            issue_items::issue_items(&shared.db, &shared.master, &batch, &shared.public_url, now).await
+                        }
+                        Step::Undo => undo::revoke_batch(&shared.db, &batch).await,
+                    };
+                    match done {
                         Ok(recorded) => {
                             if recorded.finished_job {
                                 tracing::info!(job = %job_id, "job finished");

@@ -89,6 +89,15 @@ pub struct Batch {
     pub delivers_email: bool,
     /// What the job does for recipients who hold the badge already.
     pub duplicate_policy: DuplicatePolicy,
+    /// For an undo: the job it undoes, and why.
+    pub undo: Option<Undoing>,
+}
+
+/// What an undo job's batch needs to know of it.
+#[derive(Clone, Debug)]
+pub struct Undoing {
+    pub job_id: String,
+    pub reason: Option<String>,
 }
 
 pub enum Claim {
@@ -123,6 +132,8 @@ struct JobHead {
     badge_id: Option<String>,
     status: JobStatus,
     duplicate_policy: DuplicatePolicy,
+    undoes_job_id: Option<String>,
+    undo_reason: Option<String>,
 }
 
 /// What a claim is allowed to take.
@@ -147,12 +158,15 @@ pub async fn claim(
     now_ms: i64,
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
-    let job: Option<JobHead> =
-        sqlx::query_as("SELECT org_id, badge_id, status, duplicate_policy FROM jobs WHERE id = $1")
-            .bind(job_id)
-            .fetch_optional(db)
-            .await?;
-    let Some(JobHead { org_id, badge_id, status, duplicate_policy }) = job else { return Ok(Claim::Done) };
+    let job: Option<JobHead> = sqlx::query_as(
+        "SELECT org_id, badge_id, status, duplicate_policy, undoes_job_id, undo_reason FROM jobs WHERE id = $1",
+    )
+    .bind(job_id)
+    .fetch_optional(db)
+    .await?;
+    let Some(JobHead { org_id, badge_id, status, duplicate_policy, undoes_job_id, undo_reason }) = job else {
+        return Ok(Claim::Done);
+    };
     if status != JobStatus::Processing {
         return Ok(Claim::Done);
     }
@@ -255,6 +269,7 @@ pub async fn claim(
         items,
         delivers_email: limits.delivers_email,
         duplicate_policy,
+        undo: undoes_job_id.map(|job_id| Undoing { job_id, reason: undo_reason }),
     })))
 }
 

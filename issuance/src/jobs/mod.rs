@@ -17,6 +17,7 @@
 //! - [`batch_submit`]: a JSON batch of single-issue bodies becomes a job.
 //! - [`issue_items`]: the workers' step for a JSON batch: each item issued
 //!   as `POST /v1/credentials` would, one savepoint each.
+//! - [`undo`]: a finished job's credentials revoked by a job of its own.
 
 pub mod batch_submit;
 pub mod cancel;
@@ -32,6 +33,7 @@ pub mod sign;
 pub mod submit;
 pub mod throttle;
 pub mod throughput;
+pub mod undo;
 
 pub use cancel::cancel;
 pub use create::{NewJob, Source, create};

@@ -39,9 +39,19 @@ pub struct Job {
     /// When its last e-mail was sent or finally failed (see
     /// `outbox::delivery`); `None` while any waits.
     pub delivery_completed_at: Option<i64>,
+    /// For an undo: the job whose credentials it revokes.
+    pub undoes_job_id: Option<String>,
+    /// The undo of this job, once one was started.
+    pub undone_by_job_id: Option<String>,
+    /// For an undo: why, as each credential's revocation reason.
+    pub undo_reason: Option<String>,
 }
 
 impl Job {
+    pub fn is_undo(&self) -> bool {
+        self.undoes_job_id.is_some()
+    }
+
     /// Rows that were never processed because the job was cancelled.
     pub fn cancelled_rows(&self) -> i64 {
         if self.status == JobStatus::Cancelled { self.total - self.processed } else { 0 }
@@ -56,7 +66,8 @@ impl Job {
 const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
         j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
-        j.delivery_completed_at
+        j.delivery_completed_at, j.undoes_job_id,
+        (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by

@@ -369,7 +369,10 @@ async fn queue_emails<'b>(
 }
 
 /// Appends `column IN (v1, v2, ...)`.
-pub(crate) fn push_in(q: &mut Builder<'_>, column: &str, values: impl Iterator<Item = i64>) {
+pub(crate) fn push_in<'a, T>(q: &mut Builder<'a>, column: &str, values: impl Iterator<Item = T>)
+where
+    T: 'a + sqlx::Encode<'a, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
     q.push(column).push(" IN (");
     let mut list = q.separated(", ");
     for v in values {

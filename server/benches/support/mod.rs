@@ -19,6 +19,7 @@ pub fn config(dir: &Path, workers: bool) -> Config {
         master_key: Some(MASTER_KEY.into()),
         site_root: dir.join("site").display().to_string(),
         rates: issuance::jobs::engine::PlanCaps { free: None, professional: None, enterprise: None },
+        job_batch_rows: 1000,
         workers,
         smtp_url: None,
         mail_from: "Bench <no-reply@laurel.bench>".into(),

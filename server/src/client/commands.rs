@@ -147,6 +147,17 @@ pub enum JobsCommand {
     /// Example:
     ///   laurel jobs cancel job_01J…
     Cancel { id: String },
+    /// Undo a finished job: revoke every credential it issued, by a job of
+    /// its own (printed; follow it with `laurel jobs get`).
+    ///
+    /// Example:
+    ///   laurel jobs revoke job_01J… --reason "Issued with the wrong badge"
+    Revoke {
+        id: String,
+        /// Why; each credential's revocation reason.
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -266,6 +277,9 @@ pub async fn run(remote: RemoteArgs, command: Remote) -> super::Exit {
             Remote::Jobs(JobsCommand::List { limit, after }) => jobs::list(&api, limit, after.as_deref(), format).await,
             Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
+            Remote::Jobs(JobsCommand::Revoke { id, reason }) => {
+                jobs::revoke(&api, &id, reason.as_deref(), format).await
+            }
             Remote::Keys(KeysCommand::Issue { name, scopes, actor, .. }) => {
                 keys::issue(&api, &name, &scopes.0, actor.as_deref(), format).await
             }

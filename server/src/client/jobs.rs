@@ -1,4 +1,4 @@
-//! `laurel jobs list|get|cancel`: the org's jobs, CSV uploads and JSON
+//! `laurel jobs list|get|cancel|revoke`: the org's jobs, CSV uploads and JSON
 //! batches alike (`/v1/bulk-issue`).
 
 use serde_json::json;
@@ -33,5 +33,14 @@ pub async fn get(remote: &Remote, id: &str, format: Format) -> Result<Exit, Remo
 pub async fn cancel(remote: &Remote, id: &str, format: Format) -> Result<Exit, RemoteError> {
     let path = format!("/v1/bulk-issue/{}/cancel", segment(id)?);
     output::object(&remote.post(&path, &json!({}), &format!("laurel-cli-cancel-{id}")).await?, format);
+    Ok(Exit::Issued)
+}
+
+/// Starts the undo of a job. Asked again, the API refuses (409) and names
+/// the undo already started.
+pub async fn revoke(remote: &Remote, id: &str, reason: Option<&str>, format: Format) -> Result<Exit, RemoteError> {
+    let path = format!("/v1/bulk-issue/{}/revoke", segment(id)?);
+    let body = json!({"reason": reason});
+    output::object(&remote.post(&path, &body, &format!("laurel-cli-revoke-{id}")).await?, format);
     Ok(Exit::Issued)
 }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::bulk::{ItemsQuery, ListQuery};
+use super::credentials::RevokeBody;
 use super::extract::{ApiQuery, Caller};
 use super::openapi::{
     BatchIssueRequest, BatchItemList, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
@@ -46,7 +47,9 @@ pub fn batch_json(job: &Job) -> Value {
         "completed_at": job.completed_at.map(clock::rfc3339),
         "delivery_completed_at": job.delivery_completed_at.map(clock::rfc3339),
         "submitted_by": job.submitted_by,
-        "links": {"self": link, "cancel": format!("{link}/cancel")},
+        "undoes_job_id": job.undoes_job_id,
+        "undone_by_job_id": job.undone_by_job_id,
+        "links": {"self": link, "cancel": format!("{link}/cancel"), "revoke": format!("{link}/revoke")},
     })
 }
 
@@ -252,4 +255,38 @@ pub async fn cancel(
     let job = jobs::cancel(&state.db, &key.org_id, &id, None).await?;
     tracing::info!(job_id = %id, api_key = %key.id, "batch cancelled");
     Ok(Json(batch_json(&job)))
+}
+
+/// `POST /v1/credentials/batch-issue/{job_id}/revoke`: undoes a finished
+/// batch, as `POST /v1/bulk-issue/{job_id}/revoke` does a CSV job.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/batch-issue/{job_id}/revoke",
+    tag = "batch-issue",
+    operation_id = "revokeBatchIssue",
+    summary = "Undo a JSON batch: revoke every credential it issued",
+    description = "Starts a job that revokes every credential the batch issued that is still active, each with the \
+        optional `reason`. The answer is that job (`undoes_job_id` names the batch); follow it at \
+        `GET /v1/credentials/batch-issue/{its job_id}`.",
+    params(("job_id" = String, Path, description = "The batch's job id.")),
+    request_body(content = Option<RevokeBody>, content_type = "application/json"),
+    responses(
+        (status = 202, description = "The undo job, queued.", body = BatchJob),
+        (status = 400, description = "`validation_failed`: the body is not `{\"reason\"}`.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such JSON batch in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the batch still runs, is an undo, or was undone already.", body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity`: none of its credentials is active.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn revoke(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+    key.require(Scope::CredentialsWrite)?;
+    batch(&state, &key, &id).await?;
+    let job = super::bulk::undo(&state, &key, &id, body).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(batch_json(&job))))
 }

@@ -14,6 +14,7 @@ use issuance::jobs::{self, Job};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::credentials::RevokeBody;
 use super::error::Detail;
 use super::extract::{ApiQuery, Caller};
 use super::idempotent;
@@ -211,7 +212,9 @@ pub fn job_json(job: &Job) -> Value {
         "filename": job.filename,
         "source": job.source,
         "submitted_by": job.submitted_by,
-        "links": {"self": link, "cancel": format!("{link}/cancel")},
+        "undoes_job_id": job.undoes_job_id,
+        "undone_by_job_id": job.undone_by_job_id,
+        "links": {"self": link, "cancel": format!("{link}/cancel"), "revoke": format!("{link}/revoke")},
     })
 }
 
@@ -525,4 +528,53 @@ pub async fn cancel(
     let job = jobs::cancel(&state.db, &key.org_id, &id, None).await?;
     tracing::info!(job_id = %id, api_key = %key.id, "bulk job cancelled");
     Ok(Json(job_json(&job)))
+}
+
+/// `POST /v1/bulk-issue/{job_id}/revoke`: undoes a finished job. Every
+/// credential it issued that is still active is revoked, with the optional
+/// `reason`, by a job of its own (202; follow it as any job).
+#[utoipa::path(
+    post,
+    path = "/v1/bulk-issue/{job_id}/revoke",
+    tag = "bulk-issue",
+    operation_id = "revokeBulkIssue",
+    summary = "Undo a job: revoke every credential it issued",
+    description = "Starts a job that revokes every credential the job issued that is still active, each with the \
+        optional `reason` (by default \"Job … was undone\"). The answer is that job (`undoes_job_id` names the \
+        undone one); follow it at `GET /v1/bulk-issue/{its job_id}`. Revoked credentials show in the status lists \
+        as each batch commits; a worker that stops mid-way is taken over, and no credential is revoked twice.",
+    params(("job_id" = String, Path, description = "The job to undo.")),
+    request_body(content = Option<RevokeBody>, content_type = "application/json"),
+    responses(
+        (status = 202, description = "The undo job, pending.", body = BulkJob),
+        (status = 400, description = "`validation_failed`: the body is not `{\"reason\"}`.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the job still runs, is an undo, or was undone already.", body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity`: none of its credentials is active.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn revoke(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    key.require(Scope::CredentialsWrite)?;
+    let job = undo(&state, &key, &id, body).await?;
+    Ok((StatusCode::ACCEPTED, Json(job_json(&job))))
+}
+
+/// Starts the undo of `id` for an API caller.
+pub(super) async fn undo(
+    state: &ApiState,
+    key: &ApiKey,
+    id: &str,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<Job> {
+    let body = RevokeBody::read(body)?;
+    let origin = jobs::undo::UndoOrigin { created_by: None, api_key_id: Some(&key.id) };
+    let job = jobs::undo::start(&state.db, &key.org_id, id, body.reason.as_deref(), &origin, clock::now()).await?;
+    tracing::info!(job_id = %id, undo = %job.id, api_key = %key.id, "job undo started");
+    Ok(job)
 }

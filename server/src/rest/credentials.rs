@@ -223,9 +223,21 @@ pub async fn list(
 /// An optional body: why the credential is revoked.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[schema(as = RevokeRequest)]
+#[serde(deny_unknown_fields)]
 pub struct RevokeBody {
     /// Why; kept with the credential and shown as `revocation_reason`.
-    reason: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl RevokeBody {
+    /// The optional body of a revocation: empty, or `{"reason"}`.
+    pub fn read(body: Result<Bytes, BytesRejection>) -> ApiResult<RevokeBody> {
+        let body = body_bytes(body)?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(RevokeBody::default());
+        }
+        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))
+    }
 }
 
 #[utoipa::path(
@@ -254,12 +266,7 @@ pub async fn revoke(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsWrite)?;
-    let body = body_bytes(body)?;
-    let parsed: RevokeBody = if body.iter().all(u8::is_ascii_whitespace) {
-        RevokeBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))?
-    };
+    let parsed = RevokeBody::read(body)?;
     let c = store::revoke(&state.db, &key.org_id, &id, parsed.reason.as_deref(), None).await?;
     tracing::info!(credential_id = %id, api_key = %key.id, "revoked");
     Ok(Json(credential_json(&c, &state.public_url, clock::now())))

@@ -43,6 +43,7 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/{job_id}", get(bulk::get))
         .route("/bulk-issue/{job_id}/items", get(bulk::items))
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
+        .route("/bulk-issue/{job_id}/revoke", post(bulk::revoke))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}/revoke", post(keys::revoke))
         .route("/keys/batch-verify", post(keys::batch_verify))
@@ -62,6 +63,7 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/batch-issue/{job_id}", get(batch::get))
         .route("/credentials/batch-issue/{job_id}/items", get(batch::items))
         .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
+        .route("/credentials/batch-issue/{job_id}/revoke", post(batch::revoke))
         .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
     // The Identity API: 1 MB documents, and images up to 15 MB on their
     // upload links (a limit of their own, inside this one).

@@ -88,6 +88,7 @@ is refused (422), pointing at it. Another organisation's ids answer 404.";
         super::batch::items,
         super::bulk::items,
         super::batch::cancel,
+        super::batch::revoke,
         super::badges::create,
         super::badges::list,
         super::badges::get,
@@ -98,6 +99,7 @@ is refused (422), pointing at it. Another organisation's ids answer 404.";
         super::bulk::list,
         super::bulk::get,
         super::bulk::cancel,
+        super::bulk::revoke,
         super::keys::batch_verify,
         super::keys::batch_import,
         super::keys::create,
@@ -736,6 +738,8 @@ pub mod schemas {
         #[serde(rename = "self")]
         pub self_link: String,
         pub cancel: String,
+        /// Undo it: revoke every credential it issued.
+        pub revoke: String,
     }
 
     /// A JSON batch job, as `batch::batch_json` answers it.
@@ -768,6 +772,12 @@ pub mod schemas {
         /// The submitting API key's name.
         #[schema(required = true)]
         pub submitted_by: Option<String>,
+        /// For an undo: the job whose credentials it revokes.
+        #[schema(required = true)]
+        pub undoes_job_id: Option<String>,
+        /// The job that undid this one, once started (`POST …/revoke`).
+        #[schema(required = true)]
+        pub undone_by_job_id: Option<String>,
         pub links: JobLinks,
     }
 
@@ -1034,6 +1044,12 @@ pub mod schemas {
         /// A member's e-mail, or the API key's name.
         #[schema(required = true)]
         pub submitted_by: Option<String>,
+        /// For an undo: the job whose credentials it revokes.
+        #[schema(required = true)]
+        pub undoes_job_id: Option<String>,
+        /// The job that undid this one, once started (`POST …/revoke`).
+        #[schema(required = true)]
+        pub undone_by_job_id: Option<String>,
         pub links: JobLinks,
     }
 
@@ -2081,6 +2097,9 @@ mod tests {
             issued_at: None,
             completed_at: None,
             delivery_completed_at: None,
+            undoes_job_id: full.then(|| "job_0".into()),
+            undone_by_job_id: None,
+            undo_reason: None,
         }
     }
 

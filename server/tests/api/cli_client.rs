@@ -359,7 +359,7 @@ async fn one_credential_is_issued_read_verified_and_revoked_from_the_command_lin
 }
 
 #[tokio::test]
-async fn jobs_are_listed_shown_and_cancelled_and_a_table_is_for_people() {
+async fn jobs_are_listed_shown_cancelled_and_undone_and_a_table_is_for_people() {
     let (app, _, key) = setup().await;
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "credentials.json", &json!(items(3)));
@@ -384,6 +384,21 @@ async fn jobs_are_listed_shown_and_cancelled_and_a_table_is_for_people() {
     let cancel = laurel(Some(&key), &["jobs", "cancel", &job, "-e", &app.address]).await;
     assert_eq!(cancel.code, 1, "a finished job cannot be cancelled: {}", cancel.stderr);
     assert!(cancel.stderr.contains("409"), "{}", cancel.stderr);
+
+    // Undone instead: its credentials revoked by a job of its own.
+    let undo =
+        laurel(Some(&key), &["jobs", "revoke", &job, "--reason", "sent twice", "-e", &app.address, "--format", "json"])
+            .await;
+    assert_eq!(undo.code, 0, "{}", undo.stderr);
+    let undo: Value = serde_json::from_str(&undo.stdout).unwrap();
+    assert_eq!((undo["undoes_job_id"].as_str(), undo["total"].as_i64()), (Some(job.as_str()), Some(3)), "{undo}");
+    let again = laurel(Some(&key), &["jobs", "revoke", &job, "-e", &app.address]).await;
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("409") && again.stderr.contains(undo["job_id"].as_str().unwrap()),
+        "{}",
+        again.stderr
+    );
 }
 
 #[tokio::test]

@@ -47,6 +47,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         master_key: Some(TEST_MASTER_KEY.into()),
         site_root: dir.path().join("site").display().to_string(),
         rates: PlanCaps::default(),
+        job_batch_rows: 1000,
         workers: true,
         smtp_url: None,
         mail_from: "Laurel Test <no-reply@laurel.test>".into(),
@@ -228,6 +229,19 @@ impl TestApp {
 
     pub async fn get_json(&self, path: &str, key: &str) -> Response {
         self.api(reqwest::Method::GET, path, key, None).await
+    }
+
+    /// A CSV body (`text/csv`) posted with the API key, as to
+    /// `/v1/bulk-issue?badge_id=…`.
+    pub async fn post_csv(&self, path: &str, key: &str, csv: impl Into<reqwest::Body>) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("x-api-key", key)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap()
     }
 }
 

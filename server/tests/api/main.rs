@@ -37,3 +37,4 @@ mod roles;
 mod scale_out;
 mod security;
 mod tenancy;
+mod undo_jobs;

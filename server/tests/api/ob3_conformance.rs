@@ -305,7 +305,7 @@ async fn a_narrative_evidence_award_date_and_expiry_per_recipient_are_carried_by
         rows[2]["reason"],
         "evidence_url 'portfolio' is not a web address (expected e.g. https://example.com/portfolio)."
     );
-    let (status, job) = json(post(format!("/v1/bulk-issue?badge_id={badge_id}")).await.unwrap()).await;
+    let (status, job) = json(app.post_csv(&format!("/v1/bulk-issue?badge_id={badge_id}"), &key, csv).await).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     let job_id = job["job_id"].as_str().unwrap();
     assert_eq!(wait_for_job(&app.db, job_id).await, "completed");

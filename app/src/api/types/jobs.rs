@@ -92,6 +92,20 @@ pub struct JobPageView {
     /// Whether this server sends e-mail at all (`LAUREL_SMTP_URL`): without
     /// it the page must not let anyone think recipients were told.
     pub smtp_configured: bool,
+    pub undo: UndoView,
+}
+
+/// Where the job stands as to undoing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UndoView {
+    /// This job is an undo of that one.
+    pub undoes_job_id: Option<String>,
+    /// Why, as its credentials' revocation reason.
+    pub reason: Option<String>,
+    /// That job undid this one.
+    pub undone_by_job_id: Option<String>,
+    /// Credentials an undo would revoke now (0 while the job runs).
+    pub revocable: i64,
 }
 
 /// One page of a job's rows.
