@@ -300,18 +300,6 @@ async fn jobs_are_listed_newest_first_a_page_at_a_time_and_can_be_cancelled() {
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
 }
 
-/// Posts `csv` as the body to `path` (a bulk-issue URL with its query).
-async fn post_csv_at(app: &TestApp, key: &str, path: &str, csv: impl Into<reqwest::Body>) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("x-api-key", key)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Issues `email` a credential of `badge_id` over the API; returns its id.
 async fn holding(app: &TestApp, key: &str, badge_id: &str, email: &str) -> String {
     let body =
@@ -346,7 +334,7 @@ async fn each_duplicate_policy_does_what_the_dry_run_said_to_those_who_hold_the_
         let csv = format!("name,email\nHolder,{holder}\nNewcomer,new-{policy}@example.com\n");
         let old = holding(&app, &key, &badge_id, &holder).await;
         let url = format!("/v1/bulk-issue/validate?badge_id={badge_id}&duplicate_policy={policy}");
-        let response = post_csv_at(&app, &key, &url, csv.clone()).await;
+        let response = app.post_csv(&url, &key, csv.clone()).await;
         let (status, review) = json(response).await;
         assert_eq!(status, StatusCode::OK, "{review}");
         assert_eq!(review["duplicate_policy"], policy);
@@ -355,8 +343,7 @@ async fn each_duplicate_policy_does_what_the_dry_run_said_to_those_who_hold_the_
         assert_eq!(review["rows"][0]["issuable"], issuable, "{policy}: {review}");
 
         let response =
-            post_csv_at(&app, &key, &format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy={policy}"), csv)
-                .await;
+            app.post_csv(&format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy={policy}"), &key, csv).await;
         let (status, job) = json(response).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{job}");
         let job_id = job["job_id"].as_str().unwrap();
@@ -373,13 +360,8 @@ async fn each_duplicate_policy_does_what_the_dry_run_said_to_those_who_hold_the_
 async fn an_unknown_duplicate_policy_is_refused_naming_the_parameter_and_its_choices() {
     let (app, _, key) = setup().await;
     let badge_id = badge(&app, &key).await;
-    let response = post_csv_at(
-        &app,
-        &key,
-        &format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy=merge"),
-        "name,email\nA,a@example.com\n",
-    )
-    .await;
+    let path = format!("/v1/bulk-issue?badge_id={badge_id}&duplicate_policy=merge");
+    let response = app.post_csv(&path, &key, "name,email\nA,a@example.com\n").await;
     let (status, body) = json(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["details"][0]["path"], "duplicate_policy");
