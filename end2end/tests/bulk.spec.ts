@@ -127,6 +127,7 @@ test("the review shows each row's award columns, and choosing to revoke and reis
     "Late Comer,late@example.com,,,,2099-01-01,",
   ].join("\n");
   await signIn(page, "award-owner@example.com", "award-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
   await uploadCsv(page, org, badge, csv);
   await hydrated(page);
 
