@@ -108,7 +108,7 @@ async fn main() {
         issued_at: issuance::clock::now(),
         delivers_email: false,
         duplicate_policy: Default::default(),
-        undo: None,
+        revocation: None,
         items: (0..sample)
             .map(|i| issuance::jobs::lease::LeasedItem {
                 idx: i as i64,

@@ -17,6 +17,9 @@ pub enum AuditAction {
     /// An undo of a job began: its credentials are being revoked.
     #[strum(serialize = "job.undo_started")]
     JobUndoStarted,
+    /// A member began revoking the credentials they selected in the list.
+    #[strum(serialize = "credentials.revoke_started")]
+    CredentialsRevokeStarted,
     /// One credential issued through `POST /v1/credentials` (a job's
     /// credentials are counted in its `job.completed`).
     #[strum(serialize = "credential.issued")]

@@ -40,6 +40,17 @@ impl JobStatus {
 }
 
 vocabulary! {
+    /// What a job does to its rows.
+    pub enum JobKind {
+        /// Issues a credential per row (a CSV or a JSON batch).
+        Issue,
+        /// Revokes a credential per row: an undo of another job, or the
+        /// credentials a person selected in the list.
+        Revoke,
+    }
+}
+
+vocabulary! {
     /// Where a job was submitted from.
     pub enum JobSource {
         /// A CSV submitted on the bulk-issue page.

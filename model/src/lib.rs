@@ -26,7 +26,7 @@ pub use identity::{
     AccountStatus, CheckName, CheckStatus, DocumentKind, DocumentSide, FailedCheckRule, IdClass, SessionStatus,
     VerificationStatus,
 };
-pub use job::{BatchStatus, ItemState, JobItem, JobSource, JobStatus};
+pub use job::{BatchStatus, ItemState, JobItem, JobKind, JobSource, JobStatus};
 pub use mail::{MailKind, MailStatus, OutboxEntry};
 pub use notice::Notice;
 pub use plan::Plan;

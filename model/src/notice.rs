@@ -14,6 +14,7 @@ vocabulary! {
         ApiKeyRevoked,
         JobCancelled,
         JobUndoStarted,
+        RevocationStarted,
         BadgeCreated,
         BadgeSaved,
         BadgeImageSaved,
@@ -47,6 +48,9 @@ impl Notice {
             Notice::JobCancelled => "Job cancelled. Rows not yet issued will not be; what was issued stays.",
             Notice::JobUndoStarted => {
                 "Undo started. Each credential shows as revoked in its status list as soon as its batch is done."
+            }
+            Notice::RevocationStarted => {
+                "Revocation started. Each credential shows as revoked in its status list as soon as its batch is done."
             }
             Notice::BadgeCreated => "Badge created.",
             Notice::BadgeSaved => "Badge saved.",

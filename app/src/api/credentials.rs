@@ -25,6 +25,7 @@ fn about(subject: &serde_json::Value, name: Option<&String>, email: Option<&Stri
 /// The org's credentials, newest first, with the filters of the page:
 /// status, type, badge, job and a search in name and e-mail.
 #[server(endpoint = "list_credentials")]
+#[allow(clippy::too_many_arguments)]
 pub async fn list_credentials(
     org_id: String,
     status: Option<String>,
@@ -33,29 +34,24 @@ pub async fn list_credentials(
     after: Option<String>,
     badge_id: Option<String>,
     job_id: Option<String>,
+    confirm: Option<String>,
 ) -> Result<CredentialsPageView, AppError> {
     use super::types::{BadgeOption, CredentialRow, CredentialsView};
     use crate::ssr;
-    use issuance::credentials::store::{self, Filter};
+    use issuance::credentials::store;
     use issuance::orgs::Action;
 
-    ssr::authorize(&org_id, Action::ViewOrg).await?;
+    let (_, membership) = ssr::authorize(&org_id, Action::ViewOrg).await?;
     let db = ssr::state()?.db;
     let now = issuance::clock::now();
+    let filter = ssr_filter(status, credential_type, q, badge_id, job_id)?;
+    let job_id = filter.job_id.clone();
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let job_id = given(job_id);
-    let status = given(status)
-        .map(|s| s.parse().map_err(|m: String| AppError::Invalid(vec![("status".into(), m)])))
-        .transpose()?;
-    let filter = Filter {
-        status,
-        credential_type: given(credential_type)
-            .map(|t| t.parse().map_err(|m: String| AppError::Invalid(vec![("type".into(), m)])))
-            .transpose()?,
-        search: q,
-        badge_id: given(badge_id),
-        job_id: job_id.clone(),
-        ..Filter::default()
+    // Counted only when the revocation of the selection is being confirmed.
+    let may_revoke = membership.role.allows(Action::Issue);
+    let revoke_matching = match confirm.as_deref() {
+        Some("revoke") if may_revoke => Some(issuance::jobs::revoke_selected::count(&db, &org_id, &filter, now).await?),
+        _ => None,
     };
     let (items, next_cursor) =
         store::list_brief(&db, &org_id, &filter, PAGE_SIZE, given(after).as_deref(), now).await?;
@@ -93,7 +89,60 @@ pub async fn list_credentials(
         badges: badges.into_iter().map(|b| BadgeOption { id: b.id, name: b.name }).collect(),
         job_id,
         job_label,
+        may_revoke,
+        revoke_matching,
+        revoke_limit: issuance::jobs::revoke_selected::MAX_SELECTED,
     })
+}
+
+/// The list's filters as the page's query gives them.
+#[cfg(feature = "ssr")]
+fn ssr_filter(
+    status: Option<String>,
+    credential_type: Option<String>,
+    q: Option<String>,
+    badge_id: Option<String>,
+    job_id: Option<String>,
+) -> Result<issuance::credentials::store::Filter, AppError> {
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(issuance::credentials::store::Filter {
+        status: given(status)
+            .map(|s| s.parse().map_err(|m: String| AppError::Invalid(vec![("status".into(), m)])))
+            .transpose()?,
+        credential_type: given(credential_type)
+            .map(|t| t.parse().map_err(|m: String| AppError::Invalid(vec![("type".into(), m)])))
+            .transpose()?,
+        search: given(q),
+        badge_id: given(badge_id),
+        job_id: given(job_id),
+        ..Default::default()
+    })
+}
+
+/// Revokes every active credential the list's filters select, by a job of
+/// its own, whose page the browser goes to. Issuer and above.
+#[server(endpoint = "revoke_matching")]
+#[allow(clippy::too_many_arguments)]
+pub async fn revoke_matching(
+    org_id: String,
+    status: Option<String>,
+    credential_type: Option<String>,
+    q: Option<String>,
+    badge_id: Option<String>,
+    job_id: Option<String>,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::jobs::{revoke::Origin, revoke_selected};
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let filter = ssr_filter(status, credential_type, q, badge_id, job_id)?;
+    let origin = Origin { created_by: Some(&user.id), api_key_id: None };
+    let db = ssr::state()?.db;
+    let job = revoke_selected::start(&db, &org_id, &filter, reason.as_deref(), &origin, issuance::clock::now()).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{}", job.id), model::Notice::RevocationStarted);
+    Ok(())
 }
 
 /// One credential of the org, with its decoded JWT and its e-mails.

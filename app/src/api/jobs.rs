@@ -48,8 +48,9 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     let mut snapshot = live::snapshot(&db, &job, job.average_rate(now)).await?;
     snapshot.failures = live::failures(&db, &job).await?;
     use super::types::UndoView;
-    let undoable = job.status.is_finished() && !job.is_undo() && job.undone_by_job_id.is_none();
+    let undoable = job.status.is_finished() && !job.revokes() && job.undone_by_job_id.is_none();
     let undo = UndoView {
+        revokes: job.revokes(),
         revocable: if undoable { issuance::jobs::undo::revocable(&db, &org_id, &job_id).await? } else { 0 },
         undoes_job_id: job.undoes_job_id.clone(),
         reason: job.undo_reason.clone(),
@@ -69,11 +70,11 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
 #[server(endpoint = "undo_job")]
 pub async fn undo_job(org_id: String, job_id: String, reason: Option<String>) -> Result<(), AppError> {
     use crate::ssr;
-    use issuance::jobs::undo::{self, UndoOrigin};
+    use issuance::jobs::{revoke::Origin, undo};
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
-    let origin = UndoOrigin { created_by: Some(&user.id), api_key_id: None };
+    let origin = Origin { created_by: Some(&user.id), api_key_id: None };
     let db = ssr::state()?.db;
     let started = undo::start(&db, &org_id, &job_id, reason.as_deref(), &origin, issuance::clock::now()).await?;
     ssr::done(&format!("/organizations/{org_id}/jobs/{}", started.id), model::Notice::JobUndoStarted);

@@ -3,8 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::org_frame::{Allowed, use_org_id};
-use crate::api::credentials::list_credentials;
+use crate::api::credentials::{RevokeMatching, list_credentials};
 use crate::api::types::{CredentialStatus, CredentialType, CredentialsPageView};
+use crate::components::confirm::{ConfirmDialog, back_href};
+use crate::components::error_view::FormError;
+use crate::components::form::action;
 use crate::components::loaded;
 use crate::format::{datetime, thousands, urlencode};
 use model::Action;
@@ -19,9 +22,15 @@ pub fn CredentialsPage() -> impl IntoView {
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let data = Resource::new(
         move || {
-            (org_id.get(), (param("status"), param("type"), param("q"), param("after")), (param("badge"), param("job")))
+            (
+                org_id.get(),
+                (param("status"), param("type"), param("q"), param("after")),
+                (param("badge"), param("job"), param("confirm")),
+            )
         },
-        |(org, (status, kind, q, after), (badge, job))| list_credentials(org, status, kind, q, after, badge, job),
+        |(org, (status, kind, q, after), (badge, job, confirm))| {
+            list_credentials(org, status, kind, q, after, badge, job, confirm)
+        },
     );
     view! {
         <Title text="Credentials"/>
@@ -109,8 +118,76 @@ fn Credentials(view: CredentialsPageView, org_id: String) -> impl IntoView {
                 </p>
             }
         })}
+        <RevokeSelection may_revoke=view.may_revoke matching=view.revoke_matching limit=view.revoke_limit org_id=org_id.clone()/>
         <Table view=view.list here/>
     }
+}
+
+/// "Revoke all matching…": once the list is filtered, everything it
+/// selects (not only the page shown) can be revoked, by a job, after a
+/// confirmation that says how many.
+#[component]
+fn RevokeSelection(may_revoke: bool, matching: Option<usize>, limit: usize, org_id: String) -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.get_untracked().get(name).filter(|v| !v.is_empty());
+    let filtered = ["status", "type", "q", "badge", "job"].iter().any(|k| param(k).is_some());
+    if !may_revoke || !filtered {
+        return ().into_any();
+    }
+    let revoke = action::<RevokeMatching>();
+    let error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    let kept = query_without("confirm");
+    let ask = if kept.is_empty() { "?confirm=revoke".to_owned() } else { format!("{kept}&confirm=revoke") };
+    let back = format!("{}{kept}", back_href());
+    let dialog = matching.map(|n| {
+        let body = match n {
+            0 => "No active credential matches: nothing to revoke.".to_owned(),
+            n if n > limit => format!(
+                "More than {} active credentials match; at most {} are revoked at once. Narrow the filter (by badge, job or search) and revoke each part.",
+                thousands(limit as i64), thousands(limit as i64)
+            ),
+            n => format!(
+                "{} active credential{} match{} these filters, on every page of the list. Revoking {} cannot be reversed: verifiers see {} as revoked, and recipients are not e-mailed.",
+                thousands(n as i64), if n == 1 { "" } else { "s" }, if n == 1 { "es" } else { "" },
+                if n == 1 { "it" } else { "them" }, if n == 1 { "it" } else { "them" }
+            ),
+        };
+        let can = n > 0 && n <= limit;
+        let hidden = [("status", "status"), ("credential_type", "type"), ("q", "q"), ("badge_id", "badge"), ("job_id", "job")]
+            .map(|(field, key)| view! { <input type="hidden" name=field value=param(key).unwrap_or_default()/> });
+        let org_id = org_id.clone();
+        let (keep, back) = (back.clone(), back.clone());
+        view! {
+            <ConfirmDialog title="Revoke every matching credential?">
+                <p data-testid="revoke-matching-summary">{body}</p>
+                {can.then(|| view! {
+                    <ActionForm action=revoke attr:class="stack">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        {hidden}
+                        <label class="field">
+                            <span>"Reason (shown as each credential's revocation reason)"</span>
+                            <input type="text" name="reason" maxlength="500"/>
+                        </label>
+                        <div class="row">
+                            <button type="submit" class="button danger-fill" data-testid="confirm-revoke-matching">
+                                {format!("Revoke {} credential{}", thousands(n as i64), if n == 1 { "" } else { "s" })}
+                            </button>
+                            <a class="button secondary" href=keep>"Keep them"</a>
+                        </div>
+                    </ActionForm>
+                })}
+                {(!can).then(|| view! { <a class="button secondary" href=back>"Back"</a> })}
+            </ConfirmDialog>
+        }
+    });
+    view! {
+        <p class="inline">
+            <a class="button secondary danger small" href=ask data-testid="revoke-matching">"Revoke all matching…"</a>
+        </p>
+        {dialog}
+        <FormError error=error/>
+    }
+    .into_any()
 }
 
 #[component]

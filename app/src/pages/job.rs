@@ -131,10 +131,14 @@ fn Job(
         view! { <noscript inner_html=format!(r#"<meta http-equiv="refresh" content="{NO_SCRIPT_REFRESH_SECS}">"#)></noscript> }
     });
     let job_id = v.job.id.clone();
-    let is_undo = v.undo.undoes_job_id.is_some();
-    // An undo's credentials are the undone job's.
-    let issued_href =
-        format!("/organizations/{org_id}/credentials?job={}", v.undo.undoes_job_id.as_deref().unwrap_or(&job_id));
+    let revokes = v.undo.revokes;
+    // An undo's credentials are the undone job's; a selection's are among
+    // the revoked.
+    let issued_href = match (&v.undo.undoes_job_id, v.undo.revokes) {
+        (Some(undone), _) => format!("/organizations/{org_id}/credentials?job={undone}"),
+        (None, true) => format!("/organizations/{org_id}/credentials?status=revoked"),
+        (None, false) => format!("/organizations/{org_id}/credentials?job={job_id}"),
+    };
     let undo_note = match (&v.undo.undoes_job_id, &v.undo.undone_by_job_id) {
         (Some(undone), _) => Some(view! {
             <p class="notice" role="note" data-testid="undo-of">
@@ -190,10 +194,14 @@ fn Job(
 
     view! {
         <div class="page-head">
-            <h1>{if is_undo { "Undo job" } else { "Bulk job" }}</h1>
+            <h1>{match (revokes, v.undo.undoes_job_id.is_some()) {
+                (true, true) => "Undo job",
+                (true, false) => "Revocation job",
+                _ => "Bulk job",
+            }}</h1>
             <div class="row">
                 <a class="button secondary" id="job-credentials" href=issued_href>
-                    {if is_undo { "Revoked credentials" } else { "Issued credentials" }}
+                    {if revokes { "Revoked credentials" } else { "Issued credentials" }}
                 </a>
                 <a class="button secondary" href=jobs.clone()>"All jobs"</a>
             </div>
@@ -223,7 +231,7 @@ fn Job(
             </div>
             <dl class="job-counts">
                 <div><dt>"Rows"</dt><dd><span id="job-total">{count(|s| s.total)}</span></dd></div>
-                <div><dt><span class="dot item-succeeded"></span>{if is_undo { "Revoked" } else { "Issued" }}</dt><dd><span id="job-succeeded">{count(|s| s.succeeded)}</span></dd></div>
+                <div><dt><span class="dot item-succeeded"></span>{if revokes { "Revoked" } else { "Issued" }}</dt><dd><span id="job-succeeded">{count(|s| s.succeeded)}</span></dd></div>
                 <div><dt><span class="dot item-failed"></span>"Failed"</dt><dd><span id="job-failed">{count(|s| s.failed)}</span></dd></div>
                 <div><dt><span class="dot item-skipped"></span>"Skipped"</dt><dd><span id="job-skipped">{count(|s| s.skipped)}</span></dd></div>
                 <div><dt>"Remaining"</dt><dd><span id="job-remaining">{count(|s| s.remaining)}</span></dd></div>
@@ -231,8 +239,8 @@ fn Job(
                     <dt><span class="dot item-cancelled"></span>"Cancelled"</dt><dd><span id="job-cancelled">{count(|s| s.cancelled)}</span></dd>
                 </div>
             </dl>
-            // An undo e-mails nobody.
-            <div class="job-mail" class:job-hidden=is_undo data-testid="job-emails">
+            // A revocation e-mails nobody.
+            <div class="job-mail" class:job-hidden=revokes data-testid="job-emails">
                 <p class="job-emails">
                     <span class="job-emails-title">"E-mails to recipients"</span>
                     <span id="job-emails-progress">{move || mail_progress_text(&live.read())}</span>
@@ -277,7 +285,7 @@ fn Job(
                 })}
                 <FormError error=resend_error/>
             </div>
-            {(!v.smtp_configured && !is_undo).then(|| view! {
+            {(!v.smtp_configured && !revokes).then(|| view! {
                 <p class="notice" role="note" data-testid="job-smtp-note">
                     <strong>"Recipients have not been e-mailed."</strong>
                     " This server has no SMTP server configured (LAUREL_SMTP_URL), so their e-mails wait, queued, in the Outbox. They go out once it is set and the server restarts."

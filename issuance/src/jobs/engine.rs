@@ -15,11 +15,11 @@ use tokio::task::JoinHandle;
 use super::lease::{self, Batch, Claim, ClaimLimits};
 use super::record::{self, Recorded};
 use super::sign::{self, Signed};
-use super::{foreground, issue_items, undo};
+use super::{foreground, issue_items, revoke};
 use crate::db::Db;
 use crate::keys::MasterKey;
 use crate::orgs::Plan;
-use model::JobSource;
+use model::{JobKind, JobSource};
 
 /// Credentials per second per org, by plan; `None` is uncapped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,21 +161,20 @@ type Signing = (Box<Batch>, Vec<Result<Signed, (i64, String)>>);
 
 /// Runs one job until no row is left for this worker.
 async fn run(shared: Shared, job_id: String, org_id: String) {
-    let (source, undoes) =
-        match sqlx::query_as::<_, (JobSource, Option<String>)>("SELECT source, undoes_job_id FROM jobs WHERE id = $1")
-            .bind(&job_id)
-            .fetch_one(&shared.db)
-            .await
-        {
-            Ok(kind) => kind,
-            Err(e) => {
-                tracing::warn!(job = %job_id, error = %e, "could not read the job's source");
-                return;
-            }
-        };
-    // The plan caps issuing; an undo only revokes, and should be quick.
+    let (source, kind) = match sqlx::query_as::<_, (JobSource, JobKind)>("SELECT source, kind FROM jobs WHERE id = $1")
+        .bind(&job_id)
+        .fetch_one(&shared.db)
+        .await
+    {
+        Ok(kind) => kind,
+        Err(e) => {
+            tracing::warn!(job = %job_id, error = %e, "could not read the job's source");
+            return;
+        }
+    };
+    // The plan caps issuing; revoking should be quick.
     let per_sec = match lease::plan_of(&shared.db, &org_id).await {
-        Ok(_) if undoes.is_some() => None,
+        Ok(_) if kind == JobKind::Revoke => None,
         Ok(plan) => shared.config.caps.of(plan),
         Err(e) => {
             tracing::warn!(job = %job_id, error = %e, "could not read the job's plan");
@@ -191,10 +190,12 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
         ClaimLimits { max_items, lease: shared.config.lease, per_sec, delivers_email: shared.config.delivers_email };
     let token = format!("{}/{}", shared.worker_id, crate::ids::new_id("run"));
     tracing::info!(job = %job_id, ?per_sec, "job runner started");
-    match (source, undoes) {
-        (_, Some(_)) => return run_requests(&shared, &job_id, &token, &limits, Step::Undo).await,
-        (JobSource::ApiBatch, None) => return run_requests(&shared, &job_id, &token, &limits, Step::Issue).await,
-        _ => {}
+    match (kind, source) {
+        (JobKind::Revoke, _) => return run_requests(&shared, &job_id, &token, &limits, Step::Revoke).await,
+        (JobKind::Issue, JobSource::ApiBatch) => {
+            return run_requests(&shared, &job_id, &token, &limits, Step::Issue).await;
+        }
+        (JobKind::Issue, _) => {}
     }
 
     // Two tasks: this one leases and writes, a signer signs between them.
@@ -303,11 +304,11 @@ async fn run(shared: Shared, job_id: String, org_id: String) {
 enum Step {
     /// Issue a JSON batch's items, each as the single-issue path would.
     Issue,
-    /// Revoke an undo's credentials.
-    Undo,
+    /// Revoke a revocation job's credentials.
+    Revoke,
 }
 
-/// Runs a JSON batch job or an undo: lease, then do each batch in one
+/// Runs a JSON batch job or a revocation job: lease, then do each batch in one
 /// transaction (a JSON batch signs there too: its items differ in type, so
 /// nothing is shared to prepare, and each is signed as the single-issue
 /// path signs it).
@@ -322,7 +323,7 @@ async fn run_requests(shared: &Shared, job_id: &str, token: &str, limits: &Claim
                         Step::Issue => {
                             issue_items::issue_items(&shared.db, &shared.master, &batch, &shared.public_url, now).await
                         }
-                        Step::Undo => undo::revoke_batch(&shared.db, &batch).await,
+                        Step::Revoke => revoke::revoke_batch(&shared.db, &batch).await,
                     };
                     match done {
                         Ok(recorded) => {

@@ -23,6 +23,7 @@ use crate::error::CoreResult;
 use crate::keys::{self, MasterKey};
 use crate::orgs::{Plan, organizations};
 use crate::status_list::Slot;
+use model::JobKind;
 
 /// Jobs an org may have processing at once; more wait as pending.
 pub const MAX_PROCESSING_PER_ORG: i64 = 10;
@@ -89,14 +90,14 @@ pub struct Batch {
     pub delivers_email: bool,
     /// What the job does for recipients who hold the badge already.
     pub duplicate_policy: DuplicatePolicy,
-    /// For an undo: the job it undoes, and why.
-    pub undo: Option<Undoing>,
+    /// For a revocation job: why, and the job it undoes if it is an undo.
+    pub revocation: Option<Revoking>,
 }
 
-/// What an undo job's batch needs to know of it.
+/// What a revocation job's batch needs to know of it.
 #[derive(Clone, Debug)]
-pub struct Undoing {
-    pub job_id: String,
+pub struct Revoking {
+    pub undoes_job_id: Option<String>,
     pub reason: Option<String>,
 }
 
@@ -132,6 +133,7 @@ struct JobHead {
     badge_id: Option<String>,
     status: JobStatus,
     duplicate_policy: DuplicatePolicy,
+    kind: JobKind,
     undoes_job_id: Option<String>,
     undo_reason: Option<String>,
 }
@@ -159,12 +161,12 @@ pub async fn claim(
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
     let job: Option<JobHead> = sqlx::query_as(
-        "SELECT org_id, badge_id, status, duplicate_policy, undoes_job_id, undo_reason FROM jobs WHERE id = $1",
+        "SELECT org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason FROM jobs WHERE id = $1",
     )
     .bind(job_id)
     .fetch_optional(db)
     .await?;
-    let Some(JobHead { org_id, badge_id, status, duplicate_policy, undoes_job_id, undo_reason }) = job else {
+    let Some(JobHead { org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason }) = job else {
         return Ok(Claim::Done);
     };
     if status != JobStatus::Processing {
@@ -269,7 +271,7 @@ pub async fn claim(
         items,
         delivers_email: limits.delivers_email,
         duplicate_policy,
-        undo: undoes_job_id.map(|job_id| Undoing { job_id, reason: undo_reason }),
+        revocation: (kind == JobKind::Revoke).then_some(Revoking { undoes_job_id, reason: undo_reason }),
     })))
 }
 

@@ -17,7 +17,9 @@
 //! - [`batch_submit`]: a JSON batch of single-issue bodies becomes a job.
 //! - [`issue_items`]: the workers' step for a JSON batch: each item issued
 //!   as `POST /v1/credentials` would, one savepoint each.
-//! - [`undo`]: a finished job's credentials revoked by a job of its own.
+//! - [`revoke`]: revocation jobs, and the workers' step that revokes a
+//!   batch; [`undo`] starts one for a finished job's credentials,
+//!   [`revoke_selected`] for those matching a filter of the list.
 
 pub mod batch_submit;
 pub mod cancel;
@@ -29,6 +31,8 @@ pub mod lease;
 pub mod progress;
 pub mod read;
 pub mod record;
+pub mod revoke;
+pub mod revoke_selected;
 pub mod sign;
 pub mod submit;
 pub mod throttle;
@@ -37,7 +41,7 @@ pub mod undo;
 
 pub use cancel::cancel;
 pub use create::{NewJob, Source, create};
-pub use model::{ItemState, JobStatus};
+pub use model::{ItemState, JobKind, JobStatus};
 pub use read::{ItemFilter, Job, JobItem, credential_ids, failed_items, failed_rows_csv, get, items, list};
 
 /// Error codes an item can fail with, as the API reports them.

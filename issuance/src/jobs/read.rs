@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use model::JobItem;
-use model::JobSource;
+use model::{JobKind, JobSource};
 
 use super::{ItemState, JobStatus};
 use crate::bulk::csv_file::neutralise;
@@ -21,6 +21,8 @@ pub struct Job {
     pub upload_id: Option<String>,
     pub filename: Option<String>,
     pub source: JobSource,
+    /// Whether it issues or revokes.
+    pub kind: JobKind,
     pub status: JobStatus,
     pub total: i64,
     pub processed: i64,
@@ -48,8 +50,9 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn is_undo(&self) -> bool {
-        self.undoes_job_id.is_some()
+    /// It revokes rather than issues (an undo, or a selection).
+    pub fn revokes(&self) -> bool {
+        self.kind == JobKind::Revoke
     }
 
     /// Rows that were never processed because the job was cancelled.
@@ -64,7 +67,7 @@ impl Job {
 }
 
 const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_name, j.upload_id, j.filename, j.source,
-        j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
+        j.kind, j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
         j.delivery_completed_at, j.undoes_job_id,
         (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason

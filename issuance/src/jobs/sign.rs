@@ -160,7 +160,7 @@ mod tests {
             issued_at: 1_790_000_000,
             delivers_email: false,
             duplicate_policy: Default::default(),
-            undo: None,
+            revocation: None,
             items: vec![LeasedItem {
                 idx: 0,
                 name: "Ada Lovelace".into(),

@@ -573,7 +573,7 @@ pub(super) async fn undo(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Job> {
     let body = RevokeBody::read(body)?;
-    let origin = jobs::undo::UndoOrigin { created_by: None, api_key_id: Some(&key.id) };
+    let origin = jobs::revoke::Origin { created_by: None, api_key_id: Some(&key.id) };
     let job = jobs::undo::start(&state.db, &key.org_id, id, body.reason.as_deref(), &origin, clock::now()).await?;
     tracing::info!(job_id = %id, undo = %job.id, api_key = %key.id, "job undo started");
     Ok(job)

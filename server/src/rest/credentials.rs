@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use super::extract::{ApiJson, ApiQuery, Caller};
 use super::idempotent;
 use super::openapi::{
-    BatchVerifyRequest, BatchVerifyResponse, Credential as CredentialDoc, CredentialList, CredentialStatusName,
-    CredentialTypeName, ErrorResponse, IdempotencyKey, IssueCredentialRequest, TOO_LARGE,
+    BatchVerifyRequest, BatchVerifyResponse, BulkJob, Credential as CredentialDoc, CredentialList,
+    CredentialStatusName, CredentialTypeName, ErrorResponse, IdempotencyKey, IssueCredentialRequest, TOO_LARGE,
     Verification as VerificationDoc, VerifyRequest,
 };
 use super::{ApiError, ApiResult, ApiState, MAX_BODY};
@@ -370,4 +370,92 @@ pub async fn batch_verify(
 
 fn invalid_item(index: usize, message: &str) -> Value {
     json!({"is_valid": false, "error_code": "invalid_item", "message": format!("credentials[{index}]: {message}")})
+}
+
+/// Which credentials to revoke: the list's filters (`GET /v1/credentials`),
+/// at least one of them.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = CredentialSelection)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionBody {
+    /// Only credentials of this type.
+    #[serde(rename = "type")]
+    #[schema(value_type = Option<CredentialTypeName>)]
+    credential_type: Option<String>,
+    /// Only credentials with this status now (`active` or `expired`; revoked ones are not revoked again).
+    #[schema(value_type = Option<CredentialStatusName>)]
+    status: Option<String>,
+    /// Only credentials about this subject id or recipient e-mail.
+    subject: Option<String>,
+    /// Only credentials of this badge.
+    badge_id: Option<String>,
+    /// Only credentials issued by this job.
+    job_id: Option<String>,
+    /// The recipient's or subject's name, e-mail or id, as the list searches.
+    q: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = BatchRevokeRequest)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRevokeBody {
+    filter: SelectionBody,
+    /// Why; each credential's `revocation_reason`.
+    #[schema(max_length = 500)]
+    reason: Option<String>,
+}
+
+/// `POST /v1/credentials/batch-revoke`: revokes every active credential
+/// the filter selects (up to 10,000) by a job of its own.
+#[utoipa::path(
+    post,
+    path = "/v1/credentials/batch-revoke",
+    tag = "credentials",
+    operation_id = "batchRevokeCredentials",
+    summary = "Revoke every credential a filter selects",
+    description = "Starts a job that revokes every active credential matching `filter` (the filters of \
+        `GET /v1/credentials`; at least one), each with the optional `reason`. At most 10,000 at once: more is \
+        refused whole (422) with how to narrow it. The answer is the job; follow it at \
+        `GET /v1/bulk-issue/{job_id}`. A worker that stops mid-way is taken over, and no credential is revoked twice.",
+    request_body(content = BatchRevokeBody, content_type = "application/json"),
+    responses(
+        (status = 202, description = "The revocation job, pending.", body = BulkJob),
+        (status = 400, description = "`validation_failed`: not `{\"filter\", \"reason\"}`, no filter, or a filter value is not valid.", body = ErrorResponse),
+        (status = 413, description = TOO_LARGE, body = ErrorResponse),
+        (status = 422, description = "`unprocessable_entity`: nothing matches, or more than 10,000 do.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn batch_revoke(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    ApiJson(body): ApiJson<BatchRevokeBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    key.require(Scope::CredentialsWrite)?;
+    let f = body.filter;
+    let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let filter = store::Filter {
+        credential_type: given(f.credential_type)
+            .map(|v| v.parse().map_err(|m: String| ApiError::validation("filter.type", m)))
+            .transpose()?,
+        status: given(f.status)
+            .map(|v| v.parse().map_err(|m: String| ApiError::validation("filter.status", m)))
+            .transpose()?,
+        subject: given(f.subject),
+        badge_id: given(f.badge_id),
+        job_id: given(f.job_id),
+        search: given(f.q),
+    };
+    let origin = issuance::jobs::revoke::Origin { created_by: None, api_key_id: Some(&key.id) };
+    let job = issuance::jobs::revoke_selected::start(
+        &state.db,
+        &key.org_id,
+        &filter,
+        body.reason.as_deref(),
+        &origin,
+        clock::now(),
+    )
+    .await?;
+    tracing::info!(job_id = %job.id, api_key = %key.id, total = job.total, "selection revocation started");
+    Ok((StatusCode::ACCEPTED, Json(super::bulk::job_json(&job))))
 }

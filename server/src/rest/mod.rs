@@ -33,6 +33,7 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials", post(credentials::issue).get(credentials::list))
         .route("/credentials/verify", post(credentials::verify))
         .route("/credentials/batch-verify", post(credentials::batch_verify))
+        .route("/credentials/batch-revoke", post(credentials::batch_revoke))
         .route("/credentials/{id}", get(credentials::get))
         .route("/credentials/{id}/revoke", post(credentials::revoke))
         .route("/badges", post(badges::create).get(badges::list))

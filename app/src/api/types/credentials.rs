@@ -69,6 +69,12 @@ pub struct CredentialsPageView {
     pub job_id: Option<String>,
     /// The job's file name, or its id when it has none.
     pub job_label: Option<String>,
+    /// The viewer's role may revoke.
+    pub may_revoke: bool,
+    /// While revoking the selection is being confirmed: how many active
+    /// credentials it would revoke (more than `revoke_limit`: too many).
+    pub revoke_matching: Option<usize>,
+    pub revoke_limit: usize,
 }
 
 /// A credential as its org sees it, on its detail page.

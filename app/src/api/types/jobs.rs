@@ -98,6 +98,8 @@ pub struct JobPageView {
 /// Where the job stands as to undoing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UndoView {
+    /// This job revokes (an undo, or a selection from the list).
+    pub revokes: bool,
     /// This job is an undo of that one.
     pub undoes_job_id: Option<String>,
     /// Why, as its credentials' revocation reason.

@@ -1,5 +1,6 @@
-//! Undoing a job (`POST /v1/bulk-issue/{job_id}/revoke`, `POST
-//! /v1/credentials/batch-issue/{job_id}/revoke`): every credential it issued
+//! Revocation jobs: undoing a job (`POST /v1/bulk-issue/{job_id}/revoke`,
+//! `POST /v1/credentials/batch-issue/{job_id}/revoke`) and revoking what a
+//! filter selects (`POST /v1/credentials/batch-revoke`). Every credential is
 //! revoked by a job of its own, that a SIGKILL mid-way does not make revoke
 //! anything twice, and that an outside reader of the served status lists
 //! sees revoked.
@@ -246,4 +247,52 @@ async fn a_json_batch_is_undone_at_its_own_address_and_other_tenants_and_jobs_ge
     // Nothing left to undo, and the body must be `{"reason"}`.
     let r = app.post_json(&format!("/v1/bulk-issue/{batch}/revoke"), &key, json!({"why": 1})).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_filter_s_selection_is_revoked_whole_and_nothing_outside_it_is_touched() {
+    let (app, org, key) = crate::helpers::setup().await;
+    let (keep, drop) =
+        (crate::helpers::badge(&app, &org, "Keep").await, crate::helpers::badge(&app, &org, "Drop").await);
+    let mut ids = Vec::new();
+    for (badge, who) in [(&keep, "k1"), (&drop, "d1"), (&drop, "d2"), (&drop, "d3")] {
+        ids.push(crate::helpers::issue_badge(&app, &org, badge, who, &format!("{who}@select.test")).await);
+    }
+    // One of the selection is revoked already: it is not counted again.
+    let (status, _) = json(app.post_json(&format!("/v1/credentials/{}/revoke", ids[3]), &key, json!({})).await).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, e) = json(app.post_json("/v1/credentials/batch-revoke", &key, json!({"filter": {}})).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "everything is not a selection: {e}");
+    assert_eq!(e["error"]["details"][0]["path"], "filter", "{e}");
+    let (status, e) =
+        json(app.post_json("/v1/credentials/batch-revoke", &key, json!({"filter": {"status": "gone"}})).await).await;
+    assert_eq!((status, e["error"]["details"][0]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("filter.status")));
+    // Another organisation's badge selects nothing here.
+    let other = app.org("Elsewhere", Plan::Professional).await;
+    let theirs = crate::helpers::badge(&app, &other, "Theirs").await;
+    let body = json!({"filter": {"badge_id": theirs}});
+    let (status, _) = json(app.post_json("/v1/credentials/batch-revoke", &key, body).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let body = json!({"filter": {"badge_id": drop}, "reason": "Badge withdrawn"});
+    let (status, job) = json(app.post_json("/v1/credentials/batch-revoke", &key, body).await).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!((job["total"].as_i64(), job["undoes_job_id"].as_str()), (Some(2), None), "{job}");
+    let job = job["job_id"].as_str().unwrap().to_owned();
+    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+    let (_, done) = json(app.get_json(&format!("/v1/bulk-issue/{job}"), &key).await).await;
+    assert_eq!(done["succeeded"], 2, "{done}");
+    let states: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, status, revocation_reason FROM credentials WHERE org_id = $1 ORDER BY recipient_email",
+    )
+    .bind(&org)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let by_id = |id: &str| states.iter().find(|(i, ..)| i == id).cloned().unwrap();
+    assert_eq!(by_id(&ids[0]).1, "active", "the other badge's credential stays");
+    assert_eq!((by_id(&ids[1]).1.as_str(), by_id(&ids[1]).2.as_deref()), ("revoked", Some("Badge withdrawn")));
+    assert_eq!((by_id(&ids[2]).1.as_str(), by_id(&ids[2]).2.as_deref()), ("revoked", Some("Badge withdrawn")));
+    assert_ne!(by_id(&ids[3]).2.as_deref(), Some("Badge withdrawn"), "revoked before: left as it was");
 }
