@@ -128,6 +128,7 @@ test("a job page reloaded mid-job shows the counts so far and Cancel stops the j
 test("undoing a finished job asks first, says how many, and revokes every credential it issued with the reason given", async ({ page, request }) => {
   const { org, badge, key } = await orgWithBadge(request, "Undo Co", "undo-owner@example.com");
   await signIn(page, "undo-owner@example.com", "jobs-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
   const job = await submitCsv(page, org, badge, people(12, "undo"));
   await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
 

@@ -130,7 +130,9 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
     assert_eq!(rows.len(), 4);
     assert_eq!(
         rows[0],
-        json!({"row": 1, "line": 2, "name": "New Person", "email": "new@example.com", "status": "new", "issuable": true, "reason": null, "existing_credential_id": null})
+        json!({"row": 1, "line": 2, "name": "New Person", "email": "new@example.com", "status": "new", "issuable": true,
+               "reason": null, "existing_credential_id": null, "narrative": null, "evidence_url": null,
+               "evidence_name": null, "issued_on": null, "expires_at": null})
     );
     assert_eq!(rows[1]["status"], "active_non_expiring");
     assert_eq!(rows[1]["issuable"], false);
