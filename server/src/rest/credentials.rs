@@ -192,26 +192,19 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsRead)?;
-    let credential_type = q
-        .credential_type
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(|m: String| ApiError::validation("type", m))?;
     if let Some(limit) = q.limit.filter(|l| !(1..=store::MAX_PAGE).contains(l)) {
         return Err(ApiError::validation("limit", format!("must be 1 to {}, got {limit}", store::MAX_PAGE)));
     }
-    let status =
-        q.status.as_deref().map(str::parse).transpose().map_err(|m: String| ApiError::validation("status", m))?;
     let now = clock::now();
-    let filter = store::Filter {
-        credential_type,
-        status,
+    let filter = SelectionBody {
+        credential_type: q.credential_type,
+        status: q.status,
         subject: q.subject,
         badge_id: q.badge_id,
-        search: q.q,
         job_id: q.job_id,
-    };
+        q: q.q,
+    }
+    .filter("")?;
     let page = store::list(&state.db, &key.org_id, &filter, q.limit.unwrap_or(50), q.after.as_deref(), now).await?;
     Ok(Json(json!({
         "data": page.items.iter().map(|c| credential_json(c, &state.public_url, now)).collect::<Vec<_>>(),
@@ -395,6 +388,25 @@ pub struct SelectionBody {
     q: Option<String>,
 }
 
+impl SelectionBody {
+    /// The store's filter; `at` prefixes the field named in an error.
+    fn filter(self, at: &str) -> ApiResult<store::Filter> {
+        let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Ok(store::Filter {
+            credential_type: given(self.credential_type)
+                .map(|v| v.parse().map_err(|m: String| ApiError::validation(format!("{at}type"), m)))
+                .transpose()?,
+            status: given(self.status)
+                .map(|v| v.parse().map_err(|m: String| ApiError::validation(format!("{at}status"), m)))
+                .transpose()?,
+            subject: given(self.subject),
+            badge_id: given(self.badge_id),
+            job_id: given(self.job_id),
+            search: given(self.q),
+        })
+    }
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = BatchRevokeRequest)]
 #[serde(deny_unknown_fields)]
@@ -432,20 +444,7 @@ pub async fn batch_revoke(
     ApiJson(body): ApiJson<BatchRevokeBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     key.require(Scope::CredentialsWrite)?;
-    let f = body.filter;
-    let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let filter = store::Filter {
-        credential_type: given(f.credential_type)
-            .map(|v| v.parse().map_err(|m: String| ApiError::validation("filter.type", m)))
-            .transpose()?,
-        status: given(f.status)
-            .map(|v| v.parse().map_err(|m: String| ApiError::validation("filter.status", m)))
-            .transpose()?,
-        subject: given(f.subject),
-        badge_id: given(f.badge_id),
-        job_id: given(f.job_id),
-        search: given(f.q),
-    };
+    let filter = body.filter.filter("filter.")?;
     let origin = issuance::jobs::revoke::Origin { created_by: None, api_key_id: Some(&key.id) };
     let job = issuance::jobs::revoke_selected::start(
         &state.db,
