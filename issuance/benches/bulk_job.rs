@@ -43,7 +43,8 @@ async fn main() {
 
     let cpu_before = cpu_secs();
     let started = Instant::now();
-    let submitted = issuance::jobs::submit::submit(&db, &org, &upload, &owner, issuance::clock::now()).await.unwrap();
+    let submitted =
+        issuance::jobs::submit::submit(&db, &org, &upload, &owner, None, issuance::clock::now()).await.unwrap();
     let accepted = started.elapsed();
     loop {
         let status: String = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
@@ -184,8 +185,10 @@ async fn stage_costs(
     let per_row = |secs: f64| secs / rows as f64 * 1e6;
 
     let before = cpu_secs();
-    let job =
-        issuance::jobs::submit::submit(db, org_id, &upload, owner_id, issuance::clock::now()).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(db, org_id, &upload, owner_id, None, issuance::clock::now())
+        .await
+        .unwrap()
+        .job_id;
     let submit = per_row(cpu_secs() - before);
     sqlx::query("UPDATE jobs SET status = 'processing' WHERE id = $1").bind(&job).execute(db).await.unwrap();
 

@@ -14,6 +14,11 @@ pub enum AuditAction {
     JobFailed,
     #[strum(serialize = "job.cancelled")]
     JobCancelled,
+    /// A job's pilot rows were issued; the rest wait to be released.
+    #[strum(serialize = "job.paused")]
+    JobPaused,
+    #[strum(serialize = "job.released")]
+    JobReleased,
     /// An undo of a job began: its credentials are being revoked.
     #[strum(serialize = "job.undo_started")]
     JobUndoStarted,

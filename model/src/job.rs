@@ -12,6 +12,9 @@ vocabulary! {
         Pending,
         /// Issuing its rows.
         Processing,
+        /// Its pilot rows are issued; the rest wait for a person to release
+        /// them (or cancel the job).
+        Paused,
         /// Every row is issued or failed; its e-mails are still going out.
         Delivering,
         Completed,
@@ -26,6 +29,7 @@ impl JobStatus {
         match self {
             JobStatus::Pending => "Pending",
             JobStatus::Processing => "Processing",
+            JobStatus::Paused => "Paused after the pilot",
             JobStatus::Delivering => "Issued, e-mailing",
             JobStatus::Completed => "Completed",
             JobStatus::Failed => "Failed",
@@ -91,7 +95,8 @@ impl From<JobStatus> for BatchStatus {
             JobStatus::Pending => BatchStatus::Queued,
             // The reference API's words have no delivery phase; its clients
             // wait for `completed`, which now means the e-mails are out.
-            JobStatus::Processing | JobStatus::Delivering => BatchStatus::Processing,
+            // JSON batches have no pilot; were one paused, it still runs.
+            JobStatus::Processing | JobStatus::Paused | JobStatus::Delivering => BatchStatus::Processing,
             JobStatus::Completed => BatchStatus::Completed,
             JobStatus::Failed => BatchStatus::Failed,
             JobStatus::Cancelled => BatchStatus::Cancelled,

@@ -15,6 +15,7 @@ vocabulary! {
         JobCancelled,
         JobUndoStarted,
         RevocationStarted,
+        JobReleased,
         BadgeCreated,
         BadgeSaved,
         BadgeImageSaved,
@@ -52,6 +53,7 @@ impl Notice {
             Notice::RevocationStarted => {
                 "Revocation started. Each credential shows as revoked in its status list as soon as its batch is done."
             }
+            Notice::JobReleased => "Released. The rest of the rows are being issued and e-mailed.",
             Notice::BadgeCreated => "Badge created.",
             Notice::BadgeSaved => "Badge saved.",
             Notice::BadgeImageSaved => "Image saved. Credentials issued from now on show it.",

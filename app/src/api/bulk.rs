@@ -212,15 +212,24 @@ pub async fn set_duplicate_policy(org_id: String, upload_id: String, duplicate_p
 /// Submits the upload: it becomes a job that the workers issue. Returns the
 /// job's id and sends the browser to the job's page (a plain form post is
 /// redirected there; the hydrated page navigates there).
+/// With `pilot` (a number of rows, or empty), only that many are issued
+/// before the job waits, paused, for someone to release the rest.
 #[server(endpoint = "submit_bulk_upload")]
-pub async fn submit_bulk_upload(org_id: String, upload_id: String) -> Result<String, AppError> {
+pub async fn submit_bulk_upload(org_id: String, upload_id: String, pilot: Option<String>) -> Result<String, AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
 
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let pilot = match pilot.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(
+            p.parse::<u32>()
+                .map_err(|_| AppError::Invalid(vec![("pilot".into(), format!("'{p}' is not a number of rows"))]))?,
+        ),
+    };
+    let db = ssr::state()?.db;
     let submitted =
-        issuance::jobs::submit::submit(&ssr::state()?.db, &org_id, &upload_id, &user.id, issuance::clock::now())
-            .await?;
+        issuance::jobs::submit::submit(&db, &org_id, &upload_id, &user.id, pilot, issuance::clock::now()).await?;
     leptos_axum::redirect(&format!("/organizations/{org_id}/jobs/{}", submitted.job_id));
     Ok(submitted.job_id)
 }

@@ -62,7 +62,21 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
         can_cancel: membership.role.allows(Action::Issue),
         smtp_configured: state.smtp_configured,
         undo,
+        pilot_size: job.pilot_size,
     })
+}
+
+/// Releases a job paused after its pilot: the rest of its rows are issued.
+/// Issuer and above.
+#[server(endpoint = "release_job")]
+pub async fn release_job(org_id: String, job_id: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    issuance::jobs::pilot::release(&ssr::state()?.db, &org_id, &job_id, Some(&user.id)).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{job_id}"), model::Notice::JobReleased);
+    Ok(())
 }
 
 /// Undoes a finished job: its active credentials revoked by a job of its

@@ -123,6 +123,16 @@ fn Review(
                         <button type="submit" class="button" disabled=!r.can_submit data-testid="submit">
                             {format!("Submit {} credential{}", r.issuable, if r.issuable == 1 { "" } else { "s" })}
                         </button>
+                        // A pilot: a few rows issued and e-mailed first (with a
+                        // copy to the submitter), the rest only once released.
+                        {(r.can_submit && r.issuable > 1).then(|| view! {
+                            <label class="pilot">
+                                <span>"Pilot first"</span>
+                                <input type="number" name="pilot" min="1" max=(r.issuable - 1).to_string() inputmode="numeric"
+                                    placeholder="all" data-testid="pilot" aria-describedby="pilot-help"/>
+                                <small class="muted" id="pilot-help">"rows, then pause until released"</small>
+                            </label>
+                        })}
                         {r.blocker.clone().map(|b| view! { <span class="muted" data-testid="submit-blocked">{b}</span> })}
                         {r.plan_blocked.then(|| view! {
                             <a class="button secondary" href=plans data-testid="see-plans">"Compare plans and upgrade"</a>

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
 use crate::api::jobs::{
-    CancelJob, ResendJobEmail, ResendJobEmails, UndoJob, get_job_page, get_job_rows, get_job_throughput,
+    CancelJob, ReleaseJob, ResendJobEmail, ResendJobEmails, UndoJob, get_job_page, get_job_rows, get_job_throughput,
 };
 use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus, ThroughputView};
 use crate::components::chart::Bars;
@@ -84,6 +84,8 @@ fn Job(
     let done = move || live.read().status.is_finished();
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
     let undo = action::<UndoJob>();
+    let release = action::<ReleaseJob>();
+    let release_error = Signal::derive(move || release.value().get().and_then(Result::err));
     let undo_error = Signal::derive(move || undo.value().get().and_then(Result::err));
     let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
 
@@ -190,6 +192,28 @@ fn Job(
                 }
             })}
         }
+    });
+
+    // While paused after its pilot: what was issued, and the choice.
+    let pilot_note = v.pilot_size.filter(|_| v.can_cancel).map(|n| {
+        let (org_id, job_id) = (org_id.clone(), job_id.clone());
+        move || (live.read().status == JobStatus::Paused).then(|| {
+            let rest = live.read().remaining;
+            let (org_id, job_id) = (org_id.clone(), job_id.clone());
+            view! {
+                <div class="notice" role="status" data-testid="pilot-paused">
+                    <p>
+                        <strong>{format!("Paused after a pilot of {n}.")}</strong>
+                        {format!(" Those rows are issued and e-mailed, with a copy of the first e-mail to the member who submitted the job. Check them, then release the remaining {} row{}, or cancel the job.", thousands(rest), if rest == 1 { "" } else { "s" })}
+                    </p>
+                    <ActionForm action=release attr:class="inline">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="job_id" value=job_id/>
+                        <button type="submit" class="button" data-testid="release-job">{format!("Release the remaining {}", thousands(rest))}</button>
+                    </ActionForm>
+                </div>
+            }
+        })
     });
 
     view! {
@@ -324,6 +348,8 @@ fn Job(
                     }
                 })
             })}
+            {pilot_note}
+            <FormError error=release_error/>
             <FormError error=cancel_error/>
             {undo_form}
             <FormError error=undo_error/>
@@ -483,6 +509,7 @@ fn mail_progress_text(s: &JobSnapshot) -> String {
 fn rate_text(s: &JobSnapshot) -> String {
     match (s.status, s.rate) {
         (JobStatus::Pending, _) => "Waiting to start".into(),
+        (JobStatus::Paused, _) => "Waiting to be released".into(),
         (JobStatus::Delivering, _) => {
             format!("Every row is done; e-mailing recipients ({} left)", thousands(s.emails_queued))
         }

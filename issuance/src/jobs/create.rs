@@ -5,7 +5,7 @@ use crate::db::{Backend, Builder};
 
 use super::{ItemState, codes};
 use crate::bulk::{Review, RowStatus, Treatment};
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::ids;
 use crate::status_list::{self, Slot};
 
@@ -18,6 +18,8 @@ pub struct NewJob<'a> {
     pub source: Source,
     pub created_by: Option<&'a str>,
     pub api_key_id: Option<&'a str>,
+    /// Issue only this many rows first, then wait to be released.
+    pub pilot: Option<u32>,
 }
 
 /// Rows per INSERT: 16 parameters each stays under SQLite's 32,766.
@@ -34,10 +36,22 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     let policy = review.duplicate_policy;
     let failed = (t.invalid + t.over_quota) as i64;
     let skipped = t.rows as i64 - t.issuable as i64 - failed;
+    let pilot_until = match new.pilot {
+        None => None,
+        Some(n) if n == 0 || n as usize >= t.issuable => {
+            return Err(CoreError::field(
+                "pilot",
+                format!("must be 1 to {}: fewer than the {} rows to issue", t.issuable.saturating_sub(1), t.issuable),
+            ));
+        }
+        // Below the index of the first issuable row past the pilot.
+        Some(n) => review.rows.iter().filter(|r| r.status.issuable(policy)).nth(n as usize).map(|r| r.row as i64 - 1),
+    };
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,
-                           failed, skipped, created_by, api_key_id, created_at, duplicate_policy)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13, $14)",
+                           failed, skipped, created_by, api_key_id, created_at, duplicate_policy, pilot_size,
+                           pilot_until)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&id)
     .bind(new.org_id)
@@ -53,6 +67,8 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     .bind(new.api_key_id)
     .bind(now)
     .bind(policy)
+    .bind(new.pilot.map(i64::from))
+    .bind(pilot_until)
     .execute(&mut *tx)
     .await?;
 

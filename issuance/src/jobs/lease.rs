@@ -136,6 +136,8 @@ struct JobHead {
     kind: JobKind,
     undoes_job_id: Option<String>,
     undo_reason: Option<String>,
+    /// Rows from this index on wait until the pilot is released.
+    pilot_until: Option<i64>,
 }
 
 /// What a claim is allowed to take.
@@ -161,12 +163,15 @@ pub async fn claim(
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
     let job: Option<JobHead> = sqlx::query_as(
-        "SELECT org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason FROM jobs WHERE id = $1",
+        "SELECT org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until
+         FROM jobs WHERE id = $1",
     )
     .bind(job_id)
     .fetch_optional(db)
     .await?;
-    let Some(JobHead { org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason }) = job else {
+    let Some(JobHead { org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until }) =
+        job
+    else {
         return Ok(Claim::Done);
     };
     if status != JobStatus::Processing {
@@ -196,13 +201,13 @@ pub async fn claim(
     let sql = format!(
         "UPDATE job_items SET lease_owner = $1, lease_until = $2
          WHERE job_id = $3 AND {}
-           AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
+           AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4) AND idx < $6
          RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json, award_json,
                    expires_at",
         Backend::of(db).picked(
             "idx",
             "SELECT idx FROM job_items
-             WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)
+             WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4) AND idx < $6
              ORDER BY idx LIMIT $5"
         )
     );
@@ -212,13 +217,20 @@ pub async fn claim(
         .bind(job_id)
         .bind(now)
         .bind(wanted as i64)
+        .bind(pilot_until.unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?;
     if rows.is_empty() {
-        if has_pending(&mut tx, job_id).await? {
+        if has_pending(&mut tx, job_id, pilot_until).await? {
             return Ok(Claim::Busy);
         }
         organizations::lock(&mut tx, &org_id).await?;
+        // The pilot's rows are done and others wait: hold them for a person.
+        if pilot_until.is_some() && has_pending(&mut tx, job_id, None).await? {
+            super::pilot::pause(&mut tx, job_id, now).await?;
+            tx.commit().await?;
+            return Ok(Claim::Done);
+        }
         finish_if_done(&mut tx, job_id, now, limits.delivers_email).await?;
         tx.commit().await?;
         return Ok(Claim::Done);
@@ -281,10 +293,12 @@ pub async fn plan_of(db: &Db, org_id: &str) -> CoreResult<Plan> {
 }
 
 /// Whether any row of the job still waits to be issued (leased or not).
-async fn has_pending(tx: &mut crate::db::Conn, job_id: &str) -> CoreResult<bool> {
+/// Whether any row is pending (below `until`, if given).
+async fn has_pending(tx: &mut crate::db::Conn, job_id: &str, until: Option<i64>) -> CoreResult<bool> {
     let one: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending' LIMIT 1")
+        sqlx::query_scalar("SELECT 1 FROM job_items WHERE job_id = $1 AND state = 'pending' AND idx < $2 LIMIT 1")
             .bind(job_id)
+            .bind(until.unwrap_or(i64::MAX))
             .fetch_optional(&mut *tx)
             .await?;
     Ok(one.is_some())
@@ -299,7 +313,7 @@ pub(crate) async fn finish_if_done(
     now: i64,
     delivers_email: bool,
 ) -> CoreResult<bool> {
-    if has_pending(tx, job_id).await? {
+    if has_pending(tx, job_id, None).await? {
         return Ok(false);
     }
     let waiting = delivers_email && crate::outbox::delivery::has_waiting(tx, job_id).await?;

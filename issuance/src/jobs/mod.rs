@@ -14,6 +14,8 @@
 //! - [`read`]: jobs and items as the pages and the API show them.
 //! - [`progress`]: rate and time left, for the page and its live stream.
 //! - [`cancel`]: stopping a job; what was issued stays.
+//! - [`pilot`]: a job that issues its first rows, then waits to be
+//!   released.
 //! - [`batch_submit`]: a JSON batch of single-issue bodies becomes a job.
 //! - [`issue_items`]: the workers' step for a JSON batch: each item issued
 //!   as `POST /v1/credentials` would, one savepoint each.
@@ -28,6 +30,7 @@ pub mod engine;
 pub mod foreground;
 pub mod issue_items;
 pub mod lease;
+pub mod pilot;
 pub mod progress;
 pub mod read;
 pub mod record;

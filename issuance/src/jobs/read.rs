@@ -47,6 +47,8 @@ pub struct Job {
     pub undone_by_job_id: Option<String>,
     /// For an undo: why, as each credential's revocation reason.
     pub undo_reason: Option<String>,
+    /// Submitted as a pilot of this many rows (paused once they are done).
+    pub pilot_size: Option<i64>,
 }
 
 impl Job {
@@ -70,7 +72,7 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
         j.kind, j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
         j.delivery_completed_at, j.undoes_job_id,
-        (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason
+        (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason, j.pilot_size
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by

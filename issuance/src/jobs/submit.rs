@@ -22,7 +22,16 @@ pub struct Submitted {
 /// Submits a draft after checking it once more (the plan must allow bulk
 /// issuance and at least one row must be issuable) and creates its job,
 /// in one transaction: the upload is submitted with its job or not at all.
-pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> CoreResult<Submitted> {
+/// With `pilot`, only that many rows are issued before the job waits as
+/// paused for a person to release the rest.
+pub async fn submit(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    actor: &str,
+    pilot: Option<u32>,
+    now: i64,
+) -> CoreResult<Submitted> {
     let (upload, review) = uploads::review(db, org_id, id, now).await?;
     let review = review.map_err(|e| CoreError::Unprocessable(e.message))?;
     if upload.status != "draft" {
@@ -41,6 +50,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, now: i64) -> C
         source: Source::Dashboard,
         created_by: Some(actor),
         api_key_id: None,
+        pilot,
     };
     let job_id = start_job(tx, &new, &review, now).await?;
     Ok(Submitted { job_id, review })
@@ -57,6 +67,7 @@ pub async fn submit_file(
     filename: Option<&str>,
     content: &[u8],
     policy: DuplicatePolicy,
+    pilot: Option<u32>,
     api_key_id: Option<&str>,
     actor: Option<&str>,
     now: i64,
@@ -66,7 +77,7 @@ pub async fn submit_file(
         Err(e) => return Ok(Err(e)),
     };
     check_submittable(&review)?;
-    let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id };
+    let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id, pilot };
     let job_id = start_job(crate::db::begin(db).await?, &new, &review, now).await?;
     Ok(Ok(Submitted { job_id, review }))
 }

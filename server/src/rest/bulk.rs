@@ -36,6 +36,11 @@ pub struct BadgeQuery {
     /// issue) or `allow` (issue another; what they hold stays valid).
     #[param(value_type = Option<DuplicatePolicyName>, inline)]
     duplicate_policy: Option<String>,
+    /// `POST /v1/bulk-issue` only: issue and e-mail the first N rows to
+    /// issue, then pause the job until `POST /v1/bulk-issue/{job_id}/release`
+    /// (or `…/cancel`). Fewer than the rows to issue.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pilot: Option<String>,
 }
 
 impl BadgeQuery {
@@ -50,6 +55,16 @@ impl BadgeQuery {
         match self.duplicate_policy.as_deref() {
             None | Some("") => Ok(DuplicatePolicy::default()),
             Some(p) => p.parse().map_err(|e| ApiError::validation("duplicate_policy", e)),
+        }
+    }
+
+    fn pilot(&self) -> ApiResult<Option<u32>> {
+        match self.pilot.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(p) => p
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| ApiError::validation("pilot", format!("expected a number of rows, got '{p}'"))),
         }
     }
 }
@@ -214,6 +229,7 @@ pub fn job_json(job: &Job) -> Value {
         "submitted_by": job.submitted_by,
         "undoes_job_id": job.undoes_job_id,
         "undone_by_job_id": job.undone_by_job_id,
+        "pilot_size": job.pilot_size,
         "links": {"self": link, "cancel": format!("{link}/cancel"), "revoke": format!("{link}/revoke")},
     })
 }
@@ -258,18 +274,22 @@ pub async fn submit(
     upload: Upload,
 ) -> ApiResult<Response> {
     key.require(Scope::CredentialsWrite)?;
-    let (badge_id, policy) = (q.badge_id()?, q.duplicate_policy()?);
+    let (badge_id, policy, pilot) = (q.badge_id()?, q.duplicate_policy()?, q.pilot()?);
     // The file, not the raw body: a multipart body's boundary differs on
     // every send of the same file.
     let mut request = Vec::with_capacity(upload.bytes.len() + 256);
-    for part in
-        [badge_id.as_bytes(), policy.as_str().as_bytes(), upload.filename.as_deref().unwrap_or_default().as_bytes()]
-    {
+    let pilot_text = pilot.map(|n| n.to_string()).unwrap_or_default();
+    for part in [
+        badge_id.as_bytes(),
+        policy.as_str().as_bytes(),
+        upload.filename.as_deref().unwrap_or_default().as_bytes(),
+        pilot_text.as_bytes(),
+    ] {
         request.extend_from_slice(part);
         request.push(0);
     }
     request.extend_from_slice(&upload.bytes);
-    let work = submit_once(&state, &key, &badge_id, policy, &upload, clock::now());
+    let work = submit_once(&state, &key, &badge_id, (policy, pilot), &upload, clock::now());
     let answer = idempotent::once(
         &state,
         &key.org_id,
@@ -286,7 +306,7 @@ async fn submit_once(
     state: &ApiState,
     key: &ApiKey,
     badge_id: &str,
-    policy: DuplicatePolicy,
+    (policy, pilot): (DuplicatePolicy, Option<u32>),
     upload: &Upload,
     now: i64,
 ) -> ApiResult<Value> {
@@ -297,6 +317,7 @@ async fn submit_once(
         upload.filename.as_deref(),
         &upload.bytes,
         policy,
+        pilot,
         Some(&key.id),
         None,
         now,
@@ -577,4 +598,33 @@ pub(super) async fn undo(
     let job = jobs::undo::start(&state.db, &key.org_id, id, body.reason.as_deref(), &origin, clock::now()).await?;
     tracing::info!(job_id = %id, undo = %job.id, api_key = %key.id, "job undo started");
     Ok(job)
+}
+
+/// `POST /v1/bulk-issue/{job_id}/release`: lets a job paused after its
+/// pilot issue the rest of its rows.
+#[utoipa::path(
+    post,
+    path = "/v1/bulk-issue/{job_id}/release",
+    tag = "bulk-issue",
+    operation_id = "releaseBulkIssue",
+    summary = "Release a job paused after its pilot",
+    description = "A job submitted with `?pilot=N` issues and e-mails its first N rows, then waits as `paused`. \
+        Releasing it issues the rest (`status` back to `processing`); `POST …/cancel` drops them instead.",
+    params(("job_id" = String, Path, description = "The paused job.")),
+    responses(
+        (status = 200, description = "The job, processing again.", body = BulkJob),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the job is not paused.", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn release(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    let job = jobs::pilot::release(&state.db, &key.org_id, &id, None).await?;
+    tracing::info!(job_id = %id, api_key = %key.id, "job released after its pilot");
+    Ok(Json(job_json(&job)))
 }

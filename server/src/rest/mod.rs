@@ -45,6 +45,7 @@ pub fn router() -> Router<ApiState> {
         .route("/bulk-issue/{job_id}/items", get(bulk::items))
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/bulk-issue/{job_id}/revoke", post(bulk::revoke))
+        .route("/bulk-issue/{job_id}/release", post(bulk::release))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}/revoke", post(keys::revoke))
         .route("/keys/batch-verify", post(keys::batch_verify))

@@ -100,6 +100,7 @@ is refused (422), pointing at it. Another organisation's ids answer 404.";
         super::bulk::get,
         super::bulk::cancel,
         super::bulk::revoke,
+        super::bulk::release,
         super::credentials::batch_revoke,
         super::keys::batch_verify,
         super::keys::batch_import,
@@ -1051,6 +1052,9 @@ pub mod schemas {
         /// The job that undid this one, once started (`POST …/revoke`).
         #[schema(required = true)]
         pub undone_by_job_id: Option<String>,
+        /// Submitted with `?pilot=N`: its first N rows to issue are issued, then it is `paused` until `POST /v1/bulk-issue/{job_id}/release`.
+        #[schema(required = true)]
+        pub pilot_size: Option<i64>,
         pub links: JobLinks,
     }
 
@@ -2102,6 +2106,7 @@ mod tests {
             undoes_job_id: full.then(|| "job_0".into()),
             undone_by_job_id: None,
             undo_reason: None,
+            pilot_size: full.then_some(5),
         }
     }
 

@@ -77,7 +77,7 @@ async fn job_of(app: &TestApp, org: &str, badge: &str, owner: &str, rows: usize,
     }
     let upload =
         issuance::bulk::uploads::create(&app.db, org, badge, Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
-    issuance::jobs::submit::submit(&app.db, org, &upload, owner, issuance::clock::now()).await.unwrap().job_id
+    issuance::jobs::submit::submit(&app.db, org, &upload, owner, None, issuance::clock::now()).await.unwrap().job_id
 }
 
 async fn status_of(app: &TestApp, job: &str) -> String {
@@ -140,4 +140,91 @@ async fn an_org_runs_at_most_ten_jobs_at_once_and_the_rest_wait_pending() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!((count("processing").await, count("pending").await), (10, 1));
+}
+
+/// `total, processed, succeeded, failed` of a job.
+async fn job_counts(app: &TestApp, job: &str) -> (i64, i64, i64, i64) {
+    sqlx::query_as("SELECT total, processed, succeeded, failed FROM jobs WHERE id = $1")
+        .bind(job)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_pilot_of_five_issues_and_emails_five_copies_the_first_to_its_submitter_and_waits_until_released() {
+    use issuance::jobs::JobStatus;
+    use reqwest::StatusCode;
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    app.member(&org, "issuer@example.com", Role::Issuer).await;
+    let issuer = app.signed_in("issuer@example.com").await;
+    // An invalid first row: the pilot counts rows to issue, not lines.
+    let mut csv = String::from("name,email\nBroken,not-an-email\n");
+    for i in 0..20 {
+        csv.push_str(&format!("Person {i},pilot{i}@example.com\n"));
+    }
+    let r = crate::helpers::upload_csv(&app, &issuer, &org, &badge, &csv).await;
+    let upload = r.headers()[reqwest::header::LOCATION].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let refused =
+        app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload), ("pilot", "20")]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "a pilot must be fewer than the rows to issue");
+    assert!(refused.text().await.unwrap().contains("pilot"));
+    let r =
+        app.call_as(&issuer, "submit_bulk_upload", &[("org_id", &org), ("upload_id", &upload), ("pilot", "5")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let job: String = r.json().await.unwrap();
+
+    crate::helpers::wait_for_status(&app.db, &job, JobStatus::Paused).await;
+    assert_eq!(job_counts(&app, &job).await, (21, 6, 5, 1));
+    let issued: Vec<String> =
+        sqlx::query_scalar("SELECT recipient_email FROM credentials WHERE job_id = $1 ORDER BY recipient_email")
+            .bind(&job)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(issued, (0..5).map(|i| format!("pilot{i}@example.com")).collect::<Vec<_>>(), "the first five");
+    let mails: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT to_email, job_id FROM outbox WHERE org_id = $1 ORDER BY to_email")
+            .bind(&org)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(mails.len(), 6, "five recipients and a copy: {mails:?}");
+    assert_eq!(mails[0], ("issuer@example.com".to_owned(), None), "the copy is the submitter's, not the job's");
+    let page = crate::helpers::html(&app, &issuer, &format!("/organizations/{org}/jobs/{job}")).await;
+    assert!(page.contains("data-testid=\"pilot-paused\"") && page.contains("Release the remaining 15"), "{page}");
+
+    // Nothing more happens until someone releases it.
+    let r = app.call_as(&issuer, "release_job", &[("org_id", &org), ("job_id", &job)]).await;
+    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+    assert_eq!(job_counts(&app, &job).await, (21, 21, 20, 1));
+    let again = app.call_as(&issuer, "release_job", &[("org_id", &org), ("job_id", &job)]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_pilot_over_the_api_pauses_and_is_released_at_its_address() {
+    use issuance::api_keys::Scope;
+    use issuance::jobs::JobStatus;
+    use reqwest::StatusCode;
+    let app = spawn_app().await;
+    let (org, badge) = org_with_badge(&app, Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    let csv = (0..8).map(|i| format!("P {i},api{i}@example.com\n")).collect::<String>();
+    let r = app.post_csv(&format!("/v1/bulk-issue?badge_id={badge}&pilot=x"), &key, format!("name,email\n{csv}")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app.post_csv(&format!("/v1/bulk-issue?badge_id={badge}&pilot=3"), &key, format!("name,email\n{csv}")).await;
+    let (status, job) = crate::helpers::json(r).await;
+    assert_eq!((status, job["pilot_size"].as_i64()), (StatusCode::ACCEPTED, Some(3)), "{job}");
+    let job = job["job_id"].as_str().unwrap().to_owned();
+    crate::helpers::wait_for_status(&app.db, &job, JobStatus::Paused).await;
+    let (_, paused) = crate::helpers::json(app.get_json(&format!("/v1/bulk-issue/{job}"), &key).await).await;
+    assert_eq!((paused["status"].as_str(), paused["succeeded"].as_i64()), (Some("paused"), Some(3)), "{paused}");
+    let r = app.post_json(&format!("/v1/bulk-issue/{job}/release"), &key, serde_json::json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+    let (_, done) = crate::helpers::json(app.get_json(&format!("/v1/bulk-issue/{job}"), &key).await).await;
+    assert_eq!(done["succeeded"], 8, "{done}");
 }

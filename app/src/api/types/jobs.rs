@@ -93,6 +93,8 @@ pub struct JobPageView {
     /// it the page must not let anyone think recipients were told.
     pub smtp_configured: bool,
     pub undo: UndoView,
+    /// Submitted as a pilot of this many rows.
+    pub pilot_size: Option<i64>,
 }
 
 /// Where the job stands as to undoing.
