@@ -163,3 +163,41 @@ test("undoing a finished job asks first, says how many, and revokes every creden
   await expect(page.getByTestId("undone-by")).toBeVisible();
   await expect(page.getByTestId("undo-job")).toHaveCount(0);
 });
+
+test("a job scheduled in the organisation's time zone waits, says when, and can be moved or cancelled", async ({ page, request }) => {
+  const { org, badge, key } = await orgWithBadge(request, "Later Co", "later-owner@example.com");
+  await signIn(page, "later-owner@example.com", "jobs-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+  await page.goto(`/organizations/${org}/settings`);
+  await hydrated(page);
+  await page.getByTestId("time-zone").fill("Mars/Olympus");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.locator("#time-zone")).toContainText("is not a time zone");
+  await page.getByTestId("time-zone").fill("Europe/Berlin");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.locator("#time-zone")).not.toContainText("is not a time zone");
+
+  await page.goto(`/organizations/${org}/credentials/bulk-issue`);
+  await page.getByLabel("Badge").selectOption(badge);
+  await page.getByLabel("Recipients CSV").setInputFiles({ name: "later.csv", mimeType: "text/csv", buffer: Buffer.from(people(3, "later")) });
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
+  await hydrated(page);
+  await expect(page.locator("#start-help")).toContainText("Europe/Berlin");
+  await page.getByTestId("start-at").fill("2027-03-01T09:00");
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+$`), { timeout: 15_000 });
+  const job = page.url().split("/").pop()!;
+  await expect(page.getByTestId("scheduled")).toContainText("Scheduled for 2027-03-01 09:00 (Europe/Berlin)");
+  const api = async () => (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
+  expect((await api()).scheduled_for).toBe("2027-03-01T08:00:00Z");
+
+  await page.getByTestId("reschedule-at").fill("2027-04-01T10:30");
+  await page.getByTestId("reschedule-job").click();
+  await expect(page.getByTestId("scheduled")).toContainText("Scheduled for 2027-04-01 10:30 (Europe/Berlin)");
+  expect((await api()).scheduled_for).toBe("2027-04-01T08:30:00Z");
+  await page.getByTestId("cancel-job").click();
+  await page.getByTestId("confirm-cancel-job").click();
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "cancelled");
+  expect((await api()).succeeded).toBe(0);
+});

@@ -44,7 +44,9 @@ async fn main() {
     let cpu_before = cpu_secs();
     let started = Instant::now();
     let submitted =
-        issuance::jobs::submit::submit(&db, &org, &upload, &owner, None, issuance::clock::now()).await.unwrap();
+        issuance::jobs::submit::submit(&db, &org, &upload, &owner, Default::default(), issuance::clock::now())
+            .await
+            .unwrap();
     let accepted = started.elapsed();
     loop {
         let status: String = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
@@ -185,7 +187,7 @@ async fn stage_costs(
     let per_row = |secs: f64| secs / rows as f64 * 1e6;
 
     let before = cpu_secs();
-    let job = issuance::jobs::submit::submit(db, org_id, &upload, owner_id, None, issuance::clock::now())
+    let job = issuance::jobs::submit::submit(db, org_id, &upload, owner_id, Default::default(), issuance::clock::now())
         .await
         .unwrap()
         .job_id;

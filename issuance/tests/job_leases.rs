@@ -26,7 +26,7 @@ async fn job_of(rows: usize) -> Fixture {
     let db = &sandbox.db;
     let upload = issuance::bulk::uploads::create(db, &org, &badge, None, csv.as_bytes(), &owner).await.unwrap();
     let now = issuance::clock::now();
-    let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, None, now).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), now).await.unwrap().job_id;
     issuance::jobs::lease::promote(db, now).await.unwrap();
     Fixture { sandbox, org, job }
 }

@@ -28,7 +28,8 @@ async fn run_job(s: &Sandbox, org: &str, badge: &str, rows: usize) -> Vec<String
     let csv = recipients_csv(rows, "acme.test");
     let upload = issuance::bulk::uploads::create(&s.db, org, badge, None, csv.as_bytes(), &owner).await.unwrap();
     let now = issuance::clock::now();
-    let job = issuance::jobs::submit::submit(&s.db, org, &upload, &owner, None, now).await.unwrap().job_id;
+    let job =
+        issuance::jobs::submit::submit(&s.db, org, &upload, &owner, Default::default(), now).await.unwrap().job_id;
     issuance::jobs::lease::promote(&s.db, now).await.unwrap();
     let limits = ClaimLimits { max_items: 100, lease: Duration::from_secs(10), per_sec: None, delivers_email: false };
     let Claim::Batch(batch) = claim(&s.db, &s.master, &job, "w1", &limits, issuance::clock::now_ms()).await.unwrap()

@@ -19,6 +19,8 @@ pub enum AuditAction {
     JobPaused,
     #[strum(serialize = "job.released")]
     JobReleased,
+    #[strum(serialize = "job.rescheduled")]
+    JobRescheduled,
     /// An undo of a job began: its credentials are being revoked.
     #[strum(serialize = "job.undo_started")]
     JobUndoStarted,

@@ -8,6 +8,8 @@ use crate::term::vocabulary;
 
 vocabulary! {
     pub enum JobStatus {
+        /// Waiting for its start time (`scheduled_for`).
+        Scheduled,
         /// Waiting for a slot (an org runs at most ten jobs at once).
         Pending,
         /// Issuing its rows.
@@ -27,6 +29,7 @@ vocabulary! {
 impl JobStatus {
     pub fn label(self) -> &'static str {
         match self {
+            JobStatus::Scheduled => "Scheduled",
             JobStatus::Pending => "Pending",
             JobStatus::Processing => "Processing",
             JobStatus::Paused => "Paused after the pilot",
@@ -92,7 +95,7 @@ vocabulary! {
 impl From<JobStatus> for BatchStatus {
     fn from(s: JobStatus) -> Self {
         match s {
-            JobStatus::Pending => BatchStatus::Queued,
+            JobStatus::Scheduled | JobStatus::Pending => BatchStatus::Queued,
             // The reference API's words have no delivery phase; its clients
             // wait for `completed`, which now means the e-mails are out.
             // JSON batches have no pilot; were one paused, it still runs.

@@ -16,6 +16,7 @@ vocabulary! {
         JobUndoStarted,
         RevocationStarted,
         JobReleased,
+        JobRescheduled,
         BadgeCreated,
         BadgeSaved,
         BadgeImageSaved,
@@ -54,6 +55,7 @@ impl Notice {
                 "Revocation started. Each credential shows as revoked in its status list as soon as its batch is done."
             }
             Notice::JobReleased => "Released. The rest of the rows are being issued and e-mailed.",
+            Notice::JobRescheduled => "Start time changed. The job waits until then.",
             Notice::BadgeCreated => "Badge created.",
             Notice::BadgeSaved => "Badge saved.",
             Notice::BadgeImageSaved => "Image saved. Credentials issued from now on show it.",

@@ -139,6 +139,7 @@ pub async fn get_bulk_review(
         pages: 1,
         duplicate_policy: upload.duplicate_policy,
         holders: (0, 0),
+        time_zone: issuance::orgs::time_zone::get(&db, &org_id).await?,
     };
     let review = match review {
         Ok(r) => r,
@@ -213,9 +214,16 @@ pub async fn set_duplicate_policy(org_id: String, upload_id: String, duplicate_p
 /// job's id and sends the browser to the job's page (a plain form post is
 /// redirected there; the hydrated page navigates there).
 /// With `pilot` (a number of rows, or empty), only that many are issued
-/// before the job waits, paused, for someone to release the rest.
+/// before the job waits, paused, for someone to release the rest; with
+/// `start_at` (a date and time in the org's time zone, or empty) the job
+/// waits, scheduled, until then.
 #[server(endpoint = "submit_bulk_upload")]
-pub async fn submit_bulk_upload(org_id: String, upload_id: String, pilot: Option<String>) -> Result<String, AppError> {
+pub async fn submit_bulk_upload(
+    org_id: String,
+    upload_id: String,
+    pilot: Option<String>,
+    start_at: Option<String>,
+) -> Result<String, AppError> {
     use crate::ssr;
     use issuance::orgs::Action;
 
@@ -228,8 +236,17 @@ pub async fn submit_bulk_upload(org_id: String, upload_id: String, pilot: Option
         ),
     };
     let db = ssr::state()?.db;
+    let scheduled_for = match start_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) => {
+            use issuance::orgs::time_zone;
+            let zone = time_zone::zone(&time_zone::get(&db, &org_id).await?)?;
+            Some(time_zone::parse(text, &zone, "start_at")?)
+        }
+    };
+    let options = issuance::jobs::submit::Options { pilot, scheduled_for };
     let submitted =
-        issuance::jobs::submit::submit(&db, &org_id, &upload_id, &user.id, pilot, issuance::clock::now()).await?;
+        issuance::jobs::submit::submit(&db, &org_id, &upload_id, &user.id, options, issuance::clock::now()).await?;
     leptos_axum::redirect(&format!("/organizations/{org_id}/jobs/{}", submitted.job_id));
     Ok(submitted.job_id)
 }

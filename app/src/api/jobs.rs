@@ -63,7 +63,31 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
         smtp_configured: state.smtp_configured,
         undo,
         pilot_size: job.pilot_size,
+        scheduled_for: match job.scheduled_for {
+            None => None,
+            Some(at) => {
+                use issuance::orgs::time_zone;
+                let name = time_zone::get(&db, &org_id).await?;
+                Some((time_zone::local(at, &time_zone::zone(&name)?), name))
+            }
+        },
     })
+}
+
+/// Moves a scheduled job's start (a date and time in the org's time zone).
+/// Issuer and above.
+#[server(endpoint = "reschedule_job")]
+pub async fn reschedule_job(org_id: String, job_id: String, start_at: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::{Action, time_zone};
+
+    let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
+    let db = ssr::state()?.db;
+    let zone = time_zone::zone(&time_zone::get(&db, &org_id).await?)?;
+    let at = time_zone::parse(&start_at, &zone, "start_at")?;
+    issuance::jobs::schedule::reschedule(&db, &org_id, &job_id, at, Some(&user.id), issuance::clock::now()).await?;
+    ssr::done(&format!("/organizations/{org_id}/jobs/{job_id}"), model::Notice::JobRescheduled);
+    Ok(())
 }
 
 /// Releases a job paused after its pilot: the rest of its rows are issued.

@@ -24,6 +24,7 @@ pub async fn get_settings(org_id: String) -> Result<SettingsView, AppError> {
         identity_failed_rule: rules.failed_rule,
         identity_retention_days: rules.retention_days,
         can_change_rules: membership.role.allows(Action::ManageSettings),
+        time_zone: issuance::orgs::time_zone::get(&state.db, &org_id).await?,
         did_document_url: format!("{}/organizations/{org_id}/did.json", state.public_url),
         approved: org.approved,
         keys: keys::public_keys(&state.db, &org_id)
@@ -144,5 +145,17 @@ pub async fn save_identity_rules(
         retention_days: number("retention_days", &retention_days)?,
     };
     rules::save(&ssr::state()?.db, &org_id, &r, Some(&user.id)).await?;
+    Ok(())
+}
+
+/// Sets the organisation's time zone, in which its people schedule jobs.
+/// Owner and Admin.
+#[server(endpoint = "save_time_zone")]
+pub async fn save_time_zone(org_id: String, time_zone: String) -> Result<(), AppError> {
+    use crate::ssr;
+    use issuance::orgs::Action;
+
+    ssr::authorize(&org_id, Action::ManageSettings).await?;
+    issuance::orgs::time_zone::set(&ssr::state()?.db, &org_id, &time_zone).await?;
     Ok(())
 }

@@ -133,6 +133,13 @@ fn Review(
                                 <small class="muted" id="pilot-help">"rows, then pause until released"</small>
                             </label>
                         })}
+                        {r.can_submit.then(|| view! {
+                            <label class="pilot">
+                                <span>"Start at"</span>
+                                <input type="datetime-local" name="start_at" data-testid="start-at" aria-describedby="start-help"/>
+                                <small class="muted" id="start-help">{format!("{} time; empty starts now", r.time_zone)}</small>
+                            </label>
+                        })}
                         {r.blocker.clone().map(|b| view! { <span class="muted" data-testid="submit-blocked">{b}</span> })}
                         {r.plan_blocked.then(|| view! {
                             <a class="button secondary" href=plans data-testid="see-plans">"Compare plans and upgrade"</a>

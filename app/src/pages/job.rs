@@ -5,7 +5,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::job_rows::Rows;
 use super::org_frame::use_org_id;
 use crate::api::jobs::{
-    CancelJob, ReleaseJob, ResendJobEmail, ResendJobEmails, UndoJob, get_job_page, get_job_rows, get_job_throughput,
+    CancelJob, ReleaseJob, RescheduleJob, ResendJobEmail, ResendJobEmails, UndoJob, get_job_page, get_job_rows,
+    get_job_throughput,
 };
 use crate::api::types::{JobFailure, JobPageView, JobSnapshot, JobSource, JobStatus, ThroughputView};
 use crate::components::chart::Bars;
@@ -35,7 +36,17 @@ pub fn JobPage() -> impl IntoView {
     let cancel = action::<CancelJob>();
     let resend = action::<ResendJobEmails>();
     let resend_one = action::<ResendJobEmail>();
-    let changed = move || (cancel.version().get(), resend.version().get(), resend_one.version().get());
+    let release = action::<ReleaseJob>();
+    let reschedule = action::<RescheduleJob>();
+    let changed = move || {
+        (
+            cancel.version().get(),
+            resend.version().get(),
+            resend_one.version().get(),
+            release.version().get(),
+            reschedule.version().get(),
+        )
+    };
     // Bumped by the live updates to reload the rows (as is Cancel).
     let rows_stale = RwSignal::new(0u32);
     let data = Resource::new(move || (org_id.get(), job_id(), changed()), |(org, job, _)| get_job_page(org, job));
@@ -59,7 +70,7 @@ pub fn JobPage() -> impl IntoView {
     );
     view! {
         <Title text="Bulk job"/>
-        {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel resend rows_stale/> })}
+        {loaded(data, move |v| view! { <Job v org_id=org_id.get_untracked() cancel resend release reschedule rows_stale/> })}
         {loaded_or_nothing(throughput, |t| view! { <Throughput t/> })}
         // The job's own error is shown once, above; this part stays quiet.
         {loaded_or_nothing(rows, move |r| {
@@ -76,6 +87,8 @@ fn Job(
     org_id: String,
     cancel: ServerAction<CancelJob>,
     resend: ServerAction<ResendJobEmails>,
+    release: ServerAction<ReleaseJob>,
+    reschedule: ServerAction<RescheduleJob>,
     rows_stale: RwSignal<u32>,
 ) -> impl IntoView {
     let base = format!("/organizations/{org_id}/jobs/{}", v.job.id);
@@ -84,7 +97,7 @@ fn Job(
     let done = move || live.read().status.is_finished();
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
     let undo = action::<UndoJob>();
-    let release = action::<ReleaseJob>();
+    let reschedule_error = Signal::derive(move || reschedule.value().get().and_then(Result::err));
     let release_error = Signal::derive(move || release.value().get().and_then(Result::err));
     let undo_error = Signal::derive(move || undo.value().get().and_then(Result::err));
     let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
@@ -192,6 +205,31 @@ fn Job(
                 }
             })}
         }
+    });
+
+    // While it waits for its start: when, and a way to move it.
+    let schedule_note = v.scheduled_for.clone().map(|(local, zone)| {
+        let (org_id, job_id) = (org_id.clone(), job_id.clone());
+        let can = v.can_cancel;
+        move || (live.read().status == JobStatus::Scheduled).then(|| {
+            let (org_id, job_id, local, zone) = (org_id.clone(), job_id.clone(), local.clone(), zone.clone());
+            view! {
+                <div class="notice" role="status" data-testid="scheduled">
+                    <p><strong>{format!("Scheduled for {} ({zone}).", local.replace('T', " "))}</strong>
+                        " It starts by itself then; until then it can be moved or cancelled."</p>
+                    {can.then(|| view! {
+                        <ActionForm action=reschedule attr:class="row">
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="job_id" value=job_id/>
+                            <label class="pilot"><span>"Start at"</span>
+                                <input type="datetime-local" name="start_at" value=local required data-testid="reschedule-at"/>
+                            </label>
+                            <button type="submit" class="button secondary" data-testid="reschedule-job">"Move"</button>
+                        </ActionForm>
+                    })}
+                </div>
+            }
+        })
     });
 
     // While paused after its pilot: what was issued, and the choice.
@@ -350,6 +388,8 @@ fn Job(
             })}
             {pilot_note}
             <FormError error=release_error/>
+            {schedule_note}
+            <FormError error=reschedule_error/>
             <FormError error=cancel_error/>
             {undo_form}
             <FormError error=undo_error/>
@@ -510,6 +550,7 @@ fn rate_text(s: &JobSnapshot) -> String {
     match (s.status, s.rate) {
         (JobStatus::Pending, _) => "Waiting to start".into(),
         (JobStatus::Paused, _) => "Waiting to be released".into(),
+        (JobStatus::Scheduled, _) => "Waiting for its start time".into(),
         (JobStatus::Delivering, _) => {
             format!("Every row is done; e-mailing recipients ({} left)", thousands(s.emails_queued))
         }

@@ -3,7 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::org_frame::use_org_id;
-use crate::api::settings::{CreateApiKey, RevokeApiKey, RotateSigningKey, SaveIdentityRules, get_settings};
+use crate::api::settings::{
+    CreateApiKey, RevokeApiKey, RotateSigningKey, SaveIdentityRules, SaveTimeZone, get_settings,
+};
 use crate::api::types::SettingsView;
 use crate::components::confirm::{CancelLink, ConfirmDialog, ask_href, confirming};
 use crate::components::copy::CopyField;
@@ -18,13 +20,15 @@ struct Actions {
     create: ServerAction<CreateApiKey>,
     revoke: ServerAction<RevokeApiKey>,
     rules: ServerAction<SaveIdentityRules>,
+    time_zone: ServerAction<SaveTimeZone>,
 }
 
 /// The org's issuer identity (DID, signing keys) and its API keys.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let org_id = use_org_id();
-    let actions = Actions { rotate: action(), create: action(), revoke: action(), rules: action() };
+    let actions =
+        Actions { rotate: action(), create: action(), revoke: action(), rules: action(), time_zone: action() };
     let data = Resource::new(
         move || {
             (
@@ -33,6 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.create.version().get(),
                 actions.revoke.version().get(),
                 actions.rules.version().get(),
+                actions.time_zone.version().get(),
             )
         },
         |(org, ..)| get_settings(org),
@@ -56,6 +61,7 @@ fn Settings(s: SettingsView, org_id: String, actions: Actions) -> impl IntoView 
             <CopyField value=s.did.clone() label="Issuer DID" testid="did"/>
             <p><a href=s.did_document_url.clone()>"DID document"</a></p>
         </section>
+        <TimeZone zone=s.time_zone.clone() can_change=s.can_change_rules org_id=org_id.clone() save=actions.time_zone/>
         <section class="card">
             <h2>"Signing keys"</h2>
             {if s.keys.is_empty() {
@@ -212,6 +218,34 @@ fn ApiKeys(keys: Vec<crate::api::types::ApiKeyView>, org_id: String, actions: Ac
                     </tbody>
                 </table>
             })}
+        </section>
+    }
+}
+
+/// The organisation's time zone: scheduled jobs are given and shown in it.
+#[component]
+fn TimeZone(zone: String, can_change: bool, org_id: String, save: ServerAction<SaveTimeZone>) -> impl IntoView {
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    view! {
+        <section class="card" id="time-zone">
+            <h2>"Time zone"</h2>
+            <p>"Scheduled jobs are given and shown in this time zone."</p>
+            {if can_change {
+                view! {
+                    <ActionForm action=save attr:class="row">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <label class="field">
+                            <span>"IANA time zone"</span>
+                            <input type="text" name="time_zone" value=zone required placeholder="Europe/Berlin"
+                                autocomplete="off" spellcheck="false" data-testid="time-zone"/>
+                        </label>
+                        <button type="submit" class="button secondary">"Save time zone"</button>
+                    </ActionForm>
+                    <FormError error=error/>
+                }.into_any()
+            } else {
+                view! { <p><strong data-testid="time-zone">{zone}</strong></p> }.into_any()
+            }}
         </section>
     }
 }

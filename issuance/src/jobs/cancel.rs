@@ -16,7 +16,7 @@ pub async fn cancel(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) ->
     organizations::lock(&mut tx, org_id).await?;
     let done = sqlx::query(
         "UPDATE jobs SET status = 'cancelled', completed_at = $1, cancelled_by = $2
-         WHERE id = $3 AND org_id = $4 AND status IN ('pending', 'processing', 'paused')",
+         WHERE id = $3 AND org_id = $4 AND status IN ('scheduled', 'pending', 'processing', 'paused')",
     )
     .bind(now)
     .bind(actor)

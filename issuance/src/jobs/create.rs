@@ -3,7 +3,7 @@
 
 use crate::db::{Backend, Builder};
 
-use super::{ItemState, codes};
+use super::{ItemState, JobStatus, codes};
 use crate::bulk::{Review, RowStatus, Treatment};
 use crate::error::{CoreError, CoreResult};
 use crate::ids;
@@ -20,6 +20,8 @@ pub struct NewJob<'a> {
     pub api_key_id: Option<&'a str>,
     /// Issue only this many rows first, then wait to be released.
     pub pilot: Option<u32>,
+    /// Wait until then (Unix seconds) to start.
+    pub scheduled_for: Option<i64>,
 }
 
 /// Rows per INSERT: 16 parameters each stays under SQLite's 32,766.
@@ -50,8 +52,8 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, upload_id, filename, source, status, total, processed, succeeded,
                            failed, skipped, created_by, api_key_id, created_at, duplicate_policy, pilot_size,
-                           pilot_until)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16)",
+                           pilot_until, scheduled_for)
+         VALUES ($1, $2, $3, $4, $5, $6, $17, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $18)",
     )
     .bind(&id)
     .bind(new.org_id)
@@ -69,6 +71,8 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     .bind(policy)
     .bind(new.pilot.map(i64::from))
     .bind(pilot_until)
+    .bind(if new.scheduled_for.is_some() { JobStatus::Scheduled } else { JobStatus::Pending })
+    .bind(new.scheduled_for)
     .execute(&mut *tx)
     .await?;
 

@@ -28,10 +28,12 @@ use model::JobKind;
 /// Jobs an org may have processing at once; more wait as pending.
 pub const MAX_PROCESSING_PER_ORG: i64 = 10;
 
-/// Moves pending jobs to processing, oldest first, while their org has
+/// Starts the scheduled jobs whose time has come, then moves pending jobs
+/// to processing, oldest first, while their org has
 /// fewer than [`MAX_PROCESSING_PER_ORG`] processing. Returns every
 /// processing job as `(job_id, org_id)`.
 pub async fn promote(db: &Db, now: i64) -> CoreResult<Vec<(String, String)>> {
+    super::schedule::start_due(db, now).await?;
     let pending: Vec<(String, String)> =
         sqlx::query_as("SELECT id, org_id FROM jobs WHERE status = 'pending' ORDER BY created_at, id LIMIT 100")
             .fetch_all(db)

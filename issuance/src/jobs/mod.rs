@@ -16,6 +16,7 @@
 //! - [`cancel`]: stopping a job; what was issued stays.
 //! - [`pilot`]: a job that issues its first rows, then waits to be
 //!   released.
+//! - [`schedule`]: a job that waits for its start time.
 //! - [`batch_submit`]: a JSON batch of single-issue bodies becomes a job.
 //! - [`issue_items`]: the workers' step for a JSON batch: each item issued
 //!   as `POST /v1/credentials` would, one savepoint each.
@@ -36,6 +37,7 @@ pub mod read;
 pub mod record;
 pub mod revoke;
 pub mod revoke_selected;
+pub mod schedule;
 pub mod sign;
 pub mod submit;
 pub mod throttle;

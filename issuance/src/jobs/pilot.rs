@@ -5,10 +5,10 @@
 //! then reaches a handful of people, not ten thousand.
 
 use super::JobStatus;
-use super::read::{Job, get};
+use super::read::{Job, get, refused};
 use crate::audit::{self, Actor, AuditAction, Entry};
 use crate::db::Db;
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::ids;
 use crate::orgs::organizations;
 
@@ -85,11 +85,7 @@ pub async fn release(db: &Db, org_id: &str, job_id: &str, actor: Option<&str>) -
             .await?;
     if done.rows_affected() == 0 {
         drop(tx);
-        let job = get(db, org_id, job_id).await?;
-        return Err(CoreError::conflict(format!(
-            "This job is {}; only a job paused after its pilot can be released.",
-            job.status.as_str()
-        )));
+        return Err(refused(db, org_id, job_id, "a job paused after its pilot can be released").await);
     }
     let summary = format!("Bulk job {job_id} released after its pilot");
     audit::record(&mut *tx, org_id, Entry::new(Actor::user(actor), AuditAction::JobReleased, Some(job_id), summary))

@@ -49,6 +49,8 @@ pub struct Job {
     pub undo_reason: Option<String>,
     /// Submitted as a pilot of this many rows (paused once they are done).
     pub pilot_size: Option<i64>,
+    /// When a scheduled job starts (or started).
+    pub scheduled_for: Option<i64>,
 }
 
 impl Job {
@@ -72,7 +74,8 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
         j.kind, j.status, j.total, j.processed, j.succeeded, j.failed, j.skipped,
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
         j.delivery_completed_at, j.undoes_job_id,
-        (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason, j.pilot_size
+        (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason, j.pilot_size,
+        j.scheduled_for
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by
@@ -81,6 +84,15 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
 /// The org's job `id`; another org's is `NotFound`.
 pub async fn get(db: &Db, org_id: &str, id: &str) -> CoreResult<Job> {
     get_in(&mut *db.acquire().await?, org_id, id).await
+}
+
+/// Why a change that needs the job in one state was refused: it is in
+/// another (409, saying which and what `only` allows), or not the org's (404).
+pub(crate) async fn refused(db: &Db, org_id: &str, id: &str, only: &str) -> CoreError {
+    match get(db, org_id, id).await {
+        Ok(job) => CoreError::conflict(format!("This job is {}; only {only}.", job.status.as_str())),
+        Err(e) => e,
+    }
 }
 
 /// [`get`] in the caller's transaction: a job as it is being created, before

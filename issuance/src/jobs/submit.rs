@@ -12,6 +12,15 @@ use crate::bulk::{DuplicatePolicy, FileError, Review, review, uploads};
 use crate::db::Db;
 use crate::error::{CoreError, CoreResult};
 
+/// How a job is to run, as chosen at submit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Issue only this many rows first, then wait to be released.
+    pub pilot: Option<u32>,
+    /// Start then (Unix seconds), not now.
+    pub scheduled_for: Option<i64>,
+}
+
 /// A submitted file and the job issuing it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submitted {
@@ -22,16 +31,9 @@ pub struct Submitted {
 /// Submits a draft after checking it once more (the plan must allow bulk
 /// issuance and at least one row must be issuable) and creates its job,
 /// in one transaction: the upload is submitted with its job or not at all.
-/// With `pilot`, only that many rows are issued before the job waits as
-/// paused for a person to release the rest.
-pub async fn submit(
-    db: &Db,
-    org_id: &str,
-    id: &str,
-    actor: &str,
-    pilot: Option<u32>,
-    now: i64,
-) -> CoreResult<Submitted> {
+/// `options` may make it a pilot or schedule it.
+pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, options: Options, now: i64) -> CoreResult<Submitted> {
+    let scheduled_for = options.scheduled_for.map(|at| super::schedule::check(at, now)).transpose()?;
     let (upload, review) = uploads::review(db, org_id, id, now).await?;
     let review = review.map_err(|e| CoreError::Unprocessable(e.message))?;
     if upload.status != "draft" {
@@ -50,7 +52,8 @@ pub async fn submit(
         source: Source::Dashboard,
         created_by: Some(actor),
         api_key_id: None,
-        pilot,
+        pilot: options.pilot,
+        scheduled_for,
     };
     let job_id = start_job(tx, &new, &review, now).await?;
     Ok(Submitted { job_id, review })
@@ -67,7 +70,7 @@ pub async fn submit_file(
     filename: Option<&str>,
     content: &[u8],
     policy: DuplicatePolicy,
-    pilot: Option<u32>,
+    options: Options,
     api_key_id: Option<&str>,
     actor: Option<&str>,
     now: i64,
@@ -77,7 +80,17 @@ pub async fn submit_file(
         Err(e) => return Ok(Err(e)),
     };
     check_submittable(&review)?;
-    let new = NewJob { org_id, upload_id: None, filename, source: Source::Api, created_by: actor, api_key_id, pilot };
+    let scheduled_for = options.scheduled_for.map(|at| super::schedule::check(at, now)).transpose()?;
+    let new = NewJob {
+        org_id,
+        upload_id: None,
+        filename,
+        source: Source::Api,
+        created_by: actor,
+        api_key_id,
+        pilot: options.pilot,
+        scheduled_for,
+    };
     let job_id = start_job(crate::db::begin(db).await?, &new, &review, now).await?;
     Ok(Ok(Submitted { job_id, review }))
 }

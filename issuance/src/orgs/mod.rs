@@ -3,6 +3,7 @@
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod time_zone;
 pub mod upgrade;
 
 pub use members::Membership;

@@ -121,7 +121,7 @@ pub async fn generate(
         let upload =
             issuance::bulk::uploads::create(db, &org.id, badge, Some(&filename), csv.as_bytes(), &owner).await?;
         let now = issuance::clock::now();
-        let job = submit::submit(db, &org.id, &upload, &owner, None, now).await?.job_id;
+        let job = submit::submit(db, &org.id, &upload, &owner, Default::default(), now).await?.job_id;
         let issued_ms = if expired { (now - 400 * 86_400) * 1000 } else { issuance::clock::now_ms() };
         run_here(db, master, public_url, &job, &limits, issued_ms, threads).await?;
         done += rows;

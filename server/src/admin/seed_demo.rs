@@ -169,7 +169,7 @@ async fn finished_job(
     let upload =
         issuance::bulk::uploads::create(db, org, badge, Some("mentors-autumn.csv"), csv.as_bytes(), owner).await?;
     let now = issuance::clock::now();
-    let job = submit::submit(db, org, &upload, owner, None, now).await?.job_id;
+    let job = submit::submit(db, org, &upload, owner, Default::default(), now).await?.job_id;
     let limits = ClaimLimits {
         max_items: 1000,
         lease: std::time::Duration::from_secs(600),

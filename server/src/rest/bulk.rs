@@ -41,6 +41,10 @@ pub struct BadgeQuery {
     /// (or `…/cancel`). Fewer than the rows to issue.
     #[param(value_type = Option<u32>, minimum = 1)]
     pilot: Option<String>,
+    /// `POST /v1/bulk-issue` only: start then, not now. RFC 3339 with an
+    /// offset, or a wall-clock time (`2027-03-01T09:00`) in the
+    /// organisation's time zone. The job is `scheduled` until then.
+    scheduled_for: Option<String>,
 }
 
 impl BadgeQuery {
@@ -56,6 +60,14 @@ impl BadgeQuery {
             None | Some("") => Ok(DuplicatePolicy::default()),
             Some(p) => p.parse().map_err(|e| ApiError::validation("duplicate_policy", e)),
         }
+    }
+
+    async fn scheduled_for(&self, state: &ApiState, org_id: &str) -> ApiResult<Option<i64>> {
+        let Some(text) = self.scheduled_for.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        let zone = issuance::orgs::time_zone::zone(&issuance::orgs::time_zone::get(&state.db, org_id).await?)?;
+        Ok(Some(issuance::orgs::time_zone::parse(text, &zone, "scheduled_for")?))
     }
 
     fn pilot(&self) -> ApiResult<Option<u32>> {
@@ -230,6 +242,7 @@ pub fn job_json(job: &Job) -> Value {
         "undoes_job_id": job.undoes_job_id,
         "undone_by_job_id": job.undone_by_job_id,
         "pilot_size": job.pilot_size,
+        "scheduled_for": job.scheduled_for.map(clock::rfc3339),
         "links": {"self": link, "cancel": format!("{link}/cancel"), "revoke": format!("{link}/revoke")},
     })
 }
@@ -275,10 +288,11 @@ pub async fn submit(
 ) -> ApiResult<Response> {
     key.require(Scope::CredentialsWrite)?;
     let (badge_id, policy, pilot) = (q.badge_id()?, q.duplicate_policy()?, q.pilot()?);
+    let options = issuance::jobs::submit::Options { pilot, scheduled_for: q.scheduled_for(&state, &key.org_id).await? };
     // The file, not the raw body: a multipart body's boundary differs on
     // every send of the same file.
     let mut request = Vec::with_capacity(upload.bytes.len() + 256);
-    let pilot_text = pilot.map(|n| n.to_string()).unwrap_or_default();
+    let pilot_text = format!("{pilot:?}/{:?}", options.scheduled_for);
     for part in [
         badge_id.as_bytes(),
         policy.as_str().as_bytes(),
@@ -289,7 +303,7 @@ pub async fn submit(
         request.push(0);
     }
     request.extend_from_slice(&upload.bytes);
-    let work = submit_once(&state, &key, &badge_id, (policy, pilot), &upload, clock::now());
+    let work = submit_once(&state, &key, &badge_id, (policy, options), &upload, clock::now());
     let answer = idempotent::once(
         &state,
         &key.org_id,
@@ -306,7 +320,7 @@ async fn submit_once(
     state: &ApiState,
     key: &ApiKey,
     badge_id: &str,
-    (policy, pilot): (DuplicatePolicy, Option<u32>),
+    (policy, options): (DuplicatePolicy, issuance::jobs::submit::Options),
     upload: &Upload,
     now: i64,
 ) -> ApiResult<Value> {
@@ -317,7 +331,7 @@ async fn submit_once(
         upload.filename.as_deref(),
         &upload.bytes,
         policy,
-        pilot,
+        options,
         Some(&key.id),
         None,
         now,
@@ -626,5 +640,46 @@ pub async fn release(
     key.require(Scope::CredentialsWrite)?;
     let job = jobs::pilot::release(&state.db, &key.org_id, &id, None).await?;
     tracing::info!(job_id = %id, api_key = %key.id, "job released after its pilot");
+    Ok(Json(job_json(&job)))
+}
+
+/// A new start time for a scheduled job.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = RescheduleRequest)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    /// RFC 3339 with an offset, or a wall-clock time in the organisation's time zone.
+    scheduled_for: String,
+}
+
+/// `PATCH /v1/bulk-issue/{job_id}`: moves a scheduled job's start time.
+#[utoipa::path(
+    patch,
+    path = "/v1/bulk-issue/{job_id}",
+    tag = "bulk-issue",
+    operation_id = "rescheduleBulkIssue",
+    summary = "Move a scheduled job",
+    description = "A job submitted with `?scheduled_for=` waits as `scheduled`; until it starts its time can be \
+        moved (to a later moment than now, within a year) or the job cancelled (`POST …/cancel`).",
+    params(("job_id" = String, Path, description = "The scheduled job.")),
+    request_body(content = RescheduleBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The job, with its new `scheduled_for`.", body = BulkJob),
+        (status = 400, description = "`validation_failed`: not `{\"scheduled_for\"}`, or not a later time.", body = ErrorResponse),
+        (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
+        (status = 409, description = "`conflict`: the job is not scheduled (it started, or was cancelled).", body = ErrorResponse),
+    ),
+    security(("api_key" = ["credentials:write"])),
+)]
+pub async fn reschedule(
+    State(state): State<ApiState>,
+    Caller(key): Caller,
+    Path(id): Path<String>,
+    super::extract::ApiJson(body): super::extract::ApiJson<RescheduleBody>,
+) -> ApiResult<Json<Value>> {
+    key.require(Scope::CredentialsWrite)?;
+    let zone = issuance::orgs::time_zone::zone(&issuance::orgs::time_zone::get(&state.db, &key.org_id).await?)?;
+    let at = issuance::orgs::time_zone::parse(&body.scheduled_for, &zone, "scheduled_for")?;
+    let job = jobs::schedule::reschedule(&state.db, &key.org_id, &id, at, None, clock::now()).await?;
     Ok(Json(job_json(&job)))
 }

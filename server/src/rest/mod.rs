@@ -41,7 +41,7 @@ pub fn router() -> Router<ApiState> {
         .route("/badges/{id}/image", put(badges::set_image))
         .route("/bulk-issue/validate", post(bulk::validate))
         .route("/bulk-issue", post(bulk::submit).get(bulk::list))
-        .route("/bulk-issue/{job_id}", get(bulk::get))
+        .route("/bulk-issue/{job_id}", get(bulk::get).patch(bulk::reschedule))
         .route("/bulk-issue/{job_id}/items", get(bulk::items))
         .route("/bulk-issue/{job_id}/cancel", post(bulk::cancel))
         .route("/bulk-issue/{job_id}/revoke", post(bulk::revoke))

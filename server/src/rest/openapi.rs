@@ -101,6 +101,7 @@ is refused (422), pointing at it. Another organisation's ids answer 404.";
         super::bulk::cancel,
         super::bulk::revoke,
         super::bulk::release,
+        super::bulk::reschedule,
         super::credentials::batch_revoke,
         super::keys::batch_verify,
         super::keys::batch_import,
@@ -1055,6 +1056,9 @@ pub mod schemas {
         /// Submitted with `?pilot=N`: its first N rows to issue are issued, then it is `paused` until `POST /v1/bulk-issue/{job_id}/release`.
         #[schema(required = true)]
         pub pilot_size: Option<i64>,
+        /// Submitted with `?scheduled_for=`: when it starts (or started); `status` is `scheduled` until then.
+        #[schema(format = DateTime, required = true)]
+        pub scheduled_for: Option<String>,
         pub links: JobLinks,
     }
 
@@ -2107,6 +2111,7 @@ mod tests {
             undone_by_job_id: None,
             undo_reason: None,
             pilot_size: full.then_some(5),
+            scheduled_for: full.then_some(1_900_000_000),
         }
     }
 

@@ -67,8 +67,10 @@ async fn org_with_a_job(db: &Db) -> (String, String, String) {
         csv.push_str(&format!("Person {i},person{i}@backup.test\n"));
     }
     let upload = uploads::create(db, &org, &badge, Some("cohort.csv"), csv.as_bytes(), &owner).await.unwrap();
-    let job =
-        issuance::jobs::submit::submit(db, &org, &upload, &owner, None, issuance::clock::now()).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), issuance::clock::now())
+        .await
+        .unwrap()
+        .job_id;
     (org, revoked, job)
 }
 

@@ -2,7 +2,7 @@
 
 use issuance::orgs::{Plan, Role};
 
-use crate::helpers::{TestApp, issue_badge, org_with_badge, spawn_app, submit_csv, wait_for_job};
+use crate::helpers::{TestApp, issue_badge, json, org_with_badge, spawn_app, submit_csv, wait_for_job};
 
 #[tokio::test]
 async fn a_submitted_upload_is_issued_by_the_workers_with_the_superseded_credential_revoked() {
@@ -77,7 +77,10 @@ async fn job_of(app: &TestApp, org: &str, badge: &str, owner: &str, rows: usize,
     }
     let upload =
         issuance::bulk::uploads::create(&app.db, org, badge, Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
-    issuance::jobs::submit::submit(&app.db, org, &upload, owner, None, issuance::clock::now()).await.unwrap().job_id
+    issuance::jobs::submit::submit(&app.db, org, &upload, owner, Default::default(), issuance::clock::now())
+        .await
+        .unwrap()
+        .job_id
 }
 
 async fn status_of(app: &TestApp, job: &str) -> String {
@@ -227,4 +230,94 @@ async fn a_pilot_over_the_api_pauses_and_is_released_at_its_address() {
     assert_eq!(wait_for_job(&app.db, &job).await, "completed");
     let (_, done) = crate::helpers::json(app.get_json(&format!("/v1/bulk-issue/{job}"), &key).await).await;
     assert_eq!(done["succeeded"], 8, "{done}");
+}
+
+#[tokio::test]
+async fn a_scheduled_job_waits_survives_a_restart_and_starts_on_time_and_can_be_moved_or_cancelled_before() {
+    use issuance::api_keys::Scope;
+    use reqwest::StatusCode;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = crate::helpers::fresh_database_url(dir.path()).await;
+    let db = issuance::db::connect(&db_url).await.unwrap();
+    let port = crate::helpers::free_port();
+    let mut server = crate::helpers::laurel_serve(dir.path(), &db_url, port, &[]);
+    let app = TestApp::for_process(&format!("http://127.0.0.1:{port}"), &db_url, db);
+    crate::helpers::until_serving(&app.address).await;
+    let org = app.org("Later Academy", Plan::Professional).await;
+    issuance::orgs::time_zone::set(&app.db, &org, "Europe/Berlin").await.unwrap();
+    let badge = crate::helpers::badge(&app, &org, "Later").await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    let csv = "name,email\nAda,ada@later.test\nBen,ben@later.test\n";
+    let submit = async |at: String| {
+        let path = format!("/v1/bulk-issue?badge_id={badge}&scheduled_for={at}");
+        app.post_csv(&path, &key, csv).await
+    };
+
+    // A time in the past is refused; a wall-clock time is read in Berlin.
+    let (status, e) = json(submit("2020-01-01T09:00".into()).await).await;
+    assert_eq!((status, e["error"]["details"][0]["path"].as_str()), (StatusCode::BAD_REQUEST, Some("scheduled_for")));
+    let (status, far) = json(submit("2027-03-01T09:00".into()).await).await;
+    assert_eq!((status, far["status"].as_str()), (StatusCode::ACCEPTED, Some("scheduled")), "{far}");
+    assert_eq!(far["scheduled_for"], "2027-03-01T08:00:00Z", "09:00 in Berlin in March is 08:00 UTC");
+    let far = far["job_id"].as_str().unwrap().to_owned();
+    // Moved, then cancelled before it starts: nothing is issued.
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/v1/bulk-issue/{far}"),
+            &key,
+            Some(serde_json::json!({"scheduled_for": "2027-04-01T10:30"})),
+        )
+        .await;
+    let (status, moved) = json(r).await;
+    assert_eq!((status, moved["scheduled_for"].as_str()), (StatusCode::OK, Some("2027-04-01T08:30:00Z")), "{moved}");
+    let (status, _) =
+        json(app.post_json(&format!("/v1/bulk-issue/{far}/cancel"), &key, serde_json::json!({})).await).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/v1/bulk-issue/{far}"),
+            &key,
+            Some(serde_json::json!({"scheduled_for": "2027-05-01T10:30"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a cancelled job is not moved");
+
+    // A few seconds ahead, with the server killed and started again between.
+    let start = issuance::clock::now() + 8;
+    let (status, soon) = json(submit(issuance::clock::rfc3339(start)).await).await;
+    assert_eq!((status, soon["status"].as_str()), (StatusCode::ACCEPTED, Some("scheduled")), "{soon}");
+    let soon = soon["job_id"].as_str().unwrap().to_owned();
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1").bind(&soon).fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "scheduled", "still waiting when its server died");
+    let _server = crate::helpers::laurel_serve(dir.path(), &db_url, port, &[]);
+    crate::helpers::until_serving(&app.address).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let started = loop {
+        let (status, started): (String, Option<i64>) =
+            sqlx::query_as("SELECT status, started_at FROM jobs WHERE id = $1")
+                .bind(&soon)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        if let Some(at) = started {
+            break at;
+        }
+        assert_eq!(status, "scheduled");
+        assert!(Instant::now() < deadline, "the scheduled job never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!((start..=start + 2).contains(&started), "started at {started}, scheduled for {start}");
+    assert_eq!(wait_for_job(&app.db, &soon).await, "completed");
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE org_id = $1")
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(issued, 2, "the cancelled job issued nothing; the scheduled one, its two rows");
 }

@@ -83,8 +83,10 @@ async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly
     }
     csv.push_str("No Address,\nPerson 0 again,PERSON0@example.com\n");
     let upload = uploads::create(&db, &org, &badge, Some("crash.csv"), csv.as_bytes(), &owner).await.unwrap();
-    let job =
-        issuance::jobs::submit::submit(&db, &org, &upload, &owner, None, issuance::clock::now()).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(&db, &org, &upload, &owner, Default::default(), issuance::clock::now())
+        .await
+        .unwrap()
+        .job_id;
 
     // Run until part of the job is done, then SIGKILL: no shutdown, no
     // cleanup, leases left behind.

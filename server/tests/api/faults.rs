@@ -39,8 +39,10 @@ async fn org_with_job(db: &Db, rows: usize) -> (String, String, String, String) 
         csv.push_str(&format!("Person {i},person{i}@faults.test\n"));
     }
     let upload = uploads::create(db, &org, &badge, Some("f.csv"), csv.as_bytes(), &owner).await.unwrap();
-    let job =
-        issuance::jobs::submit::submit(db, &org, &upload, &owner, None, issuance::clock::now()).await.unwrap().job_id;
+    let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), issuance::clock::now())
+        .await
+        .unwrap()
+        .job_id;
     let key = issuance::api_keys::create(db, &org, "k", &[Scope::CredentialsRead, Scope::CredentialsWrite], None)
         .await
         .unwrap()

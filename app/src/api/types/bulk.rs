@@ -85,6 +85,8 @@ pub struct BulkReviewView {
     /// (time-bound, non-expiring): the page shows what each choice does.
     pub duplicate_policy: DuplicatePolicy,
     pub holders: (usize, usize),
+    /// The org's time zone, in which a start time is given.
+    pub time_zone: String,
 }
 
 /// What one duplicate policy would do to the holders of an upload.

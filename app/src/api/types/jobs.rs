@@ -95,6 +95,9 @@ pub struct JobPageView {
     pub undo: UndoView,
     /// Submitted as a pilot of this many rows.
     pub pilot_size: Option<i64>,
+    /// Its start, as a wall-clock time in the org's time zone, and the zone:
+    /// `2027-03-01T09:00`, `Europe/Berlin`.
+    pub scheduled_for: Option<(String, String)>,
 }
 
 /// Where the job stands as to undoing.

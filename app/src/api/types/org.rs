@@ -159,6 +159,8 @@ pub struct SettingsView {
     pub identity_failed_rule: model::FailedCheckRule,
     pub identity_retention_days: i64,
     pub can_change_rules: bool,
+    /// The org's time zone (IANA name), for scheduled jobs.
+    pub time_zone: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
