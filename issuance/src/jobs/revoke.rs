@@ -132,7 +132,7 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
         batch.items.iter().partition(|i| revoked_set.contains(i.credential_id.as_str()));
     for (items, state, message) in [
         (&done, "succeeded", None),
-        (&skipped, "skipped", Some("The credential was already revoked; nothing to undo.")),
+        (&skipped, "skipped", Some("The credential was revoked already; it was left as it was.")),
     ] {
         if items.is_empty() {
             continue;
