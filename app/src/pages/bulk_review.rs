@@ -126,7 +126,7 @@ fn Review(
                         // A pilot: a few rows issued and e-mailed first (with a
                         // copy to the submitter), the rest only once released.
                         {(r.can_submit && r.issuable > 1).then(|| view! {
-                            <label class="pilot">
+                            <label class="option">
                                 <span>"Pilot first"</span>
                                 <input type="number" name="pilot" min="1" max=(r.issuable - 1).to_string() inputmode="numeric"
                                     placeholder="all" data-testid="pilot" aria-describedby="pilot-help"/>
@@ -134,7 +134,7 @@ fn Review(
                             </label>
                         })}
                         {r.can_submit.then(|| view! {
-                            <label class="pilot">
+                            <label class="option">
                                 <span>"Start at"</span>
                                 <input type="datetime-local" name="start_at" data-testid="start-at" aria-describedby="start-help"/>
                                 <small class="muted" id="start-help">{format!("{} time; empty starts now", r.time_zone)}</small>

@@ -221,7 +221,7 @@ fn Job(
                         <ActionForm action=reschedule attr:class="row">
                             <input type="hidden" name="org_id" value=org_id/>
                             <input type="hidden" name="job_id" value=job_id/>
-                            <label class="pilot"><span>"Start at"</span>
+                            <label class="option"><span>"Start at"</span>
                                 <input type="datetime-local" name="start_at" value=local required data-testid="reschedule-at"/>
                             </label>
                             <button type="submit" class="button secondary" data-testid="reschedule-job">"Move"</button>
