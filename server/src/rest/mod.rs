@@ -28,6 +28,36 @@ pub type ApiState = issuance::Site;
 /// for the form's framing.
 pub const MAX_BODY: usize = 1024 * 1024 + 16 * 1024;
 
+/// Whether the request's path holds U+0000 (`%00`). No id has one, and
+/// PostgreSQL refuses it in text, so such a path reached a lookup as a 500
+/// (schemathesis); it names no resource.
+fn nul_in_path(request: &axum::extract::Request) -> bool {
+    let path = request.uri().path();
+    path.contains('\0') || path.to_ascii_lowercase().contains("%00")
+}
+
+async fn refuse_nul_path(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if nul_in_path(&request) {
+        let message = "No such resource: the path holds the NUL character (U+0000).";
+        return ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", message).into_response();
+    }
+    next.run(request).await
+}
+
+async fn refuse_nul_path_jsonapi(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if nul_in_path(&request) {
+        let message = "No such resource: the path holds the NUL character (U+0000).";
+        return identity::jsonapi::JsonApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", message)
+            .into_response();
+    }
+    next.run(request).await
+}
+
 pub fn router() -> Router<ApiState> {
     let v1 = Router::new()
         .route("/credentials", post(credentials::issue).get(credentials::list))
@@ -55,6 +85,7 @@ pub fn router() -> Router<ApiState> {
         .route("/audit/streams/{id}", get(streams::get).delete(streams::delete))
         // Public, like the documents below: it takes no `Caller`.
         .route("/openapi.json", get(openapi::document))
+        .route_layer(axum::middleware::from_fn(refuse_nul_path))
         .fallback(|| async {
             ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
         })
@@ -66,13 +97,17 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/batch-issue/{job_id}/items", get(batch::items))
         .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
         .route("/credentials/batch-issue/{job_id}/revoke", post(batch::revoke))
+        .route_layer(axum::middleware::from_fn(refuse_nul_path))
         .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
     // The Identity API: 1 MB documents, and images up to 15 MB on their
     // upload links (a limit of their own, inside this one).
-    let identity = identity::router().layer(DefaultBodyLimit::max(MAX_BODY));
+    let identity = identity::router()
+        .route_layer(axum::middleware::from_fn(refuse_nul_path_jsonapi))
+        .layer(DefaultBodyLimit::max(MAX_BODY));
     let v1 = batches.merge(identity).merge(v1);
-    Router::new()
-        .nest("/v1", v1)
+    let public = Router::new()
         .route("/organizations/{org_id}/did.json", get(public::did_document))
         .route("/organizations/{org_id}/status-lists/{list_id}", get(public::status_list))
+        .route_layer(axum::middleware::from_fn(refuse_nul_path));
+    Router::new().nest("/v1", v1).merge(public)
 }

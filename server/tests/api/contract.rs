@@ -106,3 +106,21 @@ async fn a_nul_character_anywhere_in_a_json_body_is_refused_naming_its_json_poin
         (reqwest::StatusCode::BAD_REQUEST, Some("/subject/na\u{0}me"))
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_in_a_query_parameter_is_refused_naming_the_parameter() {
+    // Found by schemathesis on PostgreSQL: `badge_id=%00…` on the dry run
+    // reached the badge lookup and answered 500.
+    let (app, _, key) = crate::helpers::setup().await;
+    let r = app.post_csv("/v1/bulk-issue/validate?badge_id=%00bdg&duplicate_policy=skip", &key, "name,email\n").await;
+    let (status, e) = crate::helpers::json(r).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["details"][0]["path"], "badge_id", "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("NUL character"), "{e}");
+    let (status, _) = crate::helpers::json(app.get_json("/v1/credentials?q=a%00b", &key).await).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST);
+    // In a path, an id holding one is no job of this organisation.
+    let (status, e) =
+        crate::helpers::json(app.post_json("/v1/bulk-issue/job%00x/cancel", &key, serde_json::json!({})).await).await;
+    assert!(status.is_client_error(), "{status} {e}");
+}
