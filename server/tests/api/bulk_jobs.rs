@@ -308,7 +308,8 @@ async fn a_scheduled_job_waits_survives_a_restart_and_starts_on_time_and_can_be_
         if let Some(at) = started {
             break at;
         }
-        assert_eq!(status, "scheduled");
+        // Due, it is pending for the moment between the scheduler's two steps.
+        assert!(matches!(status.as_str(), "scheduled" | "pending"), "{status}");
         assert!(Instant::now() < deadline, "the scheduled job never started");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
