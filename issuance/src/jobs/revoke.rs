@@ -150,11 +150,15 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
     }
 
     crate::outbox::cancel_for_credentials(&mut tx, &batch.org_id, &ids).await?;
-    for id in &revoked {
-        let data = serde_json::json!({"credential_id": id, "reason": reason, "revoked_at": clock::rfc3339(now),
-                                     "job_id": batch.job_id});
-        crate::webhooks::emit(&mut tx, &batch.org_id, crate::webhooks::EventType::CredentialRevoked, data, now).await?;
-    }
+    let events: Vec<serde_json::Value> = revoked
+        .iter()
+        .map(|id| {
+            serde_json::json!({"credential_id": id, "reason": reason, "revoked_at": clock::rfc3339(now),
+                               "job_id": batch.job_id})
+        })
+        .collect();
+    crate::webhooks::emit_each(&mut tx, &batch.org_id, crate::webhooks::EventType::CredentialRevoked, &events, now)
+        .await?;
     let recorded = Recorded { succeeded: done.len(), skipped: skipped.len(), ..Recorded::default() };
     let finished_job = advance(&mut tx, &batch.job_id, &recorded, now, false).await?;
     tx.commit().await?;

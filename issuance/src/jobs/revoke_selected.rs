@@ -19,19 +19,25 @@ pub const MAX_SELECTED: usize = 10_000;
 /// Items per INSERT: 2 parameters each.
 const ITEMS_PER_INSERT: usize = 5_000;
 
-/// The active credentials matching `filter`, newest first, up to one past
-/// [`MAX_SELECTED`] (so "too many" can be told).
+/// The active credentials matching `filter`, up to one past
+/// [`MAX_SELECTED`] (so "too many" can be told). Revoked ones are not
+/// selected; expired ones are (they are still active in the store, and a
+/// revoked credential no longer verifies even if its expiry were extended).
+/// The list's own statuses split "active" in two, so with no status chosen
+/// both halves are read, each through the list's query.
 async fn matching(conn: &mut crate::db::Conn, org_id: &str, filter: &Filter, now: i64) -> CoreResult<Vec<String>> {
-    // Revoked ones are not selected; expired ones are (a revoked credential
-    // no longer verifies even if its expiry were extended).
-    if filter.status == Some(CredentialStatus::Revoked) {
-        return Ok(Vec::new());
-    }
+    let halves = match filter.status {
+        Some(CredentialStatus::Revoked) => return Ok(Vec::new()),
+        Some(status) => vec![status],
+        None => vec![CredentialStatus::Active, CredentialStatus::Expired],
+    };
     let backend = Backend::of_conn(conn);
-    let mut q = listing(backend, Explain::No, "id, status", org_id, filter, (MAX_SELECTED * 4) as i64, None, now);
-    let rows: Vec<(String, CredentialStatus)> = q.build_query_as().fetch_all(&mut *conn).await?;
-    let mut ids: Vec<String> =
-        rows.into_iter().filter(|(_, s)| *s == CredentialStatus::Active).map(|(id, _)| id).collect();
+    let mut ids = Vec::new();
+    for status in halves {
+        let half = Filter { status: Some(status), ..filter.clone() };
+        let mut q = listing(backend, Explain::No, "id", org_id, &half, MAX_SELECTED as i64, None, now);
+        ids.extend(q.build_query_scalar::<String>().fetch_all(&mut *conn).await?);
+    }
     ids.truncate(MAX_SELECTED + 1);
     Ok(ids)
 }

@@ -18,34 +18,50 @@ pub async fn emit(
     data: Value,
     now: i64,
 ) -> CoreResult<usize> {
+    emit_each(tx, org_id, event, std::slice::from_ref(&data), now).await
+}
+
+/// Queues one `event` per item of `data` (a revocation job's batch, say),
+/// reading the org's streams once for them all.
+pub async fn emit_each(
+    tx: &mut crate::db::Conn,
+    org_id: &str,
+    event: EventType,
+    data: &[Value],
+    now: i64,
+) -> CoreResult<usize> {
+    if data.is_empty() {
+        return Ok(0);
+    }
     let streams: Vec<(String, String)> =
         sqlx::query_as("SELECT id, actions_json FROM webhook_streams WHERE org_id = $1 AND status = 'active'")
             .bind(org_id)
             .fetch_all(&mut *tx)
             .await?;
+    let subscribed = streams.into_iter().filter(|(_, actions)| {
+        let names: Vec<String> = serde_json::from_str(actions).unwrap_or_default();
+        Subscription::parse(&names).is_ok_and(|s| s.covers(event))
+    });
     let mut queued = 0;
-    for (stream_id, actions) in streams {
-        let names: Vec<String> = serde_json::from_str(&actions).unwrap_or_default();
-        if !Subscription::parse(&names).is_ok_and(|s| s.covers(event)) {
-            continue;
+    for (stream_id, _) in subscribed {
+        for item in data {
+            let body = json!({"type": event, "timestamp": clock::rfc3339(now), "data": item}).to_string();
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (id, stream_id, org_id, event_type, payload_json, status,
+                                                 next_attempt_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)",
+            )
+            .bind(ids::new_id("msg"))
+            .bind(&stream_id)
+            .bind(org_id)
+            .bind(event.as_str())
+            .bind(&body)
+            .bind(now * 1000)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            queued += 1;
         }
-        let id = ids::new_id("msg");
-        let body = json!({"type": event, "timestamp": clock::rfc3339(now), "data": data}).to_string();
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (id, stream_id, org_id, event_type, payload_json, status, next_attempt_at,
-                                             created_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)",
-        )
-        .bind(&id)
-        .bind(&stream_id)
-        .bind(org_id)
-        .bind(event.as_str())
-        .bind(&body)
-        .bind(now * 1000)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        queued += 1;
     }
     if queued > 0 {
         super::sender::wake();

@@ -21,7 +21,7 @@ pub mod sender;
 pub mod signature;
 pub mod streams;
 
-pub use emit::emit;
+pub use emit::{emit, emit_each};
 pub use model::{DeliveryStatus, EventType, StreamStatus, Subscription};
 pub use streams::{Delivery, NewStream, Stream};
 
