@@ -64,17 +64,6 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        // As in bodies (`refuse_nul`): no parameter needs U+0000, and a
-        // value holding one reached PostgreSQL as a 500 (schemathesis).
-        let query = parts.uri.query().unwrap_or_default();
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            if name.contains('\0') || value.contains('\0') {
-                return Err(ApiError::validation(
-                    name.replace('\0', "\\u0000"),
-                    "must not contain the NUL character (U+0000)",
-                ));
-            }
-        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(e) => Err(ApiError::validation("query", e.body_text())),

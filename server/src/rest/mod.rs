@@ -28,34 +28,45 @@ pub type ApiState = issuance::Site;
 /// for the form's framing.
 pub const MAX_BODY: usize = 1024 * 1024 + 16 * 1024;
 
-/// Whether the request's path holds U+0000 (`%00`). No id has one, and
-/// PostgreSQL refuses it in text, so such a path reached a lookup as a 500
-/// (schemathesis); it names no resource.
-fn nul_in_path(request: &axum::extract::Request) -> bool {
+/// Where the request holds U+0000, if it does: `Err(())` in the path, or
+/// the query parameter holding it. No id or parameter needs one, and
+/// PostgreSQL refuses it in text, so it reached lookups as 500s
+/// (schemathesis found both).
+fn nul_in(request: &axum::extract::Request) -> Option<Result<String, ()>> {
     let path = request.uri().path();
-    path.contains('\0') || path.to_ascii_lowercase().contains("%00")
+    if path.contains('\0') || path.to_ascii_lowercase().contains("%00") {
+        return Some(Err(()));
+    }
+    let query = request.uri().query().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        .map(|(name, _)| Ok(name.replace('\0', "\\u0000")))
 }
 
-async fn refuse_nul_path(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+const NO_RESOURCE: &str = "No such resource: the path holds the NUL character (U+0000).";
+const NUL_PARAMETER: &str = "must not contain the NUL character (U+0000)";
+
+async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if nul_in_path(&request) {
-        let message = "No such resource: the path holds the NUL character (U+0000).";
-        return ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", message).into_response();
+    match nul_in(&request) {
+        None => next.run(request).await,
+        Some(Err(())) => ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", NO_RESOURCE).into_response(),
+        Some(Ok(name)) => ApiError::validation(name, NUL_PARAMETER).into_response(),
     }
-    next.run(request).await
 }
 
-async fn refuse_nul_path_jsonapi(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+async fn refuse_nul_jsonapi(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    if nul_in_path(&request) {
-        let message = "No such resource: the path holds the NUL character (U+0000).";
-        return identity::jsonapi::JsonApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", message)
-            .into_response();
+    use identity::jsonapi::JsonApiError;
+    match nul_in(&request) {
+        None => next.run(request).await,
+        Some(Err(())) => JsonApiError::new(StatusCode::NOT_FOUND, "not_found", NO_RESOURCE).into_response(),
+        Some(Ok(name)) => {
+            JsonApiError::at(StatusCode::BAD_REQUEST, "invalid_parameter", &format!("query:{name}"), NUL_PARAMETER)
+                .into_response()
+        }
     }
-    next.run(request).await
 }
 
 pub fn router() -> Router<ApiState> {
@@ -85,7 +96,7 @@ pub fn router() -> Router<ApiState> {
         .route("/audit/streams/{id}", get(streams::get).delete(streams::delete))
         // Public, like the documents below: it takes no `Caller`.
         .route("/openapi.json", get(openapi::document))
-        .route_layer(axum::middleware::from_fn(refuse_nul_path))
+        .route_layer(axum::middleware::from_fn(refuse_nul))
         .fallback(|| async {
             ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "No such endpoint under /v1.")
         })
@@ -97,17 +108,17 @@ pub fn router() -> Router<ApiState> {
         .route("/credentials/batch-issue/{job_id}/items", get(batch::items))
         .route("/credentials/batch-issue/{job_id}/cancel", post(batch::cancel))
         .route("/credentials/batch-issue/{job_id}/revoke", post(batch::revoke))
-        .route_layer(axum::middleware::from_fn(refuse_nul_path))
+        .route_layer(axum::middleware::from_fn(refuse_nul))
         .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY));
     // The Identity API: 1 MB documents, and images up to 15 MB on their
     // upload links (a limit of their own, inside this one).
     let identity = identity::router()
-        .route_layer(axum::middleware::from_fn(refuse_nul_path_jsonapi))
+        .route_layer(axum::middleware::from_fn(refuse_nul_jsonapi))
         .layer(DefaultBodyLimit::max(MAX_BODY));
     let v1 = batches.merge(identity).merge(v1);
     let public = Router::new()
         .route("/organizations/{org_id}/did.json", get(public::did_document))
         .route("/organizations/{org_id}/status-lists/{list_id}", get(public::status_list))
-        .route_layer(axum::middleware::from_fn(refuse_nul_path));
+        .route_layer(axum::middleware::from_fn(refuse_nul));
     Router::new().nest("/v1", v1).merge(public)
 }
