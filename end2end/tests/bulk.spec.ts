@@ -157,3 +157,48 @@ test("the review shows each row's award columns, and choosing to revoke and reis
   const old = await (await request.get(`/v1/credentials/${held}`, { headers: { "X-Api-Key": key } })).json();
   expect(old.status).toBe("revoked");
 });
+
+test("a file that names two badges is reviewed badge by badge and one job issues each row its own", async ({ page, request }) => {
+  const org = laurel("admin", "create-org", "--name", "Two Badges Co", "--plan", "professional");
+  laurel("admin", "approve-org", org);
+  laurel("admin", "create-user", "--org", org, "--email", "two-owner@example.com", "--password", "two-owner-password", "--role", "owner");
+  const key = keyFor(org);
+  const rocketry = await createBadge(request, key, "Rocketry");
+  await createBadge(request, key, "Safety");
+  await issue(request, key, rocketry, "held@example.com");
+
+  const csv = [
+    "name,email,badge",
+    "Ada,ada@example.com,Rocketry",
+    "Ada,ada@example.com,Safety",
+    "Held,held@example.com,Rocketry",
+    "Bo,bo@example.com,Safety",
+    "Cy,cy@example.com,Welding",
+  ].join("\n");
+  await signIn(page, "two-owner@example.com", "two-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+  await uploadCsv(page, org, "in_file", csv);
+  await hydrated(page);
+
+  const groups = page.getByTestId("badge-groups");
+  await expect(groups.getByRole("heading")).toHaveText("2 badges in this file");
+  const rocketryRow = groups.locator("tr", { hasText: "Rocketry" });
+  await expect(rocketryRow.getByTestId("group-issuable")).toHaveText("1");
+  await expect(groups.locator("tr", { hasText: "Safety" }).getByTestId("group-issuable")).toHaveText("2");
+  await expect(page.locator("tr", { hasText: "cy@example.com" })).toContainText("Badge 'Welding' is not a badge of this organisation");
+  // Ada twice, once per badge: two rows to issue, neither a duplicate.
+  await expect(page.getByTestId("count-duplicate")).toHaveText("0");
+
+  await rocketryRow.getByRole("link", { name: "Rocketry" }).click();
+  await expect(page).toHaveURL(/\?badge=bdg_/);
+  await expect(page.getByTestId("row-badge")).toHaveText(["Rocketry", "Rocketry"]);
+
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_`));
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+  await expect(page.locator("p.muted", { hasText: "Several badges · recipients.csv" })).toBeVisible();
+  const job = page.url().split("/").pop();
+  const list = await (await request.get(`/v1/credentials?job_id=${job}`, { headers: { "X-Api-Key": key } })).json();
+  const issued = list.data.map((c: any) => `${c.recipient?.email ?? c.subject?.email}:${c.badge_id === rocketry ? "Rocketry" : "Safety"}`);
+  expect(issued.sort()).toEqual(["ada@example.com:Rocketry", "ada@example.com:Safety", "bo@example.com:Safety"]);
+});

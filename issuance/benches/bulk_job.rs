@@ -37,7 +37,7 @@ async fn main() {
     let owner = sandbox.user("owner@bench.test").await;
     let badge = sandbox.badge(&org, "Bench Certified", Some(365)).await;
     let csv = recipients_csv(rows, "example.com");
-    let upload = uploads::create(&db, &org, &badge, Some("bench.csv"), csv.as_bytes(), &owner).await.unwrap();
+    let upload = uploads::create(&db, &org, Some(&badge), Some("bench.csv"), csv.as_bytes(), &owner).await.unwrap();
     let engine = engine::spawn(db.clone(), master.clone(), PUBLIC_URL, EngineConfig::default());
     let rss_before = peak_rss_kib();
 
@@ -183,7 +183,8 @@ async fn stage_costs(
 ) -> Vec<(&'static str, f64)> {
     use issuance::jobs::lease::{Claim, ClaimLimits, claim};
     let csv = recipients_csv(rows, "second.example.com");
-    let upload = uploads::create(db, org_id, badge_id, Some("stages.csv"), csv.as_bytes(), owner_id).await.unwrap();
+    let upload =
+        uploads::create(db, org_id, Some(badge_id), Some("stages.csv"), csv.as_bytes(), owner_id).await.unwrap();
     let per_row = |secs: f64| secs / rows as f64 * 1e6;
 
     let before = cpu_secs();

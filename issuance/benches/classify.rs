@@ -74,7 +74,7 @@ async fn main() {
     let mut last = None;
     for _ in 0..7 {
         let started = Instant::now();
-        let r = review(db, &org, &badge, csv.as_bytes(), Some("bench.csv"), Default::default(), now)
+        let r = review(db, &org, Some(&badge), csv.as_bytes(), Some("bench.csv"), Default::default(), now)
             .await
             .unwrap()
             .unwrap();

@@ -40,10 +40,18 @@ impl Fixture {
     }
 
     async fn review(&self, csv: &str, now: i64) -> issuance::bulk::Review {
-        review(&self.sandbox.db, &self.org, &self.badge, csv.as_bytes(), Some("people.csv"), Default::default(), now)
-            .await
-            .unwrap()
-            .unwrap()
+        review(
+            &self.sandbox.db,
+            &self.org,
+            Some(&self.badge),
+            csv.as_bytes(),
+            Some("people.csv"),
+            Default::default(),
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap()
     }
 }
 
@@ -118,7 +126,7 @@ async fn a_free_org_may_validate_but_not_submit() {
 async fn file_problems_and_unknown_badges_are_reported_before_any_row() {
     let f = fixture(Plan::Professional, None).await;
     let file_error =
-        review(&f.sandbox.db, &f.org, &f.badge, b"name,email\n", Some("x.csv"), Default::default(), OCT_20)
+        review(&f.sandbox.db, &f.org, Some(&f.badge), b"name,email\n", Some("x.csv"), Default::default(), OCT_20)
             .await
             .unwrap()
             .unwrap_err();
@@ -126,7 +134,7 @@ async fn file_problems_and_unknown_badges_are_reported_before_any_row() {
     let not_csv = review(
         &f.sandbox.db,
         &f.org,
-        &f.badge,
+        Some(&f.badge),
         b"name,email\nA,a@example.com\n",
         Some("x.xlsx"),
         Default::default(),
@@ -136,7 +144,8 @@ async fn file_problems_and_unknown_badges_are_reported_before_any_row() {
     .unwrap()
     .unwrap_err();
     assert_eq!(not_csv.code, "not_csv");
-    let err =
-        review(&f.sandbox.db, &f.org, "bdg_nope", b"name,email\n", None, Default::default(), OCT_20).await.unwrap_err();
+    let err = review(&f.sandbox.db, &f.org, Some("bdg_nope"), b"name,email\n", None, Default::default(), OCT_20)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("badge_id: no badge 'bdg_nope'"), "{err}");
 }

@@ -24,7 +24,7 @@ async fn job_of(rows: usize) -> Fixture {
     let badge = sandbox.badge(&org, "Safety", Some(365)).await;
     let csv = recipients_csv(rows, "acme.test");
     let db = &sandbox.db;
-    let upload = issuance::bulk::uploads::create(db, &org, &badge, None, csv.as_bytes(), &owner).await.unwrap();
+    let upload = issuance::bulk::uploads::create(db, &org, Some(&badge), None, csv.as_bytes(), &owner).await.unwrap();
     let now = issuance::clock::now();
     let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), now).await.unwrap().job_id;
     issuance::jobs::lease::promote(db, now).await.unwrap();

@@ -26,7 +26,7 @@ async fn issue(s: &Sandbox, org: &str, badge: &str, email: &str) -> String {
 async fn run_job(s: &Sandbox, org: &str, badge: &str, rows: usize) -> Vec<String> {
     let owner = s.user(&format!("owner@{org}.test")).await;
     let csv = recipients_csv(rows, "acme.test");
-    let upload = issuance::bulk::uploads::create(&s.db, org, badge, None, csv.as_bytes(), &owner).await.unwrap();
+    let upload = issuance::bulk::uploads::create(&s.db, org, Some(badge), None, csv.as_bytes(), &owner).await.unwrap();
     let now = issuance::clock::now();
     let job =
         issuance::jobs::submit::submit(&s.db, org, &upload, &owner, Default::default(), now).await.unwrap().job_id;

@@ -135,6 +135,10 @@ impl Treatment {
     }
 }
 
+/// The upload form's badge choice for a file that names each row's badge
+/// in a `badge` column, instead of one badge for the whole file.
+pub const BADGE_NAMED_IN_FILE: &str = "in_file";
+
 vocabulary! {
     /// Why an upload on the bulk page never became a draft: the upload
     /// handler redirects back with `?refused=<name>`, and the page says it

@@ -97,10 +97,14 @@ async fn upload(
     let Some(badge) = badge_id.clone().filter(|b| !b.is_empty()) else {
         return again(UploadRefusal::NoBadge, &None, &file_name);
     };
+    // "Named on each row": the file's badge column says, row by row.
+    let badge = Some(badge).filter(|b| b != model::review::BADGE_NAMED_IN_FILE);
     let Some(bytes) = file.filter(|bytes| file_name.is_some() || !bytes.is_empty()) else {
         return again(UploadRefusal::NoFile, &badge_id, &None);
     };
-    let id = match uploads::create(&state.db, &org_id, &badge, file_name.as_deref(), &bytes, &member.user_id).await {
+    let id = match uploads::create(&state.db, &org_id, badge.as_deref(), file_name.as_deref(), &bytes, &member.user_id)
+        .await
+    {
         Ok(id) => id,
         Err(CoreError::Validation(_)) => return again(UploadRefusal::NoBadge, &None, &file_name),
         Err(e) => {
@@ -128,6 +132,22 @@ async fn template() -> Response {
 
 /// `examples/recipients.csv`: against the demo's history it shows every
 /// review status; anywhere else, new and invalid rows.
+/// The upload's review, and its file as read (for the cells as given).
+async fn invalid_rows_of(
+    state: &Site,
+    org_id: &str,
+    upload_id: &str,
+) -> issuance::error::CoreResult<Result<(issuance::bulk::Review, csv_file::ParsedFile), csv_file::FileError>> {
+    let (upload, review) = uploads::review(&state.db, org_id, upload_id, clock::now()).await?;
+    let review = match review {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (_, content) = uploads::get(&state.db, org_id, upload_id).await?;
+    let aliases = issuance::bulk::column_aliases::load(&state.db, org_id).await?;
+    Ok(csv_file::read(upload.filename.as_deref(), &content, &aliases).map(|parsed| (review, parsed)))
+}
+
 async fn sample() -> Response {
     (
         [
@@ -139,8 +159,10 @@ async fn sample() -> Response {
         .into_response()
 }
 
-/// The invalid rows, ready to fix and upload again: name, email and the
-/// reason, with cells that a spreadsheet would run as formulas neutralised.
+/// The invalid rows, ready to fix and upload again: each row's cells as
+/// the file gave them (name, email, and its badge and award columns), then
+/// its row number and the reason, with cells that a spreadsheet would run
+/// as formulas neutralised.
 async fn invalid_rows(
     State(state): State<Site>,
     session: Session,
@@ -150,20 +172,33 @@ async fn invalid_rows(
     if let Err(r) = authorize(&state, &session, &org_id, &back).await {
         return r.into_response();
     }
-    let review = match uploads::review(&state.db, &org_id, &upload_id, clock::now()).await {
-        Ok((_, Ok(review))) => review,
-        Ok((_, Err(file_error))) => return (StatusCode::UNPROCESSABLE_ENTITY, file_error.message).into_response(),
+    let (review, parsed) = match invalid_rows_of(&state, &org_id, &upload_id).await {
+        Ok(Ok(both)) => both,
+        Ok(Err(file_error)) => return (StatusCode::UNPROCESSABLE_ENTITY, file_error.message).into_response(),
         Err(e) => return Refusal::from_core(e, "building the invalid-rows file").into_response(),
     };
+    let given: std::collections::HashMap<usize, &csv_file::UploadedRow> =
+        parsed.rows.iter().map(|r| (r.row, r)).collect();
     let mut out = csv::Writer::from_writer(Vec::new());
-    let _ = out.write_record(["name", "email", "row", "reason"]);
+    let mut header = vec!["name", "email"];
+    if parsed.badge_column {
+        header.push(csv_file::BADGE_COLUMN);
+    }
+    header.extend(parsed.award_columns.iter().map(|f| f.as_str()));
+    header.extend(["row", "reason"]);
+    let _ = out.write_record(&header);
     for row in review.rows.iter().filter(|r| r.status == RowStatus::Invalid) {
-        let _ = out.write_record([
-            csv_file::neutralise(&row.name),
-            csv_file::neutralise(&row.email),
-            row.row.to_string(),
-            csv_file::neutralise(row.reason.as_deref().unwrap_or_default()),
-        ]);
+        let cells = given.get(&row.row);
+        let mut record = vec![csv_file::neutralise(&row.name), csv_file::neutralise(&row.email)];
+        if parsed.badge_column {
+            record.push(csv_file::neutralise(cells.map_or("", |c| c.badge.as_str())));
+        }
+        for field in &parsed.award_columns {
+            record.push(csv_file::neutralise(cells.map_or("", |c| c.award.get(*field))));
+        }
+        record.push(row.row.to_string());
+        record.push(csv_file::neutralise(row.reason.as_deref().unwrap_or_default()));
+        let _ = out.write_record(&record);
     }
     let body = out.into_inner().unwrap_or_default();
     (

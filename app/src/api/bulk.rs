@@ -34,14 +34,14 @@ pub async fn get_bulk_page(
         .map(super::badges::badge_view)
         .collect();
     let badge_name = |id: &str| badges.iter().find(|b| b.id == id).map(|b| b.name.clone());
-    let mut badge_id = badge.filter(|b| badge_name(b).is_some());
+    let mut badge_id = badge.filter(|b| b == model::review::BADGE_NAMED_IN_FILE || badge_name(b).is_some());
     let mut problem = None;
     if let Some(upload_id) = upload.filter(|u| !u.is_empty()) {
         let (upload, review) = uploads::review(&db, &org_id, &upload_id, state.clock.now()).await?;
         if let Err(e) = review {
             problem = Some(FileProblemView {
                 upload_id: Some(upload.id),
-                badge_name: badge_name(&upload.badge_id),
+                badge_name: upload.badge_id.as_deref().and_then(badge_name),
                 filename: upload.filename,
                 code: e.code.as_str().to_owned(),
                 message: e.message,
@@ -49,7 +49,7 @@ pub async fn get_bulk_page(
                 guess_name: e.guess.name,
                 guess_email: e.guess.email,
             });
-            badge_id = Some(upload.badge_id);
+            badge_id = Some(upload.badge_id.unwrap_or_else(|| model::review::BADGE_NAMED_IN_FILE.to_owned()));
         }
     } else if let Some(why) = refused.and_then(|r| r.parse::<model::UploadRefusal>().ok()) {
         problem = Some(FileProblemView {
@@ -102,8 +102,9 @@ pub async fn get_bulk_review(
     upload_id: String,
     status: Option<String>,
     page: Option<usize>,
+    badge: Option<String>,
 ) -> Result<BulkReviewView, AppError> {
-    use super::types::{ReviewRowView, StatusCount};
+    use super::types::{BadgeGroupView, ReviewRowView, StatusCount};
     use crate::ssr;
     use issuance::bulk::{RowStatus, uploads};
     use issuance::orgs::Action;
@@ -140,6 +141,8 @@ pub async fn get_bulk_review(
         duplicate_policy: upload.duplicate_policy,
         holders: (0, 0),
         time_zone: issuance::orgs::time_zone::get(&db, &org_id).await?,
+        badge_groups: Vec::new(),
+        badge_filter: None,
     };
     let review = match review {
         Ok(r) => r,
@@ -148,9 +151,25 @@ pub async fn get_bulk_review(
             return Ok(view);
         }
     };
-    let mut matching: Vec<_> = review.rows.iter().filter(|r| filter.is_none_or(|f| r.status == f)).collect();
+    // A file of several badges is read badge by badge: rows that name no
+    // usable badge first, then each badge's in the order the file names them.
+    let group_of = |r: &issuance::bulk::ReviewRow| {
+        r.badge_id.as_deref().and_then(|b| review.badges.iter().position(|g| g.badge_id == b)).map_or(0, |i| i + 1)
+    };
+    let several = review.badges.len() > 1;
+    let badge_filter = badge.filter(|b| several && review.badges.iter().any(|g| &g.badge_id == b));
+    let mut matching: Vec<_> = review
+        .rows
+        .iter()
+        .filter(|r| filter.is_none_or(|f| r.status == f))
+        .filter(|r| badge_filter.is_none() || r.badge_id == badge_filter)
+        .collect();
     // Problems first: the rows a person must fix lead, each kind in file order.
-    matching.sort_by_key(|r| (!r.status.needs_attention(), r.row));
+    matching.sort_by_key(|r| (if several { group_of(r) } else { 0 }, !r.status.needs_attention(), r.row));
+    let badge_name_of = |r: &issuance::bulk::ReviewRow| {
+        let id = r.badge_id.as_deref()?;
+        review.badges.iter().find(|g| g.badge_id == id).map(|g| g.badge_name.clone())
+    };
     let pages = matching.len().div_ceil(REVIEW_PAGE_SIZE).max(1);
     let page = page.unwrap_or(1).clamp(1, pages);
     view.rows = matching
@@ -169,6 +188,7 @@ pub async fn get_bulk_review(
                 let name = r.award.evidence_name.clone().unwrap_or_else(|| "Evidence".to_owned());
                 (name, url)
             }),
+            badge_name: if review.badge_column { badge_name_of(r) } else { None },
         })
         .collect();
     view.filtered = matching.len();
@@ -190,6 +210,22 @@ pub async fn get_bulk_review(
     view.quota_uses = review.quota.uses;
     view.warnings = review.warnings;
     view.holders = (review.totals.active_time_bound, review.totals.active_non_expiring);
+    view.badge_filter = badge_filter;
+    if review.badge_column {
+        view.badge_groups = review
+            .badges
+            .iter()
+            .map(|g| BadgeGroupView {
+                badge_id: g.badge_id.clone(),
+                badge_name: g.badge_name.clone(),
+                rows: g.totals.rows,
+                issuable: g.totals.issuable,
+                holders: g.totals.holders(),
+                invalid: g.totals.invalid,
+                quota_uses: g.quota_uses,
+            })
+            .collect();
+    }
     Ok(view)
 }
 

@@ -225,8 +225,14 @@ pub mod live {
     pub fn summary(job: &Job, now: i64) -> JobSummary {
         JobSummary {
             id: job.id.clone(),
-            // A JSON batch has no one badge: it is named for what it is.
-            badge_name: job.badge_name.clone().unwrap_or_else(|| format!("API batch of {} credentials", job.total)),
+            // A JSON batch, or a file naming a badge per row, has no one
+            // badge: it is named for what it is.
+            badge_name: job.badge_name.clone().unwrap_or_else(|| match (job.source, job.kind) {
+                (model::JobSource::ApiBatch, _) | (_, model::JobKind::Revoke) => {
+                    format!("API batch of {} credentials", job.total)
+                }
+                _ => "Several badges".to_owned(),
+            }),
             filename: job.filename.clone(),
             source: job.source,
             status: job.status,

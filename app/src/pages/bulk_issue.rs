@@ -46,6 +46,7 @@ fn UploadForm(v: BulkPageView, org_id: String, map: ServerAction<MapColumns>) ->
         .into_any();
     }
     let chosen = v.badge_id.clone();
+    let named_in_file = chosen.as_deref() == Some(model::review::BADGE_NAMED_IN_FILE);
     view! {
         {v.problem.map(|p| view! { <Problem p org_id=org_id.clone() map/> })}
         <section class="card">
@@ -58,6 +59,9 @@ fn UploadForm(v: BulkPageView, org_id: String, map: ServerAction<MapColumns>) ->
                                 <option value=b.id selected=selected>{b.name}{b.validity_days.map(|d| format!(" · valid {d} days")).unwrap_or_else(|| " · never expires".into())}</option>
                             }
                         }).collect_view()}
+                        <option value=model::review::BADGE_NAMED_IN_FILE selected=named_in_file>
+                            "Named on each row (a badge column)"
+                        </option>
                     </select>
                 </label>
                 <label class="dropzone"><span>"Recipients CSV"</span>

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::org_frame::use_org_id;
 use crate::api::bulk::{SetDuplicatePolicy, SubmitBulkUpload, get_bulk_review};
-use crate::api::types::{BulkReviewView, DuplicatePolicy, PolicyEffect, RowStatus};
+use crate::api::types::{BadgeGroupView, BulkReviewView, DuplicatePolicy, PolicyEffect, RowStatus};
 use crate::components::error_view::FormError;
 use crate::components::form::action;
 use crate::components::loaded;
@@ -29,10 +29,11 @@ pub fn BulkReviewPage() -> impl IntoView {
                 upload_id(),
                 q.get("status"),
                 q.get("page").and_then(|p| p.parse().ok()),
+                q.get("badge"),
                 (submit.version().get(), choose.version().get()),
             )
         },
-        |(org, upload, status, page, _)| get_bulk_review(org, upload, status, page),
+        |(org, upload, status, page, badge, _)| get_bulk_review(org, upload, status, page, badge),
     );
     view! {
         <Title text="Review upload"/>
@@ -58,6 +59,7 @@ fn Review(
         return view! { <Redirect path=format!("{base}?upload={}", r.upload_id)/> }.into_any();
     }
     let invalid = r.counts.iter().find(|c| c.status == RowStatus::Invalid).map_or(0, |c| c.count);
+    let per_row_badge = !r.badge_groups.is_empty();
     let total = r.rows_total.max(1);
     view! {
         <div class="page-head">
@@ -100,6 +102,9 @@ fn Review(
                 </div>
             </div>
         </section>
+        {(r.badge_groups.len() > 1).then(|| view! {
+            <BadgeGroups groups=r.badge_groups.clone() here=here.clone() chosen=r.badge_filter.clone()/>
+        })}
         {(r.holders.0 + r.holders.1 > 0).then(|| view! {
             <Duplicates org_id=org_id.clone() upload_id=r.upload_id.clone() policy holders=r.holders submitted=r.submitted choose/>
         })}
@@ -158,11 +163,16 @@ fn Review(
                 <p class="muted" data-testid="problems-first">"Rows to fix come first; the rest follow in file order."</p>
             })}
             <table class="table" data-testid="review">
-                <thead><tr><th>"Row"</th><th>"Name"</th><th>"E-mail"</th><th>"Status"</th><th>"Reason"</th></tr></thead>
+                <thead><tr>
+                    <th>"Row"</th>
+                    {per_row_badge.then(|| view! { <th>"Badge"</th> })}
+                    <th>"Name"</th><th>"E-mail"</th><th>"Status"</th><th>"Reason"</th>
+                </tr></thead>
                 <tbody>
                     {r.rows.into_iter().map(|row| view! {
                         <tr data-status=row.status.as_str()>
                             <td>{row.row}</td>
+                            {per_row_badge.then(|| view! { <td data-testid="row-badge">{row.badge_name.clone().unwrap_or_else(|| "—".into())}</td> })}
                             <td>
                                 {row.name}
                                 {(!row.details.is_empty() || row.evidence.is_some()).then(|| view! {
@@ -181,7 +191,7 @@ fn Review(
                     }).collect_view()}
                 </tbody>
             </table>
-            <Pager here=here.clone() filter=r.filter.map(|f| f.as_str().to_owned()) page=r.page pages=r.pages filtered=r.filtered/>
+            <Pager here=here.clone() filter=r.filter.map(|f| f.as_str().to_owned()) badge=r.badge_filter.clone() page=r.page pages=r.pages filtered=r.filtered/>
         </section>
     }
     .into_any()
@@ -239,11 +249,63 @@ fn Duplicates(
     }
 }
 
+/// A file of several badges, badge by badge: what each badge's rows come
+/// to, each badge a link to its rows alone.
 #[component]
-fn Pager(here: String, filter: Option<String>, page: usize, pages: usize, filtered: usize) -> impl IntoView {
-    let link = move |p: usize| match &filter {
-        Some(f) => format!("{here}?status={f}&page={p}"),
-        None => format!("{here}?page={p}"),
+fn BadgeGroups(groups: Vec<BadgeGroupView>, here: String, chosen: Option<String>) -> impl IntoView {
+    view! {
+        <section class="card" data-testid="badge-groups">
+            <h2>{format!("{} badges in this file", groups.len())}</h2>
+            <table class="table">
+                <thead><tr>
+                    <th>"Badge"</th><th>"Rows"</th><th>"To issue"</th><th>"Already hold it"</th><th>"Invalid"</th>
+                    <th title="New recipients these rows add to this month's quota">"New this month"</th>
+                </tr></thead>
+                <tbody>
+                    {groups.into_iter().map(|g| {
+                        let active = chosen.as_deref() == Some(g.badge_id.as_str());
+                        let share = g.issuable as f64 * 100.0 / g.rows.max(1) as f64;
+                        view! {
+                            <tr data-badge=g.badge_id.clone() class:active=active>
+                                <td><a href=format!("{here}?badge={}", g.badge_id)>{g.badge_name}</a></td>
+                                <td>{thousands(g.rows as i64)}</td>
+                                <td>
+                                    <span class="share" role="img" aria-label=format!("{share:.0}% of the rows to issue")>
+                                        <span style=format!("width: {share:.1}%")></span>
+                                    </span>
+                                    " " <strong data-testid="group-issuable">{thousands(g.issuable as i64)}</strong>
+                                </td>
+                                <td>{thousands(g.holders as i64)}</td>
+                                <td>{thousands(g.invalid as i64)}</td>
+                                <td>{thousands(g.quota_uses)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {chosen.is_some().then(|| view! { <p><a class="chip" href=here.clone()>"Show every badge"</a></p> })}
+        </section>
+    }
+}
+
+#[component]
+fn Pager(
+    here: String,
+    filter: Option<String>,
+    badge: Option<String>,
+    page: usize,
+    pages: usize,
+    filtered: usize,
+) -> impl IntoView {
+    let link = move |p: usize| {
+        let mut to = format!("{here}?page={p}");
+        if let Some(f) = &filter {
+            to.push_str(&format!("&status={f}"));
+        }
+        if let Some(b) = &badge {
+            to.push_str(&format!("&badge={b}"));
+        }
+        to
     };
     view! {
         <p class="pager">

@@ -190,6 +190,25 @@ where
         .ok_or(CoreError::NotFound)
 }
 
+/// The org's badge `id` for issuing: unknown is a field error on
+/// `badge_id`, archived is refused (422).
+pub async fn issuable<'c, E>(executor: E, org_id: &str, id: &str) -> CoreResult<Badge>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let badge = get(executor, org_id, id).await.map_err(|e| match e {
+        CoreError::NotFound => CoreError::field("badge_id", format!("no badge '{id}' in this organisation")),
+        other => other,
+    })?;
+    if badge.archived_at.is_some() {
+        return Err(CoreError::Unprocessable(format!(
+            "Badge '{}' is archived and cannot be issued; pick an active badge.",
+            badge.name
+        )));
+    }
+    Ok(badge)
+}
+
 pub async fn list(db: &Db, org_id: &str) -> CoreResult<Vec<Badge>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM badges WHERE org_id = $1 ORDER BY archived_at IS NOT NULL, name, id"

@@ -1,6 +1,8 @@
-//! What happens to each row of an upload, given what this badge's
-//! recipients already hold. Pure: the caller loads the history, so the
-//! whole file is judged with a couple of queries, never one per row.
+//! What happens to each row of an upload, given what its recipients
+//! already hold of the row's badge. Pure: the caller loads the history, so
+//! the whole file is judged with a couple of queries, never one per row.
+//! A file may name several badges; holdings and in-file duplicates are
+//! judged per badge, the month's quota per person.
 
 use std::collections::{HashMap, HashSet};
 
@@ -53,7 +55,14 @@ pub struct ReviewRow {
     /// The row's own expiry, instead of the badge's validity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// The badge the row is for; `None` when its `badge` cell names none.
+    #[serde(default)]
+    pub badge_id: Option<String>,
 }
+
+/// The badge a row is for, as the review resolved its `badge` cell: the
+/// badge's id, or why the cell names no badge that can be issued.
+pub type RowBadge = Result<String, String>;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
@@ -73,7 +82,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn count(&mut self, status: RowStatus, policy: DuplicatePolicy) {
+    pub(crate) fn count(&mut self, status: RowStatus, policy: DuplicatePolicy) {
         self.rows += 1;
         let slot = match status {
             RowStatus::New => &mut self.new,
@@ -116,8 +125,8 @@ impl Totals {
 
 /// What the history says about the recipients of one upload.
 pub struct History<'a> {
-    /// Credentials of this badge, by recipient e-mail (lower-case).
-    pub held: &'a HashMap<String, Vec<Held>>,
+    /// Credentials held, by badge id and recipient e-mail (lower-case).
+    pub held: &'a HashMap<(String, String), Vec<Held>>,
     /// Recipients already counted against this month's quota.
     pub counted_this_month: &'a HashSet<String>,
     /// New recipients the quota still allows this month.
@@ -127,32 +136,69 @@ pub struct History<'a> {
     pub policy: DuplicatePolicy,
 }
 
-/// The verdict on every row, the totals, and how many new recipients the
-/// issuable rows would add to this month's count.
-pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>, Totals, i64) {
-    let mut first_row_of: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+/// One badge's share of a file: its rows' totals, and how many new
+/// recipients they add to the month (a person given two badges counts
+/// once, with the first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeTally {
+    pub badge_id: String,
+    pub totals: Totals,
+    pub uses: i64,
+}
+
+/// The verdict on every row, with the totals.
+pub struct Classified {
+    pub rows: Vec<ReviewRow>,
+    pub totals: Totals,
+    /// New recipients the issuable rows add to this month's count.
+    pub uses: i64,
+    /// Per badge, in the order the file first names them.
+    pub badges: Vec<BadgeTally>,
+}
+
+/// Classifies `rows`, each for the badge `badges` gives it (same length).
+pub fn classify(rows: &[UploadedRow], badges: &[RowBadge], history: &History<'_>) -> Classified {
+    debug_assert_eq!(rows.len(), badges.len());
+    let mut first_row_of: HashMap<(String, String), usize> = HashMap::with_capacity(rows.len());
+    let mut counted_now: HashSet<String> = HashSet::new();
     let mut remaining = history.quota_remaining;
     let mut uses = 0;
     let mut totals = Totals::default();
+    let mut tallies: Vec<BadgeTally> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let (status, reason, existing, email, (award, expires_at)) = judge(r, history, &mut first_row_of);
+    for (r, badge) in rows.iter().zip(badges) {
+        let (status, reason, existing, email, (award, expires_at)) = judge(r, badge, history, &mut first_row_of);
         let issuable = status.issuable(history.policy);
-        let (status, reason) = if issuable && !history.counted_this_month.contains(&email) {
-            if remaining > 0 {
-                remaining -= 1;
-                uses += 1;
-                (status, reason)
+        let mut adds = false;
+        let (status, reason) =
+            if issuable && !history.counted_this_month.contains(&email) && !counted_now.contains(&email) {
+                if remaining > 0 {
+                    remaining -= 1;
+                    uses += 1;
+                    adds = true;
+                    counted_now.insert(email.clone());
+                    (status, reason)
+                } else {
+                    (
+                        RowStatus::OverQuota,
+                        Some("Over the monthly recipient quota: no new recipient can be added this month.".to_owned()),
+                    )
+                }
             } else {
-                (
-                    RowStatus::OverQuota,
-                    Some("Over the monthly recipient quota: no new recipient can be added this month.".to_owned()),
-                )
-            }
-        } else {
-            (status, reason)
-        };
+                (status, reason)
+            };
         totals.count(status, history.policy);
+        if let Ok(id) = badge {
+            let at = match tallies.iter().position(|t| &t.badge_id == id) {
+                Some(at) => at,
+                None => {
+                    tallies.push(BadgeTally { badge_id: id.clone(), ..Default::default() });
+                    tallies.len() - 1
+                }
+            };
+            tallies[at].totals.count(status, history.policy);
+            tallies[at].uses += i64::from(adds);
+        }
         out.push(ReviewRow {
             row: r.row,
             line: r.line,
@@ -164,14 +210,20 @@ pub fn classify(rows: &[UploadedRow], history: &History<'_>) -> (Vec<ReviewRow>,
             existing_credential_id: existing,
             award,
             expires_at,
+            badge_id: badge.as_ref().ok().cloned(),
         });
     }
-    (out, totals, uses)
+    Classified { rows: out, totals, uses, badges: tallies }
 }
 
 type Verdict = (RowStatus, Option<String>, Option<String>, String, (Award, Option<i64>));
 
-fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<String, usize>) -> Verdict {
+fn judge(
+    r: &UploadedRow,
+    badge: &RowBadge,
+    history: &History<'_>,
+    first_row_of: &mut HashMap<(String, String), usize>,
+) -> Verdict {
     let invalid = |why: String| (RowStatus::Invalid, Some(why), None, String::new(), Default::default());
     let mut problems = Vec::new();
     if r.name.is_empty() {
@@ -191,6 +243,9 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
             }
         }
     };
+    if let Err(why) = badge {
+        problems.push(why.clone());
+    }
     let award = match award::check(&r.award, history.now) {
         Ok(award) => award,
         Err(errors) => {
@@ -202,18 +257,21 @@ fn judge(r: &UploadedRow, history: &History<'_>, first_row_of: &mut HashMap<Stri
         return invalid(capitalise(&problems.join("; ")));
     }
     let email = email.expect("checked above");
-    if let Some(first) = first_row_of.get(&email) {
+    let key = (badge.clone().expect("checked above"), email);
+    if let Some(first) = first_row_of.get(&key) {
+        let same = if r.badge.is_empty() { "same e-mail" } else { "same e-mail and badge" };
         return (
             RowStatus::Duplicate,
-            Some(format!("Duplicate in file: issued once, with row {first} (same e-mail).")),
+            Some(format!("Duplicate in file: issued once, with row {first} ({same}).")),
             None,
-            email,
+            key.1,
             award,
         );
     }
-    first_row_of.insert(email.clone(), r.row);
+    first_row_of.insert(key.clone(), r.row);
 
-    let held = history.held.get(&email).map(Vec::as_slice).unwrap_or_default();
+    let held = history.held.get(&key).map(Vec::as_slice).unwrap_or_default();
+    let email = key.1;
     match decisive(held, history.now) {
         None => (RowStatus::New, None, None, email, award),
         Some((status, h)) => {

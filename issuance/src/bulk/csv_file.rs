@@ -7,14 +7,12 @@
 
 use serde::Serialize;
 
-#[cfg(doc)]
-use crate::credentials::award::AwardField;
-use crate::credentials::award::AwardInput;
+use crate::credentials::award::{AwardField, AwardInput};
 
 mod columns;
 mod sniff;
 
-pub use columns::{ColumnAliases, ColumnGuess};
+pub use columns::{BADGE_COLUMN, ColumnAliases, ColumnGuess};
 use sniff::{Sniffed, Workbook};
 
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -44,6 +42,8 @@ pub enum FileProblem {
     NeedsMapping,
     MalformedCsv,
     NoRows,
+    /// No badge was chosen and the file has no `badge` column.
+    NoBadge,
 }
 
 impl FileProblem {
@@ -85,7 +85,7 @@ pub struct FileError {
 }
 
 impl FileError {
-    fn new(code: FileProblem, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: FileProblem, message: impl Into<String>) -> Self {
         Self { code, message: message.into(), columns: Vec::new(), guess: ColumnGuess::default() }
     }
 }
@@ -101,6 +101,9 @@ pub struct UploadedRow {
     pub email: String,
     /// The optional per-recipient cells, as given (see [`AwardField`]).
     pub award: AwardInput,
+    /// The `badge` cell (a badge id or exact name), empty when the file
+    /// has no such column or the cell is blank.
+    pub badge: String,
 }
 
 /// The character between cells, as the header row shows it.
@@ -162,6 +165,10 @@ impl Delimiter {
 pub struct ParsedFile {
     pub rows: Vec<UploadedRow>,
     pub delimiter: Delimiter,
+    /// Whether the file names a badge per row (a `badge` column).
+    pub badge_column: bool,
+    /// The optional award columns the file has, in [`AwardField::ALL`]'s order.
+    pub award_columns: Vec<AwardField>,
     /// Notes that do not stop anything, e.g. ignored columns.
     pub warnings: Vec<String>,
 }
@@ -297,6 +304,7 @@ fn parse_rows(text: &[u8], delimiter: Delimiter, aliases: &ColumnAliases) -> Res
             name: field(chosen.name),
             email: field(chosen.email),
             award,
+            badge: chosen.badge.map(field).unwrap_or_default(),
         });
     }
     if rows.is_empty() {
@@ -312,7 +320,8 @@ fn parse_rows(text: &[u8], delimiter: Delimiter, aliases: &ColumnAliases) -> Res
         Delimiter::Tab => warnings.push("Read as tab-separated (the header row uses tabs).".to_owned()),
     }
     warnings.extend(chosen.warnings());
-    Ok(ParsedFile { rows, delimiter, warnings })
+    let award_columns = chosen.award.iter().map(|(f, _)| *f).collect();
+    Ok(ParsedFile { rows, delimiter, badge_column: chosen.badge.is_some(), award_columns, warnings })
 }
 
 /// Counts newlines incrementally, since rows arrive in order.
@@ -349,10 +358,11 @@ fn malformed(e: csv::Error) -> FileError {
 }
 
 /// The template offered for download.
-/// The optional columns may be left out, or left empty on any row.
-pub const TEMPLATE: &str = "name,email,narrative,evidence_url,evidence_name,issued_on,expires_at\r\n\
-Jane Doe,jane@example.com,Led the capstone project.,https://example.com/portfolio/jane,Capstone report,,\r\n\
-Sam Smith,sam@example.com,,,,,\r\n";
+/// The optional columns may be left out, or left empty on any row; an
+/// empty `badge` cell takes the badge chosen for the upload.
+pub const TEMPLATE: &str = "name,email,badge,narrative,evidence_url,evidence_name,issued_on,expires_at\r\n\
+Jane Doe,jane@example.com,,Led the capstone project.,https://example.com/portfolio/jane,Capstone report,,\r\n\
+Sam Smith,sam@example.com,,,,,,\r\n";
 
 /// Makes a cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`,
 /// tab or carriage return would start a formula, so it is prefixed with an

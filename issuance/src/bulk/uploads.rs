@@ -15,7 +15,9 @@ use crate::{clock, ids};
 pub struct Upload {
     pub id: String,
     pub org_id: String,
-    pub badge_id: String,
+    /// The badge of rows that name none; `None` when the file names each
+    /// row's (a `badge` column).
+    pub badge_id: Option<String>,
     pub filename: Option<String>,
     pub status: String,
     pub created_at: i64,
@@ -29,15 +31,17 @@ pub struct Upload {
 pub async fn create(
     db: &Db,
     org_id: &str,
-    badge_id: &str,
+    badge_id: Option<&str>,
     filename: Option<&str>,
     content: &[u8],
     actor: &str,
 ) -> CoreResult<String> {
-    crate::badges::get(db, org_id, badge_id).await.map_err(|e| match e {
-        CoreError::NotFound => CoreError::field("badge_id", "pick a badge of this organisation"),
-        other => other,
-    })?;
+    if let Some(badge_id) = badge_id {
+        crate::badges::get(db, org_id, badge_id).await.map_err(|e| match e {
+            CoreError::NotFound => CoreError::field("badge_id", "pick a badge of this organisation"),
+            other => other,
+        })?;
+    }
     let id = ids::new_id("upl");
     sqlx::query(
         "INSERT INTO bulk_uploads (id, org_id, badge_id, filename, content, status, created_by, created_at)
@@ -77,7 +81,7 @@ pub async fn review(db: &Db, org_id: &str, id: &str, now: i64) -> CoreResult<(Up
     let review = review::review(
         db,
         org_id,
-        &upload.badge_id,
+        upload.badge_id.as_deref(),
         &content,
         upload.filename.as_deref(),
         upload.duplicate_policy,

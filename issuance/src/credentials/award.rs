@@ -13,7 +13,19 @@ use time::{Date, OffsetDateTime, Time};
 /// The optional per-recipient fields, by their column (and JSON) name. The
 /// names are a contract: templates, the API and people's spreadsheets use
 /// them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum AwardField {
     Narrative,
@@ -71,15 +83,31 @@ pub struct AwardInput {
 }
 
 impl AwardInput {
-    pub fn set(&mut self, field: AwardField, value: String) {
-        let slot = match field {
+    fn slot(&mut self, field: AwardField) -> &mut Option<String> {
+        match field {
             AwardField::Narrative => &mut self.narrative,
             AwardField::EvidenceUrl => &mut self.evidence_url,
             AwardField::EvidenceName => &mut self.evidence_name,
             AwardField::IssuedOn => &mut self.issued_on,
             AwardField::ExpiresAt => &mut self.expires_at,
-        };
-        *slot = Some(value);
+        }
+    }
+
+    pub fn set(&mut self, field: AwardField, value: String) {
+        *self.slot(field) = Some(value);
+    }
+
+    /// The cell as given, empty when it was.
+    pub fn get(&self, field: AwardField) -> &str {
+        match field {
+            AwardField::Narrative => &self.narrative,
+            AwardField::EvidenceUrl => &self.evidence_url,
+            AwardField::EvidenceName => &self.evidence_name,
+            AwardField::IssuedOn => &self.issued_on,
+            AwardField::ExpiresAt => &self.expires_at,
+        }
+        .as_deref()
+        .unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -133,21 +133,7 @@ pub async fn issue_in(
 ) -> CoreResult<Credential> {
     let org_id = org.org_id.as_str();
     let badge = match (&request.credential_type, &request.badge_id) {
-        (CredentialType::Badge, Some(badge_id)) => {
-            let badge = badges::get(&mut *tx, org_id, badge_id).await.map_err(|e| match e {
-                CoreError::NotFound => {
-                    CoreError::field("badge_id", format!("no badge '{badge_id}' in this organisation"))
-                }
-                other => other,
-            })?;
-            if badge.archived_at.is_some() {
-                return Err(CoreError::Unprocessable(format!(
-                    "Badge '{}' is archived and cannot be issued.",
-                    badge.name
-                )));
-            }
-            Some(badge)
-        }
+        (CredentialType::Badge, Some(badge_id)) => Some(badges::issuable(&mut *tx, org_id, badge_id).await?),
         _ => None,
     };
     let expires_at = match (request.expires_at, &badge) {

@@ -24,8 +24,8 @@ pub struct NewJob<'a> {
     pub scheduled_for: Option<i64>,
 }
 
-/// Rows per INSERT: 16 parameters each stays under SQLite's 32,766.
-const ROWS_PER_INSERT: usize = 2_000;
+/// Rows per INSERT: 17 parameters each stays under SQLite's 32,766.
+const ROWS_PER_INSERT: usize = 1_900;
 
 /// Creates the job (pending) with one item per row of `review`, under the
 /// review's duplicate policy. Rows that cannot be issued are finished at
@@ -76,6 +76,8 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
     .execute(&mut *tx)
     .await?;
 
+    let several_badges = review.badge_id.is_none();
+
     // Every issuable row gets its credential id and status slot now, in
     // one allocation: workers then only lease rows, and a row retried after
     // a crash keeps both, so no slot can ever serve two credentials.
@@ -95,7 +97,7 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
             Backend::of_conn(tx),
             "INSERT INTO job_items (job_id, idx, line, name, email, classification, supersedes, state,
                                     error_code, error_message, finished_at, credential_id, status_list_id,
-                                    status_list_index, award_json, expires_at) ",
+                                    status_list_index, award_json, expires_at, badge_id) ",
         );
         // Serialised before the builder borrows them.
         let awards: Vec<Option<String>> = chunk
@@ -132,7 +134,10 @@ pub async fn create(tx: &mut crate::db::Conn, new: &NewJob<'_>, review: &Review,
                 .push_bind(fixed.as_ref().map(|(_, s)| s.list_id.clone()))
                 .push_bind(fixed.as_ref().map(|(_, s)| i64::from(s.index)))
                 .push_bind(award)
-                .push_bind(row.expires_at);
+                .push_bind(row.expires_at)
+                // A job of several badges keeps each row's; otherwise the
+                // job's badge is every row's.
+                .push_bind(row.badge_id.as_deref().filter(|_| several_badges));
         });
         insert.build().execute(&mut *tx).await?;
     }

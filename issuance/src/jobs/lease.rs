@@ -23,7 +23,7 @@ use crate::error::CoreResult;
 use crate::keys::{self, MasterKey};
 use crate::orgs::{Plan, organizations};
 use crate::status_list::Slot;
-use model::JobKind;
+use model::{JobKind, JobSource};
 
 /// Jobs an org may have processing at once; more wait as pending.
 pub const MAX_PROCESSING_PER_ORG: i64 = 10;
@@ -133,6 +133,7 @@ struct PendingRow {
 struct JobHead {
     org_id: String,
     badge_id: Option<String>,
+    source: JobSource,
     status: JobStatus,
     duplicate_policy: DuplicatePolicy,
     kind: JobKind,
@@ -165,14 +166,23 @@ pub async fn claim(
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
     let job: Option<JobHead> = sqlx::query_as(
-        "SELECT org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until
+        "SELECT org_id, badge_id, source, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until
          FROM jobs WHERE id = $1",
     )
     .bind(job_id)
     .fetch_optional(db)
     .await?;
-    let Some(JobHead { org_id, badge_id, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until }) =
-        job
+    let Some(JobHead {
+        org_id,
+        badge_id,
+        source,
+        status,
+        duplicate_policy,
+        kind,
+        undoes_job_id,
+        undo_reason,
+        pilot_until,
+    }) = job
     else {
         return Ok(Claim::Done);
     };
@@ -200,16 +210,37 @@ pub async fn claim(
     // The lease condition is repeated outside so that a row another worker
     // leased meanwhile is left alone either way.
     let lease_until = now + limits.lease.as_secs() as i64;
+    let pilot_until = pilot_until.unwrap_or(i64::MAX);
+    // A batch is signed with one badge, so a job of several (a file with
+    // a `badge` column) leases the rows of the first waiting row's badge.
+    let several_badges = badge_id.is_none() && kind == JobKind::Issue && source != JobSource::ApiBatch;
+    let batch_badge: Option<String> = if several_badges {
+        sqlx::query_scalar(
+            "SELECT badge_id FROM job_items
+             WHERE job_id = $1 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $2) AND idx < $3
+             ORDER BY idx LIMIT 1",
+        )
+        .bind(job_id)
+        .bind(now)
+        .bind(pilot_until)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten()
+    } else {
+        None
+    };
     let sql = format!(
         "UPDATE job_items SET lease_owner = $1, lease_until = $2
          WHERE job_id = $3 AND {}
            AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4) AND idx < $6
+           AND ($7 IS NULL OR badge_id = $7)
          RETURNING idx, name, email, credential_id, status_list_id, status_list_index, request_json, award_json,
                    expires_at",
         Backend::of(db).picked(
             "idx",
             "SELECT idx FROM job_items
              WHERE job_id = $3 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4) AND idx < $6
+               AND ($7 IS NULL OR badge_id = $7)
              ORDER BY idx LIMIT $5"
         )
     );
@@ -219,16 +250,18 @@ pub async fn claim(
         .bind(job_id)
         .bind(now)
         .bind(wanted as i64)
-        .bind(pilot_until.unwrap_or(i64::MAX))
+        .bind(pilot_until)
+        .bind(batch_badge.as_deref())
         .fetch_all(&mut *tx)
         .await?;
     if rows.is_empty() {
-        if has_pending(&mut tx, job_id, pilot_until).await? {
+        let until = (pilot_until != i64::MAX).then_some(pilot_until);
+        if has_pending(&mut tx, job_id, until).await? {
             return Ok(Claim::Busy);
         }
         organizations::lock(&mut tx, &org_id).await?;
         // The pilot's rows are done and others wait: hold them for a person.
-        if pilot_until.is_some() && has_pending(&mut tx, job_id, None).await? {
+        if until.is_some() && has_pending(&mut tx, job_id, None).await? {
             super::pilot::pause(&mut tx, job_id, now).await?;
             tx.commit().await?;
             return Ok(Claim::Done);
@@ -267,7 +300,7 @@ pub async fn claim(
     // the org and badge again, under the org lock.
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(&org_id).fetch_one(db).await?;
-    let badge = match badge_id {
+    let badge = match batch_badge.or(badge_id) {
         Some(badge_id) => Some(badges::get(db, &org_id, &badge_id).await?),
         None => None,
     };

@@ -210,8 +210,8 @@ async fn decide<'a>(
     let emails: Vec<&str> = signed.iter().filter_map(|s| s.as_ref().ok()).map(|s| s.email.as_str()).collect();
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
     let backend = Backend::of_conn(tx);
-    let held =
-        crate::bulk::review::load_held(&mut *tx, backend, &batch.org_id, &badge_of(batch)?.id, &emails_json).await?;
+    let badge_id = badge_of(batch)?.id.as_str();
+    let held = crate::bulk::review::load_held(&mut *tx, backend, &batch.org_id, &[badge_id], &emails).await?;
     let month = clock::month_of(now);
     let counted = quota::counted_among(&mut *tx, backend, &batch.org_id, &month, &emails_json).await?;
     let used = quota::used_in(tx, &batch.org_id, &month).await?;
@@ -231,7 +231,7 @@ async fn decide<'a>(
             outcomes.push(Outcome::Fail { idx: s.idx, code: codes::NOT_ISSUABLE, message: why.clone() });
             continue;
         }
-        let holding = held.get(&s.email).map(Vec::as_slice).unwrap_or_default();
+        let holding = held.get(&(badge_id.to_owned(), s.email.clone())).map(Vec::as_slice).unwrap_or_default();
         let policy = batch.duplicate_policy;
         let supersede = match decisive(holding, now) {
             None => None,

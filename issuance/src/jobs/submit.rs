@@ -66,7 +66,7 @@ pub async fn submit(db: &Db, org_id: &str, id: &str, actor: &str, options: Optio
 pub async fn submit_file(
     db: &Db,
     org_id: &str,
-    badge_id: &str,
+    badge_id: Option<&str>,
     filename: Option<&str>,
     content: &[u8],
     policy: DuplicatePolicy,
@@ -110,14 +110,20 @@ fn check_submittable(review: &Review) -> CoreResult<()> {
 async fn start_job(mut tx: crate::db::Tx<'_>, new: &NewJob<'_>, review: &Review, now: i64) -> CoreResult<String> {
     let job_id = super::create(&mut tx, new, review, now).await?;
     let via = if new.source == Source::Api { " over the API" } else { "" };
+    // One badge by its name; several ("3 badges") as counted.
+    let badge = match review.badge_id {
+        Some(_) => format!("“{}”", review.badge_name),
+        None => review.badge_name.clone(),
+    };
     let summary = format!(
-        "Bulk job {job_id}: {} recipients for “{}” submitted{via} ({} to issue)",
-        review.totals.rows, review.badge_name, review.totals.issuable
+        "Bulk job {job_id}: {} recipients for {badge} submitted{via} ({} to issue)",
+        review.totals.rows, review.totals.issuable
     );
     let actor = Actor { user_id: new.created_by, api_key_id: new.api_key_id };
+    let badge_ids: Vec<&str> = review.badges.iter().map(|g| g.badge_id.as_str()).collect();
     let data = serde_json::json!({
         "total": review.totals.rows, "to_issue": review.totals.issuable, "badge_id": review.badge_id,
-        "source": new.source,
+        "badge_ids": badge_ids, "source": new.source,
     });
     audit::record(&mut *tx, new.org_id, Entry::new(actor, AuditAction::JobCreated, Some(&job_id), summary).with(data))
         .await?;

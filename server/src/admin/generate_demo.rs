@@ -119,7 +119,7 @@ pub async fn generate(
         let csv = recipients(done, rows);
         let filename = format!("cohort-{:04}.csv", jobs + 1);
         let upload =
-            issuance::bulk::uploads::create(db, &org.id, badge, Some(&filename), csv.as_bytes(), &owner).await?;
+            issuance::bulk::uploads::create(db, &org.id, Some(badge), Some(&filename), csv.as_bytes(), &owner).await?;
         let now = issuance::clock::now();
         let job = submit::submit(db, &org.id, &upload, &owner, Default::default(), now).await?.job_id;
         let issued_ms = if expired { (now - 400 * 86_400) * 1000 } else { issuance::clock::now_ms() };

@@ -167,7 +167,8 @@ async fn finished_job(
     }
     csv.push_str("Pat Jones,pat.jones@example\nSam Lee,sam.lee(at)example.org\n");
     let upload =
-        issuance::bulk::uploads::create(db, org, badge, Some("mentors-autumn.csv"), csv.as_bytes(), owner).await?;
+        issuance::bulk::uploads::create(db, org, Some(badge), Some("mentors-autumn.csv"), csv.as_bytes(), owner)
+            .await?;
     let now = issuance::clock::now();
     let job = submit::submit(db, org, &upload, owner, Default::default(), now).await?.job_id;
     let limits = ClaimLimits {

@@ -1,9 +1,10 @@
-//! `laurel credentials bulk-issue --badge ID --csv FILE [--wait] [--out F]
-//! [--validate-only] [--duplicates POLICY]`: the dashboard's CSV flow from
-//! a script. The file is sent as it is (`text/csv`) to `POST
-//! /v1/bulk-issue`, under an `Idempotency-Key` derived from the badge, the
-//! policy and the file's bytes, so a re-run finds its job;
-//! `--validate-only` asks for the dry run instead and prints its totals.
+//! `laurel credentials bulk-issue [--badge ID] --csv FILE [--wait] [--out F]
+//! [--validate-only] [--duplicates POLICY] [--pilot N] [--start-at TIME]`:
+//! the dashboard's CSV flow from a script. The file is sent as it is
+//! (`text/csv`) to `POST /v1/bulk-issue`, under an `Idempotency-Key`
+//! derived from the badge, the choices and the file's bytes, so a re-run
+//! finds its job; `--validate-only` asks for the dry run instead and
+//! prints its totals.
 
 use std::path::PathBuf;
 
@@ -17,22 +18,28 @@ use super::{Exit, Remote, RemoteError, hex, segment};
 const BASE: &str = "/v1/bulk-issue";
 
 pub struct Options {
-    pub badge: String,
+    pub badge: Option<String>,
     pub csv: String,
     pub wait: bool,
     pub out: Option<PathBuf>,
     pub validate_only: bool,
     pub duplicates: model::DuplicatePolicy,
+    pub pilot: Option<u32>,
+    pub start_at: Option<String>,
 }
 
 pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Exit, RemoteError> {
-    let badge = segment(&options.badge)?;
+    let badge = options.badge.as_deref().map(segment).transpose()?.unwrap_or_default();
     let csv = super::read_input(&options.csv)?;
     let policy = options.duplicates.as_str();
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if !badge.is_empty() {
+        query.append_pair("badge_id", badge);
+    }
+    query.append_pair("duplicate_policy", policy);
 
     if options.validate_only {
-        let review =
-            remote.post_csv(&format!("{BASE}/validate?badge_id={badge}&duplicate_policy={policy}"), csv, None).await?;
+        let review = remote.post_csv(&format!("{BASE}/validate?{}", query.finish()), csv, None).await?;
         let summary = json!({
             "totals": review["totals"],
             "can_submit": review["can_submit"],
@@ -53,10 +60,18 @@ pub async fn run(remote: &Remote, options: Options, format: Format) -> Result<Ex
 
     // The default policy adds nothing, so keys made before there was a
     // choice still find their jobs.
-    let chosen = if options.duplicates == model::DuplicatePolicy::default() { "" } else { policy };
+    let mut chosen = if options.duplicates == model::DuplicatePolicy::default() { "" } else { policy }.to_owned();
+    if let Some(n) = options.pilot {
+        query.append_pair("pilot", &n.to_string());
+        chosen.push_str(&format!("\npilot={n}"));
+    }
+    if let Some(at) = &options.start_at {
+        query.append_pair("scheduled_for", at);
+        chosen.push_str(&format!("\nstart_at={at}"));
+    }
     let fingerprint = Sha256::digest([badge.as_bytes(), b"\n", chosen.as_bytes(), &csv].concat());
     let key = format!("laurel-cli-csv-{}", &hex(&fingerprint)[..32]);
-    let job = remote.post_csv(&format!("{BASE}?badge_id={badge}&duplicate_policy={policy}"), csv, Some(&key)).await?;
+    let job = remote.post_csv(&format!("{BASE}?{}", query.finish()), csv, Some(&key)).await?;
     let job_id = job["job_id"]
         .as_str()
         .ok_or_else(|| RemoteError::Usage(format!("the server answered without a job_id: {job}")))?

@@ -64,9 +64,11 @@ pub enum CredentialsCommand {
     /// Example:
     ///   laurel credentials bulk-issue --badge bdg_01J… --csv cohort.csv --wait
     BulkIssue {
-        /// The badge to issue.
+        /// The badge to issue. A file with a `badge` column names each
+        /// row's (by id or exact name) and may leave this out; then only
+        /// rows whose cell is empty take it.
         #[arg(long)]
-        badge: String,
+        badge: Option<String>,
         /// The CSV file; `-` reads standard input.
         #[arg(long)]
         csv: String,
@@ -84,6 +86,14 @@ pub enum CredentialsCommand {
         /// already: by_expiry (the default), skip, replace or allow.
         #[arg(long, value_name = "POLICY", default_value_t = model::DuplicatePolicy::default())]
         duplicates: model::DuplicatePolicy,
+        /// Issue and e-mail only the first N rows to issue, then pause the
+        /// job until it is released (`laurel jobs release`) or cancelled.
+        #[arg(long, value_name = "N", conflicts_with_all = ["validate_only", "wait"])]
+        pilot: Option<u32>,
+        /// Start the job then, not now: RFC 3339 with an offset, or a
+        /// wall-clock time (2027-03-01T09:00) in the organisation's time zone.
+        #[arg(long, value_name = "TIME", conflicts_with = "validate_only")]
+        start_at: Option<String>,
     },
     /// Issue one credential from a JSON file (a `POST /v1/credentials`
     /// body); running it again returns the same credential.
@@ -147,6 +157,11 @@ pub enum JobsCommand {
     /// Example:
     ///   laurel jobs cancel job_01J…
     Cancel { id: String },
+    /// Release a paused pilot: issue the rest of its rows.
+    ///
+    /// Example:
+    ///   laurel jobs release job_01J…
+    Release { id: String },
     /// Undo a finished job: revoke every credential it issued, by a job of
     /// its own (printed; follow it with `laurel jobs get`).
     ///
@@ -262,8 +277,17 @@ pub async fn run(remote: RemoteArgs, command: Remote) -> super::Exit {
             Remote::Credentials(CredentialsCommand::BatchIssue { file, wait, out, retries }) => {
                 batch_issue::run(&api, batch_issue::Options { file, wait, out, retries }).await
             }
-            Remote::Credentials(CredentialsCommand::BulkIssue { badge, csv, wait, out, validate_only, duplicates }) => {
-                let options = bulk_issue::Options { badge, csv, wait, out, validate_only, duplicates };
+            Remote::Credentials(CredentialsCommand::BulkIssue {
+                badge,
+                csv,
+                wait,
+                out,
+                validate_only,
+                duplicates,
+                pilot,
+                start_at,
+            }) => {
+                let options = bulk_issue::Options { badge, csv, wait, out, validate_only, duplicates, pilot, start_at };
                 bulk_issue::run(&api, options, format).await
             }
             Remote::Credentials(CredentialsCommand::Issue { file }) => credentials::issue(&api, &file, format).await,
@@ -277,6 +301,7 @@ pub async fn run(remote: RemoteArgs, command: Remote) -> super::Exit {
             Remote::Jobs(JobsCommand::List { limit, after }) => jobs::list(&api, limit, after.as_deref(), format).await,
             Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
+            Remote::Jobs(JobsCommand::Release { id }) => jobs::release(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Revoke { id, reason }) => {
                 jobs::revoke(&api, &id, reason.as_deref(), format).await
             }

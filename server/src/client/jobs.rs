@@ -36,6 +36,13 @@ pub async fn cancel(remote: &Remote, id: &str, format: Format) -> Result<Exit, R
     Ok(Exit::Issued)
 }
 
+/// Releases a paused pilot; a job that is not paused is a 409 naming its state.
+pub async fn release(remote: &Remote, id: &str, format: Format) -> Result<Exit, RemoteError> {
+    let path = format!("/v1/bulk-issue/{}/release", segment(id)?);
+    output::object(&remote.post(&path, &json!({}), &format!("laurel-cli-release-{id}")).await?, format);
+    Ok(Exit::Issued)
+}
+
 /// Starts the undo of a job. Asked again, the API refuses (409) and names
 /// the undo already started.
 pub async fn revoke(remote: &Remote, id: &str, reason: Option<&str>, format: Format) -> Result<Exit, RemoteError> {

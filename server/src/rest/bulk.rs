@@ -8,7 +8,8 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use issuance::api_keys::{ApiKey, Scope};
-use issuance::bulk::{self, DuplicatePolicy, FileError, Review, RowStatus};
+use issuance::bulk::csv_file::FileProblem;
+use issuance::bulk::{self, DuplicatePolicy, FileError, Review, RowStatus, Totals};
 use issuance::clock;
 use issuance::jobs::{self, Job};
 use serde::Deserialize;
@@ -27,8 +28,10 @@ use super::{ApiError, ApiResult, ApiState};
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BadgeQuery {
-    /// The badge to issue (required: its absence is a 400).
-    #[param(required = true, value_type = String)]
+    /// The badge to issue. A file with a `badge` column names each row's
+    /// badge (by id or exact name) and needs it only for rows whose cell
+    /// is empty; without that column it is required (a 400 otherwise).
+    #[param(value_type = Option<String>)]
     badge_id: Option<String>,
     /// What to do for recipients who already hold an active credential of
     /// the badge: `by_expiry` (the default: revoke and reissue one that
@@ -48,11 +51,8 @@ pub struct BadgeQuery {
 }
 
 impl BadgeQuery {
-    fn badge_id(&self) -> ApiResult<String> {
-        self.badge_id
-            .clone()
-            .filter(|b| !b.is_empty())
-            .ok_or_else(|| ApiError::validation("badge_id", "is required (query parameter)"))
+    fn badge_id(&self) -> Option<&str> {
+        self.badge_id.as_deref().filter(|b| !b.is_empty())
     }
 
     fn duplicate_policy(&self) -> ApiResult<DuplicatePolicy> {
@@ -139,23 +139,37 @@ pub fn file_error(e: FileError) -> ApiError {
         return ApiError::too_large(bulk::csv_file::MAX_BYTES);
     }
     let mut error = ApiError::new(StatusCode::BAD_REQUEST, "validation_failed", e.message.clone());
-    error.details.push(Detail { path: "file".into(), message: format!("{}: {}", e.code, e.message) });
+    // A file that names no badge is answered by the parameter as much as by the file.
+    let path = if e.code == FileProblem::NoBadge { "badge_id" } else { "file" };
+    error.details.push(Detail { path: path.into(), message: format!("{}: {}", e.code, e.message) });
     error
 }
 
-pub fn review_json(r: &Review) -> Value {
+/// A review's counts: one per status, and the sums people ask for.
+fn totals_json(t: &Totals) -> Value {
     let mut totals = serde_json::Map::new();
     for s in RowStatus::ALL {
-        totals.insert(s.as_str().into(), r.totals.of(*s).into());
+        totals.insert(s.as_str().into(), t.of(*s).into());
     }
-    totals.insert("rows".into(), r.totals.rows.into());
-    totals.insert("valid".into(), r.totals.valid.into());
-    totals.insert("issuable".into(), r.totals.issuable.into());
-    totals.insert("holders".into(), r.totals.holders().into());
+    totals.insert("rows".into(), t.rows.into());
+    totals.insert("valid".into(), t.valid.into());
+    totals.insert("issuable".into(), t.issuable.into());
+    totals.insert("holders".into(), t.holders().into());
+    Value::Object(totals)
+}
+
+pub fn review_json(r: &Review) -> Value {
     json!({
         "badge_id": r.badge_id,
+        "badge_name": r.badge_name,
+        "badges": r.badges.iter().map(|g| json!({
+            "badge_id": g.badge_id,
+            "badge_name": g.badge_name,
+            "totals": totals_json(&g.totals),
+            "quota_uses": g.quota_uses,
+        })).collect::<Vec<_>>(),
         "duplicate_policy": r.duplicate_policy,
-        "totals": totals,
+        "totals": totals_json(&r.totals),
         "quota": r.quota,
         "can_submit": r.can_submit(),
         "submit_blocked_reason": r.submit_blocker(),
@@ -174,6 +188,7 @@ pub fn review_json(r: &Review) -> Value {
             "evidence_name": row.award.evidence_name,
             "issued_on": row.award.issued_on.map(issuance::clock::rfc3339),
             "expires_at": row.expires_at.map(issuance::clock::rfc3339),
+            "badge_id": row.badge_id,
         })).collect::<Vec<_>>(),
     })
 }
@@ -208,9 +223,9 @@ pub async fn validate(
     upload: Upload,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsWrite)?;
-    let (badge_id, policy) = (q.badge_id()?, q.duplicate_policy()?);
+    let (badge_id, policy) = (q.badge_id(), q.duplicate_policy()?);
     let filename = upload.filename.as_deref();
-    let review = bulk::review(&state.db, &key.org_id, &badge_id, &upload.bytes, filename, policy, clock::now())
+    let review = bulk::review(&state.db, &key.org_id, badge_id, &upload.bytes, filename, policy, clock::now())
         .await?
         .map_err(file_error)?;
     Ok(Json(review_json(&review)))
@@ -287,14 +302,14 @@ pub async fn submit(
     upload: Upload,
 ) -> ApiResult<Response> {
     key.require(Scope::CredentialsWrite)?;
-    let (badge_id, policy, pilot) = (q.badge_id()?, q.duplicate_policy()?, q.pilot()?);
+    let (badge_id, policy, pilot) = (q.badge_id(), q.duplicate_policy()?, q.pilot()?);
     let options = issuance::jobs::submit::Options { pilot, scheduled_for: q.scheduled_for(&state, &key.org_id).await? };
     // The file, not the raw body: a multipart body's boundary differs on
     // every send of the same file.
     let mut request = Vec::with_capacity(upload.bytes.len() + 256);
     let pilot_text = format!("{pilot:?}/{:?}", options.scheduled_for);
     for part in [
-        badge_id.as_bytes(),
+        badge_id.unwrap_or_default().as_bytes(),
         policy.as_str().as_bytes(),
         upload.filename.as_deref().unwrap_or_default().as_bytes(),
         pilot_text.as_bytes(),
@@ -303,7 +318,7 @@ pub async fn submit(
         request.push(0);
     }
     request.extend_from_slice(&upload.bytes);
-    let work = submit_once(&state, &key, &badge_id, (policy, options), &upload, clock::now());
+    let work = submit_once(&state, &key, badge_id, (policy, options), &upload, clock::now());
     let answer = idempotent::once(
         &state,
         &key.org_id,
@@ -319,7 +334,7 @@ pub async fn submit(
 async fn submit_once(
     state: &ApiState,
     key: &ApiKey,
-    badge_id: &str,
+    badge_id: Option<&str>,
     (policy, options): (DuplicatePolicy, issuance::jobs::submit::Options),
     upload: &Upload,
     now: i64,

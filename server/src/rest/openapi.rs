@@ -948,7 +948,15 @@ pub mod schemas {
     /// The dry run of a CSV, as `bulk::review_json` answers it. Nothing is written.
     #[derive(ToSchema)]
     pub struct BulkReview {
-        pub badge_id: String,
+        /// The job's badge: the one badge the file's rows are for; null for
+        /// a file whose `badge` column names several (see `badges`).
+        #[schema(required = true)]
+        pub badge_id: Option<String>,
+        /// The badge's name, or how many badges the file names ("2 badges").
+        pub badge_name: String,
+        /// Per badge, in the order the file first names them: its rows'
+        /// totals and the new recipients they add to the month.
+        pub badges: Vec<ReviewBadge>,
         /// What the review did for those who hold the badge already (the
         /// `duplicate_policy` asked for, or `by_expiry`).
         pub duplicate_policy: DuplicatePolicyName,
@@ -964,6 +972,19 @@ pub mod schemas {
         pub submit_blocked_reason: Option<String>,
         pub warnings: Vec<String>,
         pub rows: Vec<ReviewRow>,
+    }
+
+    /// One badge's rows of a reviewed file.
+    #[derive(ToSchema)]
+    pub struct ReviewBadge {
+        pub badge_id: String,
+        pub badge_name: String,
+        /// As the review's `totals`, for this badge's rows.
+        #[schema(value_type = std::collections::HashMap<String, i64>)]
+        pub totals: Value,
+        /// New recipients these rows add to the month (a person given
+        /// two badges counts with the first).
+        pub quota_uses: i64,
     }
 
     /// The monthly quota, and what this file would use of it.
@@ -1006,6 +1027,10 @@ pub mod schemas {
         /// The row's `expires_at` column, instead of the badge's validity.
         #[schema(required = true, format = DateTime)]
         pub expires_at: Option<String>,
+        /// The badge the row is for (its `badge` cell, else the upload's
+        /// badge); null when the cell names no badge that can be issued.
+        #[schema(required = true)]
+        pub badge_id: Option<String>,
     }
 
     /// A CSV job, as `bulk::job_json` answers it.
@@ -2146,9 +2171,17 @@ mod tests {
         assert_describes(&doc, "BatchJob", &batch, &batch);
 
         let review = Review {
-            badge_id: "bdg_1".into(),
+            badge_id: Some("bdg_1".into()),
             badge_name: "B".into(),
             badge_expires: false,
+            badge_column: false,
+            badges: vec![issuance::bulk::BadgeGroup {
+                badge_id: "bdg_1".into(),
+                badge_name: "B".into(),
+                badge_expires: false,
+                totals: Totals::default(),
+                quota_uses: 1,
+            }],
             plan: Plan::Professional,
             plan_allows_submit: true,
             duplicate_policy: DuplicatePolicy::Allow,
@@ -2171,12 +2204,14 @@ mod tests {
                     issued_on: Some(1_780_000_000),
                 },
                 expires_at: Some(1_800_000_000),
+                badge_id: Some("bdg_1".into()),
             }],
         };
         let r = super::super::bulk::review_json(&review);
         assert_describes(&doc, "BulkReview", &r, &r);
         assert_describes(&doc, "QuotaPlan", &r["quota"], &r["quota"]);
         assert_describes(&doc, "ReviewRow", &r["rows"][0], &r["rows"][0]);
+        assert_describes(&doc, "ReviewBadge", &r["badges"][0], &r["badges"][0]);
         let mut totals = keys(&r["totals"]);
         for term in RowStatus::ALL {
             assert!(totals.remove(term.as_str()), "totals lacks {term}");

@@ -66,7 +66,7 @@ async fn org_with_a_job(db: &Db) -> (String, String, String) {
     for i in 0..ROWS {
         csv.push_str(&format!("Person {i},person{i}@backup.test\n"));
     }
-    let upload = uploads::create(db, &org, &badge, Some("cohort.csv"), csv.as_bytes(), &owner).await.unwrap();
+    let upload = uploads::create(db, &org, Some(&badge), Some("cohort.csv"), csv.as_bytes(), &owner).await.unwrap();
     let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), issuance::clock::now())
         .await
         .unwrap()

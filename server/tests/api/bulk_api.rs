@@ -132,7 +132,7 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
         rows[0],
         json!({"row": 1, "line": 2, "name": "New Person", "email": "new@example.com", "status": "new", "issuable": true,
                "reason": null, "existing_credential_id": null, "narrative": null, "evidence_url": null,
-               "evidence_name": null, "issued_on": null, "expires_at": null})
+               "evidence_name": null, "issued_on": null, "expires_at": null, "badge_id": id})
     );
     assert_eq!(rows[1]["status"], "active_non_expiring");
     assert_eq!(rows[1]["issuable"], false);
@@ -140,7 +140,7 @@ async fn validate_classifies_a_csv_body_and_writes_nothing() {
     assert_eq!(rows[3]["reason"], "Duplicate in file: issued once, with row 1 (same e-mail).");
     assert_eq!(
         r["warnings"][0],
-        "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+        "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at and badge."
     );
     assert_eq!(r["can_submit"], true);
 

@@ -76,7 +76,7 @@ async fn job_of(app: &TestApp, org: &str, badge: &str, owner: &str, rows: usize,
         csv.push_str(&format!("Person {i},{prefix}{i}@example.com\n"));
     }
     let upload =
-        issuance::bulk::uploads::create(&app.db, org, badge, Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
+        issuance::bulk::uploads::create(&app.db, org, Some(badge), Some("p.csv"), csv.as_bytes(), owner).await.unwrap();
     issuance::jobs::submit::submit(&app.db, org, &upload, owner, Default::default(), issuance::clock::now())
         .await
         .unwrap()

@@ -160,7 +160,7 @@ async fn the_sample_file_shows_every_review_status_on_the_seeded_free_org() {
             .fetch_one(&db)
             .await
             .unwrap();
-        let upload = uploads::create(&db, org, &badge.id, Some("recipients.csv"), sample, &owner).await.unwrap();
+        let upload = uploads::create(&db, org, Some(&badge.id), Some("recipients.csv"), sample, &owner).await.unwrap();
         let (_, review) = uploads::review(&db, org, &upload, issuance::clock::now()).await.unwrap();
         let review = review.unwrap();
         let t = &review.totals;

@@ -510,3 +510,76 @@ async fn keys_are_issued_listed_verified_imported_and_revoked_through_the_api() 
     let again = run(keys(&["revoke", id])).await;
     assert_eq!(again.code, 1);
 }
+
+#[tokio::test]
+async fn a_file_naming_its_badges_is_piloted_released_and_scheduled_from_the_command_line() {
+    let (app, org, key) = setup().await;
+    let rocketry = crate::helpers::badge(&app, &org, "Rocketry").await;
+    let safety = crate::helpers::badge(&app, &org, "Safety").await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cohort.csv");
+    let rows: String =
+        (0..6).map(|i| format!("P{i},p{i}@example.com,{}\n", if i % 2 == 0 { "Rocketry" } else { "Safety" })).collect();
+    std::fs::write(&csv, format!("name,email,badge\n{rows}")).unwrap();
+    let csv = csv.to_str().unwrap();
+
+    let dry = laurel(
+        Some(&key),
+        &["credentials", "bulk-issue", "--csv", csv, "--validate-only", "-e", &app.address, "--format", "json"],
+    )
+    .await;
+    assert_eq!(dry.code, 0, "no --badge: the file names them: {}", dry.stderr);
+    let dry: Value = serde_json::from_str(&dry.stdout).unwrap();
+    assert_eq!(dry["badges"].as_array().map(Vec::len), Some(2), "{dry}");
+
+    let piloted =
+        laurel(Some(&key), &["credentials", "bulk-issue", "--csv", csv, "--pilot", "2", "-e", &app.address]).await;
+    assert_eq!(piloted.code, 0, "{}", piloted.stderr);
+    let job = piloted.stdout.trim().to_owned();
+    crate::helpers::wait_for_status(&app.db, &job, issuance::jobs::JobStatus::Paused).await;
+    let released = laurel(Some(&key), &["jobs", "release", &job, "-e", &app.address]).await;
+    assert_eq!(released.code, 0, "{}", released.stderr);
+    assert_eq!(crate::helpers::wait_for_job(&app.db, &job).await, "completed");
+    let per_badge: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT badge_id, COUNT(*) FROM credentials WHERE job_id = $1 GROUP BY badge_id ORDER BY badge_id",
+    )
+    .bind(&job)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut want = vec![(rocketry, 3), (safety, 3)];
+    want.sort();
+    assert_eq!(per_badge, want);
+    let again = laurel(Some(&key), &["jobs", "release", &job, "-e", &app.address]).await;
+    assert_eq!(again.code, 1, "a completed job is not paused: {}", again.stderr);
+
+    let day = (time::OffsetDateTime::now_utc() + time::Duration::days(30)).date();
+    let start_at = format!("{day}T09:00:00+01:00");
+    let later = laurel(
+        Some(&key),
+        &[
+            "credentials",
+            "bulk-issue",
+            "--csv",
+            csv,
+            "--duplicates",
+            "allow",
+            "--start-at",
+            &start_at,
+            "-e",
+            &app.address,
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    let shown = laurel(Some(&key), &["jobs", "get", later.stdout.trim(), "-e", &app.address, "--format", "json"]).await;
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap_or_else(|_| panic!("{}", shown.stdout));
+    let utc = format!("{day}T08:00:00Z");
+    assert_eq!(
+        (shown["status"].as_str(), shown["scheduled_for"].as_str()),
+        (Some("scheduled"), Some(utc.as_str())),
+        "{shown}"
+    );
+}

@@ -82,7 +82,7 @@ async fn a_job_killed_mid_way_resumes_after_restart_and_issues_every_row_exactly
         csv.push_str(&format!("Person {i},person{i}@example.com\n"));
     }
     csv.push_str("No Address,\nPerson 0 again,PERSON0@example.com\n");
-    let upload = uploads::create(&db, &org, &badge, Some("crash.csv"), csv.as_bytes(), &owner).await.unwrap();
+    let upload = uploads::create(&db, &org, Some(&badge), Some("crash.csv"), csv.as_bytes(), &owner).await.unwrap();
     let job = issuance::jobs::submit::submit(&db, &org, &upload, &owner, Default::default(), issuance::clock::now())
         .await
         .unwrap()

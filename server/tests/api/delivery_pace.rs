@@ -209,7 +209,7 @@ async fn a_sender_killed_mid_delivery_leaves_no_one_without_their_e_mail_nor_wit
     let owner = app.member(&org, "owner@example.com", Role::Owner).await;
     let csv = format!("name,email\n{}", people(ROWS, "uni.example"));
     let upload =
-        issuance::bulk::uploads::create(&db, &org, &badge, Some("p.csv"), csv.as_bytes(), &owner).await.unwrap();
+        issuance::bulk::uploads::create(&db, &org, Some(&badge), Some("p.csv"), csv.as_bytes(), &owner).await.unwrap();
     issuance::jobs::submit::submit(&db, &org, &upload, &owner, Default::default(), issuance::clock::now())
         .await
         .unwrap();

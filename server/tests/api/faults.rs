@@ -38,7 +38,7 @@ async fn org_with_job(db: &Db, rows: usize) -> (String, String, String, String) 
     for i in 0..rows {
         csv.push_str(&format!("Person {i},person{i}@faults.test\n"));
     }
-    let upload = uploads::create(db, &org, &badge, Some("f.csv"), csv.as_bytes(), &owner).await.unwrap();
+    let upload = uploads::create(db, &org, Some(&badge), Some("f.csv"), csv.as_bytes(), &owner).await.unwrap();
     let job = issuance::jobs::submit::submit(db, &org, &upload, &owner, Default::default(), issuance::clock::now())
         .await
         .unwrap()

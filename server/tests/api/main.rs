@@ -30,6 +30,7 @@ mod idempotency;
 mod identity;
 mod job_pages;
 mod members;
+mod multi_badge;
 mod ob3_conformance;
 mod openapi;
 mod operator_trust;

@@ -51,6 +51,22 @@ pub struct ReviewRowView {
     /// 2026"), and its evidence link.
     pub details: Vec<String>,
     pub evidence: Option<(String, String)>,
+    /// The row's badge, in a file that names badges per row.
+    pub badge_name: Option<String>,
+}
+
+/// One badge's rows of a file that names several.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgeGroupView {
+    pub badge_id: String,
+    pub badge_name: String,
+    pub rows: usize,
+    pub issuable: usize,
+    /// Rows that hold the badge already (what the duplicate policy decides).
+    pub holders: usize,
+    pub invalid: usize,
+    /// New recipients these rows add to the month.
+    pub quota_uses: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -87,6 +103,10 @@ pub struct BulkReviewView {
     pub holders: (usize, usize),
     /// The org's time zone, in which a start time is given.
     pub time_zone: String,
+    /// Per badge, when the file has a `badge` column.
+    pub badge_groups: Vec<BadgeGroupView>,
+    /// Only the rows of this badge, when the file names several.
+    pub badge_filter: Option<String>,
 }
 
 /// What one duplicate policy would do to the holders of an upload.

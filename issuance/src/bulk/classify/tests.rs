@@ -6,7 +6,14 @@ const NOW: i64 = 1_800_000_000;
 const DAY: i64 = 86_400;
 
 fn row(n: usize, name: &str, email: &str) -> UploadedRow {
-    UploadedRow { row: n, line: n as u64 + 1, name: name.into(), email: email.into(), award: Default::default() }
+    UploadedRow {
+        row: n,
+        line: n as u64 + 1,
+        name: name.into(),
+        email: email.into(),
+        award: Default::default(),
+        badge: String::new(),
+    }
 }
 
 fn held(id: &str, revoked: bool, expires_at: Option<i64>, issued_at: i64) -> Held {
@@ -30,8 +37,17 @@ fn run_with(
     remaining: i64,
 ) -> (Vec<ReviewRow>, Totals, i64) {
     let counted: HashSet<String> = counted.iter().map(|s| s.to_string()).collect();
-    classify(rows, &History { held: &held, counted_this_month: &counted, quota_remaining: remaining, now: NOW, policy })
+    let held = held.into_iter().map(|(email, h)| ((BADGE.to_owned(), email), h)).collect();
+    let badges = vec![Ok(BADGE.to_owned()); rows.len()];
+    let c = classify(
+        rows,
+        &badges,
+        &History { held: &held, counted_this_month: &counted, quota_remaining: remaining, now: NOW, policy },
+    );
+    (c.rows, c.totals, c.uses)
 }
+
+const BADGE: &str = "bdg_one";
 
 /// Two holders (one time-bound, one non-expiring), one newcomer; the
 /// holders not yet counted this month.
@@ -253,4 +269,66 @@ fn a_row_s_bad_award_cells_make_it_invalid_with_each_column_named_and_good_ones_
     assert_eq!(crate::clock::rfc3339(out[1].award.issued_on.unwrap()), "2026-12-01T00:00:00Z");
     assert_eq!(crate::clock::rfc3339(out[1].expires_at.unwrap()), "2028-01-31T23:59:59Z");
     assert_eq!((totals.invalid, totals.issuable), (1, 1));
+}
+
+/// `held` and `counted`, with room for ten more recipients this month.
+fn roomy<'a>(held: &'a HashMap<(String, String), Vec<Held>>, counted: &'a HashSet<String>) -> History<'a> {
+    History { held, counted_this_month: counted, quota_remaining: 10, now: NOW, policy: Default::default() }
+}
+
+/// Rows of a two-badge file, each given the badge its cell named.
+fn two_badges(rows: &[(&str, &str, &str)]) -> (Vec<UploadedRow>, Vec<RowBadge>) {
+    let uploaded = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (badge, name, email))| UploadedRow { badge: (*badge).to_owned(), ..row(i + 1, name, email) })
+        .collect();
+    let badges = rows.iter().map(|(badge, ..)| Ok(format!("bdg_{badge}"))).collect();
+    (uploaded, badges)
+}
+
+#[test]
+fn in_a_two_badge_file_holdings_and_duplicates_are_per_badge_and_a_person_counts_once_against_the_quota() {
+    let (rows, badges) = two_badges(&[
+        ("a", "Ada", "ada@example.com"),
+        ("b", "Ada", "ada@example.com"),
+        ("a", "Ada Again", "ada@example.com"),
+        ("b", "Bo", "bo@example.com"),
+        ("a", "Bo", "bo@example.com"),
+    ]);
+    // Bo holds badge b already, for good; nobody holds badge a.
+    let held = HashMap::from([(
+        ("bdg_b".to_owned(), "bo@example.com".to_owned()),
+        vec![held("cred_bo_b", false, None, NOW - DAY)],
+    )]);
+    let counted = HashSet::new();
+    let c = classify(&rows, &badges, &roomy(&held, &counted));
+    let statuses: Vec<RowStatus> = c.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [RowStatus::New, RowStatus::New, RowStatus::Duplicate, RowStatus::ActiveNonExpiring, RowStatus::New]
+    );
+    assert!(c.rows[2].reason.as_deref().unwrap().contains("with row 1 (same e-mail and badge)"), "{:?}", c.rows[2]);
+    assert_eq!(c.rows[3].existing_credential_id.as_deref(), Some("cred_bo_b"));
+    assert_eq!(c.rows[1].badge_id.as_deref(), Some("bdg_b"));
+    // Ada counts once though she gets two badges; Bo once, for badge a.
+    assert_eq!(c.uses, 2);
+    let per_badge: Vec<(&str, usize, usize, i64)> =
+        c.badges.iter().map(|t| (t.badge_id.as_str(), t.totals.rows, t.totals.issuable, t.uses)).collect();
+    assert_eq!(per_badge, [("bdg_a", 3, 2, 2), ("bdg_b", 2, 1, 0)]);
+    assert_eq!(c.totals.rows, 5);
+}
+
+#[test]
+fn a_row_whose_badge_cell_names_no_badge_is_invalid_with_the_reason_and_counts_in_no_badge() {
+    let rows = vec![row(1, "Ada", "ada@example.com"), row(2, "Bo", "bo@example.com")];
+    let badges = vec![Ok("bdg_a".to_owned()), Err("badge 'Rocketry' is not a badge of this organisation".to_owned())];
+    let held = HashMap::new();
+    let counted = HashSet::new();
+    let c = classify(&rows, &badges, &roomy(&held, &counted));
+    assert_eq!(c.rows[1].status, RowStatus::Invalid);
+    assert_eq!(c.rows[1].reason.as_deref(), Some("Badge 'Rocketry' is not a badge of this organisation."));
+    assert_eq!(c.rows[1].badge_id, None);
+    assert_eq!(c.badges.len(), 1);
+    assert_eq!((c.totals.invalid, c.uses), (1, 1));
 }

@@ -58,6 +58,8 @@ pub(super) struct Chosen {
     pub email: usize,
     /// The optional per-recipient columns present (narrative, evidence_url…).
     pub award: Vec<(AwardField, usize)>,
+    /// The `badge` column, when the file names a badge per row.
+    pub badge: Option<usize>,
     /// Roles found through an alias, with the header text used.
     aliased: Vec<(Role, String)>,
     /// Non-empty headers that are neither.
@@ -74,7 +76,7 @@ impl Chosen {
         if !self.ignored.is_empty() {
             let known: Vec<&str> = AwardField::ALL.iter().map(|f| f.as_str()).collect();
             warnings.push(format!(
-                "Columns ignored: {}. Laurel reads name and email, and optionally {}.",
+                "Columns ignored: {}. Laurel reads name and email, and optionally {} and {BADGE_COLUMN}.",
                 self.ignored.join(", "),
                 known.join(", ")
             ));
@@ -103,13 +105,16 @@ pub(super) fn choose(headers: &csv::StringRecord, aliases: &ColumnAliases) -> Re
             .map(|(role, i, _)| (role, headers[i].to_owned()))
             .collect();
         let award = award_columns(&headers, &[name, email])?;
+        let badge = exact_column(&headers, BADGE_COLUMN, &[name, email])?;
         let ignored = headers
             .iter()
             .enumerate()
-            .filter(|(i, h)| *i != name && *i != email && !h.is_empty() && !award.iter().any(|(_, a)| a == i))
+            .filter(|(i, h)| {
+                *i != name && *i != email && !h.is_empty() && !award.iter().any(|(_, a)| a == i) && badge != Some(*i)
+            })
             .map(|(_, h)| (*h).to_owned())
             .collect();
-        return Ok(Chosen { name, email, award, aliased, ignored });
+        return Ok(Chosen { name, email, award, badge, aliased, ignored });
     }
 
     let found: Vec<&str> = headers.iter().copied().filter(|h| !h.is_empty()).collect();
@@ -148,29 +153,31 @@ pub(super) fn choose(headers: &csv::StringRecord, aliases: &ColumnAliases) -> Re
     })
 }
 
-/// The optional columns, each found by its exact name (any case), and
-/// never one already read as the name or the e-mail.
+/// The header of the column that names each row's badge (by id or name).
+pub const BADGE_COLUMN: &str = "badge";
+
+/// The optional award columns, each found by its exact name (any case),
+/// and never one already read as the name or the e-mail.
 fn award_columns(headers: &[&str], taken: &[usize]) -> Result<Vec<(AwardField, usize)>, FileError> {
     let mut found = Vec::new();
     for &field in AwardField::ALL {
-        let hits: Vec<usize> = headers
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| !taken.contains(i) && same(h, field.as_str()))
-            .map(|(i, _)| i)
-            .collect();
-        match hits[..] {
-            [] => {}
-            [i] => found.push((field, i)),
-            _ => {
-                return Err(FileError::new(
-                    FileProblem::MissingColumn,
-                    format!("The header has two '{}' columns. Keep one.", field.as_str()),
-                ));
-            }
+        if let Some(i) = exact_column(headers, field.as_str(), taken)? {
+            found.push((field, i));
         }
     }
     Ok(found)
+}
+
+/// The one column called `word` (any case) that is not `taken`; two are
+/// refused, since either could be meant.
+fn exact_column(headers: &[&str], word: &str, taken: &[usize]) -> Result<Option<usize>, FileError> {
+    let hits: Vec<usize> =
+        headers.iter().enumerate().filter(|(i, h)| !taken.contains(i) && same(h, word)).map(|(i, _)| i).collect();
+    match hits[..] {
+        [] => Ok(None),
+        [i] => Ok(Some(i)),
+        _ => Err(FileError::new(FileProblem::MissingColumn, format!("The header has two '{word}' columns. Keep one."))),
+    }
 }
 
 /// The column for `role` and whether it was found through an alias. A

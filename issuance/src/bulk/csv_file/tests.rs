@@ -84,7 +84,7 @@ fn other_columns_are_ignored_with_a_warning() {
     assert_eq!(
         parsed.warnings,
         vec![
-            "Columns ignored: team, phone. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+            "Columns ignored: team, phone. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at and badge."
         ]
     );
 }
@@ -114,7 +114,7 @@ fn a_semicolon_file_is_read_with_its_quoted_semicolons_and_says_so() {
         parsed.warnings,
         vec![
             "Read as semicolon-separated (the header row uses ';').",
-            "Columns ignored: note. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at.",
+            "Columns ignored: note. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at and badge.",
         ]
     );
 }
@@ -390,7 +390,7 @@ fn the_same_file_with_the_organisations_aliases_is_read_and_says_which_columns_w
         parsed.warnings,
         vec![
             "Columns used: name ← 'Full Name', email ← 'Email Address', as chosen for this organisation before.",
-            "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at.",
+            "Columns ignored: Team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at and badge.",
         ]
     );
 }
@@ -403,7 +403,7 @@ fn name_and_email_columns_win_over_aliases() {
     assert_eq!(
         parsed.warnings,
         vec![
-            "Columns ignored: Full Name. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at."
+            "Columns ignored: Full Name. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, issued_on, expires_at and badge."
         ]
     );
     // An alias only for the name: the warning names that one.
@@ -427,6 +427,7 @@ fn problem_codes_are_the_public_snake_case_names() {
             "needs_mapping",
             "malformed_csv",
             "no_rows",
+            "no_badge",
         ]
     );
     for &problem in FileProblem::ALL {
@@ -470,7 +471,7 @@ fn the_optional_award_columns_are_read_in_any_case_and_order_and_empty_cells_are
         parsed.warnings,
         vec![
             "Columns ignored: team. Laurel reads name and email, and optionally narrative, evidence_url, evidence_name, \
-         issued_on, expires_at."
+         issued_on, expires_at and badge."
         ]
     );
 }
