@@ -49,7 +49,7 @@ use crate::pages::{
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    ssr::set_page_policy();
+    ssr::note_page_nonce();
     // A failed plain form post's values and error, for the hydrating page
     // to start from what the server rendered (see `components::form`).
     #[cfg(feature = "ssr")]

@@ -131,14 +131,21 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// Gives the page being rendered its policy, naming its own nonce.
-pub fn set_page_policy() {
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
+/// Where a rendered page leaves its nonce for the response's headers.
+/// `server/src/security_headers.rs` puts an empty one in every request's
+/// extensions and, once the response is made, gives a page the policy that
+/// names its nonce. Through the request, not Leptos's response options, so
+/// that every page gets its own policy however its render streams.
+#[derive(Clone, Debug, Default)]
+pub struct PageNonce(pub std::sync::Arc<std::sync::OnceLock<String>>);
+
+/// Notes the nonce of the page being rendered (see [`PageNonce`]).
+pub fn note_page_nonce() {
+    let (Some(nonce), Some(parts)) = (leptos::nonce::use_nonce(), use_context::<http::request::Parts>()) else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    if let Some(slot) = parts.extensions.get::<PageNonce>() {
+        let _ = slot.0.set(nonce.to_string());
     }
 }
 

@@ -145,6 +145,7 @@ test("undoing a finished job asks first, says how many, and revokes every creden
 
   await page.getByTestId("undo-job").click();
   await page.getByLabel(/Reason/).fill("Sent to the wrong cohort");
+  await page.getByTestId("notify-recipients").check();
   await page.getByTestId("confirm-undo-job").click();
   await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_\\w+\\?notice=job_undo_started`), { timeout: 15_000 });
   await expect(page.getByTestId("undo-of")).toContainText(`job ${job}`);
@@ -162,6 +163,10 @@ test("undoing a finished job asks first, says how many, and revokes every creden
   await page.goto(`/organizations/${org}/jobs/${job}`);
   await expect(page.getByTestId("undone-by")).toBeVisible();
   await expect(page.getByTestId("undo-job")).toHaveCount(0);
+  // The box ticked: each recipient has a revocation notice in the outbox.
+  await page.goto(`/organizations/${org}/outbox`);
+  await expect(page.getByTestId("revocation-notice")).toHaveCount(12);
+  await expect(page.getByTestId("revocation-notice").first()).toHaveText("Revoked: First Aid");
 });
 
 test("a job scheduled in the organisation's time zone waits, says when, and can be moved or cancelled", async ({ page, request }) => {

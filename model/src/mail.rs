@@ -14,6 +14,9 @@ vocabulary! {
         Invitation,
         /// An admin's test of the org's credential e-mail, sent to them.
         TemplateTest,
+        /// A recipient told that their credential was revoked (when an
+        /// undo asks for it).
+        CredentialRevoked,
     }
 }
 

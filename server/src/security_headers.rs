@@ -1,7 +1,7 @@
 //! The headers that tell browsers what this site allows, on every answer.
 //!
-//! - `Content-Security-Policy`: pages get `app::ssr::page_policy` (set
-//!   while the page renders, since it names that response's nonce);
+//! - `Content-Security-Policy`: pages get `app::ssr::page_policy`, naming
+//!   the nonce the page noted while it rendered (`app::ssr::PageNonce`);
 //!   everything else gets [`LOCKED_DOWN`], which allows nothing at all.
 //! - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` and
 //!   `frame-ancestors 'none'`: no sniffing a CSV into HTML, no framing.
@@ -27,11 +27,20 @@ pub struct Policy {
     pub https: bool,
 }
 
-pub async fn set(State(policy): State<Policy>, request: Request<Body>, next: Next) -> Response {
+pub async fn set(State(policy): State<Policy>, mut request: Request<Body>, next: Next) -> Response {
     let cacheable = is_built_asset(request.uri().path());
+    let page = app::ssr::PageNonce::default();
+    request.extensions_mut().insert(page.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(LOCKED_DOWN));
+    match page.0.get().and_then(|nonce| HeaderValue::from_str(&app::ssr::page_policy(nonce)).ok()) {
+        Some(page_policy) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, page_policy);
+        }
+        None => {
+            headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(LOCKED_DOWN));
+        }
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -105,8 +105,14 @@ pub async fn release_job(org_id: String, job_id: String) -> Result<(), AppError>
 
 /// Undoes a finished job: its active credentials revoked by a job of its
 /// own, whose page the browser goes to. Issuer and above.
+/// `notify_recipients` is the form's checkbox (present when ticked).
 #[server(endpoint = "undo_job")]
-pub async fn undo_job(org_id: String, job_id: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn undo_job(
+    org_id: String,
+    job_id: String,
+    reason: Option<String>,
+    notify_recipients: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr;
     use issuance::jobs::{revoke::Origin, undo};
     use issuance::orgs::Action;
@@ -114,7 +120,9 @@ pub async fn undo_job(org_id: String, job_id: String, reason: Option<String>) ->
     let (user, _) = ssr::authorize(&org_id, Action::Issue).await?;
     let origin = Origin { created_by: Some(&user.id), api_key_id: None };
     let db = ssr::state()?.db;
-    let started = undo::start(&db, &org_id, &job_id, reason.as_deref(), &origin, issuance::clock::now()).await?;
+    let notify = notify_recipients.is_some();
+    let now = issuance::clock::now();
+    let started = undo::start(&db, &org_id, &job_id, reason.as_deref(), notify, &origin, now).await?;
     ssr::done(&format!("/organizations/{org_id}/jobs/{}", started.id), model::Notice::JobUndoStarted);
     Ok(())
 }

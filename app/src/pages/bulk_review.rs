@@ -60,6 +60,7 @@ fn Review(
     }
     let invalid = r.counts.iter().find(|c| c.status == RowStatus::Invalid).map_or(0, |c| c.count);
     let per_row_badge = !r.badge_groups.is_empty();
+    let several_badges = r.badge_groups.len() > 1;
     let total = r.rows_total.max(1);
     view! {
         <div class="page-head">
@@ -106,7 +107,8 @@ fn Review(
             <BadgeGroups groups=r.badge_groups.clone() here=here.clone() chosen=r.badge_filter.clone()/>
         })}
         {(r.holders.0 + r.holders.1 > 0).then(|| view! {
-            <Duplicates org_id=org_id.clone() upload_id=r.upload_id.clone() policy holders=r.holders submitted=r.submitted choose/>
+            <Duplicates org_id=org_id.clone() upload_id=r.upload_id.clone() policy holders=r.holders submitted=r.submitted
+                several_badges=several_badges choose/>
         })}
         <section class="card">
             {if r.submitted {
@@ -206,13 +208,15 @@ fn Duplicates(
     policy: DuplicatePolicy,
     holders: (usize, usize),
     submitted: bool,
+    several_badges: bool,
     choose: ServerAction<SetDuplicatePolicy>,
 ) -> impl IntoView {
     let count = holders.0 + holders.1;
     let heading = format!(
-        "{count} recipient{} already hold{} this badge",
+        "{count} recipient{} already hold{} {}",
         if count == 1 { "" } else { "s" },
-        if count == 1 { "s" } else { "" }
+        if count == 1 { "s" } else { "" },
+        if several_badges { "the badge their row names" } else { "this badge" }
     );
     let options = DuplicatePolicy::ALL
         .iter()

@@ -184,7 +184,7 @@ fn Job(
                 view! {
                     <ConfirmDialog title="Undo this job?">
                         <p data-testid="undo-summary">{format!(
-                            "{} credential{plural} this job issued {} still valid. Undoing revokes {}: verifiers see {} as revoked, and recipients are not e-mailed. This cannot be reversed.",
+                            "{} credential{plural} this job issued {} still valid. Undoing revokes {}: verifiers see {} as revoked. This cannot be reversed.",
                             thousands(n), if n == 1 { "is" } else { "are" }, if n == 1 { "it" } else { "them all" }, if n == 1 { "it" } else { "them" }
                         )}</p>
                         <ActionForm action=undo attr:class="stack">
@@ -193,6 +193,10 @@ fn Job(
                             <label class="field">
                                 <span>"Reason (shown as each credential's revocation reason)"</span>
                                 <input type="text" name="reason" maxlength="500" placeholder="e.g. Issued with the wrong badge"/>
+                            </label>
+                            <label class="option">
+                                <input type="checkbox" name="notify_recipients" value="on" data-testid="notify-recipients"/>
+                                <span>"E-mail each recipient that their credential was revoked, with the reason"</span>
                             </label>
                             <div class="row">
                                 <button type="submit" class="button danger-fill" data-testid="confirm-undo-job">

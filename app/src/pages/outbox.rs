@@ -103,6 +103,12 @@ fn Message(m: OutboxEntry, org_id: String, base: String, retry: ServerAction<Ret
         _ if m.kind == MailKind::TemplateTest => {
             view! { <span data-testid="template-test">"Test of the credential e-mail"</span> }.into_any()
         }
+        (name, Some(id)) if m.kind == MailKind::CredentialRevoked => view! {
+            <a href=format!("{base}/credentials/{id}") data-testid="revocation-notice">
+                {format!("Revoked: {}", name.unwrap_or_else(|| "credential".into()))}
+            </a>
+        }
+        .into_any(),
         (Some(name), Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>{name}</a> }.into_any(),
         (None, Some(id)) => view! { <a href=format!("{base}/credentials/{id}")>"Credential"</a> }.into_any(),
         (name, None) => view! { <span>{name.unwrap_or_default()}</span> }.into_any(),

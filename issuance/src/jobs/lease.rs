@@ -101,6 +101,8 @@ pub struct Batch {
 pub struct Revoking {
     pub undoes_job_id: Option<String>,
     pub reason: Option<String>,
+    /// Tell each recipient by e-mail.
+    pub notify_recipients: bool,
 }
 
 pub enum Claim {
@@ -139,6 +141,7 @@ struct JobHead {
     kind: JobKind,
     undoes_job_id: Option<String>,
     undo_reason: Option<String>,
+    notify_recipients: i64,
     /// Rows from this index on wait until the pilot is released.
     pilot_until: Option<i64>,
 }
@@ -166,7 +169,8 @@ pub async fn claim(
 ) -> CoreResult<Claim> {
     let now = now_ms.div_euclid(1000);
     let job: Option<JobHead> = sqlx::query_as(
-        "SELECT org_id, badge_id, source, status, duplicate_policy, kind, undoes_job_id, undo_reason, pilot_until
+        "SELECT org_id, badge_id, source, status, duplicate_policy, kind, undoes_job_id, undo_reason,
+                notify_recipients, pilot_until
          FROM jobs WHERE id = $1",
     )
     .bind(job_id)
@@ -181,6 +185,7 @@ pub async fn claim(
         kind,
         undoes_job_id,
         undo_reason,
+        notify_recipients,
         pilot_until,
     }) = job
     else {
@@ -318,7 +323,11 @@ pub async fn claim(
         items,
         delivers_email: limits.delivers_email,
         duplicate_policy,
-        revocation: (kind == JobKind::Revoke).then_some(Revoking { undoes_job_id, reason: undo_reason }),
+        revocation: (kind == JobKind::Revoke).then_some(Revoking {
+            undoes_job_id,
+            reason: undo_reason,
+            notify_recipients: notify_recipients != 0,
+        }),
     })))
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::outbox::{AboutCredential, MailKind};
 use crate::quota;
 
 use super::lease::{Batch, finish_if_done};
@@ -17,7 +18,7 @@ use crate::bulk::classify::{self, decisive};
 use crate::db::{Backend, Builder, Db};
 use crate::error::CoreResult;
 use crate::orgs::organizations;
-use crate::{clock, did, ids};
+use crate::{clock, did};
 
 /// What became of a batch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -322,50 +323,18 @@ async fn insert_credentials(
     Ok(())
 }
 
-/// Rows per INSERT of outbox messages: 4 parameters each.
-const MESSAGES_PER_INSERT: usize = 4_000;
-
-async fn queue_emails<'b>(
+async fn queue_emails(
     tx: &mut crate::db::Conn,
-    batch: &'b Batch,
-    issued: &'b [(&'b Signed, &'b Option<(String, bool)>)],
+    batch: &Batch,
+    issued: &[(&Signed, &Option<(String, bool)>)],
     now: i64,
 ) -> CoreResult<()> {
-    for chunk in issued.chunks(MESSAGES_PER_INSERT) {
-        let mut q = Builder::on(
-            Backend::of_conn(tx),
-            "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
-                                 last_error, next_attempt_at, created_at)
-             SELECT column1, ",
-        );
-        // An address that unsubscribed from the org is recorded as not
-        // sent: the credential stands, the e-mail about it does not go.
-        let suppressed = |q: &mut Builder<'b>| {
-            q.push("EXISTS (SELECT 1 FROM email_suppressions s WHERE s.org_id = ")
-                .push_bind(&batch.org_id)
-                .push(" AND s.email = LOWER(column3))");
-        };
-        q.push_bind(&batch.org_id)
-            .push(", 'credential_issued', column2, ")
-            .push_bind(&batch.job_id)
-            .push(", column3, column4, CASE WHEN ");
-        suppressed(&mut q);
-        q.push(" THEN 'cancelled' ELSE 'queued' END, CASE WHEN ");
-        suppressed(&mut q);
-        q.push(" THEN ")
-            .push_bind(crate::outbox::unsubscribe::NOT_SENT)
-            .push(" END, ")
-            .push_bind(now)
-            .push(", ")
-            .push_bind(now)
-            .push(" FROM (");
-        q.push_values(chunk, |mut b, (s, _)| {
-            b.push_bind(ids::new_id("msg")).push_bind(&s.credential_id).push_bind(&s.email).push_bind(&s.name);
-        });
-        q.push(") AS v");
-        q.build().execute(&mut *tx).await?;
-    }
-    Ok(())
+    let messages: Vec<AboutCredential<'_>> = issued
+        .iter()
+        .map(|(s, _)| AboutCredential { credential_id: &s.credential_id, to_email: &s.email, to_name: &s.name })
+        .collect();
+    crate::outbox::queue_about_credentials(tx, &batch.org_id, &batch.job_id, MailKind::CredentialIssued, &messages, now)
+        .await
 }
 
 /// Appends `column IN (v1, v2, ...)`.

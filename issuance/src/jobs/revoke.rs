@@ -19,6 +19,7 @@ use crate::audit::Actor;
 use crate::db::{Backend, Builder, Db};
 use crate::error::{CoreError, CoreResult};
 use crate::orgs::organizations;
+use crate::outbox::{AboutCredential, MailKind};
 use crate::{clock, ids};
 
 /// The longest reason accepted, as for revoking one credential.
@@ -52,6 +53,8 @@ pub(crate) struct NewRevocation<'a> {
     pub total: i64,
     pub undoes_job_id: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// E-mail each recipient that their credential was revoked.
+    pub notify_recipients: bool,
 }
 
 /// Writes the pending job in the caller's transaction; returns its id.
@@ -65,8 +68,8 @@ pub(crate) async fn insert_job(
     let id = ids::new_id("job");
     sqlx::query(
         "INSERT INTO jobs (id, org_id, badge_id, source, kind, status, total, created_by, api_key_id, created_at,
-                           undoes_job_id, undo_reason)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11)",
+                           undoes_job_id, undo_reason, notify_recipients)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(new.org_id)
@@ -79,9 +82,38 @@ pub(crate) async fn insert_job(
     .bind(now)
     .bind(new.undoes_job_id)
     .bind(new.reason)
+    .bind(i64::from(new.notify_recipients))
     .execute(&mut *tx)
     .await?;
     Ok(id)
+}
+
+/// A credential a batch revoked, with whom to tell.
+#[derive(sqlx::FromRow)]
+struct Revoked {
+    id: String,
+    recipient_email: Option<String>,
+    recipient_name: Option<String>,
+    badge_id: Option<String>,
+}
+
+/// Queues a revocation notice to each badge recipient of `revoked`, in the
+/// revoking transaction, so a notice goes out exactly when its credential
+/// is revoked.
+async fn queue_notices(tx: &mut crate::db::Conn, batch: &Batch, revoked: &[Revoked], now: i64) -> CoreResult<()> {
+    let messages: Vec<AboutCredential<'_>> = revoked
+        .iter()
+        .filter(|r| r.badge_id.is_some())
+        .filter_map(|r| {
+            Some(AboutCredential {
+                credential_id: &r.id,
+                to_email: r.recipient_email.as_deref()?,
+                to_name: r.recipient_name.as_deref().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let kind = MailKind::CredentialRevoked;
+    crate::outbox::queue_about_credentials(tx, &batch.org_id, &batch.job_id, kind, &messages, now).await
 }
 
 /// The workers' step for a revocation job: revokes a leased batch's credentials and
@@ -124,8 +156,9 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
         .push_bind(&batch.org_id)
         .push(" AND status = 'active'");
     push_in(&mut revoke, " AND id", ids.iter().copied());
-    revoke.push(" RETURNING id");
-    let revoked: Vec<String> = revoke.build_query_scalar().fetch_all(&mut *tx).await?;
+    revoke.push(" RETURNING id, recipient_email, recipient_name, badge_id");
+    let revoked_rows: Vec<Revoked> = revoke.build_query_as().fetch_all(&mut *tx).await?;
+    let revoked: Vec<String> = revoked_rows.iter().map(|r| r.id.clone()).collect();
     let revoked_set: std::collections::HashSet<&str> = revoked.iter().map(String::as_str).collect();
 
     let (done, skipped): (Vec<_>, Vec<_>) =
@@ -150,6 +183,9 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
     }
 
     crate::outbox::cancel_for_credentials(&mut tx, &batch.org_id, &ids).await?;
+    if revoking.notify_recipients {
+        queue_notices(&mut tx, batch, &revoked_rows, now).await?;
+    }
     let events: Vec<serde_json::Value> = revoked
         .iter()
         .map(|id| {

@@ -85,6 +85,7 @@ pub async fn start(
         total: ids.len() as i64,
         undoes_job_id: None,
         reason,
+        notify_recipients: false,
     };
     let job_id = revoke::insert_job(&mut tx, &new, origin, now).await?;
     let indexed: Vec<(i64, &str)> = ids.iter().enumerate().map(|(i, id)| (i as i64, id.as_str())).collect();

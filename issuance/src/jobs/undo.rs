@@ -31,7 +31,7 @@ async fn count_revocable(conn: &mut crate::db::Conn, job_id: &str) -> CoreResult
 }
 
 /// Starts undoing `job_id`: a pending undo job with one item per credential
-/// to revoke. Refused while the job still issues, for an undo, twice for
+/// to revoke, telling each recipient by e-mail if `notify_recipients`. Refused while the job still issues, for an undo, twice for
 /// one job (the first undo's id is named), and when nothing is left to
 /// revoke.
 pub async fn start(
@@ -39,6 +39,7 @@ pub async fn start(
     org_id: &str,
     job_id: &str,
     reason: Option<&str>,
+    notify_recipients: bool,
     origin: &Origin<'_>,
     now: i64,
 ) -> CoreResult<Job> {
@@ -71,6 +72,7 @@ pub async fn start(
         total,
         undoes_job_id: Some(&job.id),
         reason,
+        notify_recipients,
     };
     let undo_id = revoke::insert_job(&mut tx, &new, origin, now).await?;
     sqlx::query(
@@ -87,7 +89,8 @@ pub async fn start(
     .await?;
     let summary = format!("Undo of job {job_id} started: {total} credentials to revoke");
     let entry = Entry::new(origin.actor(), AuditAction::JobUndoStarted, Some(&undo_id), summary)
-        .with(serde_json::json!({"undoes_job_id": job.id, "credentials": total, "reason": reason}));
+        .with(serde_json::json!({"undoes_job_id": job.id, "credentials": total, "reason": reason,
+                                 "notify_recipients": notify_recipients}));
     audit::record(&mut *tx, org_id, entry).await?;
     let undo = get_in(&mut tx, org_id, &undo_id).await?;
     tx.commit().await?;

@@ -57,6 +57,7 @@ struct CredentialFacts {
     description: String,
     image_url: Option<String>,
     expires_at: Option<i64>,
+    revocation_reason: Option<String>,
 }
 
 /// The facts of a lease's messages, read once for all of them.
@@ -74,7 +75,8 @@ impl Facts {
         if !ids.is_empty() {
             let sql = format!(
                 "SELECT c.id, o.name AS org_name, o.email_subject, o.email_body, o.reply_to,
-                        b.id AS badge_id, b.name AS badge_name, b.description, b.image_url, c.expires_at
+                        b.id AS badge_id, b.name AS badge_name, b.description, b.image_url, c.expires_at,
+                        c.revocation_reason
                  FROM credentials c JOIN organizations o ON o.id = c.org_id JOIN badges b ON b.id = c.badge_id
                  WHERE {}",
                 Backend::of(db).in_json_strings("c.id", "$1")
@@ -108,6 +110,19 @@ pub(super) async fn build(db: &Db, m: &Due, from: &Mailbox, site: &Site, facts: 
         MailKind::CredentialIssued => {
             let (rendered, org) = credential_issued(m, facts, &site.public_url)?;
             (rendered, Some(org))
+        }
+        MailKind::CredentialRevoked => {
+            let credential_id = m.credential_id.as_deref().ok_or("the message has no credential")?;
+            let f = facts.credentials.get(credential_id).ok_or("the credential no longer exists")?;
+            let rendered = message::credential_revoked(&message::RevocationFacts {
+                recipient_name: &m.to_name,
+                org_name: &f.org.org_name,
+                badge_name: &f.badge_name,
+                credential_id,
+                reason: f.revocation_reason.as_deref(),
+                public_url: &site.public_url,
+            });
+            (rendered, Some(&f.org))
         }
         MailKind::TemplateTest => {
             let org = facts.orgs.get(&m.org_id).ok_or("the organisation no longer exists")?;

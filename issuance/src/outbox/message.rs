@@ -41,6 +41,47 @@ pub fn credential_issued(f: &Facts<'_>, template: &Template) -> Rendered {
     })
 }
 
+/// What a revocation notice says.
+pub struct RevocationFacts<'a> {
+    pub recipient_name: &'a str,
+    pub org_name: &'a str,
+    pub badge_name: &'a str,
+    pub credential_id: &'a str,
+    pub reason: Option<&'a str>,
+    pub public_url: &'a str,
+}
+
+/// A recipient told that their credential was revoked, and why. Laurel's
+/// wording always: an org's template is written for awarding.
+pub fn credential_revoked(f: &RevocationFacts<'_>) -> Rendered {
+    let url = credential_url(f.public_url, f.credential_id);
+    let subject = format!("Your “{}” credential from {} was revoked", f.badge_name, f.org_name);
+    let why = f.reason.map(|r| format!("The reason given: {r}\n\n")).unwrap_or_default();
+    let greeting = if f.recipient_name.is_empty() { "Hello".to_owned() } else { format!("Hello {}", f.recipient_name) };
+    let text = format!(
+        "{greeting},\n\n\
+         {org} has revoked your “{badge}” credential. It no longer verifies, and its page says so:\n{url}\n\n\
+         {why}If you think this is a mistake, reply to this e-mail or contact {org}.\n",
+        org = f.org_name,
+        badge = f.badge_name,
+    );
+    let e = |s: &str| encode_text(s).into_owned();
+    let html = html_page(&format!(
+        "<p>{greeting},</p>\
+         <p><strong>{org}</strong> has revoked your <strong>“{badge}”</strong> credential. It no longer \
+         verifies, and its page says so.</p>\
+         {why}{button}\
+         <p style=\"color: #52606d; font-size: 14px\">If you think this is a mistake, reply to this e-mail or \
+         contact {org}.</p>",
+        greeting = e(&greeting),
+        org = e(f.org_name),
+        badge = e(f.badge_name),
+        why = f.reason.map(|r| format!("<p>The reason given: {}</p>", e(r))).unwrap_or_default(),
+        button = button(&url, "See the credential"),
+    ));
+    Rendered { subject, text, html }
+}
+
 /// The date part of a time, as e-mails show it: `2027-01-15`.
 fn day(at: i64) -> String {
     clock::rfc3339(at).get(..10).unwrap_or_default().to_owned()

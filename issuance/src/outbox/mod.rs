@@ -89,6 +89,65 @@ pub(crate) fn cancel_for_credentials_sql(backend: Backend) -> String {
     )
 }
 
+/// A message about a credential, to queue.
+pub(crate) struct AboutCredential<'a> {
+    pub credential_id: &'a str,
+    pub to_email: &'a str,
+    pub to_name: &'a str,
+}
+
+/// Rows per INSERT of outbox messages: 4 parameters each.
+const MESSAGES_PER_INSERT: usize = 4_000;
+
+/// Queues `kind` messages about credentials of `job_id`, in the caller's
+/// transaction (the one that issues or revokes them). An address that
+/// unsubscribed from the org is recorded as not sent: the credential
+/// stands or falls, the e-mail about it does not go.
+pub(crate) async fn queue_about_credentials<'a>(
+    tx: &mut crate::db::Conn,
+    org_id: &'a str,
+    job_id: &'a str,
+    kind: MailKind,
+    messages: &'a [AboutCredential<'a>],
+    now: i64,
+) -> CoreResult<()> {
+    // What the rows share is bound once; each row binds only its own four
+    // values, in a `VALUES` list read as `column1, …` (as jobs/record.rs).
+    for chunk in messages.chunks(MESSAGES_PER_INSERT) {
+        let mut q = crate::db::Builder::on(
+            Backend::of_conn(tx),
+            "INSERT INTO outbox (id, org_id, kind, credential_id, job_id, to_email, to_name, status,
+                                 last_error, next_attempt_at, created_at)
+             SELECT column1, ",
+        );
+        let suppressed = |q: &mut crate::db::Builder<'a>| {
+            q.push("EXISTS (SELECT 1 FROM email_suppressions s WHERE s.org_id = ")
+                .push_bind(org_id)
+                .push(" AND s.email = LOWER(column3))");
+        };
+        q.push_bind(org_id)
+            .push(", ")
+            .push_bind(kind)
+            .push(", column2, ")
+            .push_bind(job_id)
+            .push(", column3, column4, CASE WHEN ");
+        suppressed(&mut q);
+        q.push(" THEN 'cancelled' ELSE 'queued' END, CASE WHEN ");
+        suppressed(&mut q);
+        q.push(" THEN ").push_bind(unsubscribe::NOT_SENT).push(" END, ").push_bind(now).push(", ").push_bind(now);
+        q.push(" FROM (");
+        q.push_values(chunk, |mut b, m| {
+            b.push_bind(crate::ids::new_id("msg"))
+                .push_bind(m.credential_id)
+                .push_bind(m.to_email)
+                .push_bind(m.to_name);
+        });
+        q.push(") AS v");
+        q.build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
 /// Cancels the e-mails still waiting for `credential_ids`, in the
 /// transaction that revokes them: a recipient must never be told about a
 /// credential that no longer stands. A delivering job whose last waiting

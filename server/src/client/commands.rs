@@ -172,6 +172,9 @@ pub enum JobsCommand {
         /// Why; each credential's revocation reason.
         #[arg(long)]
         reason: Option<String>,
+        /// E-mail each recipient that their credential was revoked.
+        #[arg(long)]
+        notify: bool,
     },
 }
 
@@ -302,8 +305,8 @@ pub async fn run(remote: RemoteArgs, command: Remote) -> super::Exit {
             Remote::Jobs(JobsCommand::Get { id }) => jobs::get(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Cancel { id }) => jobs::cancel(&api, &id, format).await,
             Remote::Jobs(JobsCommand::Release { id }) => jobs::release(&api, &id, format).await,
-            Remote::Jobs(JobsCommand::Revoke { id, reason }) => {
-                jobs::revoke(&api, &id, reason.as_deref(), format).await
+            Remote::Jobs(JobsCommand::Revoke { id, reason, notify }) => {
+                jobs::revoke(&api, &id, reason.as_deref(), notify, format).await
             }
             Remote::Keys(KeysCommand::Issue { name, scopes, actor, .. }) => {
                 keys::issue(&api, &name, &scopes.0, actor.as_deref(), format).await

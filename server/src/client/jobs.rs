@@ -45,9 +45,15 @@ pub async fn release(remote: &Remote, id: &str, format: Format) -> Result<Exit, 
 
 /// Starts the undo of a job. Asked again, the API refuses (409) and names
 /// the undo already started.
-pub async fn revoke(remote: &Remote, id: &str, reason: Option<&str>, format: Format) -> Result<Exit, RemoteError> {
+pub async fn revoke(
+    remote: &Remote,
+    id: &str,
+    reason: Option<&str>,
+    notify: bool,
+    format: Format,
+) -> Result<Exit, RemoteError> {
     let path = format!("/v1/bulk-issue/{}/revoke", segment(id)?);
-    let body = json!({"reason": reason});
+    let body = json!({"reason": reason, "notify_recipients": notify});
     output::object(&remote.post(&path, &body, &format!("laurel-cli-revoke-{id}")).await?, format);
     Ok(Exit::Issued)
 }

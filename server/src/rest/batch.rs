@@ -18,7 +18,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::bulk::{ItemsQuery, ListQuery};
-use super::credentials::RevokeBody;
 use super::extract::{ApiQuery, Caller};
 use super::openapi::{
     BatchIssueRequest, BatchItemList, BatchJob, BatchJobDetail, BatchJobList, ErrorResponse, IdempotencyKey, TOO_LARGE,
@@ -266,13 +265,14 @@ pub async fn cancel(
     operation_id = "revokeBatchIssue",
     summary = "Undo a JSON batch: revoke every credential it issued",
     description = "Starts a job that revokes every credential the batch issued that is still active, each with the \
-        optional `reason`. The answer is that job (`undoes_job_id` names the batch); follow it at \
+        optional `reason`; with `notify_recipients`, each badge recipient is e-mailed as their credential is \
+        revoked. The answer is that job (`undoes_job_id` names the batch); follow it at \
         `GET /v1/credentials/batch-issue/{its job_id}`.",
     params(("job_id" = String, Path, description = "The batch's job id.")),
-    request_body(content = Option<RevokeBody>, content_type = "application/json"),
+    request_body(content = Option<super::bulk::UndoBody>, content_type = "application/json"),
     responses(
         (status = 202, description = "The undo job, queued.", body = BatchJob),
-        (status = 400, description = "`validation_failed`: the body is not `{\"reason\"}`.", body = ErrorResponse),
+        (status = 400, description = "`validation_failed`: the body is not `{\"reason\", \"notify_recipients\"}`.", body = ErrorResponse),
         (status = 404, description = "`not_found`: no such JSON batch in this organisation.", body = ErrorResponse),
         (status = 409, description = "`conflict`: the batch still runs, is an undo, or was undone already.", body = ErrorResponse),
         (status = 422, description = "`unprocessable_entity`: none of its credentials is active.", body = ErrorResponse),

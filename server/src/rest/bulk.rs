@@ -15,7 +15,6 @@ use issuance::jobs::{self, Job};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::credentials::RevokeBody;
 use super::error::Detail;
 use super::extract::{ApiQuery, Caller};
 use super::idempotent;
@@ -590,14 +589,15 @@ pub async fn cancel(
     operation_id = "revokeBulkIssue",
     summary = "Undo a job: revoke every credential it issued",
     description = "Starts a job that revokes every credential the job issued that is still active, each with the \
-        optional `reason` (by default \"Job … was undone\"). The answer is that job (`undoes_job_id` names the \
+        optional `reason` (by default \"Job … was undone\"); with `notify_recipients`, each recipient is e-mailed \
+        as their credential is revoked. The answer is that job (`undoes_job_id` names the \
         undone one); follow it at `GET /v1/bulk-issue/{its job_id}`. Revoked credentials show in the status lists \
         as each batch commits; a worker that stops mid-way is taken over, and no credential is revoked twice.",
     params(("job_id" = String, Path, description = "The job to undo.")),
-    request_body(content = Option<RevokeBody>, content_type = "application/json"),
+    request_body(content = Option<UndoBody>, content_type = "application/json"),
     responses(
         (status = 202, description = "The undo job, pending.", body = BulkJob),
-        (status = 400, description = "`validation_failed`: the body is not `{\"reason\"}`.", body = ErrorResponse),
+        (status = 400, description = "`validation_failed`: the body is not `{\"reason\", \"notify_recipients\"}`.", body = ErrorResponse),
         (status = 404, description = "`not_found`: no such job in this organisation.", body = ErrorResponse),
         (status = 409, description = "`conflict`: the job still runs, is an undo, or was undone already.", body = ErrorResponse),
         (status = 422, description = "`unprocessable_entity`: none of its credentials is active.", body = ErrorResponse),
@@ -615,6 +615,29 @@ pub async fn revoke(
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))))
 }
 
+/// The optional body of an undo.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = UndoRequest)]
+#[serde(deny_unknown_fields)]
+pub struct UndoBody {
+    /// Why; kept with each credential as its `revocation_reason`.
+    pub reason: Option<String>,
+    /// E-mail each recipient that their credential was revoked (with the
+    /// reason and a link to the credential's page). Default false.
+    pub notify_recipients: Option<bool>,
+}
+
+impl UndoBody {
+    /// Empty, or `{"reason", "notify_recipients"}`.
+    fn read(body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult<UndoBody> {
+        let body = super::credentials::body_bytes(body)?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(UndoBody::default());
+        }
+        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))
+    }
+}
+
 /// Starts the undo of `id` for an API caller.
 pub(super) async fn undo(
     state: &ApiState,
@@ -622,9 +645,11 @@ pub(super) async fn undo(
     id: &str,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Job> {
-    let body = RevokeBody::read(body)?;
+    let body = UndoBody::read(body)?;
     let origin = jobs::revoke::Origin { created_by: None, api_key_id: Some(&key.id) };
-    let job = jobs::undo::start(&state.db, &key.org_id, id, body.reason.as_deref(), &origin, clock::now()).await?;
+    let notify = body.notify_recipients.unwrap_or(false);
+    let job =
+        jobs::undo::start(&state.db, &key.org_id, id, body.reason.as_deref(), notify, &origin, clock::now()).await?;
     tracing::info!(job_id = %id, undo = %job.id, api_key = %key.id, "job undo started");
     Ok(job)
 }

@@ -58,7 +58,7 @@ pub fn credential_json(c: &Credential, public_url: &str, now: i64) -> Value {
     v
 }
 
-fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(MAX_BODY)

@@ -296,3 +296,62 @@ async fn a_filter_s_selection_is_revoked_whole_and_nothing_outside_it_is_touched
     assert_eq!((by_id(&ids[2]).1.as_str(), by_id(&ids[2]).2.as_deref()), ("revoked", Some("Badge withdrawn")));
     assert_ne!(by_id(&ids[3]).2.as_deref(), Some("Badge withdrawn"), "revoked before: left as it was");
 }
+
+#[tokio::test]
+async fn an_undo_that_asks_to_tell_the_recipients_e_mails_each_one_the_reason_and_one_that_does_not_e_mails_none() {
+    use crate::email_delivery::SmtpServer;
+    let port = free_port();
+    let relay = SmtpServer::start(port).await;
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.smtp_retry_secs = 1;
+    })
+    .await;
+    let org = app.org("Acme Academy", Plan::Professional).await;
+    let key = app.api_key(&org, &[Scope::CredentialsRead, Scope::CredentialsWrite]).await;
+    let badge = crate::helpers::badge(&app, &org, "Forklift Safety").await;
+    let submit = |csv: &'static str| {
+        let (app, key, badge) = (&app, &key, &badge);
+        async move {
+            let (status, job) = json(app.post_csv(&format!("/v1/bulk-issue?badge_id={badge}"), key, csv).await).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+            let job = job["job_id"].as_str().unwrap().to_owned();
+            assert_eq!(wait_for_job(&app.db, &job).await, "completed");
+            job
+        }
+    };
+    let told = submit("name,email\nAda,ada@one.test\nBo,bo@two.test\n").await;
+    let untold = submit("name,email\nCy,cy@three.test\n").await;
+    relay.messages(3).await;
+
+    let bad = app.post_json(&format!("/v1/bulk-issue/{told}/revoke"), &key, json!({"notify_recipients": "yes"})).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "a flag is true or false");
+    let body = json!({"reason": "Sent to the wrong cohort", "notify_recipients": true});
+    let (status, undo) = json(app.post_json(&format!("/v1/bulk-issue/{told}/revoke"), &key, body).await).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{undo}");
+    assert_eq!(wait_for_job(&app.db, undo["job_id"].as_str().unwrap()).await, "completed");
+    let (status, quiet) =
+        json(app.post_json(&format!("/v1/bulk-issue/{untold}/revoke"), &key, json!({"reason": "Test"})).await).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{quiet}");
+    assert_eq!(wait_for_job(&app.db, quiet["job_id"].as_str().unwrap()).await, "completed");
+
+    let notices: Vec<Value> = relay.messages(5).await.into_iter().skip(3).collect();
+    let mut to: Vec<&str> = notices.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap()).collect();
+    to.sort();
+    assert_eq!(to, ["ada@one.test", "bo@two.test"], "only the undo that asked tells, and each recipient once");
+    for m in &notices {
+        assert_eq!(m["subject"], "Your “Forklift Safety” credential from Acme Academy was revoked", "{m}");
+        let text = m["parts"]["text/plain"].as_str().unwrap();
+        assert!(text.contains("The reason given: Sent to the wrong cohort"), "{text}");
+        assert!(text.contains("/credentials/cred_"), "a link to the credential's page: {text}");
+        assert!(m["parts"]["text/html"].as_str().unwrap().contains("See the credential"), "{m}");
+    }
+    // The quiet undo queued nothing: a notice is written with its revocation.
+    let queued: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_email, job_id FROM outbox WHERE kind = 'credential_revoked' ORDER BY to_email")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let undo_id = undo["job_id"].as_str().unwrap().to_owned();
+    assert_eq!(queued, [("ada@one.test".to_owned(), undo_id.clone()), ("bo@two.test".to_owned(), undo_id)]);
+}
