@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { figure, orgWithBadge, people, submitCsv } from "./fixtures";
+import { chooseFile, figure, orgWithBadge, people, submitCsv } from "./fixtures";
 import { hydrated, signIn, test } from "./helpers";
 
 test("the whole flow: upload, review, submit, live progress to completed, find a credential, public page valid, revoke, revoked", async ({
@@ -205,4 +205,27 @@ test("a job scheduled in the organisation's time zone waits, says when, and can 
   await page.getByTestId("confirm-cancel-job").click();
   await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "cancelled");
   expect((await api()).succeeded).toBe(0);
+});
+
+test("a pilot of 3 issues those rows, pauses with the choice to release, and releasing issues the rest", async ({ page, request }) => {
+  const { org, badge, key } = await orgWithBadge(request, "Pilot Co", "pilot-owner@example.com");
+  await signIn(page, "pilot-owner@example.com", "jobs-owner-password");
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}$`));
+  await chooseFile(page, org, badge, "cohort.csv", people(10, "pilot"));
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/credentials/bulk-issue/upl_`));
+  await hydrated(page);
+  await page.getByTestId("pilot").fill("3");
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(new RegExp(`/organizations/${org}/jobs/job_`), { timeout: 15_000 });
+  const job = page.url().split("/").pop()!.split("?")[0];
+
+  await expect(page.getByTestId("pilot-paused")).toContainText("Paused after a pilot of 3.", { timeout: 30_000 });
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "paused");
+  const paused = await (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
+  expect([paused.status, paused.succeeded, paused.pilot_size]).toEqual(["paused", 3, 3]);
+
+  await page.getByTestId("release-job").click();
+  await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
+  const done = await (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
+  expect([done.status, done.succeeded]).toEqual(["completed", 10]);
 });
