@@ -68,6 +68,21 @@ pub fn badge_image_src(badge_id: &str, image_url: Option<&str>) -> String {
     }
 }
 
+/// Seconds as `42 s`, `3 min 5 s` or `2 h 4 min`.
+pub fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// `n` as a percentage of `of`, within 0 to 100 (0 of nothing).
+pub fn pct(n: i64, of: i64) -> f64 {
+    if of <= 0 { 0.0 } else { (n as f64 * 100.0 / of as f64).clamp(0.0, 100.0) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +96,14 @@ mod tests {
         assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
         assert_eq!(month("2026-11"), "November 2026");
         assert_eq!(urlencode("a b&c=é"), "a%20b%26c%3D%C3%A9");
+    }
+
+    #[test]
+    fn durations_and_shares_read_plainly() {
+        assert_eq!(duration(42), "42 s");
+        assert_eq!(duration(185), "3 min 5 s");
+        assert_eq!(duration(7440), "2 h 4 min");
+        assert_eq!(pct(1, 4), 25.0);
+        assert_eq!(pct(1, 0), 0.0);
     }
 }

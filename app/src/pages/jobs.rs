@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::job::{duration, pct};
 use super::org_frame::{Allowed, use_org_id};
 use crate::api::jobs::list_jobs;
 use crate::api::types::{JobSource, JobSummary, JobsView};
 use crate::components::loaded;
 use crate::format::{datetime, thousands};
+use crate::format::{duration, pct};
 use model::Action;
 
 /// Every bulk job of the org, newest first: what it issued, who submitted

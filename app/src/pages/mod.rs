@@ -12,7 +12,6 @@ pub mod home;
 pub mod identity;
 pub mod invitation;
 pub mod job;
-pub mod job_rows;
 pub mod jobs;
 pub mod login;
 pub mod members;
