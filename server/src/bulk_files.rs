@@ -12,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use issuance::bulk::{RowStatus, csv_file, uploads};
+use issuance::bulk::{csv_file, uploads};
 use issuance::orgs::{Action, Membership};
 use issuance::{CoreError, clock};
 use model::UploadRefusal;
@@ -132,22 +132,6 @@ async fn template() -> Response {
 
 /// `examples/recipients.csv`: against the demo's history it shows every
 /// review status; anywhere else, new and invalid rows.
-/// The upload's review, and its file as read (for the cells as given).
-async fn invalid_rows_of(
-    state: &Site,
-    org_id: &str,
-    upload_id: &str,
-) -> issuance::error::CoreResult<Result<(issuance::bulk::Review, csv_file::ParsedFile), csv_file::FileError>> {
-    let (upload, review) = uploads::review(&state.db, org_id, upload_id, clock::now()).await?;
-    let review = match review {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(e)),
-    };
-    let (_, content) = uploads::get(&state.db, org_id, upload_id).await?;
-    let aliases = issuance::bulk::column_aliases::load(&state.db, org_id).await?;
-    Ok(csv_file::read(upload.filename.as_deref(), &content, &aliases).map(|parsed| (review, parsed)))
-}
-
 async fn sample() -> Response {
     (
         [
@@ -159,10 +143,7 @@ async fn sample() -> Response {
         .into_response()
 }
 
-/// The invalid rows, ready to fix and upload again: each row's cells as
-/// the file gave them (name, email, and its badge and award columns), then
-/// its row number and the reason, with cells that a spreadsheet would run
-/// as formulas neutralised.
+/// The invalid rows, ready to fix and upload again (`bulk::invalid_rows`).
 async fn invalid_rows(
     State(state): State<Site>,
     session: Session,
@@ -172,35 +153,11 @@ async fn invalid_rows(
     if let Err(r) = authorize(&state, &session, &org_id, &back).await {
         return r.into_response();
     }
-    let (review, parsed) = match invalid_rows_of(&state, &org_id, &upload_id).await {
-        Ok(Ok(both)) => both,
+    let body = match issuance::bulk::invalid_rows::csv(&state.db, &org_id, &upload_id, clock::now()).await {
+        Ok(Ok(body)) => body,
         Ok(Err(file_error)) => return (StatusCode::UNPROCESSABLE_ENTITY, file_error.message).into_response(),
         Err(e) => return Refusal::from_core(e, "building the invalid-rows file").into_response(),
     };
-    let given: std::collections::HashMap<usize, &csv_file::UploadedRow> =
-        parsed.rows.iter().map(|r| (r.row, r)).collect();
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["name", "email"];
-    if parsed.badge_column {
-        header.push(csv_file::BADGE_COLUMN);
-    }
-    header.extend(parsed.award_columns.iter().map(|f| f.as_str()));
-    header.extend(["row", "reason"]);
-    let _ = out.write_record(&header);
-    for row in review.rows.iter().filter(|r| r.status == RowStatus::Invalid) {
-        let cells = given.get(&row.row);
-        let mut record = vec![csv_file::neutralise(&row.name), csv_file::neutralise(&row.email)];
-        if parsed.badge_column {
-            record.push(csv_file::neutralise(cells.map_or("", |c| c.badge.as_str())));
-        }
-        for field in &parsed.award_columns {
-            record.push(csv_file::neutralise(cells.map_or("", |c| c.award.get(*field))));
-        }
-        record.push(row.row.to_string());
-        record.push(csv_file::neutralise(row.reason.as_deref().unwrap_or_default()));
-        let _ = out.write_record(&record);
-    }
-    let body = out.into_inner().unwrap_or_default();
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -7,6 +7,7 @@
 pub mod classify;
 pub mod column_aliases;
 pub mod csv_file;
+pub mod invalid_rows;
 pub mod review;
 pub mod row_badge;
 pub mod uploads;

@@ -42,9 +42,10 @@ pub struct BadgeGroup {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
-    /// The job's badge: the one badge every issuable row is for, else the
-    /// upload's own (rows that name none take it); `None` for a file of
-    /// several badges (each row says, see [`Review::badges`]).
+    /// The job's badge: the one badge the file's rows name (or take from
+    /// the upload), else the upload's own when no row names a usable one;
+    /// `None` for a file of several badges (each row says, see
+    /// [`Review::badges`]).
     pub badge_id: Option<String>,
     /// The badge's name, or how many badges the file names.
     pub badge_name: String,
