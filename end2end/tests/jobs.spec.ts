@@ -152,6 +152,9 @@ test("undoing a finished job asks first, says how many, and revokes every creden
   await expect(page.getByTestId("undo-of")).toContainText("Sent to the wrong cohort");
   await expect(page.locator("#job-live")).toHaveAttribute("data-job-status", "completed", { timeout: 30_000 });
   await expect(page.locator("#job-succeeded")).toHaveText("12");
+  // Asked to tell the recipients: the undo's page counts its notices.
+  await expect(page.getByTestId("job-emails")).toBeVisible();
+  await expect(page.locator("#job-emails-progress")).toContainText("of 12");
 
   const done = await (await request.get(`/v1/bulk-issue/${job}`, { headers: { "X-Api-Key": key } })).json();
   for (const id of done.credential_ids) {

@@ -51,6 +51,7 @@ pub async fn get_job_page(org_id: String, job_id: String) -> Result<JobPageView,
     let undoable = job.status.is_finished() && !job.revokes() && job.undone_by_job_id.is_none();
     let undo = UndoView {
         revokes: job.revokes(),
+        notifies: job.notifies(),
         revocable: if undoable { issuance::jobs::undo::revocable(&db, &org_id, &job_id).await? } else { 0 },
         undoes_job_id: job.undoes_job_id.clone(),
         reason: job.undo_reason.clone(),

@@ -51,9 +51,17 @@ pub struct Job {
     pub pilot_size: Option<i64>,
     /// When a scheduled job starts (or started).
     pub scheduled_for: Option<i64>,
+    /// For an undo: 1 when each recipient is e-mailed as their credential
+    /// is revoked, else 0 (see [`Job::notifies`]).
+    pub notify_recipients: i64,
 }
 
 impl Job {
+    /// An undo that e-mails each recipient as their credential is revoked.
+    pub fn notifies(&self) -> bool {
+        self.notify_recipients != 0
+    }
+
     /// It revokes rather than issues (an undo, or a selection).
     pub fn revokes(&self) -> bool {
         self.kind == JobKind::Revoke
@@ -75,7 +83,7 @@ const SELECT_JOB: &str = "SELECT j.id, j.org_id, j.badge_id, b.name AS badge_nam
         COALESCE(u.email, k.name) AS submitted_by, j.created_at, j.started_at, j.issued_at, j.completed_at,
         j.delivery_completed_at, j.undoes_job_id,
         (SELECT x.id FROM jobs x WHERE x.undoes_job_id = j.id) AS undone_by_job_id, j.undo_reason, j.pilot_size,
-        j.scheduled_for
+        j.scheduled_for, j.notify_recipients
      FROM jobs j
      LEFT JOIN badges b ON b.id = j.badge_id
      LEFT JOIN users u ON u.id = j.created_by

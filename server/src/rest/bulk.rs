@@ -256,6 +256,7 @@ pub fn job_json(job: &Job) -> Value {
         "undoes_job_id": job.undoes_job_id,
         "undone_by_job_id": job.undone_by_job_id,
         "pilot_size": job.pilot_size,
+        "notify_recipients": job.notifies(),
         "scheduled_for": job.scheduled_for.map(clock::rfc3339),
         "links": {"self": link, "cancel": format!("{link}/cancel"), "revoke": format!("{link}/revoke")},
     })

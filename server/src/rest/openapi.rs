@@ -1081,6 +1081,8 @@ pub mod schemas {
         /// Submitted with `?pilot=N`: its first N rows to issue are issued, then it is `paused` until `POST /v1/bulk-issue/{job_id}/release`.
         #[schema(required = true)]
         pub pilot_size: Option<i64>,
+        /// An undo started with `notify_recipients`: each recipient is e-mailed as their credential is revoked (`emails` counts those notices).
+        pub notify_recipients: bool,
         /// Submitted with `?scheduled_for=`: when it starts (or started); `status` is `scheduled` until then.
         #[schema(format = DateTime, required = true)]
         pub scheduled_for: Option<String>,
@@ -2137,6 +2139,7 @@ mod tests {
             undo_reason: None,
             pilot_size: full.then_some(5),
             scheduled_for: full.then_some(1_900_000_000),
+            notify_recipients: i64::from(full),
         }
     }
 

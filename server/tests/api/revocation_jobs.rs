@@ -353,5 +353,17 @@ async fn an_undo_that_asks_to_tell_the_recipients_e_mails_each_one_the_reason_an
             .await
             .unwrap();
     let undo_id = undo["job_id"].as_str().unwrap().to_owned();
-    assert_eq!(queued, [("ada@one.test".to_owned(), undo_id.clone()), ("bo@two.test".to_owned(), undo_id)]);
+    assert_eq!(queued, [("ada@one.test".to_owned(), undo_id.clone()), ("bo@two.test".to_owned(), undo_id.clone())]);
+    // The undo says it tells, and counts its notices as a job's e-mails.
+    assert_eq!((undo["notify_recipients"].as_bool(), quiet["notify_recipients"].as_bool()), (Some(true), Some(false)));
+    let mut sent = Value::Null;
+    for _ in 0..600 {
+        let (_, job) = json(app.get_json(&format!("/v1/bulk-issue/{undo_id}"), &key).await).await;
+        sent = job["emails"]["sent"].clone();
+        if sent == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sent, 2, "both notices counted as sent");
 }

@@ -113,6 +113,8 @@ pub struct UndoView {
     pub undone_by_job_id: Option<String>,
     /// Credentials an undo would revoke now (0 while the job runs).
     pub revocable: i64,
+    /// This undo e-mails each recipient as their credential is revoked.
+    pub notifies: bool,
 }
 
 /// One page of a job's rows.

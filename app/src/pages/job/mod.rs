@@ -160,6 +160,7 @@ fn Job(
     });
     let job_id = v.job.id.clone();
     let revokes = v.undo.revokes;
+    let notifies = v.undo.notifies;
     // An undo's credentials are the undone job's; a selection's are among
     // the revoked.
     let issued_href = match (&v.undo.undoes_job_id, v.undo.revokes) {
@@ -227,8 +228,8 @@ fn Job(
                     <dt><span class="dot item-cancelled"></span>"Cancelled"</dt><dd><span id="job-cancelled">{count(|s| s.cancelled)}</span></dd>
                 </div>
             </dl>
-            // A revocation e-mails nobody.
-            <div class="job-mail" class:job-hidden=revokes data-testid="job-emails">
+            // A revocation e-mails nobody, unless an undo was asked to tell them.
+            <div class="job-mail" class:job-hidden=revokes && !notifies data-testid="job-emails">
                 <p class="job-emails">
                     <span class="job-emails-title">"E-mails to recipients"</span>
                     <span id="job-emails-progress">{move || mail_progress_text(&live.read())}</span>
@@ -273,7 +274,7 @@ fn Job(
                 })}
                 <FormError error=resend_error/>
             </div>
-            {(!v.smtp_configured && !revokes).then(|| view! {
+            {(!v.smtp_configured && (!revokes || notifies)).then(|| view! {
                 <p class="notice" role="note" data-testid="job-smtp-note">
                     <strong>"Recipients have not been e-mailed."</strong>
                     " This server has no SMTP server configured (LAUREL_SMTP_URL), so their e-mails wait, queued, in the Outbox. They go out once it is set and the server restarts."
