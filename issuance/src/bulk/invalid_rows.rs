@@ -7,22 +7,23 @@
 use std::collections::HashMap;
 
 use super::csv_file::{self, FileError, UploadedRow};
-use super::{RowStatus, column_aliases, uploads};
+use super::{RowStatus, column_aliases, review, uploads};
 use crate::db::Db;
 use crate::error::CoreResult;
 
 /// The file for the upload `upload_id` as of `now`; the inner error is the
 /// upload's own file problem (it has no rows to list).
 pub async fn csv(db: &Db, org_id: &str, upload_id: &str, now: i64) -> CoreResult<Result<Vec<u8>, FileError>> {
-    let (upload, review) = uploads::review(db, org_id, upload_id, now).await?;
-    let review = match review {
+    let (upload, content) = uploads::get(db, org_id, upload_id).await?;
+    let filename = upload.filename.as_deref();
+    let policy = upload.duplicate_policy;
+    let review = match review::review(db, org_id, upload.badge_id.as_deref(), &content, filename, policy, now).await? {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
     // Read again for the cells as given: the review keeps only what it checked.
-    let (_, content) = uploads::get(db, org_id, upload_id).await?;
     let aliases = column_aliases::load(db, org_id).await?;
-    let parsed = match csv_file::read(upload.filename.as_deref(), &content, &aliases) {
+    let parsed = match csv_file::read(filename, &content, &aliases) {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };

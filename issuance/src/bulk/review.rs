@@ -128,9 +128,9 @@ pub async fn review(
     let mut badge_ids: Vec<&str> = row_badges.iter().filter_map(|b| b.as_deref().ok()).collect();
     badge_ids.sort_unstable();
     badge_ids.dedup();
-    let backend = Backend::of(db);
-    let held = load_held(db, backend, org_id, &badge_ids, &emails).await?;
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
+    let backend = Backend::of(db);
+    let held = load_held(db, backend, org_id, &badge_ids, &emails_json).await?;
     let counted = quota::counted_among(db, backend, org_id, &usage.month, &emails_json).await?;
 
     let history =
@@ -178,14 +178,15 @@ pub async fn review(
     }))
 }
 
-/// The credentials of the given badges held by the given addresses, by
+/// The credentials of the given badges held by the addresses of
+/// `emails_json` (a JSON array, one bound parameter however many), by
 /// badge and address.
 pub(crate) async fn load_held<'c, E>(
     db: E,
     backend: Backend,
     org_id: &str,
     badge_ids: &[&str],
-    emails: &[impl AsRef<str> + Serialize],
+    emails_json: &str,
 ) -> CoreResult<HashMap<(String, String), Vec<Held>>>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
@@ -200,11 +201,10 @@ where
         issued_at: i64,
     }
     let mut held: HashMap<(String, String), Vec<Held>> = HashMap::new();
-    if badge_ids.is_empty() || emails.is_empty() {
+    if badge_ids.is_empty() {
         return Ok(held);
     }
     let badges_json = serde_json::to_string(badge_ids).map_err(anyhow::Error::from)?;
-    let emails_json = serde_json::to_string(emails).map_err(anyhow::Error::from)?;
     let sql = format!(
         "SELECT badge_id, recipient_email, id, status, expires_at, issued_at FROM credentials
          WHERE org_id = $1 AND {} AND {}",
@@ -212,7 +212,7 @@ where
         backend.in_json_strings("badge_id", "$2"),
     );
     let rows: Vec<HeldRow> =
-        sqlx::query_as(&sql).bind(org_id).bind(&badges_json).bind(&emails_json).fetch_all(db).await?;
+        sqlx::query_as(&sql).bind(org_id).bind(&badges_json).bind(emails_json).fetch_all(db).await?;
     for r in rows {
         held.entry((r.badge_id, r.recipient_email)).or_default().push(Held {
             credential_id: r.id,

@@ -212,7 +212,7 @@ async fn decide<'a>(
     let emails_json = serde_json::to_string(&emails).map_err(anyhow::Error::from)?;
     let backend = Backend::of_conn(tx);
     let badge_id = badge_of(batch)?.id.as_str();
-    let held = crate::bulk::review::load_held(&mut *tx, backend, &batch.org_id, &[badge_id], &emails).await?;
+    let held = crate::bulk::review::load_held(&mut *tx, backend, &batch.org_id, &[badge_id], &emails_json).await?;
     let month = clock::month_of(now);
     let counted = quota::counted_among(&mut *tx, backend, &batch.org_id, &month, &emails_json).await?;
     let used = quota::used_in(tx, &batch.org_id, &month).await?;

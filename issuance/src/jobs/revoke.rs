@@ -158,8 +158,7 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
     push_in(&mut revoke, " AND id", ids.iter().copied());
     revoke.push(" RETURNING id, recipient_email, recipient_name, badge_id");
     let revoked_rows: Vec<Revoked> = revoke.build_query_as().fetch_all(&mut *tx).await?;
-    let revoked: Vec<String> = revoked_rows.iter().map(|r| r.id.clone()).collect();
-    let revoked_set: std::collections::HashSet<&str> = revoked.iter().map(String::as_str).collect();
+    let revoked_set: std::collections::HashSet<&str> = revoked_rows.iter().map(|r| r.id.as_str()).collect();
 
     let (done, skipped): (Vec<_>, Vec<_>) =
         batch.items.iter().partition(|i| revoked_set.contains(i.credential_id.as_str()));
@@ -186,10 +185,10 @@ pub async fn revoke_batch(db: &Db, batch: &Batch) -> CoreResult<Recorded> {
     if revoking.notify_recipients {
         queue_notices(&mut tx, batch, &revoked_rows, now).await?;
     }
-    let events: Vec<serde_json::Value> = revoked
+    let events: Vec<serde_json::Value> = revoked_rows
         .iter()
-        .map(|id| {
-            serde_json::json!({"credential_id": id, "reason": reason, "revoked_at": clock::rfc3339(now),
+        .map(|r| {
+            serde_json::json!({"credential_id": r.id, "reason": reason, "revoked_at": clock::rfc3339(now),
                                "job_id": batch.job_id})
         })
         .collect();

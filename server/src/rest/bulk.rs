@@ -616,7 +616,7 @@ pub async fn revoke(
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))))
 }
 
-/// The optional body of an undo.
+/// The optional body of an undo: empty, or `{"reason", "notify_recipients"}`.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[schema(as = UndoRequest)]
 #[serde(deny_unknown_fields)]
@@ -628,17 +628,6 @@ pub struct UndoBody {
     pub notify_recipients: Option<bool>,
 }
 
-impl UndoBody {
-    /// Empty, or `{"reason", "notify_recipients"}`.
-    fn read(body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult<UndoBody> {
-        let body = super::credentials::body_bytes(body)?;
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(UndoBody::default());
-        }
-        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))
-    }
-}
-
 /// Starts the undo of `id` for an API caller.
 pub(super) async fn undo(
     state: &ApiState,
@@ -646,7 +635,7 @@ pub(super) async fn undo(
     id: &str,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Job> {
-    let body = UndoBody::read(body)?;
+    let body: UndoBody = super::credentials::optional_body(body)?;
     let origin = jobs::revoke::Origin { created_by: None, api_key_id: Some(&key.id) };
     let notify = body.notify_recipients.unwrap_or(false);
     let job =

@@ -58,7 +58,7 @@ pub fn credential_json(c: &Credential, public_url: &str, now: i64) -> Value {
     v
 }
 
-pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(MAX_BODY)
@@ -222,15 +222,16 @@ pub struct RevokeBody {
     pub reason: Option<String>,
 }
 
-impl RevokeBody {
-    /// The optional body of a revocation: empty, or `{"reason"}`.
-    pub fn read(body: Result<Bytes, BytesRejection>) -> ApiResult<RevokeBody> {
-        let body = body_bytes(body)?;
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(RevokeBody::default());
-        }
-        serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))
+/// A body that may be left out: empty (or only whitespace) is `T`'s
+/// default, anything else must be `T` exactly.
+pub(super) fn optional_body<T: serde::de::DeserializeOwned + Default>(
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<T> {
+    let body = body_bytes(body)?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
     }
+    serde_json::from_slice(&body).map_err(|e| ApiError::validation("body", format!("{e}")))
 }
 
 #[utoipa::path(
@@ -259,7 +260,7 @@ pub async fn revoke(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<Value>> {
     key.require(Scope::CredentialsWrite)?;
-    let parsed = RevokeBody::read(body)?;
+    let parsed: RevokeBody = optional_body(body)?;
     let c = store::revoke(&state.db, &key.org_id, &id, parsed.reason.as_deref(), None).await?;
     tracing::info!(credential_id = %id, api_key = %key.id, "revoked");
     Ok(Json(credential_json(&c, &state.public_url, clock::now())))
